@@ -1,0 +1,6 @@
+export { createDb, type Db } from "./client.ts";
+export { type DatabaseTarget, poolConfig } from "./connection.ts";
+export { runMigrations, type MigrateResult } from "./migrate/run-migrations.ts";
+export { startEmbeddedPostgres } from "./embedded/start-embedded-postgres.ts";
+export { isUniqueViolation } from "./errors.ts";
+export * from "./generated/client.ts";

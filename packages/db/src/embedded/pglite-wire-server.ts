@@ -67,7 +67,7 @@ export async function startPgliteWireServer(
   }
 
   class Connection {
-    private buffer = Buffer.alloc(0);
+    private buffer: Buffer = Buffer.alloc(0);
     private pending: Buffer[] = [];
     private started = false;
     private queue: Promise<void> = Promise.resolve();

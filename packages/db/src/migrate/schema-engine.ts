@@ -7,6 +7,9 @@ import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-util
 type Bindings = typeof import("@prisma/schema-engine-wasm/schema_engine_bg");
 export type SchemaEngine = Awaited<ReturnType<Bindings["SchemaEngine"]["new"]>>;
 
+// Node has WebAssembly; TypeScript's lib without DOM does not declare it.
+declare const WebAssembly: { instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: Record<string, unknown> } }> };
+
 let bindings: Promise<Bindings> | undefined;
 let lastPanic: string | undefined;
 
@@ -34,7 +37,7 @@ function loadBindings(): Promise<Bindings> {
     const bg: Bindings = await import("@prisma/schema-engine-wasm/schema_engine_bg");
     const bytes = await readFile(path.join(dir, "schema_engine_bg.wasm"));
     const { instance } = await WebAssembly.instantiate(bytes, { "./schema_engine_bg.js": bg as never });
-    bg.__wbg_set_wasm(instance.exports);
+    bg.__wbg_set_wasm(instance.exports as never);
     (instance.exports as { __wbindgen_start: () => void }).__wbindgen_start();
     return bg;
   })();

@@ -17,7 +17,7 @@ CREATE TYPE "RunStatus" AS ENUM ('running', 'succeeded', 'failed', 'denied', 'de
 CREATE TYPE "PrincipalKind" AS ENUM ('api_key', 'member', 'oauth');
 
 -- CreateEnum
-CREATE TYPE "IdempotencyState" AS ENUM ('in_flight', 'completed');
+CREATE TYPE "IdempotencyState" AS ENUM ('in_flight', 'completed', 'retryable');
 
 -- CreateTable
 CREATE TABLE "Organization" (
@@ -60,6 +60,7 @@ CREATE TABLE "Project" (
     "allowHttpUpstreams" BOOLEAN NOT NULL DEFAULT false,
     "allowedUpstreamHosts" TEXT[] DEFAULT ARRAY[]::TEXT[],
     "requireMember" BOOLEAN NOT NULL DEFAULT false,
+    "configVersion" INTEGER NOT NULL DEFAULT 0,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "Project_pkey" PRIMARY KEY ("id")
@@ -179,6 +180,8 @@ CREATE TABLE "IdempotencyRecord" (
     "requestHash" TEXT NOT NULL,
     "state" "IdempotencyState" NOT NULL,
     "runId" TEXT NOT NULL,
+    "upstreamKey" TEXT NOT NULL,
+    "leaseUntil" TIMESTAMP(3),
     "result" JSONB,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "completedAt" TIMESTAMP(3),

@@ -1,0 +1,34 @@
+import { authenticateApiKey, type Principal, type ProjectConfig } from "@tengine/core";
+import type { Db } from "@tengine/db";
+
+export type Authenticated = { ok: true; principal: Principal; project: ProjectConfig };
+export type AuthRejected = { ok: false; status: 401; error?: "invalid_token"; description: string };
+
+/**
+ * Bearer credential → principal (DESIGN §4, §7 step 1). `tengine_…` API keys now; member
+ * session tokens and OAuth access tokens plug in here. At `/p/{slug}/mcp` the credential must
+ * belong to that project: another project's key is an invalid token for this resource.
+ */
+export async function authenticate(db: Db, authorization: string | undefined, slug: string | undefined): Promise<Authenticated | AuthRejected> {
+  if (!authorization) return { ok: false, status: 401, description: "missing bearer credential" };
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  if (!match) return { ok: false, status: 401, error: "invalid_token", description: "Authorization must be 'Bearer <credential>'" };
+  const token = match[1]!;
+  const result = await authenticateApiKey(db, token);
+  if (!result.ok) return { ok: false, status: 401, error: "invalid_token", description: result.reason };
+  if (slug !== undefined && result.project.slug !== slug) {
+    return { ok: false, status: 401, error: "invalid_token", description: "credential is not valid for this MCP endpoint" };
+  }
+  return result;
+}
+
+/** RFC 6750 §3 challenge pointing at the RFC 9728 metadata of the resource. */
+export function bearerChallenge(resourceMetadataUrl: string, error?: { error: string; description?: string; scope?: string }): string {
+  const parts = [`resource_metadata="${resourceMetadataUrl}"`];
+  if (error) {
+    parts.unshift(`error="${error.error}"`);
+    if (error.scope) parts.splice(1, 0, `scope="${error.scope}"`);
+    if (error.description) parts.push(`error_description="${error.description.replace(/["\\]/g, "")}"`);
+  }
+  return `Bearer ${parts.join(", ")}`;
+}

@@ -1,0 +1,113 @@
+import { randomUUID } from "node:crypto";
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createOutboundClient, ProjectRuntimeCache, SecretBox } from "@tengine/core";
+import { createDb, type Db } from "@tengine/db";
+import type { GatewayConfig } from "../env.ts";
+import { handleMcpPost } from "../mcp/mcp-endpoint.ts";
+import { createMcpServer } from "../mcp/mcp-server.ts";
+import { createLogger, type Logger } from "../observability/logger.ts";
+import { createMetrics } from "../observability/metrics.ts";
+import { protectedResourceMetadata } from "../well-known/protected-resource.ts";
+import { createOriginCheck } from "./origin.ts";
+import { sendError, sendJson } from "./respond.ts";
+
+const MCP_PATH = /^\/(?:p\/([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)\/)?mcp\/?$/;
+const METADATA_PATH = /^\/\.well-known\/oauth-protected-resource(?:\/p\/([a-z0-9-]+))?(?:\/mcp)?\/?$/;
+
+/**
+ * The gateway: one Node HTTP server, one database pool, one outbound connection pool and one
+ * MCP Server per process — everything the hot path needs is built here, once.
+ */
+export async function createGateway(config: GatewayConfig, options: { db?: Db; logger?: Logger } = {}) {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const database = options.db ? undefined : createDb({ url: config.databaseUrl, schema: config.databaseSchema, embedded: config.embeddedDatabase }, { poolSize: 20 });
+  const db = options.db ?? database!.db;
+  const secretBox = new SecretBox(config.masterKey);
+  const outbound = createOutboundClient({ allowPrivate: config.allowPrivateUpstreams });
+  const runtime = new ProjectRuntimeCache(db, secretBox);
+  const metrics = createMetrics();
+  const { transport } = await createMcpServer({ db, runtime, outbound }, metrics);
+  const originAllowed = createOriginCheck([config.publicUrl, config.dashboardUrl, ...config.allowedOrigins]);
+
+  async function route(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<string> {
+    const url = new URL(req.url ?? "/", "http://gateway");
+    const path = url.pathname;
+    const mcp = MCP_PATH.exec(path);
+    if (mcp) {
+      if (!originAllowed(req.headers.origin)) {
+        sendError(res, 403, "forbidden_origin", `Origin ${req.headers.origin} is not allowed`, requestId);
+        return "mcp";
+      }
+      if (req.method === "POST") await handleMcpPost({ db, transport, publicUrl: config.publicUrl }, req, res, mcp[1], requestId);
+      else if (req.method === "OPTIONS") res.writeHead(204, { allow: "POST" }).end();
+      else sendError(res, 405, "method_not_allowed", "This stateless MCP endpoint answers POST only (no SSE stream is offered)", requestId, { allow: "POST" });
+      return "mcp";
+    }
+    const metadata = METADATA_PATH.exec(path);
+    if (metadata && req.method === "GET") {
+      const doc = await protectedResourceMetadata(db, config.publicUrl, metadata[1]);
+      if (doc) sendJson(res, 200, doc, { "cache-control": "public, max-age=300", "access-control-allow-origin": "*" });
+      else sendError(res, 404, "not_found", "no such MCP resource", requestId);
+      return "metadata";
+    }
+    if (path === "/healthz") {
+      sendJson(res, 200, { status: "ok" });
+      return "healthz";
+    }
+    if (path === "/readyz") {
+      try {
+        await db.$queryRaw`SELECT 1`;
+        sendJson(res, 200, { status: "ready" });
+      } catch {
+        sendJson(res, 503, { status: "unavailable", reason: "database unreachable" });
+      }
+      return "readyz";
+    }
+    if (path === "/metrics") {
+      res.writeHead(200, { "content-type": metrics.registry.contentType });
+      res.end(await metrics.registry.metrics());
+      return "metrics";
+    }
+    sendError(res, 404, "not_found", `no route for ${req.method} ${path}`, requestId);
+    return "not_found";
+  }
+
+  const server = http.createServer((req, res) => {
+    const started = performance.now();
+    const requestId = (typeof req.headers["x-request-id"] === "string" && /^[\w.-]{1,64}$/.test(req.headers["x-request-id"]) ? req.headers["x-request-id"] : randomUUID());
+    res.setHeader("x-request-id", requestId);
+    route(req, res, requestId)
+      .then((name) => {
+        metrics.httpRequests.inc({ route: name, status: res.statusCode });
+        if (res.statusCode >= 400 || logger.isLevelEnabled("debug")) {
+          logger.info({ requestId, method: req.method, path: req.url?.split("?")[0], status: res.statusCode, ms: Math.round(performance.now() - started) }, "request");
+        }
+      })
+      .catch((error: unknown) => {
+        // Unknown failures: a generic 500 with the request id, details only in our log.
+        logger.error({ requestId, err: error }, "unhandled error");
+        if (!res.headersSent) sendError(res, 500, "internal_error", "Internal error", requestId);
+        else res.destroy();
+      });
+  });
+  server.keepAliveTimeout = 65_000;
+
+  return {
+    server,
+    db,
+    logger,
+    async listen(port = config.port, host = config.host) {
+      await new Promise<void>((resolve) => server.listen(port, host, resolve));
+      return (server.address() as AddressInfo).port;
+    },
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await outbound.close();
+      await database?.close();
+    },
+  };
+}
+
+export type Gateway = Awaited<ReturnType<typeof createGateway>>;

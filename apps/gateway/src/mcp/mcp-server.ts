@@ -1,0 +1,61 @@
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { CallToolRequestSchema, ErrorCode, InitializeRequestSchema, ListToolsRequestSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
+import { callTool, hasScopes, type ToolCallDeps } from "@tengine/core";
+import type { Metrics } from "../observability/metrics.ts";
+import { BUILTIN_TOOLS, callBuiltinTool, isBuiltinTool } from "./builtin-tools.ts";
+import type { CallContext } from "./call-context.ts";
+import { GatewayTransport } from "./gateway-transport.ts";
+
+/** Protocol versions this gateway speaks (DESIGN §4). */
+export const SUPPORTED_PROTOCOL_VERSIONS = ["2025-11-25", "2025-06-18", "2025-03-26"] as const;
+export const LATEST_PROTOCOL_VERSION = SUPPORTED_PROTOCOL_VERSIONS[0];
+
+/** JSON-RPC error code for a call refused for lack of scopes (answered with HTTP 403). */
+export const INSUFFICIENT_SCOPE_CODE = -32003;
+
+/** The process's one MCP Server, with tools/list and tools/call backed by packages/core. */
+const CAPABILITIES = { tools: { listChanged: false } };
+
+export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics) {
+  const server = new Server({ name: "tengine", version: "0.1.0" }, { capabilities: CAPABILITIES });
+
+  // The SDK also accepts 2024 versions; this gateway negotiates only the three it supports.
+  server.setRequestHandler(InitializeRequestSchema, (request) => {
+    const requested = request.params.protocolVersion;
+    const protocolVersion = (SUPPORTED_PROTOCOL_VERSIONS as readonly string[]).includes(requested) ? requested : LATEST_PROTOCOL_VERSION;
+    return { protocolVersion, capabilities: CAPABILITIES, serverInfo: { name: "tengine", version: "0.1.0" } };
+  });
+
+  server.setRequestHandler(ListToolsRequestSchema, async (_request, extra) => {
+    const ctx = extra.authInfo!.extra as CallContext;
+    const runtime = await deps.runtime.get(ctx.project.id, ctx.project.configVersion);
+    const tools = runtime.toolList.filter((t) => hasScopes(t.requiredScopes, ctx.principal.scopes)).map((t) => t.listed);
+    return { tools: [...tools, ...BUILTIN_TOOLS] };
+  });
+
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const ctx = extra.authInfo!.extra as CallContext;
+    const { name, arguments: args, _meta } = request.params;
+    if (isBuiltinTool(name)) return callBuiltinTool(deps.db, ctx, name, args ?? {});
+    const outcome = await callTool(deps, {
+      principal: ctx.principal,
+      project: ctx.project,
+      toolName: name,
+      args: args ?? {},
+      headerIdempotencyKey: ctx.idempotencyKeyHeader,
+      metaIdempotencyKey: (_meta as Record<string, unknown> | undefined)?.["tengine/idempotencyKey"],
+    });
+    if (outcome.kind === "unknown_tool") throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
+    if (outcome.kind === "insufficient_scope") {
+      ctx.insufficientScope = outcome.missing;
+      throw new McpError(INSUFFICIENT_SCOPE_CODE, `Tool requires scopes: ${outcome.missing.join(", ")}`);
+    }
+    const status = outcome.result.isError ? "error" : "ok";
+    metrics.toolCalls.inc({ project: ctx.project.slug, tool: name, status });
+    return outcome.result;
+  });
+
+  const transport = new GatewayTransport();
+  await server.connect(transport);
+  return { server, transport };
+}

@@ -1,0 +1,17 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+/** Prometheus metrics of one gateway process (served at /metrics). */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+  return {
+    registry,
+    toolCalls: new Counter({ name: "tengine_tool_calls_total", help: "tools/call by project, tool and status", labelNames: ["project", "tool", "status"], registers: [registry] }),
+    gatewaySeconds: new Histogram({ name: "tengine_gateway_latency_seconds", help: "time spent in the gateway per tool call, upstream excluded", buckets, registers: [registry] }),
+    upstreamSeconds: new Histogram({ name: "tengine_upstream_latency_seconds", help: "upstream time per tool call, all attempts", buckets, registers: [registry] }),
+    httpRequests: new Counter({ name: "tengine_http_requests_total", help: "HTTP requests by route and status", labelNames: ["route", "status"], registers: [registry] }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,28 @@
+import { SecretBox } from "@tengine/core";
+import { createDb, type Db, defaultDataDir, resolveDatabase, resolveMasterKey, runMigrations } from "@tengine/db";
+import { cliEnv } from "./env.ts";
+
+export type CliContext = { db: Db; secretBox: () => Promise<SecretBox>; close(): Promise<void> };
+
+/**
+ * Connects the CLI to the same database as the running product: DATABASE_URL, else the
+ * embedded server of a running `npm start`, else the embedded database opened here.
+ */
+export async function openContext(options: { migrate?: boolean } = {}): Promise<CliContext> {
+  const dataDir = defaultDataDir(cliEnv.TENGINE_DATA_DIR);
+  const { target, owned } = await resolveDatabase({ databaseUrl: cliEnv.DATABASE_URL, schema: cliEnv.DATABASE_SCHEMA, dataDir, startIfMissing: true });
+  if (options.migrate !== false) await runMigrations(target);
+  const { db, close } = createDb(target, { poolSize: 2 });
+  let box: SecretBox | undefined;
+  return {
+    db,
+    async secretBox() {
+      box ??= new SecretBox(await resolveMasterKey({ masterKey: cliEnv.TENGINE_MASTER_KEY, dataDir, embedded: !!target.embedded }));
+      return box;
+    },
+    async close() {
+      await close();
+      await owned?.close();
+    },
+  };
+}

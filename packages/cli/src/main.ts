@@ -1,0 +1,226 @@
+import { readFile } from "node:fs/promises";
+import { Command, Option } from "commander";
+import {
+  AppError,
+  createApiKey,
+  createOrganization,
+  createProject,
+  createSigningSecret,
+  createTool,
+  getProjectBySlugOrThrow,
+  isAppError,
+  listApiKeys,
+  listRuns,
+  listSigningSecrets,
+  listTools,
+  retireSigningSecret,
+  revokeApiKey,
+  setProjectSecret,
+} from "@tengine/core";
+import { openContext } from "./context.ts";
+import { gatewayUrl } from "./env.ts";
+import { print } from "./output.ts";
+
+const program = new Command("tengine")
+  .description("Tengine: HTTP APIs as MCP tools, run safely")
+  .addOption(new Option("--json", "machine-readable JSON output"))
+  .showHelpAfterError();
+
+const json = () => program.opts<{ json?: boolean }>().json === true;
+
+/** Runs a command with a database context; expected failures print one line and exit 1. */
+function action<A extends unknown[]>(fn: (ctx: Awaited<ReturnType<typeof openContext>>, ...args: A) => Promise<void>, options: { migrate?: boolean } = {}) {
+  return async (...args: A) => {
+    const ctx = await openContext(options);
+    try {
+      await fn(ctx, ...args);
+    } finally {
+      await ctx.close();
+    }
+  };
+}
+
+program
+  .command("migrate")
+  .description("apply database migrations")
+  .action(
+    action(async () => {
+      // openContext already migrated; report what the database is at.
+      print(json(), { status: "up to date" });
+    }),
+  );
+
+const projects = program.command("projects").description("projects (the isolation unit)");
+projects
+  .command("create <name>")
+  .option("--slug <slug>", "URL slug (default: from the name)")
+  .option("--org <slug>", "organization slug (default: the first one)")
+  .option("--allow-http", "allow plain-http upstream URLs (local development)")
+  .option("--allowed-hosts <hosts>", "comma-separated upstream hosts tools may call")
+  .action(
+    action(async (ctx, name: string, opts: { slug?: string; org?: string; allowHttp?: boolean; allowedHosts?: string }) => {
+      const org = opts.org
+        ? await ctx.db.organization.findUnique({ where: { slug: opts.org } })
+        : ((await ctx.db.organization.findFirst({ orderBy: { id: "asc" } })) ?? (await createOrganization(ctx.db, { name: "Default workspace" })));
+      if (!org) throw new AppError("not_found", `organization "${opts.org}" not found`);
+      const project = await createProject(ctx.db, { orgId: org.id, name, slug: opts.slug, allowHttpUpstreams: opts.allowHttp ?? false, allowedUpstreamHosts: splitList(opts.allowedHosts) });
+      print(json(), { id: project.id, slug: project.slug, name: project.name, orgId: org.id, mcpUrl: `${gatewayUrl}/p/${project.slug}/mcp` });
+    }),
+  );
+projects.command("list").action(
+  action(async (ctx) => {
+    const rows = await ctx.db.project.findMany({ orderBy: { id: "asc" }, select: { id: true, slug: true, name: true, orgId: true, createdAt: true } });
+    print(json(), rows, { rows, columns: ["slug", "name", "id", "createdAt"] });
+  }),
+);
+
+const keys = program.command("keys").description("project API keys (tengine_…)");
+keys
+  .command("create")
+  .requiredOption("--project <slug>")
+  .option("--name <name>", "a name to recognise the key by", "API key")
+  .option("--scopes <scopes>", "comma-separated scopes (default: full project access)")
+  .option("--expires-at <iso>", "expiry time (ISO 8601)")
+  .action(
+    action(async (ctx, opts: { project: string; name: string; scopes?: string; expiresAt?: string }) => {
+      const project = await getProjectBySlugOrThrow(ctx.db, opts.project);
+      const key = await createApiKey(ctx.db, project.id, { name: opts.name, scopes: splitList(opts.scopes), expiresAt: opts.expiresAt });
+      print(json(), { ...key, note: "the key is shown only now; store it securely" });
+    }),
+  );
+keys
+  .command("list")
+  .requiredOption("--project <slug>")
+  .action(
+    action(async (ctx, opts: { project: string }) => {
+      const project = await getProjectBySlugOrThrow(ctx.db, opts.project);
+      const rows = await listApiKeys(ctx.db, project.id);
+      print(json(), rows, { rows, columns: ["id", "prefix", "name", "scopes", "lastUsedAt", "revokedAt", "createdAt"] });
+    }),
+  );
+keys
+  .command("revoke <keyId>")
+  .requiredOption("--project <slug>")
+  .action(
+    action(async (ctx, keyId: string, opts: { project: string }) => {
+      const project = await getProjectBySlugOrThrow(ctx.db, opts.project);
+      const key = await revokeApiKey(ctx.db, project.id, keyId);
+      print(json(), { id: key.id, prefix: key.prefix, revokedAt: key.revokedAt });
+    }),
+  );
+
+const signing = program.command("signing-secrets").description("HMAC secrets for RFC 9421 request signatures");
+signing
+  .command("create")
+  .requiredOption("--project <slug>")
+  .action(
+    action(async (ctx, opts: { project: string }) => {
+      const project = await getProjectBySlugOrThrow(ctx.db, opts.project);
+      const created = await createSigningSecret(ctx.db, await ctx.secretBox(), project.id);
+      print(json(), created);
+    }),
+  );
+signing
+  .command("list")
+  .requiredOption("--project <slug>")
+  .action(
+    action(async (ctx, opts: { project: string }) => {
+      const project = await getProjectBySlugOrThrow(ctx.db, opts.project);
+      const rows = (await listSigningSecrets(ctx.db, project.id)).map((r) => ({ keyid: r.id, createdAt: r.createdAt, retiredAt: r.retiredAt }));
+      print(json(), rows, { rows, columns: ["keyid", "createdAt", "retiredAt"] });
+    }),
+  );
+signing
+  .command("retire <keyid>")
+  .requiredOption("--project <slug>")
+  .action(
+    action(async (ctx, keyid: string, opts: { project: string }) => {
+      const project = await getProjectBySlugOrThrow(ctx.db, opts.project);
+      print(json(), await retireSigningSecret(ctx.db, project.id, keyid));
+    }),
+  );
+
+program
+  .command("secrets")
+  .description("project secrets for header templates ({{secrets.NAME}})")
+  .command("set <name>")
+  .requiredOption("--project <slug>")
+  .option("--value <value>", "the value (default: read from standard input)")
+  .action(
+    action(async (ctx, name: string, opts: { project: string; value?: string }) => {
+      const project = await getProjectBySlugOrThrow(ctx.db, opts.project);
+      const value = opts.value ?? (await readStdin()).trim();
+      print(json(), await setProjectSecret(ctx.db, await ctx.secretBox(), project.id, name, value));
+    }),
+  );
+
+const tools = program.command("tools").description("HTTP tools");
+tools
+  .command("create")
+  .requiredOption("--project <slug>")
+  .requiredOption("--file <path>", "tool definition JSON (docs/tools.md)")
+  .action(
+    action(async (ctx, opts: { project: string; file: string }) => {
+      const project = await getProjectBySlugOrThrow(ctx.db, opts.project);
+      let definition: unknown;
+      try {
+        definition = JSON.parse(await readFile(opts.file, "utf8"));
+      } catch (error) {
+        throw new AppError("bad_request", `cannot read ${opts.file}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      const tool = await createTool(ctx.db, await ctx.secretBox(), project.id, definition as never);
+      print(json(), tool);
+    }),
+  );
+tools
+  .command("list")
+  .requiredOption("--project <slug>")
+  .action(
+    action(async (ctx, opts: { project: string }) => {
+      const project = await getProjectBySlugOrThrow(ctx.db, opts.project);
+      const rows = await listTools(ctx.db, project.id);
+      print(json(), rows, { rows: rows.map((t) => ({ ...t, auth: t.auth.type })), columns: ["name", "method", "url", "enabled", "requiredScopes", "auth", "id"] });
+    }),
+  );
+
+program
+  .command("runs")
+  .description("run history")
+  .command("list")
+  .requiredOption("--project <slug>")
+  .option("--tool <name>")
+  .option("--status <status>")
+  .option("--limit <n>", "page size", "50")
+  .option("--cursor <runId>", "continue after this run")
+  .action(
+    action(async (ctx, opts: { project: string; tool?: string; status?: string; limit: string; cursor?: string }) => {
+      const project = await getProjectBySlugOrThrow(ctx.db, opts.project);
+      const page = await listRuns(ctx.db, project.id, { toolName: opts.tool, status: opts.status as never, limit: Number(opts.limit), cursor: opts.cursor });
+      print(json(), page, { rows: page.runs, columns: ["id", "toolName", "status", "httpStatus", "attempts", "gatewayMs", "upstreamMs", "principalKind", "createdAt"] });
+    }),
+  );
+
+function splitList(value: string | undefined): string[] {
+  return (value ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (isAppError(error)) {
+    if (json()) process.stderr.write(`${JSON.stringify({ error: error.code, message: error.message })}\n`);
+    else process.stderr.write(`error: ${error.message}\n`);
+    process.exit(1);
+  }
+  if (error instanceof Error && error.name === "ZodError") {
+    process.stderr.write(`error: ${error.message}\n`);
+    process.exit(1);
+  }
+  throw error;
+}

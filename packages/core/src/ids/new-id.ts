@@ -1,0 +1,54 @@
+import { randomBytes } from "node:crypto";
+
+/** Public id prefixes (DESIGN §3). */
+export const ID_PREFIXES = {
+  org: "org",
+  project: "prj",
+  tool: "tool",
+  key: "key",
+  run: "run",
+  connection: "conn",
+  client: "cli",
+  user: "usr",
+  import: "imp",
+  approval: "apv",
+  membership: "mem",
+  secret: "sec",
+  signingSecret: "sig",
+  idempotency: "idk",
+} as const;
+
+export type IdKind = keyof typeof ID_PREFIXES;
+
+const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"; // Crockford base32, lowercase: sorts like the number it encodes
+
+/**
+ * `prefix_` + a ULID-style body: 48-bit millisecond time then 80 random bits, so ids sort by
+ * creation time (keyset pagination orders runs by id) and never collide across replicas.
+ */
+export function newId(kind: IdKind, now = Date.now()): string {
+  let time = "";
+  let t = now;
+  for (let i = 0; i < 10; i++) {
+    time = ALPHABET[t % 32] + time;
+    t = Math.floor(t / 32);
+  }
+  const bytes = randomBytes(10);
+  let random = "";
+  let acc = 0;
+  let bits = 0;
+  for (const byte of bytes) {
+    acc = (acc << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      random += ALPHABET[(acc >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  return `${ID_PREFIXES[kind]}_${time}${random}`;
+}
+
+/** The smallest id of a kind created at `time`: a keyset bound for "since". */
+export function idAtTime(kind: IdKind, time: number): string {
+  return `${newId(kind, time).slice(0, ID_PREFIXES[kind].length + 11)}0000000000000000`;
+}

@@ -1,0 +1,79 @@
+import { z } from "zod";
+import type { Db, Prisma } from "@tengine/db";
+import { idAtTime } from "../ids/new-id.ts";
+
+export const listRunsInput = z.object({
+  toolId: z.string().optional(),
+  toolName: z.string().optional(),
+  status: z.enum(["running", "succeeded", "failed", "denied", "deduplicated", "rate_limited", "pending"]).optional(),
+  apiKeyId: z.string().optional(),
+  memberId: z.string().optional(),
+  principalKind: z.enum(["api_key", "member", "oauth"]).optional(),
+  since: z.coerce.date().optional(),
+  until: z.coerce.date().optional(),
+  /** the last run id of the previous page */
+  cursor: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+/**
+ * Newest first, keyset-paginated on the time-sortable id: every page is an index range scan on
+ * (projectId[, filter], id), so page 1000 costs what page 1 costs at any table size. Time
+ * bounds become id bounds for the same reason.
+ */
+export async function listRuns(db: Db, projectId: string, raw: z.input<typeof listRunsInput> = {}) {
+  const input = listRunsInput.parse(raw);
+  const id: Prisma.StringFilter = {};
+  if (input.cursor) id.lt = input.cursor;
+  if (input.until) id.lt = minString(id.lt, idAtTime("run", input.until.getTime()));
+  if (input.since) id.gte = idAtTime("run", input.since.getTime());
+  const rows = await db.run.findMany({
+    where: {
+      projectId,
+      ...(Object.keys(id).length ? { id } : {}),
+      ...(input.toolId ? { toolId: input.toolId } : {}),
+      ...(input.toolName ? { toolName: input.toolName } : {}),
+      ...(input.status ? { status: input.status } : {}),
+      ...(input.apiKeyId ? { apiKeyId: input.apiKeyId } : {}),
+      ...(input.memberId ? { memberId: input.memberId } : {}),
+      ...(input.principalKind ? { principalKind: input.principalKind } : {}),
+    },
+    orderBy: { id: "desc" },
+    take: input.limit + 1,
+    select: runSummaryFields,
+  });
+  const page = rows.slice(0, input.limit);
+  return { runs: page, nextCursor: rows.length > input.limit ? page[page.length - 1]!.id : null };
+}
+
+function minString(a: string | undefined, b: string): string {
+  return a === undefined || b < a ? b : a;
+}
+
+export const runSummaryFields = {
+  id: true,
+  toolId: true,
+  toolName: true,
+  status: true,
+  principalKind: true,
+  apiKeyId: true,
+  memberId: true,
+  memberEmail: true,
+  userId: true,
+  clientId: true,
+  httpStatus: true,
+  attempts: true,
+  gatewayMs: true,
+  upstreamMs: true,
+  idempotencyKey: true,
+  dedupeSource: true,
+  originalRunId: true,
+  error: true,
+  createdAt: true,
+  finishedAt: true,
+} as const;
+
+/** One run with its (redacted) request and response, scoped to the project. */
+export function getRun(db: Db, projectId: string, runId: string) {
+  return db.run.findFirst({ where: { id: runId, projectId } });
+}

@@ -1,0 +1,60 @@
+import type { Db, RunStatus } from "@tengine/db";
+import type { Principal } from "../principal/principal.ts";
+
+export type RunRecord = {
+  id: string;
+  projectId: string;
+  toolId?: string;
+  toolName: string;
+  status: RunStatus;
+  principal: Principal;
+  httpStatus?: number;
+  attempts?: number;
+  gatewayMs?: number;
+  upstreamMs?: number;
+  idempotencyKey?: string;
+  dedupeSource?: string;
+  originalRunId?: string;
+  arguments?: unknown;
+  request?: unknown;
+  response?: unknown;
+  error?: string;
+  createdAt: Date;
+};
+
+/**
+ * Writes one run (DESIGN §10). Callers pass only redacted request/response data; the
+ * principal's identity is copied so the run stays readable after keys or members are gone.
+ */
+export async function recordRun(db: Db, run: RunRecord) {
+  const p = run.principal;
+  await db.run.create({
+    data: {
+      id: run.id,
+      projectId: run.projectId,
+      toolId: run.toolId ?? null,
+      toolName: run.toolName,
+      status: run.status,
+      principalKind: p.kind,
+      apiKeyId: p.keyId ?? null,
+      memberId: p.memberId ?? null,
+      memberEmail: p.member?.email ?? null,
+      userId: p.userId ?? null,
+      clientId: p.clientId ?? null,
+      connectionId: p.connectionId ?? null,
+      httpStatus: run.httpStatus ?? null,
+      attempts: run.attempts ?? 0,
+      gatewayMs: run.gatewayMs ?? null,
+      upstreamMs: run.upstreamMs ?? null,
+      idempotencyKey: run.idempotencyKey ?? null,
+      dedupeSource: run.dedupeSource ?? null,
+      originalRunId: run.originalRunId ?? null,
+      arguments: (run.arguments ?? undefined) as object | undefined,
+      request: (run.request ?? undefined) as object | undefined,
+      response: (run.response ?? undefined) as object | undefined,
+      error: run.error ?? null,
+      createdAt: run.createdAt,
+      finishedAt: new Date(),
+    },
+  });
+}

@@ -1,0 +1,59 @@
+import type { Db } from "@tengine/db";
+import type { SecretBox } from "../crypto/secret-box.ts";
+import { loadProjectSecrets } from "../secrets/project-secrets.ts";
+import { loadSigningKey } from "../signing/signing-secrets.ts";
+import { PreparedTool } from "./prepared-tool.ts";
+
+/** A project's enabled tools, signing key and template secrets, as of one config version. */
+export type ProjectRuntime = {
+  version: number;
+  tools: Map<string, PreparedTool>;
+  /** in name order, for tools/list */
+  toolList: PreparedTool[];
+  signingKey: { keyid: string; secret: string } | null;
+  secrets: Record<string, string>;
+};
+
+/**
+ * Per-process cache of project runtimes. The caller passes the project's current
+ * `configVersion` (read with the credential on every call), so a cached entry is used only
+ * while it is exact; any change to tools or secrets bumps the version and the next call
+ * reloads. Concurrent misses share one load.
+ */
+export class ProjectRuntimeCache {
+  readonly #entries = new Map<string, Promise<ProjectRuntime>>();
+  readonly #maxProjects: number;
+
+  constructor(
+    private readonly db: Db,
+    private readonly secretBox: SecretBox,
+    options: { maxProjects?: number } = {},
+  ) {
+    this.#maxProjects = options.maxProjects ?? 1000;
+  }
+
+  async get(projectId: string, version: number): Promise<ProjectRuntime> {
+    const cached = this.#entries.get(projectId);
+    if (cached) {
+      const runtime = await cached.catch(() => undefined);
+      if (runtime && runtime.version >= version) return runtime;
+      if (this.#entries.get(projectId) !== cached) return this.get(projectId, version);
+    }
+    const loading = this.#load(projectId, version);
+    this.#entries.delete(projectId); // re-insert: Map order is our LRU order
+    this.#entries.set(projectId, loading);
+    loading.catch(() => this.#entries.get(projectId) === loading && this.#entries.delete(projectId));
+    if (this.#entries.size > this.#maxProjects) this.#entries.delete(this.#entries.keys().next().value!);
+    return loading;
+  }
+
+  async #load(projectId: string, version: number): Promise<ProjectRuntime> {
+    const [rows, signingKey, secrets] = await Promise.all([
+      this.db.tool.findMany({ where: { projectId, enabled: true }, orderBy: { name: "asc" } }),
+      loadSigningKey(this.db, this.secretBox, projectId),
+      loadProjectSecrets(this.db, this.secretBox, projectId),
+    ]);
+    const toolList = rows.map((row) => new PreparedTool(row, this.secretBox));
+    return { version, tools: new Map(toolList.map((t) => [t.name, t])), toolList, signingKey, secrets };
+  }
+}

@@ -1,0 +1,27 @@
+import { AppError } from "../errors/app-error.ts";
+import { parseScopes } from "../scopes/has-scopes.ts";
+import { compileRequestTemplate, isTemplateError } from "../templates/index.ts";
+import { compileInputSchema } from "../validation/json-schema.ts";
+import { describeZodError, type ToolDefinition, type ToolDefinitionInput, toolDefinitionSchema } from "./tool-definition.ts";
+
+/**
+ * Everything that can be checked about a tool before it is stored: the definition's shape, the
+ * input schema (compiles with ajv), the request templates (compile: no placeholder in the
+ * host, secrets only in headers, known variables) and the scopes. Errors name the field.
+ */
+export function checkToolDefinition(input: ToolDefinitionInput): ToolDefinition {
+  const parsed = toolDefinitionSchema.safeParse(input);
+  if (!parsed.success) throw new AppError("bad_request", `invalid tool definition: ${describeZodError(parsed.error)}`);
+  const def = parsed.data;
+  const schema = compileInputSchema(def.inputSchema);
+  if (!schema.ok) throw new AppError("bad_request", `invalid tool definition: inputSchema: ${schema.error}`);
+  const scopes = parseScopes(def.requiredScopes);
+  if (!scopes.ok) throw new AppError("bad_request", `invalid tool definition: requiredScopes: ${scopes.invalid.join(", ")} (expected resource:read or resource:write)`);
+  try {
+    compileRequestTemplate({ method: def.method, url: def.url, query: def.query, headers: def.headers, body: def.body as never });
+  } catch (error) {
+    if (isTemplateError(error)) throw new AppError("bad_request", `invalid tool definition: ${error.path}: ${error.message}`);
+    throw error;
+  }
+  return { ...def, requiredScopes: scopes.scopes };
+}

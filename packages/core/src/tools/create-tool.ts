@@ -1,0 +1,54 @@
+import type { Db } from "@tengine/db";
+import { isUniqueViolation } from "@tengine/db";
+import type { SecretBox } from "../crypto/secret-box.ts";
+import { AppError } from "../errors/app-error.ts";
+import { newId } from "../ids/new-id.ts";
+import { bumpConfigVersion } from "../projects/bump-config-version.ts";
+import { checkToolDefinition } from "./check-tool-definition.ts";
+import { authTypeToDb, type ToolDefinitionInput } from "./tool-definition.ts";
+import { toToolView } from "./to-tool-view.ts";
+
+/** Validates a definition completely (schema, templates, scopes) before anything is stored. */
+export async function createTool(db: Db, secretBox: SecretBox, projectId: string, input: ToolDefinitionInput, source?: { kind: "openapi"; importId: string; operationId: string }) {
+  const def = checkToolDefinition(input);
+  const secret = def.auth.type === "bearer" || def.auth.type === "bearer+hmac" ? def.auth.token : def.auth.type === "header" ? def.auth.value : undefined;
+  try {
+    const row = await db.$transaction(async (tx) => {
+      const created = await tx.tool.create({
+        data: {
+          id: newId("tool"),
+          projectId,
+          name: def.name,
+          title: def.title ?? null,
+          description: def.description,
+          enabled: def.enabled,
+          inputSchema: def.inputSchema as object,
+          annotations: def.annotations,
+          requiredScopes: def.requiredScopes,
+          requiresApproval: def.requiresApproval,
+          method: def.method,
+          url: def.url,
+          query: def.query ?? undefined,
+          headers: def.headers ?? undefined,
+          body: def.body === undefined ? undefined : (def.body as object),
+          authType: authTypeToDb(def.auth.type),
+          authConfig: def.auth.type === "header" ? { headerName: def.auth.name } : {},
+          authSecretEnc: secret ? secretBox.encrypt(secret) : null,
+          timeoutMs: def.timeoutMs,
+          maxAttempts: def.maxAttempts,
+          maxResponseBytes: def.maxResponseBytes,
+          idempotencyWindowSec: def.idempotencyWindowSec,
+          source: source?.kind ?? "manual",
+          importId: source?.importId ?? null,
+          operationId: source?.operationId ?? null,
+        },
+      });
+      await bumpConfigVersion(tx, projectId);
+      return created;
+    });
+    return toToolView(row);
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new AppError("conflict", `a tool named "${def.name}" already exists in this project`);
+    throw error;
+  }
+}

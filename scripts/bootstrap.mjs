@@ -1,0 +1,34 @@
+// Makes a fresh clone runnable: installs dependencies and generates the Prisma client when
+// they are missing or stale. Plain Node with no dependencies, because it runs before any exist.
+import { spawnSync } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const at = (p) => path.join(root, p);
+const mtime = (p) => (existsSync(at(p)) ? statSync(at(p)).mtimeMs : 0);
+
+function run(command, args, env = {}) {
+  const result = spawnSync(command, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+  if (result.status !== 0) {
+    console.error(`\n${command} ${args.join(" ")} failed (exit ${result.status})`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+export function bootstrap({ quiet = false } = {}) {
+  const log = (m) => quiet || console.log(`[bootstrap] ${m}`);
+  if (!existsSync(at("node_modules/.package-lock.json")) || mtime("package-lock.json") > mtime("node_modules/.package-lock.json")) {
+    log("installing dependencies (npm install)…");
+    run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"]);
+  }
+  if (mtime("prisma/schema.prisma") > mtime("packages/db/src/generated/client.ts")) {
+    log("generating the Prisma client…");
+    // `prisma generate` only checks that a schema engine binary exists; generation itself runs
+    // in JS. Pointing it at node avoids a download this environment cannot make.
+    run("npx", ["prisma", "generate"], { PRISMA_SCHEMA_ENGINE_BINARY: process.execPath, PRISMA_HIDE_UPDATE_MESSAGE: "1" });
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) bootstrap();

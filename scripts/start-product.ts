@@ -1,0 +1,85 @@
+/**
+ * The whole product on one machine (DESIGN §2, §13): database (embedded PGlite unless
+ * DATABASE_URL is set), migrations, demo data, the demo CRM upstream and the gateway. Prints
+ * what a new user needs to connect a client.
+ */
+import { SecretBox } from "@tengine/core";
+import { createDb, defaultDataDir, resolveDatabase, resolveMasterKey, runMigrations } from "@tengine/db";
+import { startDemoCrm } from "@tengine/demo-crm";
+import { createGateway, loadGatewayConfig } from "@tengine/gateway";
+import { verifyRequest } from "@tengine/sdk";
+import { seedDemo } from "../prisma/seed.ts";
+
+const env = process.env;
+const dataDir = defaultDataDir(env.TENGINE_DATA_DIR);
+const { target, owned } = await resolveDatabase({ databaseUrl: env.DATABASE_URL, schema: env.DATABASE_SCHEMA, dataDir, startIfMissing: true, preferredPort: Number(env.EMBEDDED_DB_PORT ?? 54329) });
+await runMigrations(target);
+const masterKey = await resolveMasterKey({ masterKey: env.TENGINE_MASTER_KEY, dataDir, embedded: !!target.embedded });
+const { db, close: closeDb } = createDb(target, { poolSize: 4 });
+const secretBox = new SecretBox(masterKey);
+
+const demoPort = Number(env.DEMO_CRM_PORT ?? 4010);
+// The demo CRM checks every request's RFC 9421 signature with the SDK, as a customer API would.
+const crm = await startDemoCrm({
+  port: demoPort,
+  host: "127.0.0.1",
+  verify: async (req, body) =>
+    verifyRequest(req, {
+      body,
+      url: `http://127.0.0.1:${demoPort}${req.url}`,
+      secrets: async (keyid) => {
+        const row = await db.signingSecret.findFirst({ where: { id: keyid, retiredAt: null }, select: { secretEnc: true } });
+        return row ? secretBox.decrypt(row.secretEnc) : undefined;
+      },
+    }),
+});
+const credentials = await seedDemo(db, secretBox, { dataDir, demoCrmUrl: crm.url });
+
+// Local development: the demo upstream lives on localhost, which the SSRF guard would refuse.
+const config = loadGatewayConfig({
+  ALLOW_PRIVATE_UPSTREAMS: "true",
+  ...env,
+  DATABASE_URL: target.url,
+  ...(target.schema ? { DATABASE_SCHEMA: target.schema } : {}),
+  EMBEDDED_DATABASE: target.embedded ? "true" : "false",
+  TENGINE_MASTER_KEY: masterKey,
+  GATEWAY_HOST: env.GATEWAY_HOST ?? "0.0.0.0",
+});
+const gateway = await createGateway(config);
+await gateway.listen();
+
+const mcpUrl = `${config.publicUrl}/p/${credentials.projectSlug}/mcp`;
+const line = "─".repeat(72);
+console.log(`
+${line}
+ Tengine is running ${target.embedded ? "(embedded database in .data/)" : ""}
+
+ MCP URL      ${mcpUrl}
+ API key      ${credentials.apiKey}
+ Gateway      ${config.publicUrl}   (health: ${config.publicUrl}/healthz, metrics: /metrics)
+ Demo CRM     ${crm.url}   (the upstream API behind the demo tools)
+ Admin login  ${credentials.adminEmail} / ${credentials.adminPassword}
+
+ Connect Claude Code:
+   claude mcp add --transport http tengine ${mcpUrl} \\
+     --header "Authorization: Bearer ${credentials.apiKey}"
+
+ CLI (in another terminal):  npx tengine runs list --project ${credentials.projectSlug}
+${line}
+`);
+
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    console.log("\nstopping…");
+    void (async () => {
+      await gateway.close().catch(() => {});
+      await crm.close().catch(() => {});
+      await closeDb().catch(() => {});
+      await owned?.close().catch(() => {});
+      process.exit(0);
+    })();
+  });
+}

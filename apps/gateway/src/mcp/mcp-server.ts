@@ -1,4 +1,5 @@
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { z } from "zod";
 import { CallToolRequestSchema, ErrorCode, InitializeRequestSchema, ListToolsRequestSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { callTool, hasScopes, type ToolCallDeps } from "@tengine/core";
 import type { Metrics } from "../observability/metrics.ts";
@@ -15,6 +16,7 @@ export const INSUFFICIENT_SCOPE_CODE = -32003;
 
 /** The process's one MCP Server, with tools/list and tools/call backed by packages/core. */
 const CAPABILITIES = { tools: { listChanged: false } };
+const LooseCallToolRequest = z.object({ method: z.literal("tools/call"), params: z.unknown() });
 
 export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics) {
   const server = new Server({ name: "tengine", version: "0.1.0" }, { capabilities: CAPABILITIES });
@@ -33,9 +35,15 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics) {
     return { tools: [...tools, ...BUILTIN_TOOLS] };
   });
 
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+  // Registered with a loose schema so malformed params get a readable InvalidParams error
+  // instead of the SDK's generic internal error.
+  server.setRequestHandler(LooseCallToolRequest, async (raw, extra) => {
     const ctx = extra.authInfo!.extra as CallContext;
-    const { name, arguments: args, _meta } = request.params;
+    const parsed = CallToolRequestSchema.safeParse(raw);
+    if (!parsed.success) {
+      throw new McpError(ErrorCode.InvalidParams, `Invalid tools/call params: ${parsed.error.issues.map((i) => `${i.path.join(".") || "params"} ${i.message}`).join("; ")}`);
+    }
+    const { name, arguments: args, _meta } = parsed.data.params;
     if (isBuiltinTool(name)) return callBuiltinTool(deps.db, ctx, name, args ?? {});
     const outcome = await callTool(deps, {
       principal: ctx.principal,
@@ -48,7 +56,8 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics) {
     if (outcome.kind === "unknown_tool") throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
     if (outcome.kind === "insufficient_scope") {
       ctx.insufficientScope = outcome.missing;
-      throw new McpError(INSUFFICIENT_SCOPE_CODE, `Tool requires scopes: ${outcome.missing.join(", ")}`);
+      // Not McpError: its message gets an "MCP error -32003:" prefix; DESIGN §5 fixes the text.
+      throw Object.assign(new Error(`Tool requires scopes: ${outcome.missing.join(", ")}`), { code: INSUFFICIENT_SCOPE_CODE });
     }
     const status = outcome.result.isError ? "error" : "ok";
     metrics.toolCalls.inc({ project: ctx.project.slug, tool: name, status });

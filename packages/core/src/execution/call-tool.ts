@@ -8,6 +8,7 @@ import { mapResponse, mapSendFailure, type OutboundClient } from "../outbound/in
 import { type Principal, principalKey } from "../principal/principal.ts";
 import type { ProjectConfig } from "../projects/project-config.ts";
 import { recordRun, type RunRecord } from "../runs/record-run.ts";
+import { redactDeep } from "../runs/redact.ts";
 import type { ProjectRuntimeCache } from "../runtime/project-runtime-cache.ts";
 import type { PreparedTool } from "../runtime/prepared-tool.ts";
 import { missingScopes } from "../scopes/has-scopes.ts";
@@ -178,14 +179,15 @@ async function execute(deps: ToolCallDeps, tool: PreparedTool, runtime: { signin
   });
   const timing = { attempts: sent.attempts, upstreamMs: Math.round(sent.upstreamMs) };
   if (!sent.ok) {
-    const result = mapSendFailure(sent);
+    const result = redactDeep(mapSendFailure(sent), secretValues);
     const message = result.content[0]?.text ?? sent.message;
     // Refused before sending (SSRF, bad URL): nothing reached the upstream, the key is free.
     // Network errors and timeouts: the upstream may have acted; a retry must reuse the key.
     const settle = sent.kind === "blocked" || sent.kind === "invalid_url" ? "released" : "retryable";
     return { status: "failed", result, settle, run: { ...timing, request: recordedRequest, error: message } };
   }
-  const result = mapResponse(sent, tool.maxResponseBytes);
+  // An upstream may echo what it received (auth headers included): the model never sees secrets.
+  const result = redactDeep(mapResponse(sent, tool.maxResponseBytes), secretValues);
   return {
     status: result.isError ? "failed" : "succeeded",
     result,

@@ -27,3 +27,15 @@ export function redactString(value: string, secretValues: readonly string[]): st
 export function capText(text: string, max: number): { text: string; truncated: boolean } {
   return text.length <= max ? { text, truncated: false } : { text: `${text.slice(0, max)}…`, truncated: true };
 }
+
+/** Redacts every string inside a JSON-like value (tool results shown to the model). */
+export function redactDeep<T>(value: T, secretValues: readonly string[]): T {
+  if (secretValues.length === 0) return value;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === "string") return redactString(v, secretValues);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
+}

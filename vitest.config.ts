@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 // Postgres (a schema per test file, see @tengine/db/testing) and real HTTP upstreams.
 export default defineConfig({
   test: {
-    include: ["packages/*/src/**/*.test.ts", "apps/*/src/**/*.test.ts", "apps/*/test/**/*.test.ts", "packages/*/test/**/*.test.ts"],
+    include: ["packages/*/src/**/*.test.ts", "apps/*/src/**/*.test.ts", "apps/*/test/**/*.test.ts", "packages/*/test/**/*.test.ts", "test/**/*.test.ts"],
     exclude: ["**/node_modules/**", "e2e/**"],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -64,7 +64,7 @@ declare module "autocannon" {
     "5xx": number;
   };
 
-  export interface Instance extends EventEmitter, PromiseLike<Result> {
+  export interface Instance extends EventEmitter {
     stop(): void;
     on(event: "response", listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void): this;
     on(event: "reqError", listener: (error: Error) => void): this;

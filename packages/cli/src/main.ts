@@ -212,6 +212,8 @@ async function readStdin(): Promise<string> {
 
 try {
   await program.parseAsync(process.argv);
+  // Exit as soon as the command is done instead of waiting for idle sockets to time out.
+  process.exit(0);
 } catch (error) {
   if (isAppError(error)) {
     if (json()) process.stderr.write(`${JSON.stringify({ error: error.code, message: error.message })}\n`);

@@ -1,11 +1,12 @@
 import "server-only";
 import { z } from "zod";
 
+const DATABASE_URL_HINT = "DATABASE_URL must be set to a postgres:// URL (npm start sets it for the embedded database)";
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
 /** Dashboard configuration; nothing else in the app reads process.env. */
 export const dashboardEnvSchema = z.object({
-  DATABASE_URL: z.string().url({ message: "DATABASE_URL must be a postgres:// URL (npm start sets it for the embedded database)" }),
+  DATABASE_URL: z.string({ error: DATABASE_URL_HINT }).url({ error: DATABASE_URL_HINT }),
   DATABASE_SCHEMA: z.string().min(1).optional(),
   EMBEDDED_DATABASE: bool.default(false),
   PUBLIC_GATEWAY_URL: z.string().url().optional(),

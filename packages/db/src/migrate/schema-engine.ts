@@ -36,7 +36,14 @@ function loadBindings(): Promise<Bindings> {
     };
     const bg: Bindings = await import("@prisma/schema-engine-wasm/schema_engine_bg");
     const bytes = await readFile(path.join(dir, "schema_engine_bg.wasm"));
-    const { instance } = await WebAssembly.instantiate(bytes, { "./schema_engine_bg.js": bg as never });
+    // The engine arms timeouts (e.g. for its advisory lock) that outlive the command and would
+    // keep a short-lived process such as the CLI alive for ten seconds; unref them. While a
+    // command runs, its database sockets keep the process alive anyway.
+    const imports: Record<string, unknown> = { ...bg };
+    for (const name of Object.keys(imports).filter((n) => n.startsWith("__wbg_setTimeout_"))) {
+      imports[name] = (callback: () => void, ms: number) => setTimeout(callback, ms >>> 0).unref();
+    }
+    const { instance } = await WebAssembly.instantiate(bytes, { "./schema_engine_bg.js": imports });
     bg.__wbg_set_wasm(instance.exports as never);
     (instance.exports as { __wbindgen_start: () => void }).__wbindgen_start();
     return bg;

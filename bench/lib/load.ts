@@ -1,0 +1,115 @@
+// One load run with autocannon (programmatic API), with latencies kept at sub-millisecond
+// precision: autocannon's own histogram records whole milliseconds, which turns a 0.2 ms
+// direct call into "0 ms" and makes ratios meaningless. Every response's exact duration is
+// collected here instead, and percentiles are computed from the sorted samples.
+import autocannon, { type RequestSpec, type Result } from "autocannon";
+import { processCpuMs } from "./children.ts";
+
+export type LoadSpec = {
+  url: string;
+  method: "GET" | "POST";
+  headers?: Record<string, string>;
+  /** a fixed body, or one built per request (e.g. a unique argument) */
+  body?: string | (() => string);
+  connections: number;
+  durationSec: number;
+  /** a response body this returns false for counts as a mismatch (an error of the run) */
+  verifyBody?: (body: string) => boolean;
+  /** processes whose CPU time is measured over the run */
+  cpuOf?: Record<string, number | undefined>;
+};
+
+export type LoadResult = {
+  connections: number;
+  durationSec: number;
+  /** responses received (any status) */
+  responses: number;
+  /** 2xx responses that passed verifyBody, per second of the run */
+  callsPerSec: number;
+  latencyMs: { p50: number; p90: number; p99: number; p999: number; max: number; mean: number };
+  errors: { total: number; connErrors: number; timeouts: number; non2xx: number; mismatches: number; statusCodes: Record<string, number> };
+  /** CPU ms per response of each measured process (load generator is "bench") */
+  cpuMsPerCall: Record<string, number | null>;
+  /** share of one core each measured process used over the run */
+  cpuCores: Record<string, number | null>;
+};
+
+export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  const samples: number[] = [];
+  let ok2xx = 0;
+  const request: RequestSpec = { method: spec.method, headers: spec.headers ?? {} };
+  const body = spec.body;
+  if (typeof body === "function") request.setupRequest = (req) => ({ ...req, body: body() });
+  else if (body !== undefined) request.body = body;
+
+  const cpuBefore = Object.fromEntries(Object.entries(spec.cpuOf ?? {}).map(([k, pid]) => [k, processCpuMs(pid)]));
+  const selfBefore = process.cpuUsage();
+  const started = performance.now();
+
+  const result = await new Promise<Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: spec.url,
+        connections: spec.connections,
+        duration: spec.durationSec,
+        timeout: 30,
+        requests: [request],
+        ...(spec.verifyBody ? { verifyBody: spec.verifyBody } : {}),
+      },
+      (error, res) => (error ? reject(error) : resolve(res)),
+    );
+    instance.on("response", (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+      samples.push(responseTime);
+      if (statusCode >= 200 && statusCode < 300) ok2xx++;
+    });
+  });
+
+  const wallSec = (performance.now() - started) / 1000;
+  const self = process.cpuUsage(selfBefore);
+  const responses = samples.length;
+  const cpuMsPerCall: Record<string, number | null> = { bench: responses ? (self.user + self.system) / 1000 / responses : null };
+  const cpuCores: Record<string, number | null> = { bench: (self.user + self.system) / 1e6 / wallSec };
+  for (const [name, pid] of Object.entries(spec.cpuOf ?? {})) {
+    const before = cpuBefore[name];
+    const after = processCpuMs(pid);
+    const used = before === undefined || after === undefined ? undefined : after - before;
+    cpuMsPerCall[name] = used === undefined || !responses ? null : used / responses;
+    cpuCores[name] = used === undefined ? null : used / 1000 / wallSec;
+  }
+
+  const sorted = Float64Array.from(samples).sort();
+  const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, Number(s.count)]));
+  const errors = {
+    connErrors: result.errors - result.timeouts,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+    mismatches: result.mismatches,
+    total: result.errors + result.non2xx + result.mismatches,
+    statusCodes,
+  };
+  const durationSec = result.duration || wallSec;
+  return {
+    connections: spec.connections,
+    durationSec,
+    responses,
+    callsPerSec: Math.max(0, ok2xx - result.mismatches) / durationSec,
+    latencyMs: {
+      p50: percentile(sorted, 0.5),
+      p90: percentile(sorted, 0.9),
+      p99: percentile(sorted, 0.99),
+      p999: percentile(sorted, 0.999),
+      max: sorted.length ? sorted[sorted.length - 1]! : NaN,
+      mean: sorted.length ? samples.reduce((a, b) => a + b, 0) / sorted.length : NaN,
+    },
+    errors,
+    cpuMsPerCall,
+    cpuCores,
+  };
+}
+
+/** Nearest-rank percentile of sorted samples. */
+export function percentile(sorted: ArrayLike<number>, p: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1));
+  return sorted[rank]!;
+}

@@ -1,0 +1,93 @@
+import { execFile } from "node:child_process";
+import { writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { SecretBox } from "@tengine/core";
+import { createTestDatabase } from "@tengine/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const bin = fileURLToPath(new URL("../bin/tengine.mjs", import.meta.url));
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let env: NodeJS.ProcessEnv;
+
+/** Runs the real `tengine` binary against this file's schema; returns parsed --json output. */
+async function tengine(...args: string[]) {
+  const { stdout } = await run(process.execPath, [bin, "--json", ...args], { env, timeout: 60_000 });
+  return JSON.parse(stdout);
+}
+
+async function tengineFails(...args: string[]) {
+  try {
+    await run(process.execPath, [bin, "--json", ...args], { env, timeout: 60_000 });
+  } catch (error) {
+    const e = error as { code: number; stderr: string };
+    return { code: e.code, error: JSON.parse(e.stderr.trim().split("\n").at(-1)!) };
+  }
+  throw new Error(`expected tengine ${args.join(" ")} to fail`);
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase("cli");
+  env = { ...process.env, DATABASE_URL: database.target.url, DATABASE_SCHEMA: database.target.schema, TENGINE_MASTER_KEY: SecretBox.generateKey(), PUBLIC_GATEWAY_URL: "https://gw.example" };
+}, 60_000);
+afterAll(() => database?.drop());
+
+describe("tengine CLI", () => {
+  it("creates a project, keys, a signing secret and a tool, and lists them as JSON", { timeout: 120_000 }, async () => {
+    expect(await tengine("migrate")).toEqual({ status: "up to date" });
+    const project = await tengine("projects", "create", "Acme CRM", "--allow-http");
+    expect(project).toMatchObject({ slug: "acme-crm", mcpUrl: "https://gw.example/p/acme-crm/mcp" });
+
+    const key = await tengine("keys", "create", "--project", "acme-crm", "--scopes", "contacts:read,contacts:write", "--name", "backend");
+    expect(key.key).toMatch(/^tengine_[A-Za-z0-9]{43}$/);
+    expect(key).toMatchObject({ name: "backend", scopes: ["contacts:read", "contacts:write"] });
+    const row = await database.db.apiKey.findUniqueOrThrow({ where: { id: key.id } });
+    expect(row.hash).not.toContain(key.key.slice(8));
+
+    const listed = await tengine("keys", "list", "--project", "acme-crm");
+    expect(listed).toHaveLength(1);
+    expect(JSON.stringify(listed)).not.toContain(key.key);
+    expect(listed[0]).toMatchObject({ id: key.id, prefix: key.key.slice(0, 14) });
+
+    const signing = await tengine("signing-secrets", "create", "--project", "acme-crm");
+    expect(signing.keyid).toMatch(/^sig_/);
+    expect(signing.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+    const file = path.join(os.tmpdir(), `tool-${Date.now()}.json`);
+    await writeFile(file, JSON.stringify({
+      name: "get_contact",
+      description: "Gets a contact",
+      inputSchema: { type: "object", properties: { id: { type: "string" } }, required: ["id"] },
+      method: "GET",
+      url: "https://crm.example/contacts/{{input.id}}",
+      auth: { type: "bearer", token: "sk_live_cli_secret" },
+      requiredScopes: ["contacts:read"],
+      annotations: { readOnlyHint: true },
+    }));
+    const tool = await tengine("tools", "create", "--project", "acme-crm", "--file", file);
+    expect(tool).toMatchObject({ name: "get_contact", auth: { type: "bearer", secretSet: true }, source: "manual" });
+    const tools = await tengine("tools", "list", "--project", "acme-crm");
+    expect(tools[0]).toMatchObject({ name: "get_contact", url: "https://crm.example/contacts/{{input.id}}", inputSchema: { required: ["id"] }, requiredScopes: ["contacts:read"], timeoutMs: 10000 });
+    expect(JSON.stringify(tools)).not.toContain("sk_live_cli_secret");
+
+    const revoked = await tengine("keys", "revoke", "--project", "acme-crm", key.id);
+    expect(revoked.revokedAt).toBeTruthy();
+    expect((await tengine("runs", "list", "--project", "acme-crm")).runs).toEqual([]);
+  });
+
+  it("reports bad input as one clear error and a non-zero exit", { timeout: 60_000 }, async () => {
+    const file = path.join(os.tmpdir(), `bad-tool-${Date.now()}.json`);
+    await writeFile(file, JSON.stringify({ name: "bad name!", description: "x", inputSchema: { type: "string" }, method: "GET", url: "https://{{input.host}}/x" }));
+    const bad = await tengineFails("tools", "create", "--project", "acme-crm", "--file", file);
+    expect(bad.code).toBe(1);
+    expect(bad.error.error).toBe("bad_request");
+    expect(bad.error.message).toContain("name must match");
+    const missing = await tengineFails("keys", "list", "--project", "no-such-project");
+    expect(missing.error).toEqual({ error: "not_found", message: 'project "no-such-project" not found' });
+    const scopes = await tengineFails("keys", "create", "--project", "acme-crm", "--scopes", "contacts");
+    expect(scopes.error.message).toContain("invalid scope: contacts");
+  });
+});

@@ -1,0 +1,97 @@
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+/**
+ * The README's first command, as a new user runs it: `npm start` with no DATABASE_URL brings
+ * up the embedded database, the demo CRM and the gateway, and prints a URL and a key with
+ * which an MCP client does real work; `tengine runs list` then shows the runs.
+ */
+const root = fileURLToPath(new URL("..", import.meta.url));
+const run = promisify(execFile);
+let child: ChildProcess;
+let output = "";
+let dataDir: string;
+let env: NodeJS.ProcessEnv;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(os.tmpdir(), "tengine-start-"));
+  const [gatewayPort, crmPort, dashboardPort] = [await freePort(), await freePort(), await freePort()];
+  env = { ...process.env, TENGINE_DATA_DIR: dataDir, GATEWAY_PORT: String(gatewayPort), DEMO_CRM_PORT: String(crmPort), DASHBOARD_PORT: String(dashboardPort), EMBEDDED_DB_PORT: "0", PUBLIC_GATEWAY_URL: `http://127.0.0.1:${gatewayPort}` };
+  delete env.DATABASE_URL;
+  delete env.DATABASE_SCHEMA;
+  delete env.TENGINE_MASTER_KEY;
+  child = spawn(process.execPath, [path.join(root, "scripts/start.mjs")], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout!.on("data", (d) => (output += d));
+  child.stderr!.on("data", (d) => (output += d));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`npm start did not come up:\n${output}`)), 240_000);
+    const check = setInterval(() => {
+      if (output.includes("Tengine is running") && output.includes("CLI (in another terminal)")) {
+        clearInterval(check);
+        clearTimeout(timer);
+        resolve();
+      }
+    }, 100);
+    child.once("exit", (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
+  });
+}, 300_000);
+
+afterAll(async () => {
+  if (child && child.exitCode === null) {
+    child.kill("SIGINT");
+    await new Promise((r) => child.once("exit", r));
+  }
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe("npm start", () => {
+  it("prints the MCP URL, an API key and the admin login", () => {
+    expect(output).toMatch(/MCP URL\s+http:\/\/127\.0\.0\.1:\d+\/p\/demo\/mcp/);
+    expect(output).toMatch(/API key\s+tengine_[A-Za-z0-9]{43}/);
+    expect(output).toMatch(/Admin login\s+admin@tengine\.local \/ \S+/);
+  });
+
+  it("serves the demo tools to an MCP client, which does real work against the demo CRM", { timeout: 60_000 }, async () => {
+    const url = /MCP URL\s+(\S+)/.exec(output)![1]!;
+    const key = /API key\s+(\S+)/.exec(output)![1]!;
+    const client = new Client({ name: "new-user", version: "1.0.0" });
+    await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${key}` } } }));
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(["search_contacts", "create_contact", "get_company", "mcp_whoami"]));
+
+    // The demo CRM verifies each request's signature with @tengine/sdk: success proves signing.
+    const search: any = await client.callTool({ name: "search_contacts", arguments: {} });
+    expect(search.isError, JSON.stringify(search)).toBeFalsy();
+    const created: any = await client.callTool({ name: "create_contact", arguments: { name: "Ada Lovelace", email: "ada@example.com" } });
+    expect(created.isError, JSON.stringify(created)).toBeFalsy();
+    expect(JSON.stringify(created.structuredContent)).toContain("Ada Lovelace");
+    const found: any = await client.callTool({ name: "search_contacts", arguments: { query: "Lovelace" } });
+    expect(JSON.stringify(found.structuredContent)).toContain("ada@example.com");
+    await client.close();
+  });
+
+  it("shows the runs through the CLI, connected to the running embedded database", { timeout: 60_000 }, async () => {
+    const { stdout } = await run(process.execPath, [path.join(root, "packages/cli/bin/tengine.mjs"), "--json", "runs", "list", "--project", "demo"], { cwd: root, env, timeout: 60_000 });
+    const page = JSON.parse(stdout);
+    const names = page.runs.map((r: { toolName: string }) => r.toolName);
+    expect(names).toEqual(["search_contacts", "create_contact", "search_contacts"]);
+    expect(page.runs.every((r: { status: string }) => r.status === "succeeded")).toBe(true);
+  });
+});

@@ -1,7 +1,7 @@
 // Makes a fresh clone runnable: installs dependencies and generates the Prisma client when
 // they are missing or stale. Plain Node with no dependencies, because it runs before any exist.
 import { spawnSync } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -15,6 +15,30 @@ function run(command, args, env = {}) {
     console.error(`\n${command} ${args.join(" ")} failed (exit ${result.status})`);
     process.exit(result.status ?? 1);
   }
+}
+
+/** Newest modification time of the files under `dirs` (recursively). */
+function newest(dirs) {
+  let latest = 0;
+  const walk = (dir) => {
+    if (!existsSync(dir)) return;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name === "node_modules" || entry.name === ".next" || entry.name === "generated") continue;
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else latest = Math.max(latest, statSync(full).mtimeMs);
+    }
+  };
+  dirs.forEach((d) => walk(at(d)));
+  return latest;
+}
+
+/** Builds the dashboard when it has never been built or its sources changed since. */
+export function buildDashboard({ quiet = false } = {}) {
+  const built = mtime("apps/dashboard/.next/BUILD_ID");
+  if (built > newest(["apps/dashboard/app", "apps/dashboard/src", "packages/core/src", "packages/db/src"]) && built > mtime("package-lock.json")) return;
+  if (!quiet) console.log("[bootstrap] building the dashboard (next build)…");
+  run("npm", ["run", "build", "-w", "@tengine/dashboard", "--silent"], { NEXT_TELEMETRY_DISABLED: "1" });
 }
 
 export function bootstrap({ quiet = false } = {}) {
@@ -31,4 +55,7 @@ export function bootstrap({ quiet = false } = {}) {
   }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) bootstrap();
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  bootstrap();
+  if (!process.argv.includes("--generate-only")) buildDashboard();
+}

@@ -3,6 +3,8 @@
  * DATABASE_URL is set), migrations, demo data, the demo CRM upstream and the gateway. Prints
  * what a new user needs to connect a client.
  */
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
 import { SecretBox } from "@tengine/core";
 import { createDb, defaultDataDir, resolveDatabase, resolveMasterKey, runMigrations } from "@tengine/db";
 import { startDemoCrm } from "@tengine/demo-crm";
@@ -11,6 +13,7 @@ import { verifyRequest } from "@tengine/sdk";
 import { seedDemo } from "../prisma/seed.ts";
 
 const env = process.env;
+let stopping = false;
 const dataDir = defaultDataDir(env.TENGINE_DATA_DIR);
 const { target, owned } = await resolveDatabase({ databaseUrl: env.DATABASE_URL, schema: env.DATABASE_SCHEMA, dataDir, startIfMissing: true, preferredPort: Number(env.EMBEDDED_DB_PORT ?? 54329) });
 await runMigrations(target);
@@ -48,6 +51,26 @@ const config = loadGatewayConfig({
 const gateway = await createGateway(config);
 await gateway.listen();
 
+// The dashboard (Next.js) runs as its own process on the same database.
+const dashboardPort = Number(env.DASHBOARD_PORT ?? 3000);
+const dashboardUrl = (env.PUBLIC_DASHBOARD_URL ?? `http://localhost:${dashboardPort}`).replace(/\/+$/, "");
+const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
+const dashboard = spawn(process.execPath, [nextBin, "start", "apps/dashboard", "-p", String(dashboardPort)], {
+  stdio: ["ignore", "inherit", "inherit"],
+  env: {
+    ...env,
+    DATABASE_URL: target.url,
+    ...(target.schema ? { DATABASE_SCHEMA: target.schema } : {}),
+    EMBEDDED_DATABASE: target.embedded ? "true" : "false",
+    PUBLIC_GATEWAY_URL: config.publicUrl,
+    NEXT_TELEMETRY_DISABLED: "1",
+  },
+});
+dashboard.once("exit", (code) => {
+  if (!stopping) console.error(`dashboard exited (${code}); the gateway keeps running`);
+});
+await waitForHttp(`http://127.0.0.1:${dashboardPort}/api/healthz`, 60_000).catch(() => console.error(`dashboard did not answer on port ${dashboardPort} yet`));
+
 const mcpUrl = `${config.publicUrl}/p/${credentials.projectSlug}/mcp`;
 const line = "─".repeat(72);
 console.log(`
@@ -56,6 +79,7 @@ ${line}
 
  MCP URL      ${mcpUrl}
  API key      ${credentials.apiKey}
+ Dashboard    ${dashboardUrl}   (placeholder until the dashboard issue lands)
  Gateway      ${config.publicUrl}   (health: ${config.publicUrl}/healthz, metrics: /metrics)
  Demo CRM     ${crm.url}   (the upstream API behind the demo tools)
  Admin login  ${credentials.adminEmail} / ${credentials.adminPassword}
@@ -68,13 +92,13 @@ ${line}
 ${line}
 `);
 
-let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
     console.log("\nstopping…");
     void (async () => {
+      dashboard.kill("SIGTERM");
       await gateway.close().catch(() => {});
       await crm.close().catch(() => {});
       await closeDb().catch(() => {});
@@ -82,4 +106,13 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
       process.exit(0);
     })();
   });
+}
+
+async function waitForHttp(url: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not answer`);
 }

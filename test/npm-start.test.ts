@@ -66,6 +66,7 @@ describe("npm start", () => {
     expect(output).toMatch(/MCP URL\s+http:\/\/127\.0\.0\.1:\d+\/p\/demo\/mcp/);
     expect(output).toMatch(/API key\s+tengine_[A-Za-z0-9]{43}/);
     expect(output).toMatch(/Admin login\s+admin@tengine\.local \/ \S+/);
+    expect(output).toMatch(/Dashboard\s+http:\/\/localhost:\d+/);
   });
 
   it("serves the demo tools to an MCP client, which does real work against the demo CRM", { timeout: 60_000 }, async () => {
@@ -85,6 +86,14 @@ describe("npm start", () => {
     const found: any = await client.callTool({ name: "search_contacts", arguments: { query: "Lovelace" } });
     expect(JSON.stringify(found.structuredContent)).toContain("ada@example.com");
     await client.close();
+  });
+
+  it("serves the dashboard, which lists the demo project with its MCP URL", async () => {
+    const res = await fetch(`http://127.0.0.1:${env.DASHBOARD_PORT}/`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain("Demo CRM");
+    expect(html).toContain(`${env.PUBLIC_GATEWAY_URL}/p/demo/mcp`);
   });
 
   it("shows the runs through the CLI, connected to the running embedded database", { timeout: 60_000 }, async () => {

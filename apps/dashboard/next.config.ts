@@ -22,14 +22,6 @@ const config: NextConfig = {
   outputFileTracingRoot: repoRoot,
   turbopack: {
     root: repoRoot,
-    ignoreIssue: [
-      // @tengine/db points at repository folders with `new URL("../../../../prisma/migrations",
-      // import.meta.url)` and `…/.data`. Turbopack takes those for asset imports and fails to
-      // "resolve" a directory; with the issue ignored it keeps the expression, and
-      // `import.meta.url` still evaluates to the source file's real path at runtime, so the
-      // URLs stay correct. (The dashboard never migrates or starts PGlite itself.)
-      { path: /packages\/db\/src\/(migrate\/read-migrations|embedded\/resolve-database)\.ts$/, title: /Module not found/ },
-    ],
   },
   poweredByHeader: false,
   reactStrictMode: true,

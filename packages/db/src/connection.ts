@@ -14,6 +14,8 @@ export function poolConfig(target: DatabaseTarget, max = 10): pg.PoolConfig {
   return {
     connectionString: target.url,
     max,
+    // A database host that stops answering must fail fast (503s, friendly pages), not hang.
+    connectionTimeoutMillis: 5_000,
     ...(target.schema ? { options: `-c search_path="${target.schema}"` } : {}),
   };
 }

@@ -53,9 +53,9 @@ export async function listProjectSummaries(): Promise<ListProjectsResult> {
 function describeDbError(error: unknown): string {
   const code = typeof error === "object" && error !== null && "code" in error ? String((error as { code: unknown }).code) : undefined;
   // Prisma's P1xxx codes are connection-level; P2021 is a missing table (not migrated yet).
-  if (code === "P1001" || code === "P1002" || code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "ETIMEDOUT") return "the database server did not answer; is Postgres running?";
-  if (code === "P1000") return "the database refused the credentials in DATABASE_URL";
-  if (code === "P1003") return "the database in DATABASE_URL does not exist";
-  if (code === "P2021" || code === "42P01") return "the database has no tengine tables yet (run `npx tengine migrate`)";
-  return "the query failed; see the dashboard server log";
+  if (code === "P1001" || code === "P1002" || code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "ETIMEDOUT") return "The database server did not answer; is Postgres running?";
+  if (code === "P1000") return "The database refused the credentials in DATABASE_URL.";
+  if (code === "P1003") return "The database in DATABASE_URL does not exist.";
+  if (code === "P2021" || code === "42P01") return "The database has no tengine tables yet (run `npx tengine migrate`).";
+  return "The query failed; see the dashboard server log.";
 }

@@ -8,7 +8,7 @@ import { startEmbeddedPostgres } from "./start-embedded-postgres.ts";
 
 /** `.data/` at the repository root, unless TENGINE_DATA_DIR says otherwise. */
 export function defaultDataDir(override?: string): string {
-  return override ?? fileURLToPath(new URL("../../../../.data", import.meta.url));
+  return override ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../../.data");
 }
 
 type EmbeddedInfo = { url: string; pid: number };

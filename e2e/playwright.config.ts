@@ -1,0 +1,42 @@
+import os from "node:os";
+import path from "node:path";
+import { defineConfig } from "@playwright/test";
+
+// The browser specs drive the real product, started exactly as `npm start` does, on its own
+// ports and data directory, in Debian's Chromium (Playwright cannot download browsers here).
+const dataDir = path.join(os.tmpdir(), `tengine-e2e-${process.pid}`);
+const ports = { gateway: 18081, dashboard: 13000, crm: 14010 };
+export const urls = { dashboard: `http://127.0.0.1:${ports.dashboard}`, gateway: `http://127.0.0.1:${ports.gateway}` };
+
+export default defineConfig({
+  testDir: "./specs",
+  outputDir: "../reports/e2e-artifacts",
+  timeout: 60_000,
+  workers: 1,
+  use: {
+    baseURL: urls.dashboard,
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    },
+  },
+  webServer: {
+    command: "node scripts/start.mjs",
+    cwd: "..",
+    url: `${urls.dashboard}/api/healthz`,
+    timeout: 240_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    env: {
+      TENGINE_DATA_DIR: dataDir,
+      GATEWAY_PORT: String(ports.gateway),
+      DASHBOARD_PORT: String(ports.dashboard),
+      DEMO_CRM_PORT: String(ports.crm),
+      EMBEDDED_DB_PORT: "0",
+      PUBLIC_GATEWAY_URL: urls.gateway,
+      PUBLIC_DASHBOARD_URL: urls.dashboard,
+      DATABASE_URL: "",
+    },
+  },
+});

@@ -324,7 +324,7 @@ async function main() {
   out.push("tools/call — the same upstream called directly (baseline) and through the gateway");
   out.push(
     table(
-      ["scenario", "conc", "calls/s", "p50 ms", "p99 ms", "errors", "direct/gw calls/s", "p50 ×", "p99 ×", "+p50 ms", "+p99 ms", "gw CPU/call"],
+      ["scenario", "conc", "calls/s", "p50 ms", "p99 ms", "errors", "direct/gw calls/s", "p50 ×", "p99 ×", "+p50 ms", "+p99 ms", "gw CPU/call", "gw cores"],
       rows.map((r) => [
         `${r.flagged ? "! " : ""}${r.label}`,
         r.connections,
@@ -338,11 +338,13 @@ async function main() {
         r.vsBaseline ? fmt.plusMs(r.vsBaseline.p50PlusMs) : "",
         r.vsBaseline ? fmt.plusMs(r.vsBaseline.p99PlusMs) : "",
         r.kind === "gateway" ? fmt.cpu(r.result.cpuMsPerCall.gateway) : "",
+        r.kind === "gateway" ? fmt.cores(r.result.cpuCores.gateway) : "",
       ]),
     ),
   );
   out.push("  direct/gw calls/s = how many times fewer calls per second than the direct baseline; p50 × / p99 × = gateway latency ÷ direct latency;");
-  out.push("  +p50/+p99 ms = latency the gateway adds; gw CPU/call = gateway process CPU time per call. '!' = the run (or its warm-up) had errors.");
+  out.push("  +p50/+p99 ms = latency the gateway adds; gw CPU/call = gateway process CPU time per call;");
+  out.push("  gw cores = share of one core the gateway process used during the run (well below 1: it was waiting — on Postgres, or for a busy CPU). '!' = the run (or its warm-up) had errors.");
   out.push("");
   out.push(
     `runs recorded for the tools/call project: ${fmt.int(runCheck.total)} (gateway calls answered: ${fmt.int(gatewayCallsSent)}, incl. warm-ups and checks; ` +
@@ -359,7 +361,7 @@ async function main() {
   out.push(`  first call (cold: key + ${LIST_TOOL_COUNT} tools loaded): ${fmt.ms(first.ms)} ms; next call (warm): ${fmt.ms(warmSingle.ms)} ms; cold reload after a config change, median of ${COLD_LOADS}: ${fmt.ms(median(coldLoads))} ms (${coldLoads.map(fmt.ms).join(", ")})`);
   out.push(
     table(
-      ["scenario", "conc", "calls/s", "p50 ms", "p99 ms", "errors", "response", "gw CPU/call", "MB/s out"],
+      ["scenario", "conc", "calls/s", "p50 ms", "p99 ms", "errors", "response", "gw CPU/call", "gw cores", "MB/s out"],
       listRows.map((r) => [
         `${r.flagged ? "! " : ""}${r.label}`,
         r.connections,
@@ -369,6 +371,7 @@ async function main() {
         r.result.errors.total,
         fmt.kb(r.bytes),
         fmt.cpu(r.result.cpuMsPerCall.gateway),
+        fmt.cores(r.result.cpuCores.gateway),
         ((r.result.callsPerSec * r.bytes) / 1024 / 1024).toFixed(1),
       ]),
     ),

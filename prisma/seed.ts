@@ -5,7 +5,7 @@ import { createApiKey, createOrganization, createProject, createSigningSecret, c
 import type { Db } from "@tengine/db";
 import { demoCrmTools } from "@tengine/demo-crm";
 
-export type DemoCredentials = { adminEmail: string; adminPassword: string; projectSlug: string; apiKey: string; keyid: string; signingSecret: string };
+export type DemoCredentials = { adminEmail: string; adminPassword: string; projectSlug: string; apiKey: string; keyid: string; signingSecret: string; demoCrmUrl: string };
 
 /**
  * The demo data `npm start` needs (DESIGN §13): an admin, a workspace, and a "demo" project
@@ -16,7 +16,15 @@ export type DemoCredentials = { adminEmail: string; adminPassword: string; proje
 export async function seedDemo(db: Db, secretBox: SecretBox, options: { dataDir: string; demoCrmUrl: string }): Promise<DemoCredentials> {
   const file = path.join(options.dataDir, "demo-credentials.json");
   const existing = await db.project.findUnique({ where: { slug: "demo" }, select: { id: true } });
-  if (existing && existsSync(file)) return JSON.parse(await readFile(file, "utf8")) as DemoCredentials;
+  if (existing && existsSync(file)) {
+    const saved = JSON.parse(await readFile(file, "utf8")) as DemoCredentials;
+    if (saved.demoCrmUrl && saved.demoCrmUrl !== options.demoCrmUrl) {
+      await moveDemoTools(db, existing.id, saved.demoCrmUrl, options.demoCrmUrl);
+      saved.demoCrmUrl = options.demoCrmUrl;
+      await writeFile(file, JSON.stringify(saved, null, 2), { mode: 0o600 });
+    }
+    return saved;
+  }
 
   const adminEmail = "admin@tengine.local";
   const adminPassword = `tengine-${newId("user").slice(-8)}`;
@@ -40,7 +48,16 @@ export async function seedDemo(db: Db, secretBox: SecretBox, options: { dataDir:
   await db.signingSecret.updateMany({ where: { projectId: project.id, retiredAt: null }, data: { retiredAt: new Date() } });
   const key = await createApiKey(db, project.id, { name: "Demo key" });
   const signing = await createSigningSecret(db, secretBox, project.id);
-  const credentials: DemoCredentials = { adminEmail, adminPassword, projectSlug: project.slug, apiKey: key.key, keyid: signing.keyid, signingSecret: signing.secret };
+  const credentials: DemoCredentials = { adminEmail, adminPassword, projectSlug: project.slug, apiKey: key.key, keyid: signing.keyid, signingSecret: signing.secret, demoCrmUrl: options.demoCrmUrl };
   await writeFile(file, JSON.stringify(credentials, null, 2), { mode: 0o600 });
   return credentials;
+}
+
+/** The demo CRM came up on another port (DEMO_CRM_PORT changed): point the demo tools at it. */
+async function moveDemoTools(db: Db, projectId: string, from: string, to: string) {
+  const tools = await db.tool.findMany({ where: { projectId, url: { startsWith: from } }, select: { id: true, url: true } });
+  await db.$transaction([
+    ...tools.map((t) => db.tool.update({ where: { id: t.id }, data: { url: to + t.url.slice(from.length) } })),
+    db.project.update({ where: { id: projectId }, data: { configVersion: { increment: 1 } } }),
+  ]);
 }

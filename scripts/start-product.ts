@@ -75,7 +75,7 @@ const mcpUrl = `${config.publicUrl}/p/${credentials.projectSlug}/mcp`;
 const line = "─".repeat(72);
 console.log(`
 ${line}
- Tengine is running ${target.embedded ? "(embedded database in .data/)" : ""}
+ Tengine is running ${target.embedded ? `(embedded database in ${dataDir})` : ""}
 
  MCP URL      ${mcpUrl}
  API key      ${credentials.apiKey}

@@ -13,5 +13,6 @@ export const fmt = {
   ratio: (n: number) => (Number.isFinite(n) ? `${n < 10 ? n.toFixed(2) : n.toFixed(1)}×` : "n/a"),
   plusMs: (n: number) => (Number.isFinite(n) ? `${n >= 0 ? "+" : ""}${fmt.ms(n)}` : "n/a"),
   cpu: (n: number | null | undefined) => (n === null || n === undefined || !Number.isFinite(n) ? "n/a" : n < 1 ? `${Math.round(n * 1000)} µs` : `${n.toFixed(2)} ms`),
+  cores: (n: number | null | undefined) => (n === null || n === undefined || !Number.isFinite(n) ? "n/a" : n.toFixed(2)),
   kb: (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`,
 };

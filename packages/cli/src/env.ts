@@ -1,15 +1,24 @@
 import { z } from "zod";
 
-/** The CLI's configuration, read once (same variables as the apps, see README). */
-export const cliEnv = z
-  .object({
-    DATABASE_URL: z.string().url().optional(),
-    DATABASE_SCHEMA: z.string().optional(),
-    TENGINE_MASTER_KEY: z.string().optional(),
-    TENGINE_DATA_DIR: z.string().optional(),
-    PUBLIC_GATEWAY_URL: z.string().url().optional(),
+// An empty variable (`DATABASE_URL=`) means "not set", as in the apps.
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+
+const schema = z.object({
+    DATABASE_URL: optional(z.string().url({ message: "must be a postgres:// URL" })),
+    DATABASE_SCHEMA: optional(z.string()),
+    TENGINE_MASTER_KEY: optional(z.string()),
+    TENGINE_DATA_DIR: optional(z.string()),
+    PUBLIC_GATEWAY_URL: optional(z.string().url({ message: "must be a URL" })),
     GATEWAY_PORT: z.coerce.number().int().default(8081),
-  })
-  .parse(process.env);
+  });
+
+const parsed = schema.safeParse(process.env);
+if (!parsed.success) {
+  process.stderr.write(`error: invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}\n`);
+  process.exit(2);
+}
+
+/** The CLI's configuration, read once (same variables as the apps, see README). */
+export const cliEnv = parsed.data;
 
 export const gatewayUrl = (cliEnv.PUBLIC_GATEWAY_URL ?? `http://localhost:${cliEnv.GATEWAY_PORT}`).replace(/\/+$/, "");

@@ -44,10 +44,12 @@ program
   .command("migrate")
   .description("apply database migrations")
   .action(
-    action(async () => {
-      // openContext already migrated; report what the database is at.
-      print(json(), { status: "up to date" });
-    }),
+    action(
+      async (ctx) => {
+        print(json(), { status: "up to date", applied: ctx.applied });
+      },
+      { migrate: true },
+    ),
   );
 
 const projects = program.command("projects").description("projects (the isolation unit)");

@@ -37,7 +37,7 @@ afterAll(() => database?.drop());
 
 describe("tengine CLI", () => {
   it("creates a project, keys, a signing secret and a tool, and lists them as JSON", { timeout: 120_000 }, async () => {
-    expect(await tengine("migrate")).toEqual({ status: "up to date" });
+    expect(await tengine("migrate")).toEqual({ status: "up to date", applied: [] });
     const project = await tengine("projects", "create", "Acme CRM", "--allow-http");
     expect(project).toMatchObject({ slug: "acme-crm", mcpUrl: "https://gw.example/p/acme-crm/mcp" });
 

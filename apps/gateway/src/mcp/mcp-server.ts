@@ -61,6 +61,10 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics) {
     }
     const status = outcome.result.isError ? "error" : "ok";
     metrics.toolCalls.inc({ project: ctx.project.slug, tool: name, status });
+    if (outcome.timing) {
+      metrics.gatewaySeconds.observe(outcome.timing.gatewayMs / 1000);
+      if (outcome.timing.upstreamMs !== undefined) metrics.upstreamSeconds.observe(outcome.timing.upstreamMs / 1000);
+    }
     return outcome.result;
   });
 

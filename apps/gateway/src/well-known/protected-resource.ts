@@ -13,6 +13,5 @@ export async function protectedResourceMetadata(db: Db, publicUrl: string, slug:
     resource: slug === undefined ? `${publicUrl}/mcp` : `${publicUrl}/p/${slug}/mcp`,
     bearer_methods_supported: ["header"],
     resource_name: slug === undefined ? "Tengine MCP gateway" : `Tengine project ${slug}`,
-    resource_documentation: `${publicUrl}/`,
   };
 }

@@ -39,7 +39,7 @@ export type ToolCallRequest = {
 };
 
 export type ToolCallOutcome =
-  | { kind: "result"; runId: string; result: ToolResult }
+  | { kind: "result"; runId: string; result: ToolResult; timing?: { gatewayMs: number; upstreamMs?: number } }
   | { kind: "unknown_tool"; runId: string }
   | { kind: "insufficient_scope"; runId: string; missing: string[] };
 
@@ -57,7 +57,7 @@ export async function callTool(deps: ToolCallDeps, req: ToolCallRequest): Promis
   const finish = async (status: RunStatus, fields: Partial<RunRecord>, result: ToolResult): Promise<ToolCallOutcome> => {
     const gatewayMs = Math.round(performance.now() - started - (fields.upstreamMs ?? 0));
     await recordRun(deps.db, { ...base, ...fields, status, gatewayMs });
-    return { kind: "result", runId, result: withMeta(result, { "tengine/runId": runId }) };
+    return { kind: "result", runId, result: withMeta(result, { "tengine/runId": runId }), timing: { gatewayMs, upstreamMs: fields.upstreamMs } };
   };
 
   const runtime = await deps.runtime.get(project.id, project.configVersion);
@@ -124,7 +124,18 @@ export async function callTool(deps: ToolCallDeps, req: ToolCallRequest): Promis
     claim = outcome;
   }
 
-  const result = await execute(deps, tool, runtime, req, runId, claim?.upstreamKey ?? runId);
+  let result: Execution;
+  try {
+    result = await execute(deps, tool, runtime, req, runId, claim?.upstreamKey ?? runId);
+  } catch (error) {
+    // A broken invariant (database down mid-call, a bug): the request may or may not have
+    // gone out, so the key stays usable for a retry with the same upstream key, and the
+    // caller gets an error that names the run instead of a protocol failure.
+    if (claim) await settleIdempotencyKey(deps.db, claim.recordId, runId, { kind: "retryable" }).catch(() => {});
+    const message = `Internal error while calling tool ${tool.name} (run ${runId}); it is safe to retry`;
+    await recordRun(deps.db, { ...run, ...idem, status: "failed", error: message, gatewayMs: elapsed(started) }).catch(() => {});
+    throw Object.assign(new Error(message), { cause: error });
+  }
   if (claim) {
     await settleIdempotencyKey(deps.db, claim.recordId, runId, result.settle === "completed" ? { kind: "completed", result: withMeta(result.result, { "tengine/runId": runId }) as StoredToolResult } : { kind: result.settle });
   }
@@ -156,8 +167,8 @@ async function execute(deps: ToolCallDeps, tool: PreparedTool, runtime: { signin
   const secretValues = [...request.secretValues];
   const headers: Record<string, string> = { ...request.headers, ...identityHeaders(principal, runId, upstreamKey) };
   if (request.contentType && !hasHeader(headers, "content-type")) headers["content-type"] = request.contentType;
-  if (tool.authType === "bearer" || tool.authType === "bearer+hmac") headers.authorization = `Bearer ${tool.authSecret ?? ""}`;
-  if (tool.authType === "header" && tool.authHeaderName) headers[tool.authHeaderName.toLowerCase()] = tool.authSecret ?? "";
+  if (tool.authType === "bearer" || tool.authType === "bearer+hmac") setHeader(headers, "authorization", `Bearer ${tool.authSecret ?? ""}`);
+  if (tool.authType === "header" && tool.authHeaderName) setHeader(headers, tool.authHeaderName, tool.authSecret ?? "");
   if (tool.authSecret) secretValues.push(tool.authSecret);
 
   const signs = tool.authType === "hmac" || tool.authType === "bearer+hmac";
@@ -204,6 +215,12 @@ async function execute(deps: ToolCallDeps, tool: PreparedTool, runtime: { signin
 
 function withMeta(result: ToolResult, meta: Record<string, unknown>): ToolResult {
   return { ...result, _meta: { ...result._meta, ...meta } };
+}
+
+/** Sets a header, replacing any of the same name in another letter case. */
+function setHeader(headers: Record<string, string>, name: string, value: string) {
+  for (const existing of Object.keys(headers)) if (existing.toLowerCase() === name.toLowerCase()) delete headers[existing];
+  headers[name.toLowerCase()] = value;
 }
 
 function hasHeader(headers: Record<string, string>, name: string) {

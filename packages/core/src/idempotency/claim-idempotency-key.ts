@@ -39,9 +39,10 @@ export async function claimIdempotencyKey(
       where: { projectId_principalKey_toolId_key: { ...scope, key: key.key } },
     });
     if (!existing) continue; // removed between our insert and read: try again
-    if (existing.requestHash !== key.requestHash) return { kind: "mismatch" };
 
     const t = now();
+    // An expired key is free again, whatever arguments it was first used with.
+    if (existing.requestHash !== key.requestHash && existing.expiresAt.getTime() > t) return { kind: "mismatch" };
     if (existing.state === "completed" && existing.expiresAt.getTime() > t) {
       return { kind: "replay", originalRunId: existing.runId, result: existing.result as StoredToolResult };
     }

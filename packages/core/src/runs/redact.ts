@@ -17,7 +17,8 @@ export function redactHeaders(headers: Record<string, string>, secretValues: rea
 export function redactString(value: string, secretValues: readonly string[]): string {
   let out = value;
   for (const secret of secretValues) {
-    // Very short values would blank out ordinary text; secrets that short are refused anyway.
+    // Secrets shorter than 8 characters are refused at input (tool auth, project secrets), so
+    // this never skips a real one; it keeps stray empty values from blanking out text.
     if (secret.length >= 4 && out.includes(secret)) out = out.split(secret).join(REDACTED);
   }
   return out;

@@ -4,12 +4,15 @@ import { AppError } from "../errors/app-error.ts";
 import { newId } from "../ids/new-id.ts";
 import { bumpConfigVersion } from "../projects/bump-config-version.ts";
 
-const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+/** Same alphabet as `{{secrets.NAME}}` in templates. */
+const SECRET_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+/** Redaction finds secrets by value; values this short would be unsafe to search for. */
+export const MIN_SECRET_LENGTH = 8;
 
 /** Sets a project secret used by header templates as {{secrets.NAME}}; stored encrypted. */
 export async function setProjectSecret(db: Db, secretBox: SecretBox, projectId: string, name: string, value: string) {
-  if (!SECRET_NAME.test(name)) throw new AppError("bad_request", "secret name must match ^[A-Za-z_][A-Za-z0-9_]{0,63}$");
-  if (!value) throw new AppError("bad_request", "secret value must not be empty");
+  if (!SECRET_NAME.test(name)) throw new AppError("bad_request", "secret name must match ^[A-Za-z0-9_-]{1,64}$");
+  if (value.length < MIN_SECRET_LENGTH) throw new AppError("bad_request", `secret value must be at least ${MIN_SECRET_LENGTH} characters`);
   const valueEnc = secretBox.encrypt(value);
   await db.$transaction(async (tx) => {
     await tx.secret.upsert({

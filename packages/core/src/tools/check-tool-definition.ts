@@ -23,5 +23,11 @@ export function checkToolDefinition(input: ToolDefinitionInput): ToolDefinition 
     if (isTemplateError(error)) throw new AppError("bad_request", `invalid tool definition: ${error.path}: ${error.message}`);
     throw error;
   }
+  // The outbound auth sets its header itself; a template header of the same name would make
+  // two headers, of which the upstream may honour either.
+  const authHeader = def.auth.type === "bearer" || def.auth.type === "bearer+hmac" ? "authorization" : def.auth.type === "header" ? def.auth.name.toLowerCase() : undefined;
+  if (authHeader && Object.keys(def.headers ?? {}).some((h) => h.toLowerCase() === authHeader)) {
+    throw new AppError("bad_request", `invalid tool definition: headers.${authHeader}: set by auth.type "${def.auth.type}"; remove it from headers`);
+  }
   return { ...def, requiredScopes: scopes.scopes };
 }

@@ -10,14 +10,14 @@ export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "O
 
 const authSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("none") }),
-  z.object({ type: z.literal("bearer"), token: z.string().min(1, "auth.token is required for bearer auth") }),
+  z.object({ type: z.literal("bearer"), token: z.string().min(8, "auth.token must be at least 8 characters") }),
   z.object({
     type: z.literal("header"),
     name: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "auth.name must be an HTTP header name"),
-    value: z.string().min(1, "auth.value is required for header auth"),
+    value: z.string().min(8, "auth.value must be at least 8 characters"),
   }),
   z.object({ type: z.literal("hmac") }),
-  z.object({ type: z.literal("bearer+hmac"), token: z.string().min(1, "auth.token is required for bearer+hmac auth") }),
+  z.object({ type: z.literal("bearer+hmac"), token: z.string().min(8, "auth.token must be at least 8 characters") }),
 ]);
 
 export const toolDefinitionSchema = z.object({
@@ -47,7 +47,9 @@ export const toolDefinitionSchema = z.object({
   maxAttempts: z.number().int().min(1).max(5).default(3),
   maxResponseBytes: z.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
   idempotencyWindowSec: z.number().int().min(0).max(86_400).default(60),
-});
+})
+  // A misspelt field (timeoutMS) must be an error, not silently ignored.
+  .strict();
 
 export type ToolDefinitionInput = z.input<typeof toolDefinitionSchema>;
 export type ToolDefinition = z.output<typeof toolDefinitionSchema>;

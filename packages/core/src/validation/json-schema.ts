@@ -15,8 +15,12 @@ export function compileInputSchema(schema: unknown): { ok: true; validate: Valid
   if (!schema || typeof schema !== "object" || Array.isArray(schema)) return { ok: false, error: "inputSchema must be a JSON Schema object" };
   if ((schema as { type?: unknown }).type !== "object") return { ok: false, error: 'inputSchema must have "type": "object" (MCP tool arguments are an object)' };
   try {
-    // No $id caching: schemas of different tools may reuse ids.
-    return { ok: true, validate: ajv.compile({ ...(schema as object), $id: undefined }) };
+    // Schemas of different tools may reuse $ids, and Ajv caches every compiled schema for
+    // ever: compile a copy without $id and drop it from the cache (the function stays usable).
+    const copy = { ...(schema as object), $id: undefined };
+    const validate = ajv.compile(copy);
+    ajv.removeSchema(copy);
+    return { ok: true, validate };
   } catch (error) {
     return { ok: false, error: `inputSchema is not a valid JSON Schema: ${error instanceof Error ? error.message : String(error)}` };
   }

@@ -28,7 +28,7 @@ export async function resolveDatabase(options: { databaseUrl?: string; schema?: 
   if (running) return { target: { url: running.url, embedded: true } };
   if (!options.startIfMissing) throw new Error("No database: set DATABASE_URL, or run `npm start` for the embedded one");
   await mkdir(options.dataDir, { recursive: true });
-  const server = await startEmbeddedPostgres(path.join(options.dataDir, "pg"), options.preferredPort ?? 0).catch(() => startEmbeddedPostgres(path.join(options.dataDir, "pg"), 0));
+  const server = await startEmbeddedPostgres(path.join(options.dataDir, "pg"), options.preferredPort ?? 0);
   await writeFile(infoPath, JSON.stringify({ url: server.url, pid: process.pid } satisfies EmbeddedInfo));
   return {
     target: { url: server.url, embedded: true },

@@ -9,7 +9,9 @@ import { startPgliteWireServer } from "./pglite-wire-server.ts";
 export async function startEmbeddedPostgres(dataDir: string, port = 0) {
   await mkdir(dataDir, { recursive: true });
   const pglite = await PGlite.create(dataDir);
-  const server = await startPgliteWireServer(pglite, { port });
+  // The preferred port may be taken (another checkout's npm start): any free port will do,
+  // since clients find the server through .data/embedded.json.
+  const server = await startPgliteWireServer(pglite, { port }).catch(() => startPgliteWireServer(pglite, { port: 0 }));
   return {
     url: server.url,
     port: server.port,

@@ -230,6 +230,9 @@ CREATE INDEX "Run_projectId_id_idx" ON "Run"("projectId", "id" DESC);
 CREATE INDEX "Run_projectId_toolId_id_idx" ON "Run"("projectId", "toolId", "id" DESC);
 
 -- CreateIndex
+CREATE INDEX "Run_projectId_toolName_id_idx" ON "Run"("projectId", "toolName", "id" DESC);
+
+-- CreateIndex
 CREATE INDEX "Run_projectId_status_id_idx" ON "Run"("projectId", "status", "id" DESC);
 
 -- CreateIndex

@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { checkToolDefinition } from "./check-tool-definition.ts";
+
+const base = { name: "t", description: "d", inputSchema: { type: "object" }, method: "GET", url: "https://api.example.com/x" };
+const error = (def: object) => {
+  try {
+    checkToolDefinition(def as never);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return "accepted";
+};
+
+describe("checkToolDefinition", () => {
+  it("accepts a complete definition and fills defaults", () => {
+    expect(checkToolDefinition(base as never)).toMatchObject({ enabled: true, timeoutMs: 10_000, maxAttempts: 3, idempotencyWindowSec: 60, auth: { type: "none" } });
+  });
+
+  it("names the field of every problem", () => {
+    expect(error({ ...base, name: "bad name" })).toContain("name must match");
+    expect(error({ ...base, inputSchema: { type: "string" } })).toContain('inputSchema: inputSchema must have "type": "object"');
+    expect(error({ ...base, inputSchema: { type: "object", properties: { a: { type: "nope" } } } })).toContain("inputSchema is not a valid JSON Schema");
+    expect(error({ ...base, url: "https://{{input.host}}/x" })).toContain("url");
+    expect(error({ ...base, headers: { "x-a": "{{secrets}}" } })).toContain("headers");
+    expect(error({ ...base, requiredScopes: ["contacts"] })).toContain("requiredScopes: contacts");
+    expect(error({ ...base, timeoutMS: 5 })).toContain("timeoutMS");
+    expect(error({ ...base, auth: { type: "bearer", token: "short" } })).toContain("auth.token must be at least 8 characters");
+  });
+
+  it("refuses a template header that the outbound auth sets", () => {
+    expect(error({ ...base, headers: { Authorization: "Bearer x" }, auth: { type: "bearer", token: "long-enough-token" } })).toContain("headers.authorization: set by auth.type");
+    expect(error({ ...base, headers: { "x-api-key": "x" }, auth: { type: "header", name: "X-Api-Key", value: "long-enough-value" } })).toContain("headers.x-api-key");
+  });
+});

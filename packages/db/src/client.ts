@@ -3,6 +3,7 @@ import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/client.ts";
 import { type DatabaseTarget, poolConfig } from "./connection.ts";
+import { HotQueries } from "./hot-path/hot-queries.ts";
 
 export type Db = PrismaClient;
 
@@ -12,7 +13,7 @@ export type Db = PrismaClient;
  * path runs the same handful of queries over and over); the embedded server shares a single
  * backend session between clients, where named statements would collide, so it goes unnamed.
  */
-export function createDb(target: DatabaseTarget, options: { poolSize?: number } = {}): { db: Db; pool: pg.Pool; close(): Promise<void> } {
+export function createDb(target: DatabaseTarget, options: { poolSize?: number } = {}): { db: Db; pool: pg.Pool; hot: HotQueries; close(): Promise<void> } {
   const pool = new pg.Pool(poolConfig(target, options.poolSize ?? 10));
   // Idle clients can die with the server (restart, failover); without a listener the pool's
   // "error" event would crash the process. The next query gets a fresh connection.
@@ -25,6 +26,7 @@ export function createDb(target: DatabaseTarget, options: { poolSize?: number } 
   return {
     db,
     pool,
+    hot: new HotQueries(pool, !target.embedded),
     async close() {
       await db.$disconnect();
       await pool.end().catch(() => {});

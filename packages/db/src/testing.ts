@@ -15,9 +15,10 @@ export async function createTestDatabase(label = "t") {
   const schema = `test_${label.replace(/\W/g, "_").slice(0, 20)}_${randomBytes(4).toString("hex")}`.toLowerCase();
   const target: DatabaseTarget = { url: TEST_DATABASE_URL, schema };
   await runMigrations(target);
-  const { db, close } = createDb(target, { poolSize: 5 });
+  const { db, hot, close } = createDb(target, { poolSize: 5 });
   return {
     db,
+    hot,
     target,
     async drop() {
       await close();

@@ -1,5 +1,5 @@
 import { authenticateApiKey, type Principal, type ProjectConfig } from "@tengine/core";
-import type { Db } from "@tengine/db";
+import type { HotQueries } from "@tengine/db";
 
 export type Authenticated = { ok: true; principal: Principal; project: ProjectConfig };
 export type AuthRejected = { ok: false; status: 401; error?: "invalid_token"; description: string };
@@ -9,12 +9,12 @@ export type AuthRejected = { ok: false; status: 401; error?: "invalid_token"; de
  * session tokens and OAuth access tokens plug in here. At `/p/{slug}/mcp` the credential must
  * belong to that project: another project's key is an invalid token for this resource.
  */
-export async function authenticate(db: Db, authorization: string | undefined, slug: string | undefined): Promise<Authenticated | AuthRejected> {
+export async function authenticate(hot: HotQueries, authorization: string | undefined, slug: string | undefined): Promise<Authenticated | AuthRejected> {
   if (!authorization) return { ok: false, status: 401, description: "missing bearer credential" };
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
   if (!match) return { ok: false, status: 401, error: "invalid_token", description: "Authorization must be 'Bearer <credential>'" };
   const token = match[1]!;
-  const result = await authenticateApiKey(db, token);
+  const result = await authenticateApiKey(hot, token);
   if (!result.ok) return { ok: false, status: 401, error: "invalid_token", description: result.reason };
   if (slug !== undefined && result.project.slug !== slug) {
     return { ok: false, status: 401, error: "invalid_token", description: "credential is not valid for this MCP endpoint" };

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createOutboundClient, ProjectRuntimeCache, SecretBox } from "@tengine/core";
-import { createDb, type Db } from "@tengine/db";
+import { createDb } from "@tengine/db";
 import type { GatewayConfig } from "../env.ts";
 import { handleMcpPost } from "../mcp/mcp-endpoint.ts";
 import { createMcpServer } from "../mcp/mcp-server.ts";
@@ -19,15 +19,15 @@ const METADATA_PATH = /^\/\.well-known\/oauth-protected-resource(?:\/p\/([a-z0-9
  * The gateway: one Node HTTP server, one database pool, one outbound connection pool and one
  * MCP Server per process — everything the hot path needs is built here, once.
  */
-export async function createGateway(config: GatewayConfig, options: { db?: Db; logger?: Logger } = {}) {
+export async function createGateway(config: GatewayConfig, options: { logger?: Logger } = {}) {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const database = options.db ? undefined : createDb({ url: config.databaseUrl, schema: config.databaseSchema, embedded: config.embeddedDatabase }, { poolSize: 20 });
-  const db = options.db ?? database!.db;
+  const database = createDb({ url: config.databaseUrl, schema: config.databaseSchema, embedded: config.embeddedDatabase }, { poolSize: 20 });
+  const { db, hot } = database;
   const secretBox = new SecretBox(config.masterKey);
   const outbound = createOutboundClient({ allowPrivate: config.allowPrivateUpstreams });
   const runtime = new ProjectRuntimeCache(db, secretBox);
   const metrics = createMetrics();
-  const { transport } = await createMcpServer({ db, runtime, outbound }, metrics);
+  const { transport } = await createMcpServer({ db, hot, runtime, outbound }, metrics);
   const originAllowed = createOriginCheck([config.publicUrl, config.dashboardUrl, ...config.allowedOrigins]);
 
   async function route(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<string> {
@@ -39,7 +39,7 @@ export async function createGateway(config: GatewayConfig, options: { db?: Db; l
         sendError(res, 403, "forbidden_origin", `Origin ${req.headers.origin} is not allowed`, requestId);
         return "mcp";
       }
-      if (req.method === "POST") await handleMcpPost({ db, transport, publicUrl: config.publicUrl }, req, res, mcp[1], requestId);
+      if (req.method === "POST") await handleMcpPost({ hot, transport, publicUrl: config.publicUrl }, req, res, mcp[1], requestId);
       else if (req.method === "OPTIONS") res.writeHead(204, { allow: "POST" }).end();
       else sendError(res, 405, "method_not_allowed", "This stateless MCP endpoint answers POST only (no SSE stream is offered)", requestId, { allow: "POST" });
       return "mcp";
@@ -105,7 +105,7 @@ export async function createGateway(config: GatewayConfig, options: { db?: Db; l
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await outbound.close();
-      await database?.close();
+      await database.close();
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Db, RunStatus } from "@tengine/db";
+import type { Db, HotQueries, RunStatus } from "@tengine/db";
 import { signRequest } from "@tengine/sdk";
 import { claimIdempotencyKey, type StoredToolResult } from "../idempotency/claim-idempotency-key.ts";
 import { resolveIdempotencyKey } from "../idempotency/resolve-idempotency-key.ts";
@@ -20,6 +20,8 @@ import { type ToolResult, toolError } from "./tool-result.ts";
 
 export type ToolCallDeps = {
   db: Db;
+  /** prepared statements for the per-call queries */
+  hot: HotQueries;
   runtime: ProjectRuntimeCache;
   outbound: OutboundClient;
   /** how long a call waits for another call holding the same idempotency key */
@@ -56,20 +58,20 @@ export async function callTool(deps: ToolCallDeps, req: ToolCallRequest): Promis
   const base = { id: runId, projectId: project.id, toolName: req.toolName, principal, createdAt, arguments: req.args };
   const finish = async (status: RunStatus, fields: Partial<RunRecord>, result: ToolResult): Promise<ToolCallOutcome> => {
     const gatewayMs = Math.round(performance.now() - started - (fields.upstreamMs ?? 0));
-    await recordRun(deps.db, { ...base, ...fields, status, gatewayMs });
+    await recordRun(deps.hot, { ...base, ...fields, status, gatewayMs });
     return { kind: "result", runId, result: withMeta(result, { "tengine/runId": runId }), timing: { gatewayMs, upstreamMs: fields.upstreamMs } };
   };
 
   const runtime = await deps.runtime.get(project.id, project.configVersion);
   const tool = runtime.tools.get(req.toolName);
   if (!tool) {
-    await recordRun(deps.db, { ...base, status: "failed", error: `unknown tool ${req.toolName}`, gatewayMs: elapsed(started) });
+    await recordRun(deps.hot, { ...base, status: "failed", error: `unknown tool ${req.toolName}`, gatewayMs: elapsed(started) });
     return { kind: "unknown_tool", runId };
   }
   const run = { ...base, toolId: tool.id };
   const missing = missingScopes(tool.requiredScopes, principal.scopes);
   if (missing.length) {
-    await recordRun(deps.db, { ...run, status: "denied", error: `Tool requires scopes: ${tool.requiredScopes.join(", ")}`, gatewayMs: elapsed(started) });
+    await recordRun(deps.hot, { ...run, status: "denied", error: `Tool requires scopes: ${tool.requiredScopes.join(", ")}`, gatewayMs: elapsed(started) });
     return { kind: "insufficient_scope", runId, missing: tool.requiredScopes };
   }
   if (project.requireMember && !principal.memberId) {
@@ -99,7 +101,7 @@ export async function callTool(deps: ToolCallDeps, req: ToolCallRequest): Promis
 
   let claim: { recordId: string; upstreamKey: string } | undefined;
   if (key) {
-    const outcome = await claimIdempotencyKey(deps.db, { projectId: project.id, principalKey: principalKey(principal), toolId: tool.id }, key, runId, {
+    const outcome = await claimIdempotencyKey(deps.db, deps.hot, { projectId: project.id, principalKey: principalKey(principal), toolId: tool.id }, key, runId, {
       leaseMs: tool.timeoutMs * tool.maxAttempts + 30_000,
       waitMs: deps.idempotencyWaitMs ?? tool.timeoutMs * tool.maxAttempts + 5_000,
       now: deps.now,
@@ -114,7 +116,7 @@ export async function callTool(deps: ToolCallDeps, req: ToolCallRequest): Promis
     }
     if (outcome.kind === "replay") {
       const replayed = outcome.result as ToolResult;
-      await recordRun(deps.db, { ...run, ...idem, status: "deduplicated", originalRunId: outcome.originalRunId, gatewayMs: elapsed(started) });
+      await recordRun(deps.hot, { ...run, ...idem, status: "deduplicated", originalRunId: outcome.originalRunId, gatewayMs: elapsed(started) });
       return {
         kind: "result",
         runId,
@@ -131,13 +133,13 @@ export async function callTool(deps: ToolCallDeps, req: ToolCallRequest): Promis
     // A broken invariant (database down mid-call, a bug): the request may or may not have
     // gone out, so the key stays usable for a retry with the same upstream key, and the
     // caller gets an error that names the run instead of a protocol failure.
-    if (claim) await settleIdempotencyKey(deps.db, claim.recordId, runId, { kind: "retryable" }).catch(() => {});
+    if (claim) await settleIdempotencyKey(deps.db, deps.hot, claim.recordId, runId, { kind: "retryable" }).catch(() => {});
     const message = `Internal error while calling tool ${tool.name} (run ${runId}); it is safe to retry`;
-    await recordRun(deps.db, { ...run, ...idem, status: "failed", error: message, gatewayMs: elapsed(started) }).catch(() => {});
+    await recordRun(deps.hot, { ...run, ...idem, status: "failed", error: message, gatewayMs: elapsed(started) }).catch(() => {});
     throw Object.assign(new Error(message), { cause: error });
   }
   if (claim) {
-    await settleIdempotencyKey(deps.db, claim.recordId, runId, result.settle === "completed" ? { kind: "completed", result: withMeta(result.result, { "tengine/runId": runId }) as StoredToolResult } : { kind: result.settle });
+    await settleIdempotencyKey(deps.db, deps.hot, claim.recordId, runId, result.settle === "completed" ? { kind: "completed", result: withMeta(result.result, { "tengine/runId": runId }) as StoredToolResult } : { kind: result.settle });
   }
   return finish(result.status, { ...run, ...idem, ...result.run }, result.result);
 }

@@ -30,41 +30,41 @@ const explicit = (key: string, args: unknown) => {
 describe("claimIdempotencyKey", () => {
   it("claims, replays a completed key, and refuses other arguments", async () => {
     const key = explicit("k1", { a: 1, b: 2 });
-    const first = await claimIdempotencyKey(database.db, scope(), key, "run_1", options);
+    const first = await claimIdempotencyKey(database.db, database.hot, scope(), key, "run_1", options);
     expect(first).toMatchObject({ kind: "claimed", upstreamKey: "run_1" });
-    await settleIdempotencyKey(database.db, (first as { recordId: string }).recordId, "run_1", { kind: "completed", result: { content: [] } });
+    await settleIdempotencyKey(database.db, database.hot, (first as { recordId: string }).recordId, "run_1", { kind: "completed", result: { content: [] } });
     // same arguments in another key order: same hash, replay
-    expect(await claimIdempotencyKey(database.db, scope(), explicit("k1", { b: 2, a: 1 }), "run_2", options)).toEqual({ kind: "replay", originalRunId: "run_1", result: { content: [] } });
-    expect(await claimIdempotencyKey(database.db, scope(), explicit("k1", { a: 9 }), "run_3", options)).toEqual({ kind: "mismatch" });
+    expect(await claimIdempotencyKey(database.db, database.hot, scope(), explicit("k1", { b: 2, a: 1 }), "run_2", options)).toEqual({ kind: "replay", originalRunId: "run_1", result: { content: [] } });
+    expect(await claimIdempotencyKey(database.db, database.hot, scope(), explicit("k1", { a: 9 }), "run_3", options)).toEqual({ kind: "mismatch" });
     // another principal has its own key space
-    expect(await claimIdempotencyKey(database.db, scope("api_key:key_2"), key, "run_4", options)).toMatchObject({ kind: "claimed" });
+    expect(await claimIdempotencyKey(database.db, database.hot, scope("api_key:key_2"), key, "run_4", options)).toMatchObject({ kind: "claimed" });
   });
 
   it("frees an expired key for any arguments, with a fresh upstream key", async () => {
-    const first = await claimIdempotencyKey(database.db, scope(), explicit("k2", { a: 1 }), "run_10", options);
-    await settleIdempotencyKey(database.db, (first as { recordId: string }).recordId, "run_10", { kind: "completed", result: {} });
+    const first = await claimIdempotencyKey(database.db, database.hot, scope(), explicit("k2", { a: 1 }), "run_10", options);
+    await settleIdempotencyKey(database.db, database.hot, (first as { recordId: string }).recordId, "run_10", { kind: "completed", result: {} });
     offset += 25 * 60 * 60 * 1000;
-    expect(await claimIdempotencyKey(database.db, scope(), explicit("k2", { other: true }), "run_11", options)).toMatchObject({ kind: "claimed", upstreamKey: "run_11" });
+    expect(await claimIdempotencyKey(database.db, database.hot, scope(), explicit("k2", { other: true }), "run_11", options)).toMatchObject({ kind: "claimed", upstreamKey: "run_11" });
   });
 
   it("lets a retry take over a retryable key, keeping the upstream key", async () => {
-    const first = await claimIdempotencyKey(database.db, scope(), explicit("k3", {}), "run_20", options);
-    await settleIdempotencyKey(database.db, (first as { recordId: string }).recordId, "run_20", { kind: "retryable" });
-    expect(await claimIdempotencyKey(database.db, scope(), explicit("k3", {}), "run_21", options)).toMatchObject({ kind: "claimed", upstreamKey: "run_20" });
+    const first = await claimIdempotencyKey(database.db, database.hot, scope(), explicit("k3", {}), "run_20", options);
+    await settleIdempotencyKey(database.db, database.hot, (first as { recordId: string }).recordId, "run_20", { kind: "retryable" });
+    expect(await claimIdempotencyKey(database.db, database.hot, scope(), explicit("k3", {}), "run_21", options)).toMatchObject({ kind: "claimed", upstreamKey: "run_20" });
   });
 
   it("waits for an in-flight key, answers busy after the wait, and takes over an abandoned lease", async () => {
     const key = explicit("k4", {});
-    await claimIdempotencyKey(database.db, scope(), key, "run_30", options);
-    expect(await claimIdempotencyKey(database.db, scope(), key, "run_31", { ...options, waitMs: 50 })).toEqual({ kind: "busy", originalRunId: "run_30" });
+    await claimIdempotencyKey(database.db, database.hot, scope(), key, "run_30", options);
+    expect(await claimIdempotencyKey(database.db, database.hot, scope(), key, "run_31", { ...options, waitMs: 50 })).toEqual({ kind: "busy", originalRunId: "run_30" });
     offset += 61_000; // the first holder's lease ran out (a crashed replica)
-    expect(await claimIdempotencyKey(database.db, scope(), key, "run_32", options)).toMatchObject({ kind: "claimed", upstreamKey: "run_30" });
+    expect(await claimIdempotencyKey(database.db, database.hot, scope(), key, "run_32", options)).toMatchObject({ kind: "claimed", upstreamKey: "run_30" });
   });
 
   it("releases a key when nothing was sent", async () => {
-    const first = await claimIdempotencyKey(database.db, scope(), explicit("k5", {}), "run_40", options);
-    await settleIdempotencyKey(database.db, (first as { recordId: string }).recordId, "run_40", { kind: "released" });
-    expect(await claimIdempotencyKey(database.db, scope(), explicit("k5", { now: "different" }), "run_41", options)).toMatchObject({ kind: "claimed", upstreamKey: "run_41" });
+    const first = await claimIdempotencyKey(database.db, database.hot, scope(), explicit("k5", {}), "run_40", options);
+    await settleIdempotencyKey(database.db, database.hot, (first as { recordId: string }).recordId, "run_40", { kind: "released" });
+    expect(await claimIdempotencyKey(database.db, database.hot, scope(), explicit("k5", { now: "different" }), "run_41", options)).toMatchObject({ kind: "claimed", upstreamKey: "run_41" });
   });
 
   it("refuses malformed explicit keys", () => {

@@ -1,4 +1,4 @@
-import { type Db, type IdempotencyRecord, isUniqueViolation } from "@tengine/db";
+import type { Db, HotQueries, IdempotencyRecord } from "@tengine/db";
 import { newId } from "../ids/new-id.ts";
 import type { ResolvedIdempotencyKey } from "./resolve-idempotency-key.ts";
 
@@ -23,6 +23,7 @@ type Scope = { projectId: string; principalKey: string; toolId: string };
  */
 export async function claimIdempotencyKey(
   db: Db,
+  hot: HotQueries,
   scope: Scope,
   key: ResolvedIdempotencyKey,
   runId: string,
@@ -32,7 +33,17 @@ export async function claimIdempotencyKey(
   const deadline = now() + options.waitMs;
   let delay = 10;
   for (;;) {
-    const created = await tryInsert(db, scope, key, runId, now(), options.leaseMs);
+    const t0 = now();
+    const created = await hot.claimIdempotencyKey({
+      id: newId("idempotency"),
+      ...scope,
+      key: key.key,
+      source: key.source,
+      requestHash: key.requestHash,
+      runId,
+      leaseUntil: new Date(t0 + options.leaseMs),
+      expiresAt: new Date(t0 + key.ttlSeconds * 1000),
+    });
     if (created) return { kind: "claimed", recordId: created.id, upstreamKey: created.upstreamKey };
 
     const existing = await db.idempotencyRecord.findUnique({
@@ -55,29 +66,6 @@ export async function claimIdempotencyKey(
     if (t >= deadline) return { kind: "busy", originalRunId: existing.runId };
     await new Promise((resolve) => setTimeout(resolve, Math.min(delay, deadline - t)));
     delay = Math.min(delay * 2, 200);
-  }
-}
-
-async function tryInsert(db: Db, scope: Scope, key: ResolvedIdempotencyKey, runId: string, t: number, leaseMs: number) {
-  try {
-    return await db.idempotencyRecord.create({
-      data: {
-        id: newId("idempotency"),
-        ...scope,
-        key: key.key,
-        source: key.source,
-        requestHash: key.requestHash,
-        state: "in_flight",
-        runId,
-        upstreamKey: runId,
-        leaseUntil: new Date(t + leaseMs),
-        expiresAt: new Date(t + key.ttlSeconds * 1000),
-      },
-      select: { id: true, upstreamKey: true },
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) return null;
-    throw error;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Db } from "@tengine/db";
+import type { Db, HotQueries } from "@tengine/db";
 import type { StoredToolResult } from "./claim-idempotency-key.ts";
 
 /**
@@ -10,6 +10,7 @@ import type { StoredToolResult } from "./claim-idempotency-key.ts";
  */
 export async function settleIdempotencyKey(
   db: Db,
+  hot: HotQueries,
   recordId: string,
   runId: string,
   outcome: { kind: "completed"; result: StoredToolResult } | { kind: "retryable" } | { kind: "released" },
@@ -22,15 +23,7 @@ export async function settleIdempotencyKey(
     if (count === 0) await db.idempotencyRecord.updateMany({ where: { id: recordId, runId }, data: { state: "retryable", leaseUntil: null } });
     return;
   }
-  await db.idempotencyRecord.updateMany({
-    where: { id: recordId, runId },
-    data: {
-      state: outcome.kind,
-      result: outcome.kind === "completed" ? (outcome.result as object) : undefined,
-      completedAt: new Date(),
-      leaseUntil: null,
-    },
-  });
+  await hot.settleIdempotencyKey(recordId, runId, outcome.kind, outcome.kind === "completed" ? outcome.result : null);
 }
 
 /** Retention: keys past their expiry are deleted (the worker runs this; DESIGN §8: 24 h). */

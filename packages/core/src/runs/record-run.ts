@@ -1,4 +1,4 @@
-import type { Db, RunStatus } from "@tengine/db";
+import type { HotQueries, RunStatus } from "@tengine/db";
 import type { Principal } from "../principal/principal.ts";
 
 export type RunRecord = {
@@ -26,10 +26,9 @@ export type RunRecord = {
  * Writes one run (DESIGN §10). Callers pass only redacted request/response data; the
  * principal's identity is copied so the run stays readable after keys or members are gone.
  */
-export async function recordRun(db: Db, run: RunRecord) {
+export async function recordRun(hot: HotQueries, run: RunRecord) {
   const p = run.principal;
-  await db.run.create({
-    data: {
+  await hot.insertRun({
       id: run.id,
       projectId: run.projectId,
       toolId: run.toolId ?? null,
@@ -49,12 +48,10 @@ export async function recordRun(db: Db, run: RunRecord) {
       idempotencyKey: run.idempotencyKey ?? null,
       dedupeSource: run.dedupeSource ?? null,
       originalRunId: run.originalRunId ?? null,
-      arguments: (run.arguments ?? undefined) as object | undefined,
-      request: (run.request ?? undefined) as object | undefined,
-      response: (run.response ?? undefined) as object | undefined,
+      arguments: run.arguments,
+      request: run.request,
+      response: run.response,
       error: run.error ?? null,
       createdAt: run.createdAt,
-      finishedAt: new Date(),
-    },
   });
 }

@@ -40,6 +40,19 @@ function action<A extends unknown[]>(fn: (ctx: Awaited<ReturnType<typeof openCon
   };
 }
 
+type Project = Awaited<ReturnType<typeof getProjectBySlugOrThrow>>;
+type Ctx = Awaited<ReturnType<typeof openContext>>;
+
+/** A command that works on the project named by `--project <slug>`. */
+function projectAction<O extends { project: string }, A extends unknown[]>(fn: (ctx: Ctx, project: Project, opts: O, ...args: A) => Promise<void>) {
+  // commander calls actions with (...positional arguments, options, command).
+  return action(async (ctx, ...rest: unknown[]) => {
+    const opts = rest[rest.length - 2] as O;
+    const args = rest.slice(0, -2) as A;
+    await fn(ctx, await getProjectBySlugOrThrow(ctx.db, opts.project), opts, ...args);
+  });
+}
+
 program
   .command("migrate")
   .description("apply database migrations")
@@ -84,8 +97,7 @@ keys
   .option("--scopes <scopes>", "comma-separated scopes (default: full project access)")
   .option("--expires-at <iso>", "expiry time (ISO 8601)")
   .action(
-    action(async (ctx, opts: { project: string; name: string; scopes?: string; expiresAt?: string }) => {
-      const project = await getProjectBySlugOrThrow(ctx.db, opts.project);
+    projectAction(async (ctx, project, opts: { project: string; name: string; scopes?: string; expiresAt?: string }) => {
       const key = await createApiKey(ctx.db, project.id, { name: opts.name, scopes: splitList(opts.scopes), expiresAt: opts.expiresAt });
       print(json(), { ...key, note: "the key is shown only now; store it securely" });
     }),
@@ -94,8 +106,7 @@ keys
   .command("list")
   .requiredOption("--project <slug>")
   .action(
-    action(async (ctx, opts: { project: string }) => {
-      const project = await getProjectBySlugOrThrow(ctx.db, opts.project);
+    projectAction(async (ctx, project, opts: { project: string }) => {
       const rows = await listApiKeys(ctx.db, project.id);
       print(json(), rows, { rows, columns: ["id", "prefix", "name", "scopes", "lastUsedAt", "revokedAt", "createdAt"] });
     }),
@@ -104,8 +115,7 @@ keys
   .command("revoke <keyId>")
   .requiredOption("--project <slug>")
   .action(
-    action(async (ctx, keyId: string, opts: { project: string }) => {
-      const project = await getProjectBySlugOrThrow(ctx.db, opts.project);
+    projectAction(async (ctx, project, opts: { project: string }, keyId: string) => {
       const key = await revokeApiKey(ctx.db, project.id, keyId);
       print(json(), { id: key.id, prefix: key.prefix, revokedAt: key.revokedAt });
     }),
@@ -116,8 +126,7 @@ signing
   .command("create")
   .requiredOption("--project <slug>")
   .action(
-    action(async (ctx, opts: { project: string }) => {
-      const project = await getProjectBySlugOrThrow(ctx.db, opts.project);
+    projectAction(async (ctx, project, opts: { project: string }) => {
       const created = await createSigningSecret(ctx.db, await ctx.secretBox(), project.id);
       print(json(), created);
     }),
@@ -126,8 +135,7 @@ signing
   .command("list")
   .requiredOption("--project <slug>")
   .action(
-    action(async (ctx, opts: { project: string }) => {
-      const project = await getProjectBySlugOrThrow(ctx.db, opts.project);
+    projectAction(async (ctx, project, opts: { project: string }) => {
       const rows = (await listSigningSecrets(ctx.db, project.id)).map((r) => ({ keyid: r.id, createdAt: r.createdAt, retiredAt: r.retiredAt }));
       print(json(), rows, { rows, columns: ["keyid", "createdAt", "retiredAt"] });
     }),
@@ -136,8 +144,7 @@ signing
   .command("retire <keyid>")
   .requiredOption("--project <slug>")
   .action(
-    action(async (ctx, keyid: string, opts: { project: string }) => {
-      const project = await getProjectBySlugOrThrow(ctx.db, opts.project);
+    projectAction(async (ctx, project, opts: { project: string }, keyid: string) => {
       print(json(), await retireSigningSecret(ctx.db, project.id, keyid));
     }),
   );
@@ -149,8 +156,7 @@ program
   .requiredOption("--project <slug>")
   .option("--value <value>", "the value (default: read from standard input)")
   .action(
-    action(async (ctx, name: string, opts: { project: string; value?: string }) => {
-      const project = await getProjectBySlugOrThrow(ctx.db, opts.project);
+    projectAction(async (ctx, project, opts: { project: string; value?: string }, name: string) => {
       const value = opts.value ?? (await readStdin()).trim();
       print(json(), await setProjectSecret(ctx.db, await ctx.secretBox(), project.id, name, value));
     }),
@@ -162,8 +168,7 @@ tools
   .requiredOption("--project <slug>")
   .requiredOption("--file <path>", "tool definition JSON (docs/tools.md)")
   .action(
-    action(async (ctx, opts: { project: string; file: string }) => {
-      const project = await getProjectBySlugOrThrow(ctx.db, opts.project);
+    projectAction(async (ctx, project, opts: { project: string; file: string }) => {
       let definition: unknown;
       try {
         definition = JSON.parse(await readFile(opts.file, "utf8"));
@@ -178,8 +183,7 @@ tools
   .command("list")
   .requiredOption("--project <slug>")
   .action(
-    action(async (ctx, opts: { project: string }) => {
-      const project = await getProjectBySlugOrThrow(ctx.db, opts.project);
+    projectAction(async (ctx, project, opts: { project: string }) => {
       const rows = await listTools(ctx.db, project.id);
       print(json(), rows, { rows: rows.map((t) => ({ ...t, auth: t.auth.type })), columns: ["name", "method", "url", "enabled", "requiredScopes", "auth", "id"] });
     }),
@@ -195,8 +199,7 @@ program
   .option("--limit <n>", "page size", "50")
   .option("--cursor <runId>", "continue after this run")
   .action(
-    action(async (ctx, opts: { project: string; tool?: string; status?: string; limit: string; cursor?: string }) => {
-      const project = await getProjectBySlugOrThrow(ctx.db, opts.project);
+    projectAction(async (ctx, project, opts: { project: string; tool?: string; status?: string; limit: string; cursor?: string }) => {
       const page = await listRuns(ctx.db, project.id, { toolName: opts.tool, status: opts.status as never, limit: Number(opts.limit), cursor: opts.cursor });
       print(json(), page, { rows: page.runs, columns: ["id", "toolName", "status", "httpStatus", "attempts", "gatewayMs", "upstreamMs", "principalKind", "createdAt"] });
     }),

@@ -4,6 +4,7 @@
  * what a new user needs to connect a client.
  */
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import { SecretBox } from "@tengine/core";
 import { createDb, defaultDataDir, resolveDatabase, resolveMasterKey, runMigrations } from "@tengine/db";
@@ -63,6 +64,12 @@ const dashboard = spawn(process.execPath, [nextBin, "start", "apps/dashboard", "
     ...(target.schema ? { DATABASE_SCHEMA: target.schema } : {}),
     EMBEDDED_DATABASE: target.embedded ? "true" : "false",
     PUBLIC_GATEWAY_URL: config.publicUrl,
+    PUBLIC_DASHBOARD_URL: dashboardUrl,
+    NEXTAUTH_URL: dashboardUrl,
+    // Session cookies are signed with a key derived from the master key: stable across restarts.
+    NEXTAUTH_SECRET: env.NEXTAUTH_SECRET ?? createHash("sha256").update(`nextauth:${masterKey}`).digest("base64url"),
+    TENGINE_MASTER_KEY: masterKey,
+    ALLOW_PRIVATE_UPSTREAMS: config.allowPrivateUpstreams ? "true" : "false",
     NEXT_TELEMETRY_DISABLED: "1",
   },
 });

@@ -30,3 +30,8 @@ export { deleteExpiredIdempotencyKeys } from "./idempotency/settle-idempotency-k
 export { canonicalJson } from "./idempotency/canonical-json.ts";
 export { createOutboundClient, type OutboundClient } from "./outbound/index.ts";
 export { hashPassword, verifyPassword } from "./users/password.ts";
+export { signUp, signUpInput } from "./users/sign-up.ts";
+export { authenticateUser, SIGN_IN_LIMITS, type SignInResult } from "./users/authenticate-user.ts";
+export { ROLES, roleAtLeast, type Role } from "./access/roles.ts";
+export { getProjectForUser, getOrgForUser, listOrgsForUser } from "./access/project-access.ts";
+export { recordAudit, listAudit, type AuditActor } from "./audit/record-audit.ts";

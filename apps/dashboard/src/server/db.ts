@@ -1,20 +1,43 @@
 import "server-only";
+import { createOutboundClient, ProjectRuntimeCache, SecretBox, type ToolCallDeps } from "@tengine/core";
 import { createDb, type Db } from "@tengine/db";
 import { dashboardConfig } from "./env.ts";
 
 // One client (and pg pool) per server process. Kept on globalThis because `next dev` re-evaluates
 // modules on every edit, which would otherwise leak a pool per reload.
-const holder = globalThis as typeof globalThis & { __tengineDashboardDb?: Db };
+type Services = { db: Db; deps?: ToolCallDeps; secretBox?: SecretBox };
+const holder = globalThis as typeof globalThis & { __tengineDashboard?: Services };
+
+function services(): Services {
+  if (!holder.__tengineDashboard) {
+    const config = dashboardConfig();
+    const { db, hot } = createDb({ url: config.databaseUrl, schema: config.databaseSchema, embedded: config.embeddedDatabase }, { poolSize: 5 });
+    const secretBox = config.masterKey ? new SecretBox(config.masterKey) : undefined;
+    holder.__tengineDashboard = {
+      db,
+      secretBox,
+      // "Try it" runs the gateway's own tool-call path (packages/core callTool).
+      deps: secretBox ? { db, hot, runtime: new ProjectRuntimeCache(db, secretBox), outbound: createOutboundClient({ allowPrivate: config.allowPrivateUpstreams }) } : undefined,
+    };
+  }
+  return holder.__tengineDashboard;
+}
 
 /** The process's Prisma client, created on first use. */
 export function getDb(): Db {
-  if (!holder.__tengineDashboardDb) {
-    const config = dashboardConfig();
-    const { db } = createDb(
-      { url: config.databaseUrl, schema: config.databaseSchema, embedded: config.embeddedDatabase },
-      { poolSize: 5 },
-    );
-    holder.__tengineDashboardDb = db;
-  }
-  return holder.__tengineDashboardDb;
+  return services().db;
+}
+
+/** Encrypts secrets typed into forms; needs TENGINE_MASTER_KEY. */
+export function getSecretBox(): SecretBox {
+  const box = services().secretBox;
+  if (!box) throw new Error("TENGINE_MASTER_KEY is not configured for the dashboard");
+  return box;
+}
+
+/** What callTool needs, for "Try it"; needs TENGINE_MASTER_KEY. */
+export function getToolCallDeps(): ToolCallDeps {
+  const deps = services().deps;
+  if (!deps) throw new Error("TENGINE_MASTER_KEY is not configured for the dashboard");
+  return deps;
 }

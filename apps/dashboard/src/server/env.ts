@@ -10,6 +10,16 @@ export const dashboardEnvSchema = z.object({
   DATABASE_SCHEMA: z.string().min(1).optional(),
   EMBEDDED_DATABASE: bool.default(false),
   PUBLIC_GATEWAY_URL: z.string().url().optional(),
+  PUBLIC_DASHBOARD_URL: z.string().url().optional(),
+  /** encrypts tool secrets written in the editor; the same key as the gateway's */
+  TENGINE_MASTER_KEY: z.string().min(1).optional(),
+  /** signs session cookies; npm start derives one from the master key */
+  NEXTAUTH_SECRET: z.string().min(16).optional(),
+  ALLOW_PRIVATE_UPSTREAMS: bool.default(false),
+  OIDC_ISSUER: z.string().url().optional(),
+  OIDC_CLIENT_ID: z.string().optional(),
+  OIDC_CLIENT_SECRET: z.string().optional(),
+  OIDC_NAME: z.string().default("Single sign-on"),
 });
 
 export type DashboardConfig = {
@@ -18,6 +28,11 @@ export type DashboardConfig = {
   embeddedDatabase: boolean;
   /** where MCP clients reach the gateway; project URLs are `${gatewayUrl}/p/<slug>/mcp` */
   gatewayUrl: string;
+  dashboardUrl: string;
+  masterKey?: string;
+  nextAuthSecret?: string;
+  allowPrivateUpstreams: boolean;
+  oidc?: { issuer: string; clientId: string; clientSecret: string; name: string };
 };
 
 let cached: DashboardConfig | undefined;
@@ -39,6 +54,13 @@ export function dashboardConfig(env: NodeJS.ProcessEnv = process.env): Dashboard
     ...(e.DATABASE_SCHEMA ? { databaseSchema: e.DATABASE_SCHEMA } : {}),
     embeddedDatabase: e.EMBEDDED_DATABASE,
     gatewayUrl: (e.PUBLIC_GATEWAY_URL ?? "http://localhost:8081").replace(/\/+$/, ""),
+    dashboardUrl: (e.PUBLIC_DASHBOARD_URL ?? "http://localhost:3000").replace(/\/+$/, ""),
+    ...(e.TENGINE_MASTER_KEY ? { masterKey: e.TENGINE_MASTER_KEY } : {}),
+    ...(e.NEXTAUTH_SECRET ? { nextAuthSecret: e.NEXTAUTH_SECRET } : {}),
+    allowPrivateUpstreams: e.ALLOW_PRIVATE_UPSTREAMS,
+    ...(e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
+      ? { oidc: { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET, name: e.OIDC_NAME } }
+      : {}),
   };
   return cached;
 }

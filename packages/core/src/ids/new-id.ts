@@ -16,6 +16,8 @@ export const ID_PREFIXES = {
   secret: "sec",
   signingSecret: "sig",
   idempotency: "idk",
+  audit: "aud",
+  signIn: "sia",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -2,7 +2,7 @@
 export type Principal = {
   projectId: string;
   projectSlug: string;
-  kind: "api_key" | "member" | "oauth";
+  kind: "api_key" | "member" | "oauth" | "dashboard";
   keyId?: string;
   memberId?: string;
   member?: { id: string; email?: string; name?: string; roles?: string[] };
@@ -19,5 +19,6 @@ export type Principal = {
 export function principalKey(p: Principal): string {
   if (p.kind === "member") return `member:${p.memberId}`;
   if (p.kind === "oauth") return `oauth:${p.userId}:${p.clientId}`;
+  if (p.kind === "dashboard") return `dashboard:${p.userId}`;
   return `api_key:${p.keyId}`;
 }

@@ -8,7 +8,8 @@ export const listRunsInput = z.object({
   status: z.enum(["running", "succeeded", "failed", "denied", "deduplicated", "rate_limited", "pending"]).optional(),
   apiKeyId: z.string().optional(),
   memberId: z.string().optional(),
-  principalKind: z.enum(["api_key", "member", "oauth"]).optional(),
+  principalKind: z.enum(["api_key", "member", "oauth", "dashboard"]).optional(),
+  userId: z.string().optional(),
   since: z.coerce.date().optional(),
   until: z.coerce.date().optional(),
   /** the last run id of the previous page */
@@ -37,6 +38,7 @@ export async function listRuns(db: Db, projectId: string, raw: z.input<typeof li
       ...(input.apiKeyId ? { apiKeyId: input.apiKeyId } : {}),
       ...(input.memberId ? { memberId: input.memberId } : {}),
       ...(input.principalKind ? { principalKind: input.principalKind } : {}),
+      ...(input.userId ? { userId: input.userId } : {}),
     },
     orderBy: { id: "desc" },
     take: input.limit + 1,

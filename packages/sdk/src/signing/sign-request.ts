@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { serializeDictionary } from "structured-headers";
 import { createContentDigest } from "./content-digest.ts";
 import { SIGNATURE_ALGORITHM, SIGNATURE_LABEL, SIGNED_COMPONENTS } from "./covered-components.ts";
 import { hmacSha256 } from "./hmac-sha256.ts";
@@ -95,7 +94,8 @@ export function signRequest(request: SignableRequest, key: SigningKey, options: 
   const signature = hmacSha256(hmacKey, createSignatureBase(components, signatureParams));
   return {
     "signature-input": `${SIGNATURE_LABEL}=${signatureParams}`,
-    signature: serializeDictionary(new Map([[SIGNATURE_LABEL, [signature, new Map()]]])),
+    // An RFC 8941 dictionary with one byte-sequence member: label=:base64:
+    signature: `${SIGNATURE_LABEL}=:${Buffer.from(signature).toString("base64")}:`,
     ...added,
   };
 }

@@ -14,7 +14,7 @@ CREATE TYPE "OutboundAuth" AS ENUM ('none', 'bearer', 'header', 'hmac', 'bearer_
 CREATE TYPE "RunStatus" AS ENUM ('running', 'succeeded', 'failed', 'denied', 'deduplicated', 'rate_limited', 'pending');
 
 -- CreateEnum
-CREATE TYPE "PrincipalKind" AS ENUM ('api_key', 'member', 'oauth');
+CREATE TYPE "PrincipalKind" AS ENUM ('api_key', 'member', 'oauth', 'dashboard');
 
 -- CreateEnum
 CREATE TYPE "IdempotencyState" AS ENUM ('in_flight', 'completed', 'retryable');
@@ -60,6 +60,8 @@ CREATE TABLE "Project" (
     "allowHttpUpstreams" BOOLEAN NOT NULL DEFAULT false,
     "allowedUpstreamHosts" TEXT[] DEFAULT ARRAY[]::TEXT[],
     "requireMember" BOOLEAN NOT NULL DEFAULT false,
+    "memberAssertionSecretEnc" TEXT,
+    "memberAssertionJwk" JSONB,
     "configVersion" INTEGER NOT NULL DEFAULT 0,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
@@ -190,6 +192,32 @@ CREATE TABLE "IdempotencyRecord" (
     CONSTRAINT "IdempotencyRecord_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "AuditLog" (
+    "id" TEXT NOT NULL,
+    "orgId" TEXT NOT NULL,
+    "projectId" TEXT,
+    "actorUserId" TEXT,
+    "actorEmail" TEXT,
+    "action" TEXT NOT NULL,
+    "targetType" TEXT,
+    "targetId" TEXT,
+    "details" JSONB,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "AuditLog_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "SignInAttempt" (
+    "id" TEXT NOT NULL,
+    "email" TEXT NOT NULL,
+    "ip" TEXT,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "SignInAttempt_pkey" PRIMARY KEY ("id")
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "Organization_slug_key" ON "Organization"("slug");
 
@@ -245,10 +273,22 @@ CREATE INDEX "Run_projectId_memberId_id_idx" ON "Run"("projectId", "memberId", "
 CREATE INDEX "Run_createdAt_idx" ON "Run"("createdAt");
 
 -- CreateIndex
+CREATE INDEX "Run_projectId_createdAt_idx" ON "Run"("projectId", "createdAt");
+
+-- CreateIndex
 CREATE INDEX "IdempotencyRecord_expiresAt_idx" ON "IdempotencyRecord"("expiresAt");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "IdempotencyRecord_projectId_principalKey_toolId_key_key" ON "IdempotencyRecord"("projectId", "principalKey", "toolId", "key");
+
+-- CreateIndex
+CREATE INDEX "AuditLog_orgId_id_idx" ON "AuditLog"("orgId", "id" DESC);
+
+-- CreateIndex
+CREATE INDEX "SignInAttempt_email_createdAt_idx" ON "SignInAttempt"("email", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "SignInAttempt_ip_createdAt_idx" ON "SignInAttempt"("ip", "createdAt");
 
 -- AddForeignKey
 ALTER TABLE "Membership" ADD CONSTRAINT "Membership_orgId_fkey" FOREIGN KEY ("orgId") REFERENCES "Organization"("id") ON DELETE CASCADE ON UPDATE CASCADE;
@@ -276,3 +316,6 @@ ALTER TABLE "Run" ADD CONSTRAINT "Run_projectId_fkey" FOREIGN KEY ("projectId") 
 
 -- AddForeignKey
 ALTER TABLE "IdempotencyRecord" ADD CONSTRAINT "IdempotencyRecord_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "AuditLog" ADD CONSTRAINT "AuditLog_orgId_fkey" FOREIGN KEY ("orgId") REFERENCES "Organization"("id") ON DELETE CASCADE ON UPDATE CASCADE;

@@ -1,0 +1,32 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { NavLink } from "@/components/shell/nav-link.tsx";
+import { OrgSwitcher } from "@/components/shell/org-switcher.tsx";
+import { SignOutButton } from "@/components/shell/sign-out-button.tsx";
+import { loadCurrentOrg } from "@/server/access.ts";
+
+export const dynamic = "force-dynamic";
+
+export default async function AppLayout({ children }: { children: ReactNode }) {
+  const { user, orgs, current } = await loadCurrentOrg();
+  return (
+    <div className="min-h-screen">
+      <header className="border-b border-slate-200 bg-white">
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3 sm:px-6">
+          <Link href="/projects" className="text-lg font-semibold tracking-tight">tengine</Link>
+          <OrgSwitcher orgs={orgs} current={current?.slug} />
+          <nav aria-label="Main" className="flex flex-1 gap-1">
+            <NavLink href="/projects">Projects</NavLink>
+            <NavLink href="/org/members">Members</NavLink>
+            <NavLink href="/org/audit">Audit log</NavLink>
+          </nav>
+          <div className="flex items-center gap-2">
+            <span className="hidden text-sm text-slate-500 sm:inline">{user.email}</span>
+            <SignOutButton />
+          </div>
+        </div>
+      </header>
+      <main className="mx-auto max-w-6xl px-4 py-8 sm:px-6">{children}</main>
+    </div>
+  );
+}

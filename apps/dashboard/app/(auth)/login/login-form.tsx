@@ -1,0 +1,42 @@
+"use client";
+import { signIn } from "next-auth/react";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { Button, Field, FormError, Input } from "@/components/ui/index.ts";
+
+export function LoginForm({ callbackUrl, oidcName }: { callbackUrl: string; oidcName?: string }) {
+  const router = useRouter();
+  const [error, setError] = useState<string>();
+  const [pending, setPending] = useState(false);
+  return (
+    <div className="space-y-4">
+      <form
+        className="space-y-4"
+        onSubmit={async (event) => {
+          event.preventDefault();
+          const form = new FormData(event.currentTarget);
+          setPending(true);
+          setError(undefined);
+          const result = await signIn("credentials", { email: form.get("email"), password: form.get("password"), redirect: false });
+          setPending(false);
+          if (result?.ok) router.push(callbackUrl);
+          else setError(result?.error && result.error !== "CredentialsSignin" ? result.error : "Wrong email or password.");
+        }}
+      >
+        <FormError message={error} />
+        <Field label="Email" htmlFor="email">
+          <Input id="email" name="email" type="email" autoComplete="email" required autoFocus />
+        </Field>
+        <Field label="Password" htmlFor="password">
+          <Input id="password" name="password" type="password" autoComplete="current-password" required />
+        </Field>
+        <Button type="submit" className="w-full" pending={pending}>Sign in</Button>
+      </form>
+      {oidcName ? (
+        <Button type="button" variant="secondary" className="w-full" onClick={() => signIn("oidc", { callbackUrl })}>
+          Continue with {oidcName}
+        </Button>
+      ) : null}
+    </div>
+  );
+}

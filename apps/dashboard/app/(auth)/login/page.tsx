@@ -1,0 +1,21 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { dashboardConfig } from "@/server/env.ts";
+import { LoginForm } from "./login-form.tsx";
+
+export const metadata: Metadata = { title: "Sign in" };
+export const dynamic = "force-dynamic";
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
+  const { callbackUrl } = await searchParams;
+  const oidc = dashboardConfig().oidc;
+  return (
+    <div className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+      <h1 className="mb-5 text-lg font-semibold">Sign in</h1>
+      <LoginForm callbackUrl={callbackUrl?.startsWith("/") ? callbackUrl : "/projects"} oidcName={oidc?.name} />
+      <p className="mt-5 text-center text-sm text-slate-500">
+        New here? <Link href="/signup" className="font-medium text-indigo-600 hover:underline">Create an account</Link>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,41 @@
+import "server-only";
+import { getOrgForUser, getProjectForUser, isAppError, listOrgsForUser, type Role } from "@tengine/core";
+import { cookies } from "next/headers";
+import { notFound } from "next/navigation";
+import { getDb } from "./db.ts";
+import { requireUser } from "./session.ts";
+
+/**
+ * A project page's data access: the signed-in user must belong to the project's
+ * organization; anyone else gets the same 404 as for a project that does not exist.
+ */
+export async function loadProject(slug: string) {
+  const user = await requireUser();
+  try {
+    return { user, ...(await getProjectForUser(getDb(), user.id, slug, "viewer")) };
+  } catch (error) {
+    if (isAppError(error) && error.code === "not_found") notFound();
+    throw error;
+  }
+}
+
+export const ORG_COOKIE = "tengine_org";
+
+/** The organization the user is working in: the one chosen in the switcher, else their first. */
+export async function loadCurrentOrg() {
+  const user = await requireUser();
+  const orgs = await listOrgsForUser(getDb(), user.id);
+  const chosen = (await cookies()).get(ORG_COOKIE)?.value;
+  const current = orgs.find((o) => o.slug === chosen) ?? orgs[0];
+  return { user, orgs, current };
+}
+
+export async function loadOrg(slug: string, minimum: Role = "viewer") {
+  const user = await requireUser();
+  try {
+    return { user, ...(await getOrgForUser(getDb(), user.id, slug, minimum)) };
+  } catch (error) {
+    if (isAppError(error) && error.code === "not_found") notFound();
+    throw error;
+  }
+}

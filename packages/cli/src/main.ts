@@ -15,6 +15,7 @@ import {
   listTools,
   retireSigningSecret,
   revokeApiKey,
+  recordAudit,
   setProjectSecret,
 } from "@tengine/core";
 import { openContext } from "./context.ts";
@@ -41,6 +42,13 @@ function action<A extends unknown[]>(fn: (ctx: Awaited<ReturnType<typeof openCon
 }
 
 type Project = Awaited<ReturnType<typeof getProjectBySlugOrThrow>>;
+
+/** The CLI acts with database access, not as a user; the audit log says so. */
+const CLI_ACTOR = { email: "tengine CLI" };
+
+function audit(ctx: Ctx, project: { id: string; orgId: string }, action: string, targetType: string, targetId: string, details?: Record<string, unknown>) {
+  return recordAudit(ctx.db, { orgId: project.orgId, projectId: project.id, actor: CLI_ACTOR, action, targetType, targetId, details });
+}
 type Ctx = Awaited<ReturnType<typeof openContext>>;
 
 /** A command that works on the project named by `--project <slug>`. */
@@ -79,6 +87,7 @@ projects
         : ((await ctx.db.organization.findFirst({ orderBy: { id: "asc" } })) ?? (await createOrganization(ctx.db, { name: "Default workspace" })));
       if (!org) throw new AppError("not_found", `organization "${opts.org}" not found`);
       const project = await createProject(ctx.db, { orgId: org.id, name, slug: opts.slug, allowHttpUpstreams: opts.allowHttp ?? false, allowedUpstreamHosts: splitList(opts.allowedHosts) });
+      await audit(ctx, project, "project.create", "project", project.id, { name: project.name, slug: project.slug });
       print(json(), { id: project.id, slug: project.slug, name: project.name, orgId: org.id, mcpUrl: `${gatewayUrl}/p/${project.slug}/mcp` });
     }),
   );
@@ -99,6 +108,7 @@ keys
   .action(
     projectAction(async (ctx, project, opts: { project: string; name: string; scopes?: string; expiresAt?: string }) => {
       const key = await createApiKey(ctx.db, project.id, { name: opts.name, scopes: splitList(opts.scopes), expiresAt: opts.expiresAt });
+      await audit(ctx, project, "api_key.create", "api_key", key.id, { name: key.name, prefix: key.prefix, scopes: key.scopes });
       print(json(), { ...key, note: "the key is shown only now; store it securely" });
     }),
   );
@@ -117,6 +127,7 @@ keys
   .action(
     projectAction(async (ctx, project, opts: { project: string }, keyId: string) => {
       const key = await revokeApiKey(ctx.db, project.id, keyId);
+      await audit(ctx, project, "api_key.revoke", "api_key", key.id, { prefix: key.prefix });
       print(json(), { id: key.id, prefix: key.prefix, revokedAt: key.revokedAt });
     }),
   );
@@ -128,6 +139,7 @@ signing
   .action(
     projectAction(async (ctx, project, opts: { project: string }) => {
       const created = await createSigningSecret(ctx.db, await ctx.secretBox(), project.id);
+      await audit(ctx, project, "signing_secret.create", "signing_secret", created.keyid);
       print(json(), created);
     }),
   );
@@ -145,7 +157,9 @@ signing
   .requiredOption("--project <slug>")
   .action(
     projectAction(async (ctx, project, opts: { project: string }, keyid: string) => {
-      print(json(), await retireSigningSecret(ctx.db, project.id, keyid));
+      const retired = await retireSigningSecret(ctx.db, project.id, keyid);
+      await audit(ctx, project, "signing_secret.retire", "signing_secret", keyid);
+      print(json(), retired);
     }),
   );
 
@@ -158,7 +172,9 @@ program
   .action(
     projectAction(async (ctx, project, opts: { project: string; value?: string }, name: string) => {
       const value = opts.value ?? (await readStdin()).trim();
-      print(json(), await setProjectSecret(ctx.db, await ctx.secretBox(), project.id, name, value));
+      const saved = await setProjectSecret(ctx.db, await ctx.secretBox(), project.id, name, value);
+      await audit(ctx, project, "secret.set", "secret", name);
+      print(json(), saved);
     }),
   );
 
@@ -176,6 +192,7 @@ tools
         throw new AppError("bad_request", `cannot read ${opts.file}: ${error instanceof Error ? error.message : String(error)}`);
       }
       const tool = await createTool(ctx.db, await ctx.secretBox(), project.id, definition as never);
+      await audit(ctx, project, "tool.create", "tool", tool.id, { name: tool.name });
       print(json(), tool);
     }),
   );

@@ -76,6 +76,10 @@ describe("tengine CLI", () => {
     const revoked = await tengine("keys", "revoke", "--project", "acme-crm", key.id);
     expect(revoked.revokedAt).toBeTruthy();
     expect((await tengine("runs", "list", "--project", "acme-crm")).runs).toEqual([]);
+    const audit = await database.db.auditLog.findMany({ orderBy: { id: "asc" } });
+    expect(audit.map((a) => a.action)).toEqual(["project.create", "api_key.create", "signing_secret.create", "tool.create", "api_key.revoke"]);
+    expect(audit.every((a) => a.actorEmail === "tengine CLI")).toBe(true);
+    expect(JSON.stringify(audit)).not.toContain(key.key);
   });
 
   it("reports bad input as one clear error and a non-zero exit", { timeout: 60_000 }, async () => {

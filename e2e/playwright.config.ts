@@ -4,14 +4,16 @@ import { defineConfig } from "@playwright/test";
 
 // The browser specs drive the real product, started exactly as `npm start` does, on its own
 // ports and data directory, in Debian's Chromium (Playwright cannot download browsers here).
-const dataDir = path.join(os.tmpdir(), `tengine-e2e-${process.pid}`);
-const ports = { gateway: 18081, dashboard: 13000, crm: 14010 };
+// One data directory per Playwright run (workers import this file too: key it on the run).
+export const dataDir = path.join(os.tmpdir(), `tengine-e2e-${process.env.TENGINE_E2E_RUN ??= String(process.pid)}`);
+export const ports = { gateway: 18081, dashboard: 13000, crm: 14010 };
 export const urls = { dashboard: `http://127.0.0.1:${ports.dashboard}`, gateway: `http://127.0.0.1:${ports.gateway}` };
 
 export default defineConfig({
   testDir: "./specs",
   outputDir: "../reports/e2e-artifacts",
-  timeout: 60_000,
+  timeout: 120_000,
+  expect: { timeout: 15_000 },
   workers: 1,
   use: {
     baseURL: urls.dashboard,

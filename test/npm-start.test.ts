@@ -88,12 +88,14 @@ describe("npm start", () => {
     await client.close();
   });
 
-  it("serves the dashboard, which lists the demo project with its MCP URL", async () => {
-    const res = await fetch(`http://127.0.0.1:${env.DASHBOARD_PORT}/`);
-    expect(res.status).toBe(200);
-    const html = await res.text();
-    expect(html).toContain("Demo CRM");
-    expect(html).toContain(`${env.PUBLIC_GATEWAY_URL}/p/demo/mcp`);
+  it("serves the dashboard, which asks for a sign-in", async () => {
+    // Signing in with the printed login is e2e/specs/demo-admin.spec.ts (Chromium).
+    const projects = await fetch(`http://127.0.0.1:${env.DASHBOARD_PORT}/projects`, { redirect: "manual" });
+    expect(projects.status).toBe(307);
+    expect(projects.headers.get("location")).toContain("/login");
+    const login = await fetch(`http://127.0.0.1:${env.DASHBOARD_PORT}/login`);
+    expect(login.status).toBe(200);
+    expect(await login.text()).toContain("Sign in");
   });
 
   it("shows the runs through the CLI, connected to the running embedded database", { timeout: 60_000 }, async () => {

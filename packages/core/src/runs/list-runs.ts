@@ -12,8 +12,10 @@ export const listRunsInput = z.object({
   userId: z.string().optional(),
   since: z.coerce.date().optional(),
   until: z.coerce.date().optional(),
-  /** the last run id of the previous page */
+  /** the last run id of the previous page: returns the runs just older than it */
   cursor: z.string().optional(),
+  /** the first run id of the current page: returns the runs just newer than it ("Newer") */
+  after: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
@@ -21,13 +23,20 @@ export const listRunsInput = z.object({
  * Newest first, keyset-paginated on the time-sortable id: every page is an index range scan on
  * (projectId[, filter], id), so page 1000 costs what page 1 costs at any table size. Time
  * bounds become id bounds for the same reason.
+ *
+ * `after` walks the other way (ascending from the first id of the current page, then reversed),
+ * so "Newer" is as cheap as "Older". The page is always newest first; `nextCursor` pages to
+ * older runs, `prevCursor` to newer ones (null on the first page). When fewer than a page of
+ * newer runs remain, the first page is returned instead of a partial one.
  */
-export async function listRuns(db: Db, projectId: string, raw: z.input<typeof listRunsInput> = {}) {
+export async function listRuns(db: Db, projectId: string, raw: z.input<typeof listRunsInput> = {}): Promise<RunsPage> {
   const input = listRunsInput.parse(raw);
+  const newer = input.after !== undefined && input.cursor === undefined;
   const id: Prisma.StringFilter = {};
   if (input.cursor) id.lt = input.cursor;
   if (input.until) id.lt = minString(id.lt, idAtTime("run", input.until.getTime()));
   if (input.since) id.gte = idAtTime("run", input.since.getTime());
+  if (newer) id.gt = input.after;
   const rows = await db.run.findMany({
     where: {
       projectId,
@@ -40,13 +49,23 @@ export async function listRuns(db: Db, projectId: string, raw: z.input<typeof li
       ...(input.principalKind ? { principalKind: input.principalKind } : {}),
       ...(input.userId ? { userId: input.userId } : {}),
     },
-    orderBy: { id: "desc" },
+    orderBy: { id: newer ? "asc" : "desc" },
     take: input.limit + 1,
     select: runSummaryFields,
   });
+  const more = rows.length > input.limit;
+  if (newer) {
+    // Fewer than a page of newer runs: that is the first page, shown whole.
+    if (!more) return listRuns(db, projectId, { ...input, after: undefined });
+    const page = rows.slice(0, input.limit).reverse();
+    return { runs: page, nextCursor: page[page.length - 1]!.id, prevCursor: page[0]!.id };
+  }
   const page = rows.slice(0, input.limit);
-  return { runs: page, nextCursor: rows.length > input.limit ? page[page.length - 1]!.id : null };
+  return { runs: page, nextCursor: more ? page[page.length - 1]!.id : null, prevCursor: input.cursor && page.length ? page[0]!.id : null };
 }
+
+export type RunSummary = Prisma.RunGetPayload<{ select: typeof runSummaryFields }>;
+export type RunsPage = { runs: RunSummary[]; nextCursor: string | null; prevCursor: string | null };
 
 function minString(a: string | undefined, b: string): string {
   return a === undefined || b < a ? b : a;

@@ -1,5 +1,5 @@
 "use client";
-import { type ReactNode, useRef, useState } from "react";
+import { type ReactNode, useId, useRef, useState } from "react";
 import { Button, type ButtonProps } from "./button.tsx";
 
 /**
@@ -8,6 +8,7 @@ import { Button, type ButtonProps } from "./button.tsx";
  */
 export function ConfirmButton({ title, body, confirmLabel = "Confirm", onConfirm, children, ...buttonProps }: Omit<ButtonProps, "onClick"> & { title: string; body: ReactNode; confirmLabel?: string; onConfirm: () => Promise<string | void> }) {
   const dialog = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string>();
   return (
@@ -15,9 +16,11 @@ export function ConfirmButton({ title, body, confirmLabel = "Confirm", onConfirm
       <Button type="button" variant="danger" {...buttonProps} onClick={() => { setError(undefined); dialog.current?.showModal(); }}>
         {children}
       </Button>
-      <dialog ref={dialog} aria-labelledby="confirm-title" className="w-full max-w-md rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40">
+      {/* m-auto: Tailwind's reset drops the dialog's centring margin. The dialog lives where
+          the button is (maybe a table cell): reset inherited wrapping and alignment. */}
+      <dialog ref={dialog} aria-labelledby={titleId} className="m-auto w-[calc(100%-2rem)] max-w-md whitespace-normal rounded-lg p-0 text-left shadow-xl backdrop:bg-slate-900/40">
         <div className="space-y-3 p-5">
-          <h2 id="confirm-title" className="text-base font-semibold text-slate-900">{title}</h2>
+          <h2 id={titleId} className="text-base font-semibold text-slate-900">{title}</h2>
           <div className="text-sm text-slate-600">{body}</div>
           {error ? <p role="alert" className="text-sm text-red-600">{error}</p> : null}
           <div className="flex justify-end gap-2 pt-2">

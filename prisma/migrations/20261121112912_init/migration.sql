@@ -270,6 +270,9 @@ CREATE INDEX "Run_projectId_apiKeyId_id_idx" ON "Run"("projectId", "apiKeyId", "
 CREATE INDEX "Run_projectId_memberId_id_idx" ON "Run"("projectId", "memberId", "id" DESC);
 
 -- CreateIndex
+CREATE INDEX "Run_projectId_principalKind_id_idx" ON "Run"("projectId", "principalKind", "id" DESC);
+
+-- CreateIndex
 CREATE INDEX "Run_createdAt_idx" ON "Run"("createdAt");
 
 -- CreateIndex

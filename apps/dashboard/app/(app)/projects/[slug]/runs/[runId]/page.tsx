@@ -1,0 +1,167 @@
+import { getRunDetail } from "@tengine/core";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import type { ReactNode } from "react";
+import { z } from "zod";
+import { CodeBlock, HeaderList } from "@/components/runs/code-block.tsx";
+import { formatMs, kindLabel, statusInfo } from "@/components/runs/format.ts";
+import { LocalTime } from "@/components/runs/local-time.tsx";
+import { describePrincipal } from "@/components/runs/principal-label.tsx";
+import { StatusBadge } from "@/components/runs/status-badge.tsx";
+import { TimingBar } from "@/components/runs/timing-bar.tsx";
+import { Badge, Card, Code, CopyButton } from "@/components/ui/index.ts";
+import { loadProject } from "@/server/access.ts";
+import { getDb } from "@/server/db.ts";
+
+export const metadata: Metadata = { title: "Run" };
+
+// What a run stores about the exchange (packages/core describe-exchange.ts), checked on the way
+// out: older or odd rows fall back to showing the raw JSON.
+const recordedRequest = z.object({ method: z.string(), url: z.string(), headers: z.record(z.string(), z.string()).default({}), body: z.string().optional(), bodyTruncated: z.boolean().optional() });
+const recordedResponse = z.object({ status: z.number(), headers: z.record(z.string(), z.string()).default({}), body: z.string().default(""), truncated: z.boolean().optional() });
+
+const DEDUPE_SOURCES: Record<string, string> = {
+  header: "Idempotency-Key header of the MCP request",
+  meta: "_meta[\"tengine/idempotencyKey\"] of tools/call",
+  derived: "derived from principal, tool and arguments",
+};
+
+export default async function RunPage({ params }: { params: Promise<{ slug: string; runId: string }> }) {
+  const { slug, runId } = await params;
+  const { project } = await loadProject(slug);
+  const detail = await getRunDetail(getDb(), project.id, runId);
+  if (!detail) notFound();
+  const { run, tool, originalRun } = detail;
+  const base = `/projects/${project.slug}`;
+  const principal = describePrincipal(run, { keys: detail.apiKey && run.apiKeyId ? { [run.apiKeyId]: detail.apiKey } : {}, users: detail.user && run.userId ? { [run.userId]: detail.user } : {} });
+  const request = run.request === null ? null : recordedRequest.safeParse(run.request);
+  const response = run.response === null ? null : recordedResponse.safeParse(run.response);
+  const tone = statusInfo(run.status).color;
+
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="mb-3 text-sm">
+        <Link href={`${base}/runs`} className="font-medium text-indigo-700 hover:underline">← All runs</Link>
+      </nav>
+      <header className="mb-6 flex flex-col gap-3 sm:flex-row sm:items-start sm:justify-between">
+        <div className="min-w-0">
+          <div className="flex flex-wrap items-center gap-2">
+            <h1 className="text-2xl font-semibold tracking-tight text-slate-900">{run.toolName}</h1>
+            <StatusBadge status={run.status} />
+            {run.httpStatus ? <Badge color={run.httpStatus >= 400 ? "red" : "gray"}>HTTP {run.httpStatus}</Badge> : null}
+          </div>
+          <p className="mt-1 flex flex-wrap items-center gap-2 text-sm text-slate-500">
+            <span className="break-all font-mono text-xs">{run.id}</span>
+            <CopyButton value={run.id} label="Copy id" />
+          </p>
+        </div>
+      </header>
+
+      {run.error ? (
+        <div role="alert" className={`mb-6 rounded-lg px-4 py-3 text-sm ring-1 ring-inset ${tone === "amber" ? "bg-amber-50 text-amber-900 ring-amber-200" : "bg-red-50 text-red-800 ring-red-200"}`}>
+          <p className="font-medium">{run.status === "denied" ? "Denied" : run.status === "rate_limited" ? "Rate limited" : "Error"}</p>
+          <p className="mt-0.5 whitespace-pre-wrap break-words">{run.error}</p>
+        </div>
+      ) : null}
+
+      <div className="grid gap-6 lg:grid-cols-3">
+        <Card title="Summary" className="lg:col-span-2">
+          <dl className="grid grid-cols-2 gap-x-6 gap-y-4 text-sm">
+            <Item label="Tool">
+              {tool ? <Link href={`${base}/tools/${encodeURIComponent(tool.name)}`} className="font-medium text-indigo-700 hover:underline">{tool.name}</Link> : <span>{run.toolName} <span className="text-slate-400">(no longer exists)</span></span>}
+            </Item>
+            <Item label="Principal">
+              <span className={principal.mono ? "font-mono text-xs" : "font-medium"}>{principal.main}</span>
+              <span className="block text-xs text-slate-500">{principal.sub || kindLabel(run.principalKind)}</span>
+            </Item>
+            <Item label="Started"><LocalTime iso={run.createdAt.toISOString()} format="full" /></Item>
+            <Item label="Finished">{run.finishedAt ? <LocalTime iso={run.finishedAt.toISOString()} format="full" /> : <span className="text-slate-400">{run.status === "pending" || run.status === "running" ? "not yet" : "—"}</span>}</Item>
+            <Item label="Attempts">
+              {run.attempts}
+              {run.attempts > 1 ? <span className="ml-1 text-xs text-amber-700">({run.attempts - 1} retr{run.attempts === 2 ? "y" : "ies"}, same Idempotency-Key)</span> : null}
+              {run.attempts === 0 ? <span className="ml-1 text-xs text-slate-500">(nothing sent upstream)</span> : null}
+            </Item>
+            <Item label="HTTP status">{run.httpStatus ?? <span className="text-slate-400">—</span>}</Item>
+            {run.memberId ? <Item label="Member">{run.memberEmail ?? run.memberId}{run.memberEmail ? <span className="block font-mono text-xs text-slate-500">{run.memberId}</span> : null}</Item> : null}
+            {run.clientId ? <Item label="OAuth client"><span className="font-mono text-xs">{run.clientId}</span></Item> : null}
+          </dl>
+        </Card>
+        <Card title="Timing" description="Gateway work vs. waiting for the upstream">
+          <TimingBar gatewayMs={run.gatewayMs} upstreamMs={run.upstreamMs} />
+        </Card>
+      </div>
+
+      <Card title="Idempotency" className="mt-6">
+        {run.idempotencyKey || run.originalRunId ? (
+          <dl className="grid grid-cols-1 gap-x-6 gap-y-4 text-sm sm:grid-cols-3">
+            <Item label="Key">{run.idempotencyKey ? <Code>{run.idempotencyKey}</Code> : "—"}</Item>
+            <Item label="Source">{run.dedupeSource ? <>{run.dedupeSource} <span className="block text-xs text-slate-500">{DEDUPE_SOURCES[run.dedupeSource] ?? ""}</span></> : "—"}</Item>
+            <Item label={run.status === "deduplicated" ? "Replayed from" : "Deduplicated"}>
+              {run.status === "deduplicated" ? (
+                originalRun ? (
+                  <Link href={`${base}/runs/${originalRun.id}`} className="break-all font-mono text-xs text-indigo-700 hover:underline">{originalRun.id}</Link>
+                ) : (
+                  <span className="break-all font-mono text-xs text-slate-500">{run.originalRunId ?? "unknown"} (removed)</span>
+                )
+              ) : (
+                <span className="text-slate-600">No — this run called the upstream</span>
+              )}
+            </Item>
+          </dl>
+        ) : (
+          <p className="text-sm text-slate-500">No idempotency key: a read-only call (never deduplicated), or a tool whose dedupe window is off.</p>
+        )}
+        {run.status === "deduplicated" ? <p className="mt-3 text-sm text-slate-600">The result of the original run was replayed: the upstream was not called again.</p> : null}
+      </Card>
+
+      <Card title="Arguments" className="mt-6">
+        {run.arguments === null || run.arguments === undefined ? <p className="text-sm text-slate-500">No arguments recorded.</p> : <CodeBlock value={run.arguments} label="Arguments (JSON)" />}
+      </Card>
+
+      <div className="mt-6 grid gap-6 xl:grid-cols-2">
+        <Card title="Request" description="As sent upstream; credentials redacted">
+          {request === null ? (
+            <p className="text-sm text-slate-500">{run.status === "deduplicated" ? "Nothing was sent: the result was replayed." : "No request was sent for this run."}</p>
+          ) : request.success ? (
+            <div className="space-y-4">
+              <p className="flex min-w-0 items-start gap-2 text-sm">
+                <Badge color="blue">{request.data.method}</Badge>
+                <span className="min-w-0 break-all font-mono text-xs text-slate-800">{request.data.url}</span>
+              </p>
+              <HeaderList headers={request.data.headers} />
+              {request.data.body !== undefined ? <CodeBlock value={request.data.body} label="Body" truncated={request.data.bodyTruncated} /> : <p className="text-xs text-slate-500">No body.</p>}
+            </div>
+          ) : (
+            <CodeBlock value={run.request} label="Recorded request" />
+          )}
+        </Card>
+        <Card title="Response" description="From the upstream; capped at the recording limit">
+          {response === null ? (
+            <p className="text-sm text-slate-500">No response was recorded{run.upstreamMs === null ? ": the upstream was not called." : "."}</p>
+          ) : response.success ? (
+            <div className="space-y-4">
+              <p className="text-sm">
+                <Badge color={response.data.status >= 400 ? "red" : "green"}>{response.data.status}</Badge>
+                <span className="ml-2 text-slate-500">{formatMs(run.upstreamMs)} upstream</span>
+              </p>
+              <HeaderList headers={response.data.headers} />
+              <CodeBlock value={response.data.body} label="Body" truncated={response.data.truncated} />
+            </div>
+          ) : (
+            <CodeBlock value={run.response} label="Recorded response" />
+          )}
+        </Card>
+      </div>
+    </>
+  );
+}
+
+function Item({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="min-w-0">
+      <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
+      <dd className="mt-1 text-slate-900">{children}</dd>
+    </div>
+  );
+}

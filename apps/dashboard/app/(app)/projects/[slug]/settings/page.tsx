@@ -1,0 +1,66 @@
+import { getMemberAssertionStatus, listSigningSecrets, roleAtLeast } from "@tengine/core";
+import type { Metadata } from "next";
+import { GeneralSettingsForm } from "@/components/settings/general-settings-form.tsx";
+import { MemberAssertionSettings } from "@/components/settings/member-assertion-settings.tsx";
+import { SettingsSection } from "@/components/settings/settings-section.tsx";
+import { SigningSecrets } from "@/components/settings/signing-secrets.tsx";
+import { Code } from "@/components/ui/index.ts";
+import { loadProject } from "@/server/access.ts";
+import { getDb } from "@/server/db.ts";
+import { dashboardConfig } from "@/server/env.ts";
+
+export const metadata: Metadata = { title: "Settings" };
+
+export default async function ProjectSettingsPage({ params }: { params: Promise<{ slug: string }> }) {
+  const { slug } = await params;
+  const { project, role } = await loadProject(slug);
+  const db = getDb();
+  const [secrets, memberAssertion] = await Promise.all([listSigningSecrets(db, project.id), getMemberAssertionStatus(db, project.id)]);
+  const canManage = roleAtLeast(role, "admin");
+  const gateway = dashboardConfig().gatewayUrl;
+
+  return (
+    <div>
+      {canManage ? null : (
+        <p className="mb-2 rounded-md bg-slate-100 px-3 py-2 text-sm text-slate-600">
+          You are {role === "member" ? "a member" : "a viewer"} of this organization: you can see the settings, and an admin can change them.
+        </p>
+      )}
+      <SettingsSection id="general" title="General" description={<p>The project&apos;s name and the rules every tool call must follow before anything is sent upstream.</p>}>
+        <GeneralSettingsForm
+          slug={project.slug}
+          readOnly={!canManage}
+          initial={{ name: project.name, allowedUpstreamHosts: project.allowedUpstreamHosts, allowHttpUpstreams: project.allowHttpUpstreams, requireMember: project.requireMember }}
+        />
+      </SettingsSection>
+
+      <SettingsSection
+        id="signing"
+        title="Signing secrets"
+        description={
+          <>
+            <p>Requests of tools with HMAC outbound auth carry an RFC 9421 HTTP Message Signature, so your API can check they come from the gateway, unchanged and not replayed.</p>
+            <p>Two secrets can be active during a rotation. The gateway always signs with the older one; retiring it switches to the newer one.</p>
+          </>
+        }
+      >
+        <SigningSecrets slug={project.slug} canManage={canManage} secrets={secrets.map((s) => ({ id: s.id, createdAt: s.createdAt.toISOString(), retiredAt: s.retiredAt?.toISOString() ?? null }))} />
+      </SettingsSection>
+
+      <SettingsSection
+        id="member-assertions"
+        title="Member assertions"
+        description={
+          <>
+            <p>
+              Your backend vouches for each end user with a short-lived JWT (<Code>sub</Code> = member id, <Code>exp</Code> at most 5 minutes ahead, <Code>aud</Code> = <Code>{gateway}</Code>) and exchanges it for a member session token at <Code>POST /v1/member-sessions</Code>.
+            </p>
+            <p>This is the key the gateway verifies those assertions with.</p>
+          </>
+        }
+      >
+        <MemberAssertionSettings slug={project.slug} status={memberAssertion} canManage={canManage} />
+      </SettingsSection>
+    </div>
+  );
+}

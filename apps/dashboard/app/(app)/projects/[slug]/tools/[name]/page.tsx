@@ -1,0 +1,86 @@
+import { getToolView, roleAtLeast } from "@tengine/core";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { MethodBadge } from "@/components/tools/method-badge.tsx";
+import { ToolWorkspace } from "@/components/tools/tool-workspace.tsx";
+import { Badge, PageHeader } from "@/components/ui/index.ts";
+import { loadProject } from "@/server/access.ts";
+import { getDb } from "@/server/db.ts";
+
+type Props = { params: Promise<{ slug: string; name: string }>; searchParams: Promise<{ created?: string; renamed?: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const { name } = await params;
+  return { title: decodeName(name) };
+}
+
+/** Tool names need no encoding, but a hand-typed URL may carry any escape. */
+function decodeName(name: string) {
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
+}
+
+export default async function ToolPage({ params, searchParams }: Props) {
+  const { slug, name } = await params;
+  const { created, renamed } = await searchParams;
+  const { project, role } = await loadProject(slug);
+  const tool = await getToolView(getDb(), project.id, decodeName(name));
+  if (!tool) notFound();
+  const canEdit = roleAtLeast(role, "member");
+  return (
+    <>
+      <Link href={`/projects/${project.slug}/tools`} className="text-sm text-slate-500 hover:text-slate-800">← Tools</Link>
+      <PageHeader
+        title={<span className="break-all font-mono">{tool.name}</span>}
+        description={
+          <span className="flex flex-wrap items-center gap-2">
+            {tool.title ? <span>{tool.title}</span> : null}
+            <MethodBadge method={tool.method} />
+            <Badge color={tool.enabled ? "green" : "gray"}>{tool.enabled ? "enabled" : "disabled"}</Badge>
+            <Badge color={tool.source === "openapi" ? "blue" : "gray"}>{tool.source === "openapi" ? `OpenAPI${tool.operationId ? ` · ${tool.operationId}` : ""}` : "manual"}</Badge>
+          </span>
+        }
+        actions={canEdit ? <a href="#try-it" className="rounded-md px-3 py-2 text-sm font-medium text-indigo-600 ring-1 ring-inset ring-indigo-200 hover:bg-indigo-50 lg:hidden">Try it ↓</a> : null}
+      />
+      {created ? (
+        <div role="status" className="mb-5 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 ring-1 ring-inset ring-emerald-200">
+          Tool created. Try it with real arguments, then connect a client with an API key.
+        </div>
+      ) : renamed ? (
+        <div role="status" className="mb-5 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 ring-1 ring-inset ring-emerald-200">
+          Saved and renamed from <code className="font-mono">{renamed}</code>. Clients that call the old name now get “unknown tool”.
+        </div>
+      ) : null}
+      <ToolWorkspace
+        slug={project.slug}
+        canEdit={canEdit}
+        tool={{
+          id: tool.id,
+          name: tool.name,
+          title: tool.title,
+          description: tool.description,
+          enabled: tool.enabled,
+          inputSchema: tool.inputSchema,
+          annotations: tool.annotations,
+          requiredScopes: tool.requiredScopes,
+          requiresApproval: tool.requiresApproval,
+          method: tool.method,
+          url: tool.url,
+          query: tool.query,
+          headers: tool.headers,
+          body: tool.body,
+          auth: tool.auth,
+          timeoutMs: tool.timeoutMs,
+          maxAttempts: tool.maxAttempts,
+          maxResponseBytes: tool.maxResponseBytes,
+          idempotencyWindowSec: tool.idempotencyWindowSec,
+          source: tool.source,
+        }}
+      />
+    </>
+  );
+}

@@ -1,0 +1,60 @@
+import { listTools, roleAtLeast } from "@tengine/core";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { relativeTime } from "@/components/tools/relative-time.ts";
+import { ToolList } from "@/components/tools/tool-list.tsx";
+import { EmptyState, PageHeader } from "@/components/ui/index.ts";
+import { loadProject } from "@/server/access.ts";
+import { getDb } from "@/server/db.ts";
+
+export const metadata: Metadata = { title: "Tools" };
+
+export default async function ToolsPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<{ q?: string | string[] }> }) {
+  const { slug } = await params;
+  const { q } = await searchParams;
+  const { project, role } = await loadProject(slug);
+  const tools = await listTools(getDb(), project.id);
+  const canEdit = roleAtLeast(role, "member");
+  const newTool = canEdit ? (
+    <Link href={`/projects/${project.slug}/tools/new`} className="inline-flex items-center gap-1.5 rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600">
+      <span aria-hidden>+</span> New tool
+    </Link>
+  ) : null;
+  const now = Date.now();
+  return (
+    <>
+      <PageHeader title="Tools" description="HTTP requests your MCP clients can call. Each call is validated, signed, retried safely and recorded as a run." actions={tools.length ? newTool : null} />
+      {tools.length === 0 ? (
+        <EmptyState title="No tools yet" action={newTool}>
+          <p>
+            A tool is an HTTP request template: a method and URL, headers, a JSON body and an input schema the AI client fills in. Tengine validates the arguments,
+            renders the request, adds credentials and signatures, and calls your API.
+          </p>
+          {canEdit ? null : <p className="mt-2">Members of this organization can create tools.</p>}
+        </EmptyState>
+      ) : (
+        <ToolList
+          slug={project.slug}
+          canEdit={canEdit}
+          initialQuery={typeof q === "string" ? q : ""}
+          tools={tools.map((t) => ({
+            id: t.id,
+            name: t.name,
+            title: t.title,
+            description: t.description,
+            method: t.method,
+            url: t.url,
+            enabled: t.enabled,
+            requiredScopes: t.requiredScopes,
+            requiresApproval: t.requiresApproval,
+            readOnly: t.annotations.readOnlyHint === true,
+            destructive: t.annotations.destructiveHint === true,
+            source: t.source,
+            updatedAt: t.updatedAt.toISOString(),
+            updatedLabel: relativeTime(t.updatedAt, now),
+          }))}
+        />
+      )}
+    </>
+  );
+}

@@ -1,0 +1,78 @@
+import { z } from "zod";
+import { PRINCIPAL_KINDS, RUN_STATUSES, type PrincipalKind, type RunStatus } from "./format.ts";
+
+/** Preset time ranges of the runs filter; "custom" uses `from`/`to`. */
+export const TIME_RANGES = [
+  { value: "1h", label: "Last hour", ms: 3600_000 },
+  { value: "24h", label: "Last 24 hours", ms: 24 * 3600_000 },
+  { value: "7d", label: "Last 7 days", ms: 7 * 24 * 3600_000 },
+  { value: "30d", label: "Last 30 days", ms: 30 * 24 * 3600_000 },
+] as const;
+
+export type RunFilters = {
+  tool?: string;
+  status?: RunStatus;
+  principal?: PrincipalKind;
+  key?: string;
+  range?: (typeof TIME_RANGES)[number]["value"] | "custom";
+  /** ISO timestamps, for range=custom */
+  from?: string;
+  to?: string;
+};
+
+export type RunsQuery = RunFilters & { cursor?: string; after?: string };
+
+const runId = z.string().regex(/^run_[0-9a-z]{26}$/);
+const isoDate = z.string().max(40).refine((v) => !Number.isNaN(Date.parse(v)));
+// Each parameter on its own: a bad value (hand-edited URL) is dropped, the rest still apply.
+const schema = z.object({
+  tool: z.string().min(1).max(64).optional().catch(undefined),
+  status: z.enum(RUN_STATUSES.map((s) => s.value) as [RunStatus, ...RunStatus[]]).optional().catch(undefined),
+  principal: z.enum(PRINCIPAL_KINDS.map((k) => k.value) as [PrincipalKind, ...PrincipalKind[]]).optional().catch(undefined),
+  key: z.string().regex(/^key_[0-9a-z]{26}$/).optional().catch(undefined),
+  range: z.enum(["1h", "24h", "7d", "30d", "custom"]).optional().catch(undefined),
+  from: isoDate.optional().catch(undefined),
+  to: isoDate.optional().catch(undefined),
+  cursor: runId.optional().catch(undefined),
+  after: runId.optional().catch(undefined),
+});
+
+/** The runs page's URL search params, validated. */
+export function parseRunsQuery(params: Record<string, string | string[] | undefined>): RunsQuery {
+  const first = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v || undefined]));
+  const parsed = schema.parse(first);
+  return Object.fromEntries(Object.entries(parsed).filter(([, v]) => v !== undefined)) as RunsQuery;
+}
+
+/** What listRuns gets for a query: a key implies the api_key principal; ranges become bounds. */
+export function toListRunsInput(query: RunsQuery, now: number, limit: number) {
+  const preset = TIME_RANGES.find((r) => r.value === query.range);
+  const since = preset ? new Date(now - preset.ms) : query.range === "custom" && query.from ? new Date(query.from) : undefined;
+  const until = query.range === "custom" && query.to ? new Date(query.to) : undefined;
+  return {
+    limit,
+    ...(query.tool ? { toolName: query.tool } : {}),
+    ...(query.status ? { status: query.status } : {}),
+    ...(query.key ? { apiKeyId: query.key, principalKind: "api_key" as const } : query.principal ? { principalKind: query.principal } : {}),
+    ...(since ? { since } : {}),
+    ...(until ? { until } : {}),
+    ...(query.cursor ? { cursor: query.cursor } : query.after ? { after: query.after } : {}),
+  };
+}
+
+export function hasFilters(query: RunsQuery): boolean {
+  return !!(query.tool || query.status || query.principal || query.key || query.range);
+}
+
+/** `/projects/<slug>/runs?…` for the given filters and page. */
+export function runsHref(slug: string, query: RunsQuery): string {
+  const params = new URLSearchParams();
+  for (const name of ["tool", "status", "principal", "key", "range", "from", "to", "cursor", "after"] as const) {
+    const value = query[name];
+    if (!value) continue;
+    if ((name === "from" || name === "to") && query.range !== "custom") continue;
+    params.set(name, value);
+  }
+  const qs = params.toString();
+  return `/projects/${slug}/runs${qs ? `?${qs}` : ""}`;
+}

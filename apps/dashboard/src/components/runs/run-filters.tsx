@@ -1,0 +1,152 @@
+"use client";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useEffect, useState, useTransition } from "react";
+import { Button, Field, Input, Select, Spinner } from "@/components/ui/index.ts";
+import { type RunFilters as Filters, runsHref, TIME_RANGES } from "./filters.ts";
+import { PRINCIPAL_KINDS, RUN_STATUSES } from "./format.ts";
+
+type KeyOption = { id: string; name: string; prefix: string; revoked: boolean };
+
+/**
+ * The runs filters. Every choice is a URL search param (shareable, back button works); changing
+ * one goes back to the newest page. A custom time range is applied with its own button.
+ */
+export function RunFilters({ slug, filters, toolNames, keys }: { slug: string; filters: Filters; toolNames: string[]; keys: KeyOption[] }) {
+  const router = useRouter();
+  const [pending, startTransition] = useTransition();
+  const [range, setRange] = useState(filters.range ?? "");
+  const [from, setFrom] = useState("");
+  const [to, setTo] = useState("");
+  const [rangeError, setRangeError] = useState<string>();
+  // Follow the URL (Clear filters, back button). Local times only exist in the browser, so the
+  // custom range inputs are filled after hydration.
+  useEffect(() => setRange(filters.range ?? ""), [filters.range]);
+  useEffect(() => {
+    setFrom(toLocalInput(filters.from) ?? toLocalInput(new Date(Date.now() - 24 * 3600_000).toISOString())!);
+    setTo(toLocalInput(filters.to) ?? "");
+  }, [filters.from, filters.to]);
+
+  const go = (next: Filters) => startTransition(() => router.push(runsHref(slug, next)));
+  const set = (patch: Partial<Filters>) => go(clean({ ...filters, ...patch }));
+  const tools = filters.tool && !toolNames.includes(filters.tool) ? [filters.tool, ...toolNames] : toolNames;
+  const active = !!(filters.tool || filters.status || filters.principal || filters.key || filters.range);
+
+  return (
+    <section aria-label="Filters" className="mb-4 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
+      <div className="grid grid-cols-2 gap-3 md:grid-cols-3 lg:grid-cols-5">
+        <Field label="Tool" htmlFor="filter-tool">
+          <Select id="filter-tool" value={filters.tool ?? ""} onChange={(e) => set({ tool: e.target.value || undefined })}>
+            <option value="">All tools</option>
+            {tools.map((name) => (
+              <option key={name} value={name}>{name}</option>
+            ))}
+          </Select>
+        </Field>
+        <Field label="Status" htmlFor="filter-status">
+          <Select id="filter-status" value={filters.status ?? ""} onChange={(e) => set({ status: (e.target.value || undefined) as Filters["status"] })}>
+            <option value="">Any status</option>
+            {RUN_STATUSES.map((s) => (
+              <option key={s.value} value={s.value}>{s.label}</option>
+            ))}
+          </Select>
+        </Field>
+        <Field label="Principal" htmlFor="filter-principal">
+          <Select
+            id="filter-principal"
+            value={filters.key ? "api_key" : (filters.principal ?? "")}
+            onChange={(e) => {
+              const principal = (e.target.value || undefined) as Filters["principal"];
+              set({ principal, key: principal === "api_key" ? filters.key : undefined });
+            }}
+          >
+            <option value="">Anyone</option>
+            {PRINCIPAL_KINDS.map((k) => (
+              <option key={k.value} value={k.value}>{k.label}</option>
+            ))}
+          </Select>
+        </Field>
+        <Field label="API key" htmlFor="filter-key">
+          <Select id="filter-key" value={filters.key ?? ""} disabled={!keys.length} onChange={(e) => set({ key: e.target.value || undefined, principal: e.target.value ? "api_key" : filters.principal })}>
+            <option value="">{keys.length ? "Any key" : "No keys yet"}</option>
+            {keys.map((k) => (
+              <option key={k.id} value={k.id}>
+                {k.name} ({k.prefix}…){k.revoked ? " · revoked" : ""}
+              </option>
+            ))}
+          </Select>
+        </Field>
+        <Field label="Time" htmlFor="filter-range">
+          <Select
+            id="filter-range"
+            value={range}
+            onChange={(e) => {
+              const value = e.target.value as Filters["range"] | "";
+              setRange(value ?? "");
+              setRangeError(undefined);
+              if (value !== "custom") set({ range: value || undefined, from: undefined, to: undefined });
+            }}
+          >
+            <option value="">Any time</option>
+            {TIME_RANGES.map((r) => (
+              <option key={r.value} value={r.value}>{r.label}</option>
+            ))}
+            <option value="custom">Custom range…</option>
+          </Select>
+        </Field>
+      </div>
+      {range === "custom" ? (
+        <form
+          className="mt-3 grid grid-cols-2 items-start gap-3 border-t border-slate-100 pt-3 sm:grid-cols-[1fr_1fr_auto]"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const fromIso = fromLocalInput(from);
+            const toIso = to ? fromLocalInput(to) : undefined;
+            if (!fromIso) return setRangeError("Pick a start time");
+            if (toIso && toIso <= fromIso) return setRangeError("The end must be after the start");
+            setRangeError(undefined);
+            set({ range: "custom", from: fromIso, to: toIso });
+          }}
+        >
+          <Field label="From" htmlFor="filter-from" error={rangeError}>
+            <Input id="filter-from" type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} required invalid={!!rangeError} />
+          </Field>
+          <Field label="To (optional)" htmlFor="filter-to" hint="Empty: up to now">
+            <Input id="filter-to" type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} />
+          </Field>
+          <div className="col-span-2 sm:col-span-1 sm:pt-6">
+            <Button type="submit" variant="secondary">Apply range</Button>
+          </div>
+        </form>
+      ) : null}
+      {pending || active ? (
+        <div className="mt-3 flex items-center gap-3 text-xs text-slate-500">
+          {active ? (
+            <Link href={runsHref(slug, {})} className="font-medium text-indigo-700 hover:underline">Clear filters</Link>
+          ) : null}
+          {pending ? (
+            <span className="inline-flex items-center gap-1.5" role="status"><Spinner /> Loading runs…</span>
+          ) : null}
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+function clean(filters: Filters): Filters {
+  return Object.fromEntries(Object.entries(filters).filter(([, v]) => v)) as Filters;
+}
+
+/** ISO → the `YYYY-MM-DDTHH:mm` a datetime-local input shows, in the browser's zone. */
+function toLocalInput(iso: string | undefined): string | undefined {
+  if (!iso) return undefined;
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return undefined;
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+function fromLocalInput(value: string): string | undefined {
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+}

@@ -1,0 +1,96 @@
+import type { Db, Tool } from "@tengine/db";
+import { isUniqueViolation, Prisma } from "@tengine/db";
+import type { SecretBox } from "../crypto/secret-box.ts";
+import { AppError } from "../errors/app-error.ts";
+import { canonicalJson } from "../idempotency/canonical-json.ts";
+import { bumpConfigVersion } from "../projects/bump-config-version.ts";
+import { checkToolDefinition } from "./check-tool-definition.ts";
+import { type ToolAuth, authTypeToDb, type ToolDefinitionInput } from "./tool-definition.ts";
+import { type ToolView, toToolView } from "./to-tool-view.ts";
+
+export type UpdateToolInput = ToolDefinitionInput & {
+  /**
+   * Keep the stored upstream secret when the auth type still needs one and the definition
+   * gives none (missing or empty token/value). Default true: secrets are write-only, so an
+   * editor never has the old value to send back. `false` makes the definition complete on its own.
+   */
+  keepSecret?: boolean;
+};
+
+// Stands in for a kept secret while the definition is checked; never stored or returned.
+const KEPT_SECRET_PLACEHOLDER = "stored-secret-kept";
+
+/**
+ * Replaces a tool's definition (rename included), validated exactly like createTool. The
+ * source (manual/openapi) and ids are kept; the config version moves in the same transaction
+ * so every gateway replica serves the new definition from its next call. Returns the tool and
+ * the names of the fields that changed (for the audit log; `auth.secret` when a new secret
+ * was given — never its value).
+ */
+export async function updateTool(db: Db, secretBox: SecretBox, projectId: string, toolId: string, input: UpdateToolInput): Promise<{ tool: ToolView; changed: string[] }> {
+  const { keepSecret = true, ...definition } = input;
+  try {
+    const row = await db.$transaction(async (tx) => {
+      const existing = await tx.tool.findFirst({ where: { id: toolId, projectId } });
+      if (!existing) throw new AppError("not_found", "tool not found");
+      const secretField = secretFieldOf(definition.auth?.type);
+      const given = secretField ? (definition.auth as Record<string, unknown>)[secretField] : undefined;
+      const keep = !!secretField && keepSecret && (given === undefined || given === "") && !!existing.authSecretEnc;
+      const def = checkToolDefinition(keep ? { ...definition, auth: { ...definition.auth, [secretField!]: KEPT_SECRET_PLACEHOLDER } as ToolDefinitionInput["auth"] } : definition);
+      const secret = keep ? undefined : newSecretOf(def.auth);
+      const updated = await tx.tool.update({
+        where: { id: existing.id },
+        data: {
+          name: def.name,
+          title: def.title ?? null,
+          description: def.description,
+          enabled: def.enabled,
+          inputSchema: def.inputSchema as object,
+          annotations: def.annotations,
+          requiredScopes: def.requiredScopes,
+          requiresApproval: def.requiresApproval,
+          method: def.method,
+          url: def.url,
+          // DbNull clears a nullable Json column (SQL NULL); undefined would keep the old value.
+          query: def.query ?? Prisma.DbNull,
+          headers: def.headers ?? Prisma.DbNull,
+          body: def.body === undefined || def.body === null ? Prisma.DbNull : (def.body as object),
+          authType: authTypeToDb(def.auth.type),
+          authConfig: def.auth.type === "header" ? { headerName: def.auth.name } : {},
+          authSecretEnc: keep ? existing.authSecretEnc : secret ? secretBox.encrypt(secret) : null,
+          timeoutMs: def.timeoutMs,
+          maxAttempts: def.maxAttempts,
+          maxResponseBytes: def.maxResponseBytes,
+          idempotencyWindowSec: def.idempotencyWindowSec,
+        },
+      });
+      await bumpConfigVersion(tx, projectId);
+      return { updated, changed: changedFields(existing, updated, !keep && !!secret) };
+    });
+    return { tool: toToolView(row.updated), changed: row.changed };
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new AppError("conflict", `a tool named "${input.name}" already exists in this project`);
+    throw error;
+  }
+}
+
+const COMPARED = ["name", "title", "description", "enabled", "inputSchema", "annotations", "requiredScopes", "requiresApproval", "method", "url", "query", "headers", "body", "timeoutMs", "maxAttempts", "maxResponseBytes", "idempotencyWindowSec"] as const;
+
+function changedFields(before: Tool, after: Tool, newSecret: boolean): string[] {
+  const changed: string[] = COMPARED.filter((field) => canonicalJson(before[field]) !== canonicalJson(after[field]));
+  if (before.authType !== after.authType || canonicalJson(before.authConfig) !== canonicalJson(after.authConfig)) changed.push("auth");
+  if (newSecret || (before.authSecretEnc !== null && after.authSecretEnc === null)) changed.push("auth.secret");
+  return changed;
+}
+
+function secretFieldOf(type: string | undefined): "token" | "value" | undefined {
+  if (type === "bearer" || type === "bearer+hmac") return "token";
+  if (type === "header") return "value";
+  return undefined;
+}
+
+function newSecretOf(auth: ToolAuth): string | undefined {
+  if (auth.type === "bearer" || auth.type === "bearer+hmac") return auth.token;
+  if (auth.type === "header") return auth.value;
+  return undefined;
+}

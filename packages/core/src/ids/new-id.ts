@@ -18,6 +18,8 @@ export const ID_PREFIXES = {
   idempotency: "idk",
   audit: "aud",
   signIn: "sia",
+  memberKey: "mak",
+  gatewayKey: "gk",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -1,3 +1,4 @@
+import { newId } from "../ids/new-id.ts";
 import { randomBytes } from "node:crypto";
 import { calculateJwkThumbprint, importJWK, type JWK } from "jose";
 import { z } from "zod";
@@ -79,7 +80,7 @@ export async function parseMemberAssertionJwk(input: unknown): Promise<MemberAss
 export async function setMemberAssertionSecret(db: Db, secretBox: SecretBox, projectId: string) {
   const secret = randomBytes(32).toString("base64url");
   await db.$transaction(async (tx) => {
-    const { count } = await tx.project.updateMany({ where: { id: projectId }, data: { memberAssertionSecretEnc: secretBox.encrypt(secret), memberAssertionJwk: Prisma.DbNull } });
+    const { count } = await tx.project.updateMany({ where: { id: projectId }, data: { memberAssertionSecretEnc: secretBox.encrypt(secret), memberAssertionJwk: Prisma.DbNull, memberAssertionKeyId: newId("memberKey") } });
     if (count === 0) throw new AppError("not_found", "project not found");
     await bumpConfigVersion(tx, projectId);
   });
@@ -90,7 +91,7 @@ export async function setMemberAssertionSecret(db: Db, secretBox: SecretBox, pro
 export async function setMemberAssertionJwk(db: Db, projectId: string, input: unknown) {
   const jwk = await parseMemberAssertionJwk(input);
   await db.$transaction(async (tx) => {
-    const { count } = await tx.project.updateMany({ where: { id: projectId }, data: { memberAssertionJwk: jwk as Prisma.InputJsonObject, memberAssertionSecretEnc: null } });
+    const { count } = await tx.project.updateMany({ where: { id: projectId }, data: { memberAssertionJwk: jwk as Prisma.InputJsonObject, memberAssertionSecretEnc: null, memberAssertionKeyId: newId("memberKey") } });
     if (count === 0) throw new AppError("not_found", "project not found");
     await bumpConfigVersion(tx, projectId);
   });
@@ -100,7 +101,7 @@ export async function setMemberAssertionJwk(db: Db, projectId: string, input: un
 /** Removes whichever key is configured: member sessions can no longer be minted. */
 export async function clearMemberAssertion(db: Db, projectId: string) {
   await db.$transaction(async (tx) => {
-    const { count } = await tx.project.updateMany({ where: { id: projectId }, data: { memberAssertionJwk: Prisma.DbNull, memberAssertionSecretEnc: null } });
+    const { count } = await tx.project.updateMany({ where: { id: projectId }, data: { memberAssertionJwk: Prisma.DbNull, memberAssertionSecretEnc: null, memberAssertionKeyId: null } });
     if (count === 0) throw new AppError("not_found", "project not found");
     await bumpConfigVersion(tx, projectId);
   });

@@ -62,6 +62,7 @@ CREATE TABLE "Project" (
     "requireMember" BOOLEAN NOT NULL DEFAULT false,
     "memberAssertionSecretEnc" TEXT,
     "memberAssertionJwk" JSONB,
+    "memberAssertionKeyId" TEXT,
     "configVersion" INTEGER NOT NULL DEFAULT 0,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
@@ -111,6 +112,7 @@ CREATE TABLE "Tool" (
     "source" "ToolSource" NOT NULL DEFAULT 'manual',
     "importId" TEXT,
     "operationId" TEXT,
+    "importedDefinition" JSONB,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
@@ -218,6 +220,43 @@ CREATE TABLE "SignInAttempt" (
     CONSTRAINT "SignInAttempt_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "MemberAssertionJti" (
+    "projectId" TEXT NOT NULL,
+    "jti" TEXT NOT NULL,
+    "expiresAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "MemberAssertionJti_pkey" PRIMARY KEY ("projectId","jti")
+);
+
+-- CreateTable
+CREATE TABLE "GatewayKey" (
+    "id" TEXT NOT NULL,
+    "alg" TEXT NOT NULL,
+    "publicJwk" JSONB NOT NULL,
+    "privateKeyEnc" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "retiredAt" TIMESTAMP(3),
+
+    CONSTRAINT "GatewayKey_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "ToolImport" (
+    "id" TEXT NOT NULL,
+    "projectId" TEXT NOT NULL,
+    "sourceKind" TEXT NOT NULL,
+    "sourceName" TEXT,
+    "format" TEXT NOT NULL,
+    "title" TEXT,
+    "baseUrl" TEXT NOT NULL,
+    "summary" JSONB NOT NULL,
+    "createdBy" TEXT,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "ToolImport_pkey" PRIMARY KEY ("id")
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "Organization_slug_key" ON "Organization"("slug");
 
@@ -293,6 +332,12 @@ CREATE INDEX "SignInAttempt_email_createdAt_idx" ON "SignInAttempt"("email", "cr
 -- CreateIndex
 CREATE INDEX "SignInAttempt_ip_createdAt_idx" ON "SignInAttempt"("ip", "createdAt");
 
+-- CreateIndex
+CREATE INDEX "MemberAssertionJti_expiresAt_idx" ON "MemberAssertionJti"("expiresAt");
+
+-- CreateIndex
+CREATE INDEX "ToolImport_projectId_id_idx" ON "ToolImport"("projectId", "id" DESC);
+
 -- AddForeignKey
 ALTER TABLE "Membership" ADD CONSTRAINT "Membership_orgId_fkey" FOREIGN KEY ("orgId") REFERENCES "Organization"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
@@ -322,3 +367,6 @@ ALTER TABLE "IdempotencyRecord" ADD CONSTRAINT "IdempotencyRecord_projectId_fkey
 
 -- AddForeignKey
 ALTER TABLE "AuditLog" ADD CONSTRAINT "AuditLog_orgId_fkey" FOREIGN KEY ("orgId") REFERENCES "Organization"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "ToolImport" ADD CONSTRAINT "ToolImport_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project"("id") ON DELETE CASCADE ON UPDATE CASCADE;

@@ -5,7 +5,8 @@ import { AppError } from "../errors/app-error.ts";
 import { newId } from "../ids/new-id.ts";
 import { bumpConfigVersion } from "../projects/bump-config-version.ts";
 import { checkToolDefinition } from "./check-tool-definition.ts";
-import { authTypeToDb, type ToolDefinitionInput } from "./tool-definition.ts";
+import { definitionColumns } from "./definition-columns.ts";
+import type { ToolDefinitionInput } from "./tool-definition.ts";
 import { toToolView } from "./to-tool-view.ts";
 
 /** Validates a definition completely (schema, templates, scopes) before anything is stored. */
@@ -18,26 +19,8 @@ export async function createTool(db: Db, secretBox: SecretBox, projectId: string
         data: {
           id: newId("tool"),
           projectId,
-          name: def.name,
-          title: def.title ?? null,
-          description: def.description,
-          enabled: def.enabled,
-          inputSchema: def.inputSchema as object,
-          annotations: def.annotations,
-          requiredScopes: def.requiredScopes,
-          requiresApproval: def.requiresApproval,
-          method: def.method,
-          url: def.url,
-          query: def.query ?? undefined,
-          headers: def.headers ?? undefined,
-          body: def.body === undefined ? undefined : (def.body as object),
-          authType: authTypeToDb(def.auth.type),
-          authConfig: def.auth.type === "header" ? { headerName: def.auth.name } : {},
+          ...definitionColumns(def),
           authSecretEnc: secret ? secretBox.encrypt(secret) : null,
-          timeoutMs: def.timeoutMs,
-          maxAttempts: def.maxAttempts,
-          maxResponseBytes: def.maxResponseBytes,
-          idempotencyWindowSec: def.idempotencyWindowSec,
           source: source?.kind ?? "manual",
           importId: source?.importId ?? null,
           operationId: source?.operationId ?? null,

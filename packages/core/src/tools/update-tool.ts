@@ -4,6 +4,7 @@ import type { SecretBox } from "../crypto/secret-box.ts";
 import { AppError } from "../errors/app-error.ts";
 import { canonicalJson } from "../idempotency/canonical-json.ts";
 import { bumpConfigVersion } from "../projects/bump-config-version.ts";
+import { definitionColumns } from "./definition-columns.ts";
 import { checkToolDefinition } from "./check-tool-definition.ts";
 import { type ToolAuth, authTypeToDb, type ToolDefinitionInput } from "./tool-definition.ts";
 import { type ToolView, toToolView } from "./to-tool-view.ts";
@@ -41,27 +42,8 @@ export async function updateTool(db: Db, secretBox: SecretBox, projectId: string
       const updated = await tx.tool.update({
         where: { id: existing.id },
         data: {
-          name: def.name,
-          title: def.title ?? null,
-          description: def.description,
-          enabled: def.enabled,
-          inputSchema: def.inputSchema as object,
-          annotations: def.annotations,
-          requiredScopes: def.requiredScopes,
-          requiresApproval: def.requiresApproval,
-          method: def.method,
-          url: def.url,
-          // DbNull clears a nullable Json column (SQL NULL); undefined would keep the old value.
-          query: def.query ?? Prisma.DbNull,
-          headers: def.headers ?? Prisma.DbNull,
-          body: def.body === undefined || def.body === null ? Prisma.DbNull : (def.body as object),
-          authType: authTypeToDb(def.auth.type),
-          authConfig: def.auth.type === "header" ? { headerName: def.auth.name } : {},
+          ...definitionColumns(def),
           authSecretEnc: keep ? existing.authSecretEnc : secret ? secretBox.encrypt(secret) : null,
-          timeoutMs: def.timeoutMs,
-          maxAttempts: def.maxAttempts,
-          maxResponseBytes: def.maxResponseBytes,
-          idempotencyWindowSec: def.idempotencyWindowSec,
         },
       });
       await bumpConfigVersion(tx, projectId);

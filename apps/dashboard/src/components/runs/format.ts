@@ -37,23 +37,7 @@ export function formatMs(ms: number | null | undefined): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 }
 
-const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
-  ["year", 365 * 24 * 3600],
-  ["month", 30 * 24 * 3600],
-  ["week", 7 * 24 * 3600],
-  ["day", 24 * 3600],
-  ["hour", 3600],
-  ["minute", 60],
-];
-const relative = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
-
-/** "3 minutes ago", "in 2 weeks" — timezone-free, so the server can render it. */
-export function relativeTime(date: Date, now = Date.now()): string {
-  const seconds = Math.round((date.getTime() - now) / 1000);
-  for (const [unit, size] of UNITS) if (Math.abs(seconds) >= size) return relative.format(Math.trunc(seconds / size), unit);
-  // Under a minute either way (the database clock may run a little ahead of this process's).
-  return "just now";
-}
+export { relativeTime } from "../format/relative-time.ts";
 
 /** Pretty-prints a JSON string; null when it is not JSON (the caller shows it as text). */
 export function prettyJson(text: string): string | null {

@@ -1,7 +1,7 @@
 import { listTools, roleAtLeast } from "@tengine/core";
 import type { Metadata } from "next";
 import Link from "next/link";
-import { relativeTime } from "@/components/tools/relative-time.ts";
+import { relativeTime } from "@/components/format/relative-time.ts";
 import { ToolList } from "@/components/tools/tool-list.tsx";
 import { EmptyState, PageHeader } from "@/components/ui/index.ts";
 import { loadProject } from "@/server/access.ts";

@@ -1,7 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
-import { Button, Field, FormError, Input } from "@/components/ui/index.ts";
+import { Button, Field, FormError, Input, useActionForm } from "@/components/ui/index.ts";
 import { createKeyAction } from "@/server/actions/keys.ts";
 import { NewKeyPanel } from "./new-key-panel.tsx";
 
@@ -11,9 +11,7 @@ type Created = { name: string; key: string };
 export function CreateKeyForm({ slug, mcpUrl }: { slug: string; mcpUrl: string }) {
   const router = useRouter();
   const form = useRef<HTMLFormElement>(null);
-  const [error, setError] = useState<string>();
-  const [fields, setFields] = useState<Record<string, string>>({});
-  const [pending, setPending] = useState(false);
+  const { error, fields, pending, submit } = useActionForm();
   const [created, setCreated] = useState<Created>();
 
   return (
@@ -27,21 +25,13 @@ export function CreateKeyForm({ slug, mcpUrl }: { slug: string; mcpUrl: string }
           event.preventDefault();
           const data = new FormData(event.currentTarget);
           const day = String(data.get("expires") ?? "");
-          setPending(true);
-          const result = await createKeyAction(slug, {
+          const result = await submit(() => createKeyAction(slug, {
             name: String(data.get("name") ?? ""),
             scopes: String(data.get("scopes") ?? ""),
             // The key works through the whole chosen day, in the admin's own time zone.
             expiresAt: day ? new Date(`${day}T23:59:59.999`).toISOString() : undefined,
-          });
-          setPending(false);
-          if (!result.ok) {
-            setError(result.error);
-            setFields(result.fieldErrors ?? {});
-            return;
-          }
-          setError(undefined);
-          setFields({});
+          }));
+          if (!result) return;
           setCreated(result.data as Created);
           form.current?.reset();
           router.refresh();

@@ -3,7 +3,7 @@ import type { Role } from "@tengine/core";
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import { OneTimeSecret } from "@/components/settings/one-time-secret.tsx";
-import { Button, Field, FormError, Input, Select } from "@/components/ui/index.ts";
+import { Button, Field, FormError, Input, Select, useActionForm } from "@/components/ui/index.ts";
 import { addMemberAction } from "@/server/actions/members.ts";
 import { assignableRoles, ROLE_SUMMARY } from "./roles.ts";
 
@@ -18,9 +18,7 @@ export function AddMemberForm({ orgSlug, actorRole, loginUrl }: { orgSlug: strin
   const form = useRef<HTMLFormElement>(null);
   const roles = assignableRoles(actorRole);
   const [role, setRole] = useState<Role>(roles.includes("member") ? "member" : roles[0]!);
-  const [error, setError] = useState<string>();
-  const [fields, setFields] = useState<Record<string, string>>({});
-  const [pending, setPending] = useState(false);
+  const { error, fields, pending, submit } = useActionForm();
   const [added, setAdded] = useState<Added>();
 
   return (
@@ -42,17 +40,9 @@ export function AddMemberForm({ orgSlug, actorRole, loginUrl }: { orgSlug: strin
         onSubmit={async (event) => {
           event.preventDefault();
           const data = new FormData(event.currentTarget);
-          setPending(true);
           setAdded(undefined);
-          const result = await addMemberAction(orgSlug, { email: String(data.get("email") ?? ""), name: String(data.get("name") ?? ""), role });
-          setPending(false);
-          if (!result.ok) {
-            setError(result.error);
-            setFields(result.fieldErrors ?? {});
-            return;
-          }
-          setError(undefined);
-          setFields({});
+          const result = await submit(() => addMemberAction(orgSlug, { email: String(data.get("email") ?? ""), name: String(data.get("name") ?? ""), role }));
+          if (!result) return;
           setAdded(result.data);
           form.current?.reset();
           router.refresh();

@@ -1,29 +1,19 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
-import { Button, Field, FormError, Input } from "@/components/ui/index.ts";
+import { Button, Field, FormError, Input, useActionForm } from "@/components/ui/index.ts";
 import { createProjectAction } from "@/server/actions/projects.ts";
 
 export function CreateProjectForm({ orgSlug }: { orgSlug: string }) {
   const router = useRouter();
-  const [error, setError] = useState<string>();
-  const [fields, setFields] = useState<Record<string, string>>({});
-  const [pending, setPending] = useState(false);
+  const { error, fields, pending, submit } = useActionForm();
   return (
     <form
       className="grid gap-4 sm:grid-cols-[1fr_1fr_auto] sm:items-start"
       onSubmit={async (event) => {
         event.preventDefault();
         const form = new FormData(event.currentTarget);
-        setPending(true);
-        const result = await createProjectAction(orgSlug, { name: String(form.get("name") ?? ""), slug: String(form.get("slug") ?? "") });
-        setPending(false);
-        if (!result.ok) {
-          setError(result.error);
-          setFields(result.fieldErrors ?? {});
-          return;
-        }
-        router.push(`/projects/${(result.data as { slug: string }).slug}`);
+        const result = await submit(() => createProjectAction(orgSlug, { name: String(form.get("name") ?? ""), slug: String(form.get("slug") ?? "") }));
+        if (result) router.push(`/projects/${(result.data as { slug: string }).slug}`);
       }}
     >
       <div className="sm:col-span-3"><FormError message={error} /></div>

@@ -1,7 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
-import { Button, Checkbox, Field, FormError, Input, Textarea } from "@/components/ui/index.ts";
+import { Button, Checkbox, Field, FormError, Input, Textarea, useActionForm } from "@/components/ui/index.ts";
 import { updateProjectSettingsAction } from "@/server/actions/settings.ts";
 import { Callout } from "./settings-section.tsx";
 
@@ -22,10 +22,8 @@ export function GeneralSettingsForm({ slug, initial, readOnly }: { slug: string;
   const [hosts, setHosts] = useState(initial.allowedUpstreamHosts.join("\n"));
   const [allowHttp, setAllowHttp] = useState(initial.allowHttpUpstreams);
   const [requireMember, setRequireMember] = useState(initial.requireMember);
-  const [error, setError] = useState<string>();
-  const [fields, setFields] = useState<Record<string, string>>({});
+  const { error, fields, pending, submit } = useActionForm();
   const [saved, setSaved] = useState<string>();
-  const [pending, setPending] = useState(false);
 
   // After a save the page re-renders with the stored (normalized) values: show those.
   const stored = JSON.stringify(initial);
@@ -45,17 +43,9 @@ export function GeneralSettingsForm({ slug, initial, readOnly }: { slug: string;
       className="space-y-5 rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200"
       onSubmit={async (event) => {
         event.preventDefault();
-        setPending(true);
         setSaved(undefined);
-        const result = await updateProjectSettingsAction(slug, { name, allowedUpstreamHosts: parseHosts(hosts), allowHttpUpstreams: allowHttp, requireMember });
-        setPending(false);
-        if (!result.ok) {
-          setError(result.error);
-          setFields(result.fieldErrors ?? {});
-          return;
-        }
-        setError(undefined);
-        setFields({});
+        const result = await submit(() => updateProjectSettingsAction(slug, { name, allowedUpstreamHosts: parseHosts(hosts), allowHttpUpstreams: allowHttp, requireMember }));
+        if (!result) return;
         setSaved(result.message);
         router.refresh();
       }}

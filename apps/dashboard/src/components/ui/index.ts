@@ -3,3 +3,4 @@ export { Field, Input, Textarea, Select, Checkbox, FormError } from "./field.tsx
 export { PageHeader, Card, EmptyState, Badge, Table, Td, Code } from "./layout.tsx";
 export { CopyButton } from "./copy-button.tsx";
 export { ConfirmButton } from "./confirm-button.tsx";
+export { useActionForm } from "./use-action-form.ts";

@@ -1,25 +1,28 @@
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { createApiKey, createOrganization, createProject, createSigningSecret, createTool, hashPassword, newId, type SecretBox } from "@tengine/core";
+import { applyOpenApiImport, createApiKey, createOrganization, createProject, createSigningSecret, hashPassword, newId, planOpenApiImport, type SecretBox } from "@tengine/core";
 import type { Db } from "@tengine/db";
-import { demoCrmTools } from "@tengine/demo-crm";
+import { buildOpenApiDocument } from "@tengine/demo-crm";
 
 export type DemoCredentials = { adminEmail: string; adminPassword: string; projectSlug: string; apiKey: string; keyid: string; signingSecret: string; demoCrmUrl: string };
 
 /**
  * The demo data `npm start` needs (DESIGN §13): an admin, a workspace, and a "demo" project
- * whose tools call the demo CRM, with an API key and a signing secret. Runs once; later starts
- * read the credentials back from `.data/demo-credentials.json` (a local-development file,
- * owner-readable only) so the same key is printed every time.
+ * whose tools are imported from the demo CRM's OpenAPI document (DESIGN §12), with an API key
+ * and a signing secret. Runs once; later starts read the credentials back from
+ * `.data/demo-credentials.json` (a local-development file, owner-readable only) so the same
+ * key is printed every time, and re-import the document when it or the CRM's URL changed.
  */
 export async function seedDemo(db: Db, secretBox: SecretBox, options: { dataDir: string; demoCrmUrl: string }): Promise<DemoCredentials> {
   const file = path.join(options.dataDir, "demo-credentials.json");
-  const existing = await db.project.findUnique({ where: { slug: "demo" }, select: { id: true } });
+  const existing = await db.project.findUnique({ where: { slug: "demo" }, select: { id: true, slug: true } });
   if (existing && existsSync(file)) {
     const saved = JSON.parse(await readFile(file, "utf8")) as DemoCredentials;
-    if (saved.demoCrmUrl && saved.demoCrmUrl !== options.demoCrmUrl) {
-      await moveDemoTools(db, existing.id, saved.demoCrmUrl, options.demoCrmUrl);
+    // The demo CRM came up on another port (DEMO_CRM_PORT changed), or its document changed:
+    // re-import (the tools' signing auth, set below, is an admin override and stays).
+    await importDemoTools(db, secretBox, existing.id, options.demoCrmUrl, saved.demoCrmUrl);
+    if (saved.demoCrmUrl !== options.demoCrmUrl) {
       saved.demoCrmUrl = options.demoCrmUrl;
       await writeFile(file, JSON.stringify(saved, null, 2), { mode: 0o600 });
     }
@@ -40,9 +43,7 @@ export async function seedDemo(db: Db, secretBox: SecretBox, options: { dataDir:
     update: {},
   });
   const project = existing ?? (await createProject(db, { orgId: org.id, name: "Demo CRM", slug: "demo", allowHttpUpstreams: true }));
-  if (!existing) {
-    for (const tool of demoCrmTools(options.demoCrmUrl)) await createTool(db, secretBox, project.id, tool as never);
-  }
+  await importDemoTools(db, secretBox, project.id, options.demoCrmUrl);
   // Credentials are regenerated when the local file was lost: old key revoked, new one printed.
   await db.apiKey.updateMany({ where: { projectId: project.id, name: "Demo key", revokedAt: null }, data: { revokedAt: new Date() } });
   await db.signingSecret.updateMany({ where: { projectId: project.id, retiredAt: null }, data: { retiredAt: new Date() } });
@@ -53,11 +54,31 @@ export async function seedDemo(db: Db, secretBox: SecretBox, options: { dataDir:
   return credentials;
 }
 
-/** The demo CRM came up on another port (DEMO_CRM_PORT changed): point the demo tools at it. */
-async function moveDemoTools(db: Db, projectId: string, from: string, to: string) {
-  const tools = await db.tool.findMany({ where: { projectId, url: { startsWith: from } }, select: { id: true, url: true } });
-  await db.$transaction([
-    ...tools.map((t) => db.tool.update({ where: { id: t.id }, data: { url: to + t.url.slice(from.length) } })),
-    db.project.update({ where: { id: projectId }, data: { configVersion: { increment: 1 } } }),
-  ]);
+/**
+ * Imports the demo CRM's OpenAPI document (what it serves at `/openapi.json`) into the demo
+ * project, when that changes anything. The demo CRM requires RFC 9421 signatures, so every
+ * newly imported tool gets `auth: { type: "hmac" }` — set after the import, as an admin would;
+ * re-imports keep it.
+ */
+async function importDemoTools(db: Db, secretBox: SecretBox, projectId: string, demoCrmUrl: string, previousUrl?: string) {
+  const base = demoCrmUrl.replace(/\/+$/, "");
+  const input = { document: buildOpenApiDocument(base), sourceKind: "url" as const, sourceName: `${base}/openapi.json` };
+  let plan = await planOpenApiImport(db, projectId, input);
+  if (plan.added.length > 0 && !(await db.tool.count({ where: { projectId, source: "openapi" } }))) {
+    // A demo project from before the tools were imported holds hand-written tools of the
+    // same names, calling the demo CRM: replace them.
+    const bases = [...new Set([base, previousUrl?.replace(/\/+$/, "")].filter((b): b is string => !!b))];
+    const { count } = await db.tool.deleteMany({
+      where: { projectId, source: "manual", name: { in: plan.added.map((t) => t.name.replace(/_\d+$/, "")) }, OR: bases.map((b) => ({ url: { startsWith: `${b}/` } })) },
+    });
+    if (count > 0) plan = await planOpenApiImport(db, projectId, input);
+  }
+  if (plan.added.length + plan.changed.length + plan.removed.length === 0) return;
+  await applyOpenApiImport(db, secretBox, projectId, plan, { actor: { email: "demo seed" }, sourceKind: input.sourceKind, sourceName: input.sourceName });
+  if (plan.added.length > 0) {
+    await db.$transaction([
+      db.tool.updateMany({ where: { projectId, source: "openapi", name: { in: plan.added.map((t) => t.name) } }, data: { authType: "hmac", authConfig: {}, authSecretEnc: null } }),
+      db.project.update({ where: { id: projectId }, data: { configVersion: { increment: 1 } } }),
+    ]);
+  }
 }

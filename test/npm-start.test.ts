@@ -80,10 +80,11 @@ describe("npm start", () => {
     // The demo CRM verifies each request's signature with @tengine/sdk: success proves signing.
     const search: any = await client.callTool({ name: "search_contacts", arguments: {} });
     expect(search.isError, JSON.stringify(search)).toBeFalsy();
-    const created: any = await client.callTool({ name: "create_contact", arguments: { name: "Ada Lovelace", email: "ada@example.com" } });
+    // The demo tools are imported from the demo CRM's OpenAPI document: { pathParams, query, body }.
+    const created: any = await client.callTool({ name: "create_contact", arguments: { body: { name: "Ada Lovelace", email: "ada@example.com" } } });
     expect(created.isError, JSON.stringify(created)).toBeFalsy();
     expect(JSON.stringify(created.structuredContent)).toContain("Ada Lovelace");
-    const found: any = await client.callTool({ name: "search_contacts", arguments: { query: "Lovelace" } });
+    const found: any = await client.callTool({ name: "search_contacts", arguments: { query: { q: "Lovelace" } } });
     expect(JSON.stringify(found.structuredContent)).toContain("ada@example.com");
     await client.close();
   });

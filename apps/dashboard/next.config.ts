@@ -23,6 +23,9 @@ const config: NextConfig = {
   turbopack: {
     root: repoRoot,
   },
+  // OpenAPI documents are uploaded or pasted through a server action (up to 20 MB of text,
+  // more once escaped); Next's default action body limit is 1 MB.
+  experimental: { serverActions: { bodySizeLimit: "32mb" } },
   poweredByHeader: false,
   reactStrictMode: true,
 };

@@ -150,3 +150,21 @@ test("a second organization sees none of the first one's data", async ({ page })
     await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
   }
 });
+
+test("an admin imports the demo CRM's tools from its OpenAPI document", async ({ page }) => {
+  await signIn(page, admin.email, admin.password);
+  await page.goto(`/projects/${slug}/tools`);
+  await page.getByRole("link", { name: /Import OpenAPI/ }).first().click();
+  await page.getByRole("tab", { name: "From URL" }).click();
+  await page.getByLabel("Document URL").fill(`${crm}/openapi.json`);
+  await page.getByRole("button", { name: "Preview import" }).click();
+  const summary = page.getByLabel("Import summary");
+  await expect(summary).toContainText("9");
+  await expect(page.getByText("search_contacts").first()).toBeVisible();
+  await screenshot(page, "openapi-import-preview");
+  await page.getByRole("button", { name: "Apply import" }).click();
+  await expect(page.getByText(/Added/).first()).toBeVisible();
+  await page.goto(`/projects/${slug}/tools`);
+  await expect(page.getByText("create_contact").first()).toBeVisible();
+  await expect(page.getByText("find_contacts").first()).toBeVisible();
+});

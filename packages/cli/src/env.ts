@@ -3,6 +3,8 @@ import { z } from "zod";
 // An empty variable (`DATABASE_URL=`) means "not set", as in the apps.
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
 
+const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+
 const schema = z.object({
     DATABASE_URL: optional(z.string().url({ message: "must be a postgres:// URL" })),
     DATABASE_SCHEMA: optional(z.string()),
@@ -10,6 +12,8 @@ const schema = z.object({
     TENGINE_DATA_DIR: optional(z.string()),
     PUBLIC_GATEWAY_URL: optional(z.string().url({ message: "must be a URL" })),
     GATEWAY_PORT: z.coerce.number().int().default(8081),
+    // As in the gateway: lifts the SSRF address checks (here, for `openapi import <url>`).
+    ALLOW_PRIVATE_UPSTREAMS: optional(bool),
   });
 
 const parsed = schema.safeParse(process.env);

@@ -2,24 +2,29 @@ import { readFile } from "node:fs/promises";
 import { Command, Option } from "commander";
 import {
   AppError,
+  applyOpenApiImport,
   createApiKey,
   createOrganization,
   createProject,
   createSigningSecret,
   createTool,
+  fetchOpenApiDocument,
   getProjectBySlugOrThrow,
+  type ImportPlan,
   isAppError,
   listApiKeys,
   listRuns,
   listSigningSecrets,
   listTools,
+  planOpenApiImport,
   retireSigningSecret,
   revokeApiKey,
   recordAudit,
+  setMemberAssertionSecret,
   setProjectSecret,
 } from "@tengine/core";
 import { openContext } from "./context.ts";
-import { gatewayUrl } from "./env.ts";
+import { cliEnv, gatewayUrl } from "./env.ts";
 import { print } from "./output.ts";
 
 const program = new Command("tengine")
@@ -178,6 +183,20 @@ program
     }),
   );
 
+program
+  .command("member-secret")
+  .description("the HS256 secret backends sign member assertions with (DESIGN §11)")
+  .command("create")
+  .requiredOption("--project <slug>")
+  .action(
+    projectAction(async (ctx, project, _opts: { project: string }) => {
+      // Replaces any previous secret or public key: sessions minted under it end at their next call.
+      const { secret } = await setMemberAssertionSecret(ctx.db, await ctx.secretBox(), project.id);
+      await audit(ctx, project, "member_assertion.secret_set", "project", project.id);
+      print(json(), { secret, alg: "HS256", note: "shown only now; existing member sessions of this project end at their next call" });
+    }),
+  );
+
 const tools = program.command("tools").description("HTTP tools");
 tools
   .command("create")
@@ -205,6 +224,60 @@ tools
       print(json(), rows, { rows: rows.map((t) => ({ ...t, auth: t.auth.type })), columns: ["name", "method", "url", "enabled", "requiredScopes", "auth", "id"] });
     }),
   );
+
+program
+  .command("openapi")
+  .description("tools generated from OpenAPI documents (docs/openapi.md)")
+  .command("import <fileOrUrl>")
+  .description("create or update the project's tools from an OpenAPI 3.0/3.1 or Swagger 2.0 document (JSON or YAML)")
+  .requiredOption("--project <slug>")
+  .option("--base-url <url>", "the URL the tools call (default: the document's servers)")
+  .option("--dry-run", "show what would change without changing anything")
+  .action(
+    projectAction(async (ctx, project, opts: { project: string; baseUrl?: string; dryRun?: boolean }, source: string) => {
+      const fromUrl = /^https?:\/\//i.test(source);
+      let document: string;
+      let documentUrl: string | undefined;
+      if (fromUrl) {
+        const fetched = await fetchOpenApiDocument(source, { allowPrivate: cliEnv.ALLOW_PRIVATE_UPSTREAMS ?? false, allowHttp: project.allowHttpUpstreams });
+        document = fetched.text;
+        documentUrl = fetched.url;
+      } else {
+        try {
+          document = await readFile(source, "utf8");
+        } catch (error) {
+          throw new AppError("bad_request", `cannot read ${source}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+      const input = { document, sourceKind: fromUrl ? ("url" as const) : ("file" as const), sourceName: source, ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}), ...(documentUrl ? { documentUrl } : {}) };
+      const plan = await planOpenApiImport(ctx.db, project.id, input);
+      if (opts.dryRun) {
+        if (json()) print(true, { dryRun: true, plan });
+        else printImport(plan, "would be");
+        return;
+      }
+      // The CLI's actor is recorded by applyOpenApiImport's own audit entry ("openapi.import").
+      const result = await applyOpenApiImport(ctx.db, await ctx.secretBox(), project.id, plan, { actor: CLI_ACTOR, sourceKind: input.sourceKind, sourceName: source });
+      if (json()) print(true, { importId: result.importId, summary: result.summary });
+      else printImport(plan, "", result.importId);
+    }),
+  );
+
+/** Human output of an import: counts, then each tool and skip with its reason. */
+function printImport(plan: ImportPlan, mood: "would be" | "", importId?: string) {
+  const verb = (done: string) => (mood ? `${mood} ${done}` : done);
+  const out: string[] = [];
+  out.push(`${plan.title ?? "(untitled)"} (${plan.format}), base URL ${plan.baseUrl}`);
+  if (importId) out.push(`import ${importId}`);
+  out.push(`${plan.added.length} ${verb("added")}, ${plan.changed.length} ${verb("changed")}, ${plan.removed.length} ${verb("removed")}, ${plan.unchanged.length} unchanged, ${plan.skipped.length} skipped`);
+  for (const tool of plan.added) out.push(`  + ${tool.name}  ${tool.method} ${tool.url}`);
+  for (const tool of plan.changed) out.push(`  ~ ${tool.name}  (${tool.fields.join(", ")})${tool.kept?.length ? `; kept your ${tool.kept.join(", ")}` : ""}`);
+  for (const tool of plan.removed) out.push(`  - ${tool.name}`);
+  for (const skip of plan.skipped) out.push(`  ! skipped ${skip.operation}: ${skip.reason}`);
+  for (const note of plan.notes) out.push(`  note: ${note}`);
+  if (mood) out.push("(dry run: nothing was changed)");
+  process.stdout.write(`${out.join("\n")}\n`);
+}
 
 program
   .command("runs")

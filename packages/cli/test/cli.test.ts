@@ -73,11 +73,18 @@ describe("tengine CLI", () => {
     expect(tools[0]).toMatchObject({ name: "get_contact", url: "https://crm.example/contacts/{{input.id}}", inputSchema: { required: ["id"] }, requiredScopes: ["contacts:read"], timeoutMs: 10000 });
     expect(JSON.stringify(tools)).not.toContain("sk_live_cli_secret");
 
+    const memberSecret = await tengine("member-secret", "create", "--project", "acme-crm");
+    expect(memberSecret).toMatchObject({ alg: "HS256" });
+    expect(memberSecret.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const stored = await database.db.project.findUniqueOrThrow({ where: { slug: "acme-crm" } });
+    expect(stored.memberAssertionSecretEnc).toBeTruthy();
+    expect(stored.memberAssertionSecretEnc).not.toContain(memberSecret.secret);
+
     const revoked = await tengine("keys", "revoke", "--project", "acme-crm", key.id);
     expect(revoked.revokedAt).toBeTruthy();
     expect((await tengine("runs", "list", "--project", "acme-crm")).runs).toEqual([]);
     const audit = await database.db.auditLog.findMany({ orderBy: { id: "asc" } });
-    expect(audit.map((a) => a.action)).toEqual(["project.create", "api_key.create", "signing_secret.create", "tool.create", "api_key.revoke"]);
+    expect(audit.map((a) => a.action)).toEqual(["project.create", "api_key.create", "signing_secret.create", "tool.create", "member_assertion.secret_set", "api_key.revoke"]);
     expect(audit.every((a) => a.actorEmail === "tengine CLI")).toBe(true);
     expect(JSON.stringify(audit)).not.toContain(key.key);
   });

@@ -1,6 +1,7 @@
 /**
  * @tengine/sdk: sign and verify requests between the Tengine gateway and customer APIs with
- * HTTP Message Signatures (RFC 9421) and Content-Digest (RFC 9530).
+ * HTTP Message Signatures (RFC 9421) and Content-Digest (RFC 9530); sign member assertions and
+ * exchange them for member session tokens (`tng_mst_…`).
  */
 export { createContentDigest } from "./signing/content-digest.ts";
 export { generateSigningSecret } from "./signing/signing-secret.ts";
@@ -22,3 +23,15 @@ export type {
   VerifyFailureReason,
   VerifiedIdentity,
 } from "./verify/verify-result.ts";
+export {
+  createMemberAssertion,
+  MAX_ASSERTION_TTL_SECONDS,
+  type MemberAssertionKey,
+  type MemberAssertionOptions,
+} from "./member-sessions/create-member-assertion.ts";
+export {
+  mintMemberSession,
+  MemberSessionError,
+  type MemberSession,
+  type MintMemberSessionOptions,
+} from "./member-sessions/mint-member-session.ts";

@@ -1,20 +1,32 @@
-import { authenticateApiKey, type Principal, type ProjectConfig } from "@tengine/core";
+import { authenticateApiKey, authenticateMemberSession, type GatewayKeys, looksLikeMemberSessionToken, type Principal, type ProjectConfig } from "@tengine/core";
 import type { HotQueries } from "@tengine/db";
 
 export type Authenticated = { ok: true; principal: Principal; project: ProjectConfig };
 export type AuthRejected = { ok: false; status: 401; error?: "invalid_token"; description: string };
 
+export type AuthDeps = {
+  hot: HotQueries;
+  gatewayKeys: GatewayKeys;
+  /** PUBLIC_GATEWAY_URL: the issuer of member session tokens */
+  issuer: string;
+};
+
 /**
- * Bearer credential → principal (DESIGN §4, §7 step 1). `tengine_…` API keys now; member
- * session tokens and OAuth access tokens plug in here. At `/p/{slug}/mcp` the credential must
- * belong to that project: another project's key is an invalid token for this resource.
+ * Bearer credential → principal (DESIGN §4, §7 step 1): `tengine_…` API keys and `tng_mst_…`
+ * member session tokens; OAuth access tokens plug in here. At `/p/{slug}/mcp` the credential
+ * must belong to that project: another project's key is an invalid token for this resource,
+ * and a member token bound to another project's MCP URL is refused as such.
  */
-export async function authenticate(hot: HotQueries, authorization: string | undefined, slug: string | undefined): Promise<Authenticated | AuthRejected> {
+export async function authenticate(deps: AuthDeps, authorization: string | undefined, slug: string | undefined): Promise<Authenticated | AuthRejected> {
   if (!authorization) return { ok: false, status: 401, description: "missing bearer credential" };
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
   if (!match) return { ok: false, status: 401, error: "invalid_token", description: "Authorization must be 'Bearer <credential>'" };
   const token = match[1]!;
-  const result = await authenticateApiKey(hot, token);
+  if (looksLikeMemberSessionToken(token)) {
+    const result = await authenticateMemberSession({ hot: deps.hot, gatewayKeys: deps.gatewayKeys, issuer: deps.issuer }, token, slug);
+    return result.ok ? result : { ok: false, status: 401, error: "invalid_token", description: result.reason };
+  }
+  const result = await authenticateApiKey(deps.hot, token);
   if (!result.ok) return { ok: false, status: 401, error: "invalid_token", description: result.reason };
   if (slug !== undefined && result.project.slug !== slug) {
     return { ok: false, status: 401, error: "invalid_token", description: "credential is not valid for this MCP endpoint" };

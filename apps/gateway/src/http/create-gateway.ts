@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createOutboundClient, ProjectRuntimeCache, SecretBox } from "@tengine/core";
+import { createOutboundClient, GatewayKeys, ProjectRuntimeCache, SecretBox } from "@tengine/core";
 import { createDb } from "@tengine/db";
 import type { GatewayConfig } from "../env.ts";
 import { handleMcpPost } from "../mcp/mcp-endpoint.ts";
@@ -9,6 +9,8 @@ import { createMcpServer } from "../mcp/mcp-server.ts";
 import { createLogger, type Logger } from "../observability/logger.ts";
 import { createMetrics } from "../observability/metrics.ts";
 import { protectedResourceMetadata } from "../well-known/protected-resource.ts";
+import type { AuthDeps } from "./authenticate.ts";
+import { handleMintMemberSession } from "./member-sessions.ts";
 import { createOriginCheck } from "./origin.ts";
 import { sendError, sendJson } from "./respond.ts";
 
@@ -28,6 +30,10 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
   const runtime = new ProjectRuntimeCache(db, secretBox);
   const metrics = createMetrics();
   const { transport } = await createMcpServer({ db, hot, runtime, outbound }, metrics);
+  // The gateway's own ES256 keys sign member session tokens; PUBLIC_GATEWAY_URL is their issuer.
+  const gatewayKeys = new GatewayKeys(db, secretBox);
+  const auth: AuthDeps = { hot, gatewayKeys, issuer: config.publicUrl };
+  const mint = { db, hot, secretBox, gatewayKeys, issuer: config.publicUrl };
   const originAllowed = createOriginCheck([config.publicUrl, config.dashboardUrl, ...config.allowedOrigins]);
 
   async function route(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<string> {
@@ -39,7 +45,7 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
         sendError(res, 403, "forbidden_origin", `Origin ${req.headers.origin} is not allowed`, requestId);
         return "mcp";
       }
-      if (req.method === "POST") await handleMcpPost({ hot, transport, publicUrl: config.publicUrl }, req, res, mcp[1], requestId);
+      if (req.method === "POST") await handleMcpPost({ auth, transport, publicUrl: config.publicUrl }, req, res, mcp[1], requestId);
       else if (req.method === "OPTIONS") res.writeHead(204, { allow: "POST" }).end();
       else sendError(res, 405, "method_not_allowed", "This stateless MCP endpoint answers POST only (no SSE stream is offered)", requestId, { allow: "POST" });
       return "mcp";
@@ -50,6 +56,15 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
       if (doc) sendJson(res, 200, doc, { "cache-control": "public, max-age=300", "access-control-allow-origin": "*" });
       else sendError(res, 404, "not_found", "no such MCP resource", requestId);
       return "metadata";
+    }
+    if (path === "/v1/member-sessions") {
+      if (req.method === "POST") await handleMintMemberSession({ auth, mint }, req, res, requestId);
+      else sendError(res, 405, "method_not_allowed", "POST a member assertion to mint a member session", requestId, { allow: "POST" });
+      return "member_sessions";
+    }
+    if (path === "/.well-known/jwks.json" && req.method === "GET") {
+      sendJson(res, 200, await gatewayKeys.jwks(), { "cache-control": "public, max-age=300", "access-control-allow-origin": "*" });
+      return "jwks";
     }
     if (path === "/healthz") {
       sendJson(res, 200, { status: "ok" });

@@ -34,7 +34,7 @@ export async function callBuiltinTool(db: Db, ctx: CallContext, name: string, ar
       ...(principal.member ? { member: principal.member } : {}),
       ...(principal.userId ? { userId: principal.userId } : {}),
       ...(principal.clientId ? { clientId: principal.clientId } : {}),
-      scopes: principal.scopes ?? "all (API key without scope list)",
+      scopes: principal.scopes ?? (principal.kind === "member" ? "all (the session's API key has no scope list)" : "all (API key without scope list)"),
       ...(principal.expiresAt ? { expiresAt: new Date(principal.expiresAt * 1000).toISOString() } : {}),
     };
     return { content: [{ type: "text", text: JSON.stringify(info, null, 2) }], structuredContent: info };

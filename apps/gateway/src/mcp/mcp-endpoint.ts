@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isJSONRPCNotification, isJSONRPCRequest, type JSONRPCMessage, type JSONRPCRequest } from "@modelcontextprotocol/sdk/types.js";
-import type { HotQueries } from "@tengine/db";
-import { authenticate, bearerChallenge } from "../http/authenticate.ts";
+import { type AuthDeps, authenticate, bearerChallenge } from "../http/authenticate.ts";
 import { BodyTooLargeError, readBody } from "../http/read-body.ts";
 import { sendJson } from "../http/respond.ts";
 import type { CallContext } from "./call-context.ts";
@@ -11,7 +10,7 @@ import { SUPPORTED_PROTOCOL_VERSIONS } from "./mcp-server.ts";
 const MAX_BODY_BYTES = 1024 * 1024;
 
 export type McpEndpointDeps = {
-  hot: HotQueries;
+  auth: AuthDeps;
   transport: GatewayTransport;
   publicUrl: string;
 };
@@ -25,7 +24,7 @@ export async function handleMcpPost(deps: McpEndpointDeps, req: IncomingMessage,
   const resourcePath = slug === undefined ? "/mcp" : `/p/${slug}/mcp`;
   const metadataUrl = `${deps.publicUrl}/.well-known/oauth-protected-resource${resourcePath}`;
 
-  const auth = await authenticate(deps.hot, req.headers.authorization, slug);
+  const auth = await authenticate(deps.auth, req.headers.authorization, slug);
   if (!auth.ok) {
     const challenge = bearerChallenge(metadataUrl, auth.error ? { error: auth.error, description: auth.description } : undefined);
     return sendJson(res, 401, jsonRpcError(null, -32001, `Unauthorized: ${auth.description}`), { "www-authenticate": challenge });

@@ -35,6 +35,40 @@ export class HotQueries {
     return rows[0] ?? null;
   }
 
+  /**
+   * The minting API key of a member session token, by id, with its project's settings and
+   * current member-assertion key id: one lookup per call, so revoking the key or rotating the
+   * member-assertion key ends the session at its next call on every replica (DESIGN §7, §11).
+   */
+  async findMemberSessionKey(apiKeyId: string): Promise<MemberSessionAuthRow | null> {
+    const { rows } = await this.query<MemberSessionAuthRow>(
+      "tengine_find_member_session_key",
+      `SELECT k.id, k.scopes, k."revokedAt" IS NOT NULL AS revoked,
+              (k."expiresAt" IS NOT NULL AND k."expiresAt" <= (now() AT TIME ZONE 'UTC')) AS expired,
+              (k."lastUsedAt" IS NULL OR k."lastUsedAt" < (now() AT TIME ZONE 'UTC') - interval '1 minute') AS "touchDue",
+              p.id AS "projectId", p.slug, p."configVersion", p."requireMember", p."allowHttpUpstreams", p."allowedUpstreamHosts",
+              p."memberAssertionKeyId"
+         FROM "ApiKey" k JOIN "Project" p ON p.id = k."projectId"
+        WHERE k.id = $1`,
+      [apiKeyId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
+   * Records a member-assertion `jti` as used; false when it already was (a replay). The
+   * primary key on (project, jti) decides, atomically across replicas, without an exception.
+   */
+  async claimAssertionJti(projectId: string, jti: string, expiresAt: Date): Promise<boolean> {
+    const { rowCount } = await this.query(
+      "tengine_claim_assertion_jti",
+      `INSERT INTO "MemberAssertionJti" ("projectId", jti, "expiresAt") VALUES ($1, $2, $3::timestamp)
+       ON CONFLICT ("projectId", jti) DO NOTHING`,
+      [projectId, jti, utc(expiresAt)],
+    );
+    return rowCount === 1;
+  }
+
   async touchApiKey(id: string): Promise<void> {
     await this.query("tengine_touch_api_key", `UPDATE "ApiKey" SET "lastUsedAt" = (now() AT TIME ZONE 'UTC') WHERE id = $1`, [id]);
   }
@@ -108,6 +142,11 @@ export type ApiKeyAuthRow = {
   requireMember: boolean;
   allowHttpUpstreams: boolean;
   allowedUpstreamHosts: string[];
+};
+
+export type MemberSessionAuthRow = ApiKeyAuthRow & {
+  /** null when the project has no member-assertion key (any session of it is then ended) */
+  memberAssertionKeyId: string | null;
 };
 
 export type RunInsert = {

@@ -14,6 +14,8 @@ export type RunFilters = {
   status?: RunStatus;
   principal?: PrincipalKind;
   key?: string;
+  /** a member id (member session runs) */
+  member?: string;
   range?: (typeof TIME_RANGES)[number]["value"] | "custom";
   /** ISO timestamps, for range=custom */
   from?: string;
@@ -30,6 +32,7 @@ const schema = z.object({
   status: z.enum(RUN_STATUSES.map((s) => s.value) as [RunStatus, ...RunStatus[]]).optional().catch(undefined),
   principal: z.enum(PRINCIPAL_KINDS.map((k) => k.value) as [PrincipalKind, ...PrincipalKind[]]).optional().catch(undefined),
   key: z.string().regex(/^key_[0-9a-z]{26}$/).optional().catch(undefined),
+  member: z.string().trim().min(1).max(256).optional().catch(undefined),
   range: z.enum(["1h", "24h", "7d", "30d", "custom"]).optional().catch(undefined),
   from: isoDate.optional().catch(undefined),
   to: isoDate.optional().catch(undefined),
@@ -44,7 +47,10 @@ export function parseRunsQuery(params: Record<string, string | string[] | undefi
   return Object.fromEntries(Object.entries(parsed).filter(([, v]) => v !== undefined)) as RunsQuery;
 }
 
-/** What listRuns gets for a query: a key implies the api_key principal; ranges become bounds. */
+/**
+ * What listRuns gets for a query: a member implies the member principal, a key the api_key
+ * principal (a member filter wins: the two name different callers); ranges become bounds.
+ */
 export function toListRunsInput(query: RunsQuery, now: number, limit: number) {
   const preset = TIME_RANGES.find((r) => r.value === query.range);
   const since = preset ? new Date(now - preset.ms) : query.range === "custom" && query.from ? new Date(query.from) : undefined;
@@ -53,7 +59,13 @@ export function toListRunsInput(query: RunsQuery, now: number, limit: number) {
     limit,
     ...(query.tool ? { toolName: query.tool } : {}),
     ...(query.status ? { status: query.status } : {}),
-    ...(query.key ? { apiKeyId: query.key, principalKind: "api_key" as const } : query.principal ? { principalKind: query.principal } : {}),
+    ...(query.member
+      ? { memberId: query.member, principalKind: "member" as const }
+      : query.key
+        ? { apiKeyId: query.key, principalKind: "api_key" as const }
+        : query.principal
+          ? { principalKind: query.principal }
+          : {}),
     ...(since ? { since } : {}),
     ...(until ? { until } : {}),
     ...(query.cursor ? { cursor: query.cursor } : query.after ? { after: query.after } : {}),
@@ -61,13 +73,13 @@ export function toListRunsInput(query: RunsQuery, now: number, limit: number) {
 }
 
 export function hasFilters(query: RunsQuery): boolean {
-  return !!(query.tool || query.status || query.principal || query.key || query.range);
+  return !!(query.tool || query.status || query.principal || query.key || query.member || query.range);
 }
 
 /** `/projects/<slug>/runs?…` for the given filters and page. */
 export function runsHref(slug: string, query: RunsQuery): string {
   const params = new URLSearchParams();
-  for (const name of ["tool", "status", "principal", "key", "range", "from", "to", "cursor", "after"] as const) {
+  for (const name of ["tool", "status", "principal", "key", "member", "range", "from", "to", "cursor", "after"] as const) {
     const value = query[name];
     if (!value) continue;
     if ((name === "from" || name === "to") && query.range !== "custom") continue;

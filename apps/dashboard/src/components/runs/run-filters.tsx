@@ -7,18 +7,22 @@ import { type RunFilters as Filters, runsHref, TIME_RANGES } from "./filters.ts"
 import { PRINCIPAL_KINDS, RUN_STATUSES } from "./format.ts";
 
 type KeyOption = { id: string; name: string; prefix: string; revoked: boolean };
+type MemberOption = { id: string; email: string | null };
 
 /**
  * The runs filters. Every choice is a URL search param (shareable, back button works); changing
- * one goes back to the newest page. A custom time range is applied with its own button.
+ * one goes back to the newest page. A custom time range is applied with its own button; a member
+ * id is applied with Enter, or at once when picked from the recent members.
  */
-export function RunFilters({ slug, filters, toolNames, keys }: { slug: string; filters: Filters; toolNames: string[]; keys: KeyOption[] }) {
+export function RunFilters({ slug, filters, toolNames, keys, members = [] }: { slug: string; filters: Filters; toolNames: string[]; keys: KeyOption[]; members?: MemberOption[] }) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const [range, setRange] = useState(filters.range ?? "");
   const [from, setFrom] = useState("");
   const [to, setTo] = useState("");
   const [rangeError, setRangeError] = useState<string>();
+  const [member, setMember] = useState(filters.member ?? "");
+  useEffect(() => setMember(filters.member ?? ""), [filters.member]);
   // Follow the URL (Clear filters, back button). Local times only exist in the browser, so the
   // custom range inputs are filled after hydration.
   useEffect(() => setRange(filters.range ?? ""), [filters.range]);
@@ -30,11 +34,17 @@ export function RunFilters({ slug, filters, toolNames, keys }: { slug: string; f
   const go = (next: Filters) => startTransition(() => router.push(runsHref(slug, next)));
   const set = (patch: Partial<Filters>) => go(clean({ ...filters, ...patch }));
   const tools = filters.tool && !toolNames.includes(filters.tool) ? [filters.tool, ...toolNames] : toolNames;
-  const active = !!(filters.tool || filters.status || filters.principal || filters.key || filters.range);
+  const active = !!(filters.tool || filters.status || filters.principal || filters.key || filters.member || filters.range);
+  // A member is one caller: it replaces a key filter and implies the member principal.
+  const applyMember = (value: string) => {
+    const id = value.trim();
+    if (id === (filters.member ?? "")) return;
+    set({ member: id || undefined, key: id ? undefined : filters.key, principal: id ? "member" : filters.principal === "member" ? undefined : filters.principal });
+  };
 
   return (
     <section aria-label="Filters" className="mb-4 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
-      <div className="grid grid-cols-2 gap-3 md:grid-cols-3 lg:grid-cols-5">
+      <div className="grid grid-cols-2 gap-3 md:grid-cols-3 lg:grid-cols-6">
         <Field label="Tool" htmlFor="filter-tool">
           <Select id="filter-tool" value={filters.tool ?? ""} onChange={(e) => set({ tool: e.target.value || undefined })}>
             <option value="">All tools</option>
@@ -54,10 +64,10 @@ export function RunFilters({ slug, filters, toolNames, keys }: { slug: string; f
         <Field label="Principal" htmlFor="filter-principal">
           <Select
             id="filter-principal"
-            value={filters.key ? "api_key" : (filters.principal ?? "")}
+            value={filters.member ? "member" : filters.key ? "api_key" : (filters.principal ?? "")}
             onChange={(e) => {
               const principal = (e.target.value || undefined) as Filters["principal"];
-              set({ principal, key: principal === "api_key" ? filters.key : undefined });
+              set({ principal, key: principal === "api_key" ? filters.key : undefined, member: principal === "member" ? filters.member : undefined });
             }}
           >
             <option value="">Anyone</option>
@@ -67,7 +77,7 @@ export function RunFilters({ slug, filters, toolNames, keys }: { slug: string; f
           </Select>
         </Field>
         <Field label="API key" htmlFor="filter-key">
-          <Select id="filter-key" value={filters.key ?? ""} disabled={!keys.length} onChange={(e) => set({ key: e.target.value || undefined, principal: e.target.value ? "api_key" : filters.principal })}>
+          <Select id="filter-key" value={filters.key ?? ""} disabled={!keys.length} onChange={(e) => set({ key: e.target.value || undefined, principal: e.target.value ? "api_key" : filters.principal, member: e.target.value ? undefined : filters.member })}>
             <option value="">{keys.length ? "Any key" : "No keys yet"}</option>
             {keys.map((k) => (
               <option key={k.id} value={k.id}>
@@ -75,6 +85,44 @@ export function RunFilters({ slug, filters, toolNames, keys }: { slug: string; f
               </option>
             ))}
           </Select>
+        </Field>
+        <Field label="Member" htmlFor="filter-member">
+          <form
+            role="search"
+            aria-label="Filter by member"
+            onSubmit={(e) => {
+              e.preventDefault();
+              applyMember(member);
+            }}
+          >
+            <Input
+              id="filter-member"
+              type="search"
+              list="filter-member-options"
+              value={member}
+              placeholder="Member id"
+              autoComplete="off"
+              spellCheck={false}
+              maxLength={256}
+              className="font-mono placeholder:font-sans"
+              onChange={(e) => {
+                const value = e.target.value;
+                setMember(value);
+                // Picking a suggestion (or clearing the field) applies at once; typing waits for Enter.
+                if (members.some((m) => m.id === value) || (value === "" && filters.member)) applyMember(value);
+              }}
+            />
+            <datalist id="filter-member-options">
+              {members.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.email ?? ""}
+                </option>
+              ))}
+            </datalist>
+            <button type="submit" className="sr-only">
+              Filter by member
+            </button>
+          </form>
         </Field>
         <Field label="Time" htmlFor="filter-range">
           <Select

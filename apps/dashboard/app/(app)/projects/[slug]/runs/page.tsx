@@ -25,14 +25,14 @@ export default async function RunsPage({ params, searchParams }: { params: Promi
   const db = getDb();
   const [page, options] = await Promise.all([listRuns(db, project.id, toListRunsInput(query, Date.now(), PAGE_SIZE)), listRunFilterOptions(db, project.id)]);
   const names = await listRunPrincipals(db, project.id, page.runs);
-  const filters = { tool: query.tool, status: query.status, principal: query.principal, key: query.key, range: query.range, from: query.from, to: query.to };
+  const filters = { tool: query.tool, status: query.status, principal: query.principal, key: query.key, member: query.member, range: query.range, from: query.from, to: query.to };
   const filtered = hasFilters(query);
   const paged = !!(query.cursor || query.after);
 
   return (
     <>
       <PageHeader title="Runs" description="Every tool call — succeeded, failed, denied, deduplicated, rate limited or pending — newest first." />
-      <RunFilters slug={project.slug} filters={filters} toolNames={options.toolNames} keys={options.keys} />
+      <RunFilters slug={project.slug} filters={filters} toolNames={options.toolNames} keys={options.keys} members={options.members} />
       {page.runs.length === 0 ? (
         filtered || paged ? (
           <EmptyState
@@ -43,7 +43,7 @@ export default async function RunsPage({ params, searchParams }: { params: Promi
               </Link>
             }
           >
-            Try another tool, status or a wider time range.
+            Try another tool, status, member or a wider time range.
           </EmptyState>
         ) : (
           <EmptyState

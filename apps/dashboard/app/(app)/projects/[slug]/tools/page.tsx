@@ -16,9 +16,14 @@ export default async function ToolsPage({ params, searchParams }: { params: Prom
   const tools = await listTools(getDb(), project.id);
   const canEdit = roleAtLeast(role, "member");
   const newTool = canEdit ? (
-    <Link href={`/projects/${project.slug}/tools/new`} className="inline-flex items-center gap-1.5 rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600">
-      <span aria-hidden>+</span> New tool
-    </Link>
+    <div className="flex flex-wrap justify-center gap-2">
+      <Link href={`/projects/${project.slug}/tools/import`} className="inline-flex items-center gap-1.5 rounded-md bg-white px-3.5 py-2 text-sm font-medium text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600">
+        Import OpenAPI
+      </Link>
+      <Link href={`/projects/${project.slug}/tools/new`} className="inline-flex items-center gap-1.5 rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600">
+        <span aria-hidden>+</span> New tool
+      </Link>
+    </div>
   ) : null;
   const now = Date.now();
   return (

@@ -5,6 +5,7 @@ import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import { z } from "zod";
 import { CodeBlock, HeaderList } from "@/components/runs/code-block.tsx";
+import { runsHref } from "@/components/runs/filters.ts";
 import { formatMs, kindLabel, statusInfo } from "@/components/runs/format.ts";
 import { LocalTime } from "@/components/runs/local-time.tsx";
 import { describePrincipal } from "@/components/runs/principal-label.tsx";
@@ -83,7 +84,15 @@ export default async function RunPage({ params }: { params: Promise<{ slug: stri
               {run.attempts === 0 ? <span className="ml-1 text-xs text-slate-500">(nothing sent upstream)</span> : null}
             </Item>
             <Item label="HTTP status">{run.httpStatus ?? <span className="text-slate-400">—</span>}</Item>
-            {run.memberId ? <Item label="Member">{run.memberEmail ?? run.memberId}{run.memberEmail ? <span className="block font-mono text-xs text-slate-500">{run.memberId}</span> : null}</Item> : null}
+            {run.memberId ? (
+              <Item label="Member">
+                {run.memberEmail ?? run.memberId}
+                {run.memberEmail ? <span className="block font-mono text-xs text-slate-500">{run.memberId}</span> : null}
+                <Link href={runsHref(project.slug, { member: run.memberId })} className="block text-xs font-medium text-indigo-700 hover:underline">
+                  All runs of this member
+                </Link>
+              </Item>
+            ) : null}
             {run.clientId ? <Item label="OAuth client"><span className="font-mono text-xs">{run.clientId}</span></Item> : null}
           </dl>
         </Card>

@@ -1,0 +1,103 @@
+/**
+ * What the import preview shows, and the pure helpers that build and search it. Shared by the
+ * server action (which builds it from the core's ImportPlan) and the client (which renders it).
+ * Only names, method + URL and scopes travel to the browser: a document like GitHub's has about
+ * a thousand operations, and their full schemas would make a payload of many megabytes.
+ */
+export type SourceKind = "url" | "file" | "paste";
+
+export type ImportFormat = "openapi-3.0" | "openapi-3.1" | "swagger-2.0";
+
+export type PreviewTool = { name: string; title?: string; method: string; url: string; scopes: string[] };
+
+export type PlanPreview = {
+  format: ImportFormat;
+  title?: string;
+  baseUrl: string;
+  /** the URL or file name the document came from */
+  sourceName?: string;
+  added: PreviewTool[];
+  /** `fields` differ from the tool now; `kept` are fields where the admin's edit wins over the document */
+  changed: Array<PreviewTool & { fields: string[]; kept?: string[] }>;
+  removed: Array<{ name: string; method?: string; url?: string }>;
+  unchanged: string[];
+  skipped: Array<{ operation: string; reason: string }>;
+  notes: string[];
+  /** fingerprint of everything the import would write; apply refuses if a re-plan differs */
+  fingerprint: string;
+};
+
+export const FORMAT_LABELS: Record<ImportFormat, string> = {
+  "openapi-3.0": "OpenAPI 3.0",
+  "openapi-3.1": "OpenAPI 3.1",
+  "swagger-2.0": "Swagger 2.0",
+};
+
+/** The biggest document the flow accepts (the upload and paste are checked before sending). */
+export const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
+
+type DefinitionLike = { name: string; title?: string; method: string; url: string; requiredScopes?: string[] };
+
+export function toPreviewTool(definition: DefinitionLike): PreviewTool {
+  return {
+    name: definition.name,
+    ...(definition.title ? { title: definition.title } : {}),
+    method: definition.method.toUpperCase(),
+    url: definition.url,
+    scopes: definition.requiredScopes ?? [],
+  };
+}
+
+/** Whether applying would write anything at all. */
+export function hasChanges(preview: Pick<PlanPreview, "added" | "changed" | "removed">): boolean {
+  return preview.added.length + preview.changed.length + preview.removed.length > 0;
+}
+
+/** Every word of the query must appear in the row's text (case-insensitive). */
+export function matchesQuery(text: string, query: string): boolean {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  if (!words.length) return true;
+  const haystack = text.toLowerCase();
+  return words.every((w) => haystack.includes(w));
+}
+
+export function toolText(tool: Partial<PreviewTool> & { name: string; fields?: string[] }): string {
+  return [tool.name, tool.title, tool.method, tool.url, ...(tool.scopes ?? []), ...(tool.fields ?? [])].filter(Boolean).join(" ");
+}
+
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** "12.3 MB" for a byte count. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** A JSON pointer as a path people read: `/paths/~1pets/get` → `paths › /pets › get`. */
+export function readablePointer(pointer: string): string {
+  if (pointer === "" || pointer === "/") return "the top level";
+  return pointer
+    .replace(/^\//, "")
+    .split("/")
+    .map((token) => token.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .join(" › ");
+}
+
+/** The lines around `line` (1-based) of `text`, for showing where a syntax error is. */
+export function excerptAround(text: string, line: number, context = 2): Array<{ number: number; text: string }> {
+  const lines = text.split(/\r?\n/);
+  if (line < 1 || line > lines.length) return [];
+  const from = Math.max(1, line - context);
+  const to = Math.min(lines.length, line + 1);
+  const out: Array<{ number: number; text: string }> = [];
+  for (let n = from; n <= to; n++) out.push({ number: n, text: (lines[n - 1] ?? "").slice(0, 300) });
+  return out;
+}
+
+/** A tool URL template as people read it: `/contacts/{{input.pathParams.id}}` → `/contacts/{id}`. */
+export function readableUrl(url: string): string {
+  return url.replace(/\{\{\s*input\.pathParams\.([^}\s]+)\s*\}\}/g, "{$1}");
+}

@@ -1,0 +1,96 @@
+import { execFile } from "node:child_process";
+import { writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { SecretBox } from "@tengine/core";
+import { createTestDatabase } from "@tengine/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const bin = fileURLToPath(new URL("../bin/tengine.mjs", import.meta.url));
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let env: NodeJS.ProcessEnv;
+let file: string;
+
+const DOCUMENT = `openapi: 3.0.3
+info: { title: Todo API, version: '1' }
+servers: [{ url: 'https://todo.example.com/api' }]
+paths:
+  /todos:
+    get:
+      operationId: listTodos
+      summary: List todos
+      description: "**Required scope:** todos:read"
+      parameters: [{ name: done, in: query, schema: { type: boolean } }]
+      responses: { '200': { description: ok } }
+    post:
+      operationId: createTodo
+      summary: Create todo
+      requestBody:
+        required: true
+        content: { application/json: { schema: { type: object, required: [title], properties: { title: { type: string } } } } }
+      responses: { '201': { description: created } }
+  /todos/{id}/attachment:
+    put:
+      summary: Upload attachment
+      parameters: [{ name: id, in: path, required: true, schema: { type: string } }]
+      requestBody: { content: { image/png: { schema: { type: string, format: binary } } } }
+      responses: { '200': { description: ok } }
+`;
+
+async function tengine(...args: string[]) {
+  const { stdout } = await run(process.execPath, [bin, ...args], { env, timeout: 60_000 });
+  return stdout;
+}
+const tengineJson = async (...args: string[]) => JSON.parse(await tengine("--json", ...args));
+
+beforeAll(async () => {
+  database = await createTestDatabase("cli_openapi");
+  env = { ...process.env, DATABASE_URL: database.target.url, DATABASE_SCHEMA: database.target.schema, TENGINE_MASTER_KEY: SecretBox.generateKey(), PUBLIC_GATEWAY_URL: "https://gw.example" };
+  file = path.join(os.tmpdir(), `todo-openapi-${Date.now()}.yaml`);
+  await writeFile(file, DOCUMENT);
+}, 60_000);
+afterAll(() => database?.drop());
+
+describe("tengine openapi import", () => {
+  it("dry-run writes nothing; import creates the tools; re-import reports everything unchanged", { timeout: 120_000 }, async () => {
+    await tengineJson("projects", "create", "Todos");
+
+    const dry = await tengineJson("openapi", "import", "--project", "todos", file, "--dry-run");
+    expect(dry.dryRun).toBe(true);
+    expect(dry.plan.added.map((t: { name: string }) => t.name)).toEqual(["list_todos", "create_todo"]);
+    expect(dry.plan.skipped).toEqual([{ operation: "PUT /todos/{id}/attachment", reason: "the request body is image/png; only JSON request bodies can be imported" }]);
+    expect(await database.db.tool.count()).toBe(0);
+    expect(await database.db.toolImport.count()).toBe(0);
+
+    const human = await tengine("openapi", "import", "--project", "todos", file, "--dry-run", "--base-url", "https://staging.example.com");
+    expect(human).toContain("Todo API (openapi-3.0), base URL https://staging.example.com");
+    expect(human).toContain("2 would be added, 0 would be changed, 0 would be removed, 0 unchanged, 1 skipped");
+    expect(human).toContain("  + list_todos  GET https://staging.example.com/todos");
+    expect(human).toContain("  ! skipped PUT /todos/{id}/attachment: the request body is image/png");
+    expect(human).toContain("(dry run: nothing was changed)");
+
+    const imported = await tengineJson("openapi", "import", "--project", "todos", file);
+    expect(imported.importId).toMatch(/^imp_/);
+    expect(imported.summary.counts).toEqual({ added: 2, changed: 0, removed: 0, unchanged: 0, skipped: 1 });
+    const tools = await tengineJson("tools", "list", "--project", "todos");
+    expect(tools.map((t: { name: string }) => t.name).sort()).toEqual(["create_todo", "list_todos"]);
+    expect(tools.find((t: { name: string }) => t.name === "list_todos")).toMatchObject({ source: "openapi", operationId: "listTodos", requiredScopes: ["todos:read"], url: "https://todo.example.com/api/todos" });
+
+    const again = await tengine("openapi", "import", "--project", "todos", file);
+    expect(again).toContain("0 added, 0 changed, 0 removed, 2 unchanged, 1 skipped");
+    const audit = await database.db.auditLog.findMany({ where: { action: "openapi.import" }, orderBy: { id: "asc" } });
+    expect(audit).toHaveLength(2);
+    expect(audit.every((a) => a.actorEmail === "tengine CLI")).toBe(true);
+  });
+
+  it("reports a malformed document with its location and exits 1", { timeout: 60_000 }, async () => {
+    const bad = path.join(os.tmpdir(), `bad-openapi-${Date.now()}.yaml`);
+    await writeFile(bad, "openapi: 3.0.3\ninfo:\n  title: x\n  version: '1'\npaths:\n  /a: [\n");
+    const failure = await run(process.execPath, [bin, "openapi", "import", "--project", "todos", bad], { env, timeout: 60_000 }).catch((e: { code: number; stderr: string }) => e);
+    expect((failure as { code: number }).code).toBe(1);
+    expect((failure as { stderr: string }).stderr).toMatch(/^error: invalid YAML at line \d+, column \d+: /);
+  });
+});

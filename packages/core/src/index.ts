@@ -66,3 +66,12 @@ export { planOpenApiImport, type ImportPlan, type PlanOpenApiImportInput, type P
 export { applyOpenApiImport, type ApplyOpenApiImportOptions, type OpenApiImportSummary } from "./openapi/apply-openapi-import.ts";
 export { fetchOpenApiDocument, type FetchOpenApiDocumentOptions } from "./openapi/fetch-openapi-document.ts";
 export { OpenApiImportError, isOpenApiImportError, type OpenApiErrorLocation } from "./openapi/openapi-import-error.ts";
+export { type RateLimiter, type RateLimit, type RateLimitDecision, assertValidRateLimit } from "./infra/rate-limiter.ts";
+export { MemoryRateLimiter, type MemoryRateLimiterOptions } from "./infra/memory-rate-limiter.ts";
+export { RedisRateLimiter, type RedisRateLimiterOptions } from "./infra/redis-rate-limiter.ts";
+export { type PubSub, type PubSubHandler, type PubSubErrorReporter } from "./infra/pub-sub.ts";
+export { MemoryPubSub, type MemoryPubSubOptions } from "./infra/memory-pub-sub.ts";
+export { RedisPubSub, type RedisPubSubOptions } from "./infra/redis-pub-sub.ts";
+export { createInfra, type CreateInfraOptions, type Infra } from "./infra/create-infra.ts";
+export { createRedisClient, REDIS_CLIENT_DEFAULTS, type RedisClientOptions } from "./infra/create-redis-client.ts";
+export { InfraUnavailableError, isInfraUnavailableError } from "./infra/infra-unavailable-error.ts";

@@ -1,6 +1,6 @@
 import type { HotQueries } from "@tengine/db";
 import type { Principal } from "../principal/principal.ts";
-import type { ProjectConfig } from "../projects/project-config.ts";
+import { type ProjectConfig, projectConfigFromRow } from "../projects/project-config.ts";
 import { hashApiKey, looksLikeApiKey } from "./api-key-format.ts";
 
 export type AuthFailure = { ok: false; reason: string };
@@ -19,14 +19,7 @@ export async function authenticateApiKey(hot: HotQueries, key: string): Promise<
   if (row.touchDue) void hot.touchApiKey(row.id).catch(() => {});
   return {
     ok: true,
-    project: {
-      id: row.projectId,
-      slug: row.slug,
-      configVersion: row.configVersion,
-      requireMember: row.requireMember,
-      allowHttpUpstreams: row.allowHttpUpstreams,
-      allowedUpstreamHosts: row.allowedUpstreamHosts,
-    },
+    project: projectConfigFromRow(row),
     principal: { projectId: row.projectId, projectSlug: row.slug, kind: "api_key", keyId: row.id, scopes: row.scopes.length ? row.scopes : null },
   };
 }

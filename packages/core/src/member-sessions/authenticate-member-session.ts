@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { HotQueries } from "@tengine/db";
 import type { AuthFailure } from "../keys/authenticate-api-key.ts";
 import type { Principal } from "../principal/principal.ts";
-import type { ProjectConfig } from "../projects/project-config.ts";
+import { type ProjectConfig, projectConfigFromRow } from "../projects/project-config.ts";
 import { narrowScopes } from "../scopes/narrow-scopes.ts";
 import { GATEWAY_KEY_ALG, type GatewayKeys } from "./gateway-keys.ts";
 import { MEMBER_SESSION_PREFIX, MEMBER_SESSION_TYP, projectResource, slugFromResource } from "./member-session-token.ts";
@@ -88,14 +88,7 @@ export async function authenticateMemberSession(deps: AuthenticateMemberSessionD
   };
   return {
     ok: true,
-    project: {
-      id: row.projectId,
-      slug: row.slug,
-      configVersion: row.configVersion,
-      requireMember: row.requireMember,
-      allowHttpUpstreams: row.allowHttpUpstreams,
-      allowedUpstreamHosts: row.allowedUpstreamHosts,
-    },
+    project: projectConfigFromRow(row),
     principal: {
       projectId: row.projectId,
       projectSlug: row.slug,

@@ -16,3 +16,15 @@ export const projectConfigSelect = {
   allowHttpUpstreams: true,
   allowedUpstreamHosts: true,
 } as const;
+
+/** The ProjectConfig of a hot-path row (API key or member session lookup). */
+export function projectConfigFromRow(row: { projectId: string } & Omit<ProjectConfig, "id">): ProjectConfig {
+  return {
+    id: row.projectId,
+    slug: row.slug,
+    configVersion: row.configVersion,
+    requireMember: row.requireMember,
+    allowHttpUpstreams: row.allowHttpUpstreams,
+    allowedUpstreamHosts: row.allowedUpstreamHosts,
+  };
+}

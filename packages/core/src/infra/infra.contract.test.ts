@@ -14,7 +14,7 @@ import { RedisRateLimiter } from "./redis-rate-limiter.ts";
 // Contract tests (STYLE.md 10): the same behaviours against the Redis and the in-process
 // implementations. Redis is the machine's real one; this file owns the key prefix below and
 // deletes it at the end.
-const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const PREFIX = `test:${randomBytes(6).toString("hex")}:`;
 const clients: Redis[] = [];
 const pubSubs: PubSub[] = [];

@@ -60,6 +60,7 @@ CREATE TABLE "Project" (
     "allowHttpUpstreams" BOOLEAN NOT NULL DEFAULT false,
     "allowedUpstreamHosts" TEXT[] DEFAULT ARRAY[]::TEXT[],
     "requireMember" BOOLEAN NOT NULL DEFAULT false,
+    "rateLimits" JSONB,
     "memberAssertionSecretEnc" TEXT,
     "memberAssertionJwk" JSONB,
     "memberAssertionKeyId" TEXT,

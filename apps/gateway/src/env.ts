@@ -16,6 +16,9 @@ export const gatewayEnvSchema = z.object({
   ALLOWED_ORIGINS: z.string().default(""),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   EMBEDDED_DATABASE: bool.default(false),
+  /** shared rate limits across replicas; without it limits are per process (in memory) */
+  REDIS_URL: z.string().url({ message: "REDIS_URL must be a redis:// URL" }).optional(),
+  REDIS_KEY_PREFIX: z.string().min(1).default("tengine:"),
 });
 
 export type GatewayConfig = {
@@ -30,6 +33,10 @@ export type GatewayConfig = {
   allowPrivateUpstreams: boolean;
   allowedOrigins: string[];
   logLevel: string;
+  /** `redis://…`; unset = in-process rate limiter (one replica) */
+  redisUrl?: string;
+  /** prepended to every Redis key and channel */
+  redisKeyPrefix?: string;
 };
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -52,5 +59,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     allowPrivateUpstreams: e.ALLOW_PRIVATE_UPSTREAMS,
     allowedOrigins: e.ALLOWED_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean),
     logLevel: e.LOG_LEVEL,
+    redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
   };
 }

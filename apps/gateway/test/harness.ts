@@ -71,16 +71,29 @@ export async function startWorld(label: string, overrides: Partial<GatewayConfig
     return { project, key: key.key, keyId: key.id, signing, mcpUrl: `${base}/p/${project.slug}/mcp` };
   }
 
+  const replicas: Array<{ close(): Promise<void> }> = [];
+
   return {
     db,
     base,
     config,
+    /**
+     * Another gateway process on the same database and configuration (Redis included): a
+     * second replica. Returns its base URL; closed with the world.
+     */
+    async startReplica() {
+      const replica = await createGateway(config, { logger });
+      const replicaPort = await replica.listen(0, "127.0.0.1");
+      replicas.push(replica);
+      return { base: `http://127.0.0.1:${replicaPort}`, mcpUrl: (slug: string) => `http://127.0.0.1:${replicaPort}/p/${slug}/mcp` };
+    },
     secretBox,
     logLines,
     org,
     createProjectWithKey,
     addTool: (projectId: string, def: ToolDefinitionInput) => createTool(db, secretBox, projectId, def),
     async close() {
+      for (const replica of replicas) await replica.close();
       await gateway.close();
       await database.drop();
     },

@@ -16,12 +16,15 @@ import {
   listRuns,
   listSigningSecrets,
   listTools,
+  parseRateLimitRule,
   planOpenApiImport,
   retireSigningSecret,
   revokeApiKey,
   recordAudit,
   setMemberAssertionSecret,
   setProjectSecret,
+  setRateLimits,
+  type RateLimitsInput,
 } from "@tengine/core";
 import { openContext } from "./context.ts";
 import { cliEnv, gatewayUrl } from "./env.ts";
@@ -194,6 +197,36 @@ program
       const { secret } = await setMemberAssertionSecret(ctx.db, await ctx.secretBox(), project.id);
       await audit(ctx, project, "member_assertion.secret_set", "project", project.id);
       print(json(), { secret, alg: "HS256", note: "shown only now; existing member sessions of this project end at their next call" });
+    }),
+  );
+
+program
+  .command("limits")
+  .description("per-project rate limits (DESIGN §7 step 4); MAX/SECONDS, sliding window")
+  .command("set")
+  .requiredOption("--project <slug>")
+  .option("--project-limit <max/sec>", "calls of the whole project, e.g. 100/60")
+  .option("--principal-limit <max/sec>", "calls per API key, member or OAuth client, e.g. 20/60")
+  .option("--tool-limit <max/sec>", "calls per tool, e.g. 50/60")
+  .option("--fail-closed", "refuse calls while the rate limiter (Redis) is unavailable (default: allow them)")
+  .option("--clear", "remove every limit (unlimited)")
+  .action(
+    projectAction(async (ctx, project, opts: { project: string; projectLimit?: string; principalLimit?: string; toolLimit?: string; failClosed?: boolean; clear?: boolean }) => {
+      const given = opts.projectLimit !== undefined || opts.principalLimit !== undefined || opts.toolLimit !== undefined || opts.failClosed === true;
+      if (opts.clear && given) throw new AppError("bad_request", "--clear removes every limit: give it alone");
+      if (!opts.clear && !given) throw new AppError("bad_request", "give --project-limit, --principal-limit and/or --tool-limit (MAX/SECONDS), or --clear");
+      // The command sets the whole configuration: limits not given are removed.
+      const limits: RateLimitsInput | null = opts.clear
+        ? null
+        : {
+            ...(opts.projectLimit !== undefined ? { project: parseRateLimitRule(opts.projectLimit) } : {}),
+            ...(opts.principalLimit !== undefined ? { principal: parseRateLimitRule(opts.principalLimit) } : {}),
+            ...(opts.toolLimit !== undefined ? { tool: parseRateLimitRule(opts.toolLimit) } : {}),
+            failOpen: !opts.failClosed,
+          };
+      const { before, after } = await setRateLimits(ctx.db, project.id, limits);
+      await audit(ctx, project, "project.rate_limits_set", "project", project.id, { before, after });
+      print(json(), { project: project.slug, rateLimits: after });
     }),
   );
 

@@ -101,4 +101,22 @@ describe("tengine CLI", () => {
     const scopes = await tengineFails("keys", "create", "--project", "acme-crm", "--scopes", "contacts");
     expect(scopes.error.message).toContain("invalid scope: contacts");
   });
+
+  it("sets and clears rate limits, audited, moving the config version", { timeout: 60_000 }, async () => {
+    const project = await database.db.project.findUniqueOrThrow({ where: { slug: "acme-crm" } });
+    const set = await tengine("limits", "set", "--project", "acme-crm", "--principal-limit", "20/60", "--tool-limit", "50/60", "--fail-closed");
+    expect(set).toEqual({ project: "acme-crm", rateLimits: { principal: { max: 20, windowSec: 60 }, tool: { max: 50, windowSec: 60 }, failOpen: false } });
+    const row = await database.db.project.findUniqueOrThrow({ where: { id: project.id } });
+    expect(row.rateLimits).toEqual(set.rateLimits);
+    expect(row.configVersion).toBe(project.configVersion + 1);
+    const audit = await database.db.auditLog.findFirst({ where: { projectId: project.id, action: "project.rate_limits_set" } });
+    expect(audit).not.toBeNull();
+
+    expect(await tengine("limits", "set", "--project", "acme-crm", "--clear")).toEqual({ project: "acme-crm", rateLimits: null });
+    const bad = await tengineFails("limits", "set", "--project", "acme-crm", "--project-limit", "0/60");
+    expect(bad.error).toMatchObject({ error: "bad_request" });
+    expect(bad.error.message).toContain("at least 1");
+    const none = await tengineFails("limits", "set", "--project", "acme-crm");
+    expect(none.error.message).toContain("--clear");
+  });
 });

@@ -16,7 +16,10 @@ function services(): Services {
     holder.__tengineDashboard = {
       db,
       secretBox,
-      // "Try it" runs the gateway's own tool-call path (packages/core callTool).
+      // "Try it" runs the gateway's own tool-call path (packages/core callTool). No `limiter`:
+      // rate limits (Project.rateLimits) govern client traffic through the gateway, whose
+      // counters live in Redis or the gateway's memory; a dashboard-local counter would neither
+      // see nor add to those, so Try it calls are deliberately not rate limited.
       deps: secretBox ? { db, hot, runtime: new ProjectRuntimeCache(db, secretBox), outbound: createOutboundClient({ allowPrivate: config.allowPrivateUpstreams }) } : undefined,
     };
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createOutboundClient, GatewayKeys, ProjectRuntimeCache, SecretBox } from "@tengine/core";
+import { createInfra, createOutboundClient, GatewayKeys, ProjectRuntimeCache, type RateLimitEvent, SecretBox } from "@tengine/core";
 import { createDb } from "@tengine/db";
 import type { GatewayConfig } from "../env.ts";
 import { handleMcpPost } from "../mcp/mcp-endpoint.ts";
@@ -29,7 +29,25 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
   const outbound = createOutboundClient({ allowPrivate: config.allowPrivateUpstreams });
   const runtime = new ProjectRuntimeCache(db, secretBox);
   const metrics = createMetrics();
-  const { transport } = await createMcpServer({ db, hot, runtime, outbound }, metrics);
+  // Redis when REDIS_URL is set (limits shared by every replica), in-process otherwise.
+  const infra = createInfra({ redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix ?? "tengine:" });
+  let lastDegradedWarning = 0;
+  const onRateLimit = (event: RateLimitEvent) => {
+    const { check } = event;
+    if (check.ok === "degraded") {
+      metrics.rateLimitDegraded.inc();
+      // At most one warning a minute: during an outage every call lands here.
+      const now = Date.now();
+      if (now - lastDegradedWarning >= 60_000) {
+        lastDegradedWarning = now;
+        logger.warn({ project: event.projectSlug, reason: check.reason }, "rate limiter unavailable: allowing calls without rate limits (fail open)");
+      }
+      return;
+    }
+    metrics.rateLimited.inc({ project: event.projectSlug, scope: check.scope });
+    if (check.scope === "unavailable") logger.warn({ project: event.projectSlug, reason: check.reason }, "rate limiter unavailable: call refused (project fails closed)");
+  };
+  const { transport } = await createMcpServer({ db, hot, runtime, outbound, limiter: infra.rateLimiter, onRateLimit }, metrics);
   // The gateway's own ES256 keys sign member session tokens; PUBLIC_GATEWAY_URL is their issuer.
   const gatewayKeys = new GatewayKeys(db, secretBox);
   const auth: AuthDeps = { hot, gatewayKeys, issuer: config.publicUrl };
@@ -120,6 +138,7 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await outbound.close();
+      await infra.close();
       await database.close();
     },
   };

@@ -10,6 +10,8 @@ export function createMetrics() {
     toolCalls: new Counter({ name: "tengine_tool_calls_total", help: "tools/call by project, tool and status", labelNames: ["project", "tool", "status"], registers: [registry] }),
     gatewaySeconds: new Histogram({ name: "tengine_gateway_latency_seconds", help: "time spent in the gateway per tool call, upstream excluded", buckets, registers: [registry] }),
     upstreamSeconds: new Histogram({ name: "tengine_upstream_latency_seconds", help: "upstream time per tool call, all attempts", buckets, registers: [registry] }),
+    rateLimited: new Counter({ name: "tengine_rate_limited_total", help: "tool calls refused by a rate limit, by project and scope (unavailable = limiter down, project fails closed)", labelNames: ["project", "scope"], registers: [registry] }),
+    rateLimitDegraded: new Counter({ name: "tengine_rate_limit_degraded_total", help: "tool calls allowed without a rate-limit check because the limiter (Redis) was unavailable", registers: [registry] }),
     httpRequests: new Counter({ name: "tengine_http_requests_total", help: "HTTP requests by route and status", labelNames: ["route", "status"], registers: [registry] }),
   };
 }

@@ -4,6 +4,8 @@ import { claimIdempotencyKey, type StoredToolResult } from "../idempotency/claim
 import { resolveIdempotencyKey } from "../idempotency/resolve-idempotency-key.ts";
 import { settleIdempotencyKey } from "../idempotency/settle-idempotency-key.ts";
 import { newId } from "../ids/new-id.ts";
+import type { RateLimiter } from "../infra/rate-limiter.ts";
+import { checkRateLimits, type RateLimitCheck, rateLimitMessage } from "../limits/check-rate-limits.ts";
 import { mapResponse, mapSendFailure, type OutboundClient } from "../outbound/index.ts";
 import { type Principal, principalKey } from "../principal/principal.ts";
 import type { ProjectConfig } from "../projects/project-config.ts";
@@ -27,7 +29,14 @@ export type ToolCallDeps = {
   /** how long a call waits for another call holding the same idempotency key */
   idempotencyWaitMs?: number;
   now?: () => number;
+  /** Counts calls against `Project.rateLimits` (DESIGN §7 step 4); without it nothing is limited. */
+  limiter?: RateLimiter;
+  /** Told about every refused or degraded rate-limit check (logs, metrics). Must not throw. */
+  onRateLimit?: (event: RateLimitEvent) => void;
 };
+
+/** A rate-limit check that did not simply pass. */
+export type RateLimitEvent = { projectId: string; projectSlug: string; toolName: string; check: Exclude<RateLimitCheck, { ok: true }> };
 
 export type ToolCallRequest = {
   principal: Principal;
@@ -84,6 +93,17 @@ export async function callTool(deps: ToolCallDeps, req: ToolCallRequest): Promis
     const problems = describeValidationErrors(tool.validate.errors);
     const message = `Invalid arguments for tool ${tool.name}: ${problems.join("; ")}`;
     return finish("failed", { ...run, error: message }, toolError(message));
+  }
+
+  if (deps.limiter) {
+    const check = await checkRateLimits(deps.limiter, { project, principalKey: principalKey(principal), toolName: tool.name });
+    if (check.ok !== true) deps.onRateLimit?.({ projectId: project.id, projectSlug: project.slug, toolName: tool.name, check });
+    if (check.ok === false) {
+      const message = rateLimitMessage(check);
+      const retryAfterMs = check.scope === "unavailable" ? undefined : check.retryAfterMs;
+      const limited = await finish("rate_limited", { ...run, error: message }, toolError(message));
+      return retryAfterMs === undefined || limited.kind !== "result" ? limited : { ...limited, result: withMeta(limited.result, { "tengine/retryAfterMs": retryAfterMs }) };
+    }
   }
 
   const resolved = resolveIdempotencyKey({

@@ -1,0 +1,66 @@
+import { randomBytes } from "node:crypto";
+import { listRuns, setRateLimits } from "@tengine/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectClient, echoSchema, rpc, startUpstream, startWorld } from "./harness.ts";
+
+// Two gateway replicas on one database, sharing the machine's real Redis under a key prefix
+// of their own: a limit counts calls across both (DESIGN §2, §7 step 4).
+const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+type World = Awaited<ReturnType<typeof startWorld>>;
+let world: World;
+let upstream: Awaited<ReturnType<typeof startUpstream>>;
+let p: Awaited<ReturnType<World["createProjectWithKey"]>>;
+let replicaMcpUrl: string;
+
+beforeAll(async () => {
+  world = await startWorld("ratelimits", { redisUrl: REDIS_URL, redisKeyPrefix: `test:${randomBytes(6).toString("hex")}:` });
+  upstream = await startUpstream();
+  p = await world.createProjectWithKey("Rate limited");
+  await world.addTool(p.project.id, { name: "ping", description: "Pings", inputSchema: echoSchema, method: "POST", url: `${upstream.url}/ping`, body: { n: "{{input.n}}" } });
+  await setRateLimits(world.db, p.project.id, { principal: { max: 3, windowSec: 60 } });
+  const replica = await world.startReplica();
+  replicaMcpUrl = replica.mcpUrl(p.project.slug);
+}, 60_000);
+
+afterAll(async () => {
+  await world?.close();
+  await upstream?.close();
+});
+
+const text = (r: any) => r.content.map((c: any) => c.text).join("\n");
+
+describe("rate limits across two gateway replicas", () => {
+  it("trips the principal limit at the 4th call, alternating replicas; nothing is sent", async () => {
+    const a = await connectClient(p.mcpUrl, p.key);
+    const b = await connectClient(replicaMcpUrl, p.key);
+    const results: any[] = [];
+    for (let i = 0; i < 4; i++) results.push(await (i % 2 ? b : a).callTool({ name: "ping", arguments: { n: i } }));
+    await a.close();
+    await b.close();
+
+    for (const r of results.slice(0, 3)) expect(r.isError).toBeFalsy();
+    const limited = results[3];
+    expect(limited.isError).toBe(true);
+    expect(text(limited)).toMatch(/^Rate limit exceeded for this principal: retry in (59|60) s$/);
+    expect(limited._meta["tengine/retryAfterMs"]).toBeGreaterThan(55_000);
+    expect(upstream.requests.filter((r) => r.url.startsWith("/ping"))).toHaveLength(3);
+
+    const runs = await listRuns(world.db, p.project.id, {});
+    const run = runs.runs.find((r: any) => r.id === limited._meta["tengine/runId"]);
+    expect(run).toMatchObject({ status: "rate_limited", toolName: "ping" });
+    expect(runs.runs.filter((r: any) => r.status === "succeeded")).toHaveLength(3);
+  });
+
+  it("counts the refusal in the metrics of the replica that refused", async () => {
+    const metrics = await (await fetch(`${replicaMcpUrl.replace(/\/p\/.*$/, "")}/metrics`)).text();
+    expect(metrics).toMatch(new RegExp(`tengine_rate_limited_total\\{project="${p.project.slug}",scope="principal"\\} 1`));
+  });
+
+  it("lifts the limit when it is cleared (config version moves)", async () => {
+    await setRateLimits(world.db, p.project.id, null);
+    const res = await rpc(p.mcpUrl, { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "ping", arguments: { n: 9 } } }, { authorization: `Bearer ${p.key}` });
+    expect(res.status).toBe(200);
+    expect(res.json.result.isError).toBeFalsy();
+  });
+});

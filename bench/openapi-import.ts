@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { applyOpenApiImport, createApiKey, createOrganization, createProject, generateTools, parseOpenApiDocument, planOpenApiImport, SecretBox } from "@tengine/core";
-import { freePort, spawnTs, stopAllChildren, waitForHttp200 } from "./lib/children.ts";
+import { startGatewayChild, stopAllChildren } from "./lib/children.ts";
 import { percentile, runLoad } from "./lib/load.ts";
 import { fmt, table } from "./lib/report.ts";
 
@@ -104,22 +104,7 @@ async function main() {
 
   // ------------------------------------------------------------ tools/list through a gateway
   const { key } = await createApiKey(db, project.id, { name: "bench" });
-  const gatewayPort = await freePort();
-  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-  const gateway = spawnTs("gateway", "apps/gateway/src/main.ts", {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL: database.target.url,
-      DATABASE_SCHEMA: database.target.schema,
-      TENGINE_MASTER_KEY: masterKey,
-      GATEWAY_PORT: String(gatewayPort),
-      GATEWAY_HOST: "127.0.0.1",
-      LOG_LEVEL: "warn",
-      EMBEDDED_DATABASE: "false",
-    },
-  });
-  await waitForHttp200(gateway, `${gatewayUrl}/healthz`, 60_000);
+  const { child: gateway, url: gatewayUrl } = await startGatewayChild(ROOT, database.target, masterKey);
   log(`gateway on ${gatewayUrl} (pid ${gateway.proc.pid})`);
   const mcpUrl = `${gatewayUrl}/p/${project.slug}/mcp`;
   const headers = { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: `Bearer ${key}`, "mcp-protocol-version": PROTOCOL_VERSION };

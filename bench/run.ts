@@ -12,7 +12,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { SecretBox } from "@tengine/core";
 import type { Db } from "@tengine/db";
-import { type Child, forkTs, firstMessage, freePort, spawnTs, stopAllChildren, waitForHttp200 } from "./lib/children.ts";
+import { type Child, forkTs, firstMessage, freePort, spawnTs, startGatewayChild, stopAllChildren, waitForHttp200 } from "./lib/children.ts";
 import { type LoadResult, percentile, runLoad } from "./lib/load.ts";
 import { fmt, table } from "./lib/report.ts";
 import { READ_TOOL, seedCallProject, seedListProject, WRITE_TOOL } from "./lib/seed.ts";
@@ -141,24 +141,8 @@ async function main() {
   const list = await seedListProject(db, secretBox, calls.org.id, upstreamUrl, LIST_TOOL_COUNT);
   log(`seeded: project ${calls.project.slug} (2 tools), project ${list.project.slug} (${LIST_TOOL_COUNT} tools in ${Math.round(performance.now() - t)} ms)`);
 
-  const gatewayPort = await freePort();
-  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-  const gateway = spawnTs("gateway", "apps/gateway/src/main.ts", {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL: database.target.url,
-      DATABASE_SCHEMA: database.target.schema,
-      TENGINE_MASTER_KEY: masterKey,
-      ALLOW_PRIVATE_UPSTREAMS: "true",
-      GATEWAY_PORT: String(gatewayPort),
-      GATEWAY_HOST: "127.0.0.1",
-      LOG_LEVEL: "warn",
-      EMBEDDED_DATABASE: "false",
-    },
-  });
   t = performance.now();
-  await waitForHttp200(gateway, `${gatewayUrl}/healthz`, 60_000);
+  const { child: gateway, url: gatewayUrl } = await startGatewayChild(ROOT, database.target, masterKey, { ALLOW_PRIVATE_UPSTREAMS: "true" });
   log(`gateway on ${gatewayUrl} (pid ${gateway.proc.pid}, healthy after ${Math.round(performance.now() - t)} ms)`);
   const cpuOf = { gateway: gateway.proc.pid, upstream: upstream.proc.pid };
 

@@ -142,3 +142,28 @@ export function processCpuMs(pid: number | undefined): number | undefined {
     return undefined;
   }
 }
+
+/**
+ * The gateway (apps/gateway/src/main.ts) in its own process on a free port, on the given
+ * database schema, healthy before this resolves.
+ */
+export async function startGatewayChild(root: string, database: { url: string; schema?: string }, masterKey: string, extraEnv: NodeJS.ProcessEnv = {}) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawnTs("gateway", "apps/gateway/src/main.ts", {
+    cwd: root,
+    env: {
+      ...process.env,
+      DATABASE_URL: database.url,
+      ...(database.schema ? { DATABASE_SCHEMA: database.schema } : {}),
+      TENGINE_MASTER_KEY: masterKey,
+      GATEWAY_PORT: String(port),
+      GATEWAY_HOST: "127.0.0.1",
+      LOG_LEVEL: "warn",
+      EMBEDDED_DATABASE: "false",
+      ...extraEnv,
+    },
+  });
+  await waitForHttp200(child, `${url}/healthz`, 60_000);
+  return { child, url };
+}

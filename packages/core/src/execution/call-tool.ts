@@ -96,7 +96,7 @@ export async function callTool(deps: ToolCallDeps, req: ToolCallRequest): Promis
   }
 
   if (deps.limiter) {
-    const check = await checkRateLimits(deps.limiter, { project, principalKey: principalKey(principal), toolName: tool.name });
+    const check = await checkRateLimits(deps.limiter, { projectId: project.id, limits: runtime.rateLimits, principalKey: principalKey(principal), toolName: tool.name });
     if (check.ok !== true) deps.onRateLimit?.({ projectId: project.id, projectSlug: project.slug, toolName: tool.name, check });
     if (check.ok === false) {
       const message = rateLimitMessage(check);

@@ -10,7 +10,8 @@ afterAll(async () => {
   await Promise.all(infras.map((i) => i.close()));
 });
 
-const subject = (rateLimits: unknown, principalKey = "api_key:k1", toolName = "get_item") => ({ project: { id: "prj_1", rateLimits }, principalKey, toolName });
+// The stored value goes through readRateLimits, as ProjectRuntimeCache does once per version.
+const subject = (rateLimits: unknown, principalKey = "api_key:k1", toolName = "get_item") => ({ projectId: "prj_1", limits: readRateLimits(rateLimits), principalKey, toolName });
 
 describe("checkRateLimits with the in-process limiter", () => {
   it("allows everything when the project has no limits", async () => {

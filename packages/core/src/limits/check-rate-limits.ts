@@ -11,7 +11,9 @@ export type RateLimitCheck =
   | { ok: "degraded"; reason: string };
 
 export type RateLimitSubject = {
-  project: { id: string; rateLimits?: unknown };
+  projectId: string;
+  /** parsed once per project config version (ProjectRuntimeCache), never per call */
+  limits: RateLimits | null;
   /** `principalKey(principal)`: one API key, member or OAuth client */
   principalKey: string;
   toolName: string;
@@ -34,9 +36,9 @@ export function readRateLimits(stored: unknown): RateLimits | null {
  * counted the call in the limits before it (it was attempted), as a gateway would.
  */
 export async function checkRateLimits(limiter: RateLimiter, subject: RateLimitSubject): Promise<RateLimitCheck> {
-  const limits = readRateLimits(subject.project.rateLimits);
+  const { limits } = subject;
   if (!limits) return { ok: true };
-  const pid = subject.project.id;
+  const pid = subject.projectId;
   const checks: Array<[RateLimitScope, string, { max: number; windowSec: number } | undefined]> = [
     ["project", `p:${pid}`, limits.project],
     ["principal", `pp:${pid}:${subject.principalKey}`, limits.principal],

@@ -6,8 +6,6 @@ export type ProjectConfig = {
   requireMember: boolean;
   allowHttpUpstreams: boolean;
   allowedUpstreamHosts: string[];
-  /** stored `Project.rateLimits` (see limits/rate-limits.ts); null/absent = unlimited */
-  rateLimits?: unknown;
 };
 
 export const projectConfigSelect = {
@@ -17,7 +15,6 @@ export const projectConfigSelect = {
   requireMember: true,
   allowHttpUpstreams: true,
   allowedUpstreamHosts: true,
-  rateLimits: true,
 } as const;
 
 /** The ProjectConfig of a hot-path row (API key or member session lookup). */
@@ -29,6 +26,5 @@ export function projectConfigFromRow(row: { projectId: string } & Omit<ProjectCo
     requireMember: row.requireMember,
     allowHttpUpstreams: row.allowHttpUpstreams,
     allowedUpstreamHosts: row.allowedUpstreamHosts,
-    rateLimits: row.rateLimits ?? null,
   };
 }

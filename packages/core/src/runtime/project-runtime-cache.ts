@@ -2,6 +2,8 @@ import type { Db } from "@tengine/db";
 import type { SecretBox } from "../crypto/secret-box.ts";
 import { loadProjectSecrets } from "../secrets/project-secrets.ts";
 import { loadSigningKey } from "../signing/signing-secrets.ts";
+import { readRateLimits } from "../limits/check-rate-limits.ts";
+import type { RateLimits } from "../limits/rate-limits.ts";
 import { PreparedTool } from "./prepared-tool.ts";
 
 /** A project's enabled tools, signing key and template secrets, as of one config version. */
@@ -12,6 +14,8 @@ export type ProjectRuntime = {
   toolList: PreparedTool[];
   signingKey: { keyid: string; secret: string } | null;
   secrets: Record<string, string>;
+  /** `Project.rateLimits`, parsed (null = unlimited) */
+  rateLimits: RateLimits | null;
 };
 
 /**
@@ -48,12 +52,13 @@ export class ProjectRuntimeCache {
   }
 
   async #load(projectId: string, version: number): Promise<ProjectRuntime> {
-    const [rows, signingKey, secrets] = await Promise.all([
+    const [rows, signingKey, secrets, project] = await Promise.all([
       this.db.tool.findMany({ where: { projectId, enabled: true }, orderBy: { name: "asc" } }),
       loadSigningKey(this.db, this.secretBox, projectId),
       loadProjectSecrets(this.db, this.secretBox, projectId),
+      this.db.project.findUnique({ where: { id: projectId }, select: { rateLimits: true } }),
     ]);
     const toolList = rows.map((row) => new PreparedTool(row, this.secretBox));
-    return { version, tools: new Map(toolList.map((t) => [t.name, t])), toolList, signingKey, secrets };
+    return { version, tools: new Map(toolList.map((t) => [t.name, t])), toolList, signingKey, secrets, rateLimits: readRateLimits(project?.rateLimits) };
   }
 }

@@ -27,7 +27,7 @@ export class HotQueries {
       `SELECT k.id, k.scopes, k."revokedAt" IS NOT NULL AS revoked,
               (k."expiresAt" IS NOT NULL AND k."expiresAt" <= (now() AT TIME ZONE 'UTC')) AS expired,
               (k."lastUsedAt" IS NULL OR k."lastUsedAt" < (now() AT TIME ZONE 'UTC') - interval '1 minute') AS "touchDue",
-              p.id AS "projectId", p.slug, p."configVersion", p."requireMember", p."allowHttpUpstreams", p."allowedUpstreamHosts", p."rateLimits"
+              p.id AS "projectId", p.slug, p."configVersion", p."requireMember", p."allowHttpUpstreams", p."allowedUpstreamHosts"
          FROM "ApiKey" k JOIN "Project" p ON p.id = k."projectId"
         WHERE k.hash = $1`,
       [hash],
@@ -46,7 +46,7 @@ export class HotQueries {
       `SELECT k.id, k.scopes, k."revokedAt" IS NOT NULL AS revoked,
               (k."expiresAt" IS NOT NULL AND k."expiresAt" <= (now() AT TIME ZONE 'UTC')) AS expired,
               (k."lastUsedAt" IS NULL OR k."lastUsedAt" < (now() AT TIME ZONE 'UTC') - interval '1 minute') AS "touchDue",
-              p.id AS "projectId", p.slug, p."configVersion", p."requireMember", p."allowHttpUpstreams", p."allowedUpstreamHosts", p."rateLimits",
+              p.id AS "projectId", p.slug, p."configVersion", p."requireMember", p."allowHttpUpstreams", p."allowedUpstreamHosts",
               p."memberAssertionKeyId"
          FROM "ApiKey" k JOIN "Project" p ON p.id = k."projectId"
         WHERE k.id = $1`,
@@ -142,8 +142,6 @@ export type ApiKeyAuthRow = {
   requireMember: boolean;
   allowHttpUpstreams: boolean;
   allowedUpstreamHosts: string[];
-  /** `Project.rateLimits` as stored (jsonb), null = unlimited */
-  rateLimits: unknown;
 };
 
 export type MemberSessionAuthRow = ApiKeyAuthRow & {

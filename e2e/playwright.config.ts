@@ -6,7 +6,9 @@ import { defineConfig } from "@playwright/test";
 // ports and data directory, in Debian's Chromium (Playwright cannot download browsers here).
 // One data directory per Playwright run (workers import this file too: key it on the run).
 export const dataDir = path.join(os.tmpdir(), `tengine-e2e-${process.env.TENGINE_E2E_RUN ??= String(process.pid)}`);
-export const ports = { gateway: 18081, dashboard: 13000, crm: 14010 };
+// E2E_PORT_OFFSET moves all three ports, for two Playwright runs on one machine.
+const offset = Number(process.env.E2E_PORT_OFFSET ?? 0);
+export const ports = { gateway: 18081 + offset, dashboard: 13000 + offset, crm: 14010 + offset };
 export const urls = { dashboard: `http://127.0.0.1:${ports.dashboard}`, gateway: `http://127.0.0.1:${ports.gateway}` };
 
 export default defineConfig({

@@ -23,7 +23,7 @@ function newest(dirs) {
   const walk = (dir) => {
     if (!existsSync(dir)) return;
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.name === "node_modules" || entry.name === ".next" || entry.name === "generated") continue;
+      if (entry.name === "node_modules" || entry.name.startsWith(".next") || entry.name === "generated") continue;
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
       else latest = Math.max(latest, statSync(full).mtimeMs);
@@ -35,7 +35,8 @@ function newest(dirs) {
 
 /** Builds the dashboard when it has never been built or its sources changed since. */
 export function buildDashboard({ quiet = false } = {}) {
-  const built = mtime("apps/dashboard/.next/BUILD_ID");
+  // NEXT_DIST_DIR lets several checkouts' test runs on one machine build side by side.
+  const built = mtime(`apps/dashboard/${process.env.NEXT_DIST_DIR ?? ".next"}/BUILD_ID`);
   if (built > newest(["apps/dashboard/app", "apps/dashboard/src", "packages/core/src", "packages/db/src"]) && built > mtime("package-lock.json")) return;
   if (!quiet) console.log("[bootstrap] building the dashboard (next build)…");
   run("npm", ["run", "build", "-w", "@tengine/dashboard", "--silent"], { NEXT_TELEMETRY_DISABLED: "1" });

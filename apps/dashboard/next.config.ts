@@ -26,6 +26,8 @@ const config: NextConfig = {
   // OpenAPI documents are uploaded or pasted through a server action (up to 20 MB of text,
   // more once escaped); Next's default action body limit is 1 MB.
   experimental: { serverActions: { bodySizeLimit: "32mb" } },
+  // Overridable so parallel test runs on one machine do not share a build directory.
+  distDir: process.env.NEXT_DIST_DIR ?? ".next",
   poweredByHeader: false,
   reactStrictMode: true,
 };

@@ -20,6 +20,7 @@ COPY --chown=node:node packages/cli/package.json packages/cli/
 COPY --chown=node:node packages/core/package.json packages/core/
 COPY --chown=node:node packages/db/package.json packages/db/
 COPY --chown=node:node packages/sdk/package.json packages/sdk/
+COPY --chown=node:node packages/queue/package.json packages/queue/
 COPY --chown=node:node e2e/package.json e2e/
 # Dev dependencies included: the apps run TypeScript through tsx, and the Prisma CLI generates
 # the client below.
@@ -34,5 +35,5 @@ RUN PRISMA_SCHEMA_ENGINE_BINARY=/usr/local/bin/node npx prisma generate
 RUN npm run build -w @tengine/dashboard
 
 ENV NODE_ENV=production
-EXPOSE 8081 3000
+EXPOSE 8081 3000 9464
 CMD ["node", "--import", "tsx", "apps/gateway/src/main.ts"]

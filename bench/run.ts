@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { SecretBox } from "@tengine/core";
+import { createRedisClient, SecretBox, setRateLimits } from "@tengine/core";
 import type { Db } from "@tengine/db";
 import { type Child, forkTs, firstMessage, freePort, spawnTs, startGatewayChild, stopAllChildren, waitForHttp200 } from "./lib/children.ts";
 import { type LoadResult, percentile, runLoad } from "./lib/load.ts";
@@ -25,6 +25,9 @@ const CALL_CONCURRENCY = [1, 64];
 const LIST_CONCURRENCY = [1, 8];
 const COLD_LOADS = 5;
 const PROTOCOL_VERSION = "2025-06-18";
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+/** Limits no benchmark run comes near (checked on every call, never refusing one). */
+const GENEROUS = { project: { max: 100_000_000, windowSec: 60 }, principal: { max: 100_000_000, windowSec: 60 }, tool: { max: 100_000_000, windowSec: 60 }, failOpen: false };
 
 // createTestDatabase reads TEST_DATABASE_URL when its module loads: set it first.
 if (process.env.BENCH_DATABASE_URL) process.env.TEST_DATABASE_URL = process.env.BENCH_DATABASE_URL;
@@ -65,6 +68,10 @@ type Scenario = {
   kind: "direct" | "gateway";
   /** the direct scenario this one is compared with */
   baseline?: string;
+  /** the execution-core scenario a rate-limited one is compared with */
+  core?: string;
+  /** which gateway process serves it (for CPU) */
+  gateway?: "core" | "limits";
   url: string;
   method: "GET" | "POST";
   headers: Record<string, string>;
@@ -77,6 +84,7 @@ type Row = {
   label: string;
   kind: "direct" | "gateway";
   baseline?: string;
+  core?: string;
   connections: number;
   result: LoadResult;
   vsBaseline?: { throughputRatio: number; p50Ratio: number; p99Ratio: number; p50PlusMs: number; p99PlusMs: number };
@@ -137,6 +145,20 @@ async function main() {
   const masterKey = SecretBox.generateKey();
   const secretBox = new SecretBox(masterKey);
   const calls = await seedCallProject(db, secretBox, upstreamUrl);
+  // The same two tools in a project of their own with rate limits on every level (generous:
+  // nothing is refused), served by a gateway with REDIS_URL: every call runs the three
+  // sliding-window checks in Redis, and pub/sub is connected.
+  const limited = await seedCallProject(db, secretBox, upstreamUrl, { orgId: calls.org.id, name: "bench calls limited" });
+  await setRateLimits(db, limited.project.id, GENEROUS);
+  const redisPrefix = `bench:${process.pid}:${Date.now().toString(36)}:`;
+  const redis = createRedisClient(REDIS_URL, { connectionName: "tengine-bench" });
+  cleanups.push(async () => {
+    const keys = await redis.keys(`${redisPrefix}*`).catch(() => [] as string[]);
+    if (keys.length) await redis.del(...keys).catch(() => {});
+    redis.disconnect();
+  });
+  await redis.connect().catch(() => {});
+  if ((await redis.ping().catch((error: unknown) => String(error))) !== "PONG") throw new Error(`Redis at ${REDIS_URL} does not answer (set BENCH_REDIS_URL): the rate-limited scenarios need it`);
   let t = performance.now();
   const list = await seedListProject(db, secretBox, calls.org.id, upstreamUrl, LIST_TOOL_COUNT);
   log(`seeded: project ${calls.project.slug} (2 tools), project ${list.project.slug} (${LIST_TOOL_COUNT} tools in ${Math.round(performance.now() - t)} ms)`);
@@ -144,7 +166,12 @@ async function main() {
   t = performance.now();
   const { child: gateway, url: gatewayUrl } = await startGatewayChild(ROOT, database.target, masterKey, { ALLOW_PRIVATE_UPSTREAMS: "true" });
   log(`gateway on ${gatewayUrl} (pid ${gateway.proc.pid}, healthy after ${Math.round(performance.now() - t)} ms)`);
+  t = performance.now();
+  const { child: limitsGateway, url: limitsGatewayUrl } = await startGatewayChild(ROOT, database.target, masterKey, { ALLOW_PRIVATE_UPSTREAMS: "true", REDIS_URL, REDIS_KEY_PREFIX: redisPrefix });
+  log(`gateway with Redis rate limits + pub/sub on ${limitsGatewayUrl} (pid ${limitsGateway.proc.pid}, healthy after ${Math.round(performance.now() - t)} ms)`);
   const cpuOf = { gateway: gateway.proc.pid, upstream: upstream.proc.pid };
+  const cpuOfLimits = { gateway: limitsGateway.proc.pid, upstream: upstream.proc.pid };
+  const limitedMcpUrl = `${limitsGatewayUrl}/p/${limited.project.slug}/mcp`;
 
   const callMcpUrl = `${gatewayUrl}/p/${calls.project.slug}/mcp`;
   const listMcpUrl = `${gatewayUrl}/p/${list.project.slug}/mcp`;
@@ -156,10 +183,16 @@ async function main() {
 
   // ------------------------------------------------------------ verify before measuring
   let gatewayCallsSent = 0;
+  let limitedCallsSent = 0;
   for (const [name, args] of [
     [READ_TOOL, readArgs],
     [WRITE_TOOL, { n: unique(), note: NOTE, amount: 42 }],
   ] as const) {
+    const resLimited = await post(limitedMcpUrl, mcpHeaders(limited.key), rpc("tools/call", { name, arguments: name === WRITE_TOOL ? { n: unique(), note: NOTE, amount: 42 } : args }));
+    limitedCallsSent++;
+    if (resLimited.status !== 200 || !resLimited.json?.result || resLimited.json.result.isError) {
+      throw new Error(`verification: tools/call ${name} through the rate-limited gateway did not succeed (HTTP ${resLimited.status}): ${resLimited.text.slice(0, 1000)}\n--- gateway output ---\n${limitsGateway.output()}`);
+    }
     const res = await post(callMcpUrl, mcpHeaders(calls.key), rpc("tools/call", { name, arguments: args }));
     gatewayCallsSent++;
     if (res.status !== 200 || !res.json?.result || res.json.result.isError) {
@@ -168,6 +201,9 @@ async function main() {
     log(`verified tools/call ${name}: HTTP 200, ${res.bytes} bytes, ${fmt.ms(res.ms)} ms (first call)`);
   }
   const stats0 = await upstreamStats(upstreamUrl);
+  const limitKeys = await redis.keys(`${redisPrefix}rl:*`);
+  if (limitKeys.length < 3) throw new Error(`verification: the rate-limited gateway left ${limitKeys.length} limit keys in Redis under ${redisPrefix}rl: (expected the project, principal and tool windows)`);
+  log(`verified rate limits in Redis: ${limitKeys.length} sliding-window keys under ${redisPrefix}rl:`);
   if (stats0.signed < 1) throw new Error(`verification: the upstream received no signed request from ${WRITE_TOOL} (${JSON.stringify(stats0)})`);
 
   // ------------------------------------------------------------ tools/call: direct vs gateway
@@ -193,6 +229,19 @@ async function main() {
       verifyBody: isToolSuccess,
     },
     {
+      id: "gateway_read_limits",
+      label: `  + rate limits (Redis) + pub/sub: ${READ_TOOL}`,
+      kind: "gateway",
+      baseline: "direct_get",
+      core: "gateway_read",
+      gateway: "limits",
+      url: limitedMcpUrl,
+      method: "POST",
+      headers: mcpHeaders(limited.key),
+      body: rpc("tools/call", { name: READ_TOOL, arguments: readArgs }),
+      verifyBody: isToolSuccess,
+    },
+    {
       id: "direct_post",
       label: "upstream direct POST /echo",
       kind: "direct",
@@ -213,27 +262,44 @@ async function main() {
       body: () => rpc("tools/call", { name: WRITE_TOOL, arguments: { n: unique(), note: NOTE, amount: 42 } }),
       verifyBody: isToolSuccess,
     },
+    {
+      id: "gateway_write_limits",
+      label: `  + rate limits (Redis) + pub/sub: ${WRITE_TOOL}`,
+      kind: "gateway",
+      baseline: "direct_post",
+      core: "gateway_write",
+      gateway: "limits",
+      url: limitedMcpUrl,
+      method: "POST",
+      headers: mcpHeaders(limited.key),
+      body: () => rpc("tools/call", { name: WRITE_TOOL, arguments: { n: unique(), note: NOTE, amount: 42 } }),
+      verifyBody: isToolSuccess,
+    },
   ];
 
   const rows: Row[] = [];
   let inFlightBound = 0;
+  let limitedInFlightBound = 0;
   const gatewayResponses: Record<string, number> = { [READ_TOOL]: 1, [WRITE_TOOL]: 1 };
   for (const connections of CALL_CONCURRENCY) {
     for (const s of scenarios) {
-      const spec = { url: s.url, method: s.method, headers: s.headers, body: s.body, connections, verifyBody: s.verifyBody, cpuOf };
+      const spec = { url: s.url, method: s.method, headers: s.headers, body: s.body, connections, verifyBody: s.verifyBody, cpuOf: s.gateway === "limits" ? cpuOfLimits : cpuOf };
       log(`${s.label} @ ${connections}: warm-up ${WARMUP_SEC} s…`);
       const warm = await runLoad({ ...spec, durationSec: WARMUP_SEC });
-      ensureAlive(gateway, upstream);
+      ensureAlive(gateway, limitsGateway, upstream);
       log(`${s.label} @ ${connections}: measuring ${DURATION_SEC} s…`);
       const result = await runLoad({ ...spec, durationSec: DURATION_SEC });
-      ensureAlive(gateway, upstream);
-      if (s.kind === "gateway") {
+      ensureAlive(gateway, limitsGateway, upstream);
+      if (s.gateway === "limits") {
+        limitedCallsSent += warm.responses + result.responses;
+        limitedInFlightBound += 2 * connections;
+      } else if (s.kind === "gateway") {
         const tool = s.id === "gateway_read" ? READ_TOOL : WRITE_TOOL;
         gatewayResponses[tool] = (gatewayResponses[tool] ?? 0) + warm.responses + result.responses;
         gatewayCallsSent += warm.responses + result.responses;
         inFlightBound += 2 * connections;
       }
-      const row: Row = { scenario: s.id, label: s.label, kind: s.kind, baseline: s.baseline, connections, result, flagged: result.errors.total > 0 || warm.errors.total > 0 };
+      const row: Row = { scenario: s.id, label: s.label, kind: s.kind, baseline: s.baseline, core: s.core, connections, result, flagged: result.errors.total > 0 || warm.errors.total > 0 };
       if (s.baseline) {
         const base = rows.find((r) => r.scenario === s.baseline && r.connections === connections)!.result;
         row.vsBaseline = {
@@ -262,6 +328,22 @@ async function main() {
     }
   }
   const upstreamAfter = await upstreamStats(upstreamUrl);
+  // The rate-limited project: the same accounting, against its own gateway's counter, and no
+  // call may have been refused or run without its Redis check.
+  const limitedRunCheck = await checkRuns(db, limited.project.id, limitedCallsSent, limitedInFlightBound);
+  const limitedCompleted = await gatewayToolCalls(limitsGatewayUrl, limited.project.slug);
+  for (const g of limitedRunCheck.byTool) {
+    if ((limitedCompleted[g.toolName] ?? 0) !== g.count) {
+      limitedRunCheck.ok = false;
+      limitedRunCheck.problem = [limitedRunCheck.problem, `${g.toolName}: ${g.count} runs but the gateway completed ${limitedCompleted[g.toolName] ?? 0} calls`].filter(Boolean).join("; ");
+    }
+  }
+  const limitsMetrics = await (await fetch(`${limitsGatewayUrl}/metrics`)).text();
+  const limiterDown = sumMetric(limitsMetrics, "tengine_rate_limit_unavailable_total") + sumMetric(limitsMetrics, "tengine_rate_limited_total");
+  if (limiterDown > 0) {
+    limitedRunCheck.ok = false;
+    limitedRunCheck.problem = [limitedRunCheck.problem, `${limiterDown} calls were refused or not checked by the rate limiter`].filter(Boolean).join("; ");
+  }
 
   // ------------------------------------------------------------ tools/list, 1,000 tools
   const listHeaders = mcpHeaders(list.key);
@@ -330,6 +412,35 @@ async function main() {
   out.push("  +p50/+p99 ms = latency the gateway adds; gw CPU/call = gateway process CPU time per call;");
   out.push("  gw cores = share of one core the gateway process used during the run (well below 1: it was waiting — on Postgres, or for a busy CPU). '!' = the run (or its warm-up) had errors.");
   out.push("");
+  out.push("tools/call with rate limiting (Redis, 3 sliding windows per call) and pub/sub on, beside the execution core (same scenarios)");
+  const limitRows = rows.filter((r) => r.core);
+  out.push(
+    table(
+      ["scenario", "conc", "core calls/s", "+limits calls/s", "calls/s ratio", "core p50", "+limits p50", "core p99", "+limits p99", "+p50 ms", "core CPU/call", "+limits CPU/call"],
+      limitRows.map((r) => {
+        const core = rows.find((c) => c.scenario === r.core && c.connections === r.connections)!;
+        return [
+          `${r.flagged ? "! " : ""}${r.scenario === "gateway_read_limits" ? READ_TOOL : WRITE_TOOL}`,
+          r.connections,
+          fmt.int(core.result.callsPerSec),
+          fmt.int(r.result.callsPerSec),
+          fmt.ratio(r.result.callsPerSec / core.result.callsPerSec),
+          fmt.ms(core.result.latencyMs.p50),
+          fmt.ms(r.result.latencyMs.p50),
+          fmt.ms(core.result.latencyMs.p99),
+          fmt.ms(r.result.latencyMs.p99),
+          fmt.plusMs(r.result.latencyMs.p50 - core.result.latencyMs.p50),
+          fmt.cpu(core.result.cpuMsPerCall.gateway),
+          fmt.cpu(r.result.cpuMsPerCall.gateway),
+        ];
+      }),
+    ),
+  );
+  out.push("  calls/s ratio = with limits ÷ execution core (1.00× = no cost); +p50 ms = latency the rate-limit checks add at the median.");
+  out.push(
+    `  runs recorded for the rate-limited project: ${fmt.int(limitedRunCheck.total)} (calls answered: ${fmt.int(limitedCallsSent)}) — ${limitedRunCheck.ok ? "OK: none refused, none unchecked" : `MISMATCH: ${limitedRunCheck.problem}`}`,
+  );
+  out.push("");
   out.push(
     `runs recorded for the tools/call project: ${fmt.int(runCheck.total)} (gateway calls answered: ${fmt.int(gatewayCallsSent)}, incl. warm-ups and checks; ` +
       `up to ${inFlightBound} more may have been in flight when a run stopped) — ${runCheck.ok ? "OK" : `MISMATCH: ${runCheck.problem}`}`,
@@ -364,7 +475,8 @@ async function main() {
   out.push("");
   if (flagged.length) out.push(`FLAGGED (errors during the run): ${flagged.join("; ")}`);
   if (!runCheck.ok) out.push(`FLAGGED (runs): ${runCheck.problem}`);
-  if (!flagged.length && runCheck.ok) out.push("all runs completed without errors; every gateway call was recorded as a run.");
+  if (!limitedRunCheck.ok) out.push(`FLAGGED (rate-limited runs): ${limitedRunCheck.problem}`);
+  if (!flagged.length && runCheck.ok && limitedRunCheck.ok) out.push("all runs completed without errors; every gateway call was recorded as a run.");
   process.stdout.write(`${out.join("\n")}\n`);
 
   const resultsDir = path.join(ROOT, "bench/results");
@@ -376,6 +488,7 @@ async function main() {
     commit: gitCommit(),
     settings: { durationSec: DURATION_SEC, warmupSec: WARMUP_SEC, callConcurrency: CALL_CONCURRENCY, listConcurrency: LIST_CONCURRENCY, listToolCount: LIST_TOOL_COUNT, protocolVersion: PROTOCOL_VERSION },
     toolsCall: rows,
+    rateLimited: { redisUrl: REDIS_URL.replace(/\/\/[^@]*@/, "//"), limits: GENEROUS, runsRecorded: { ...limitedRunCheck, gatewayCallsAnswered: limitedCallsSent, inFlightBound: limitedInFlightBound, gatewayCompletedByTool: limitedCompleted } },
     runsRecorded: { ...runCheck, gatewayCallsAnswered: gatewayCallsSent, inFlightBound, answeredByTool: gatewayResponses, gatewayCompletedByTool: completedByTool },
     upstream: upstreamAfter,
     toolsList: {
@@ -388,7 +501,7 @@ async function main() {
       coldReloadMedianMs: median(coldLoads),
       runs: listRows,
     },
-    flagged: [...flagged, ...(runCheck.ok ? [] : [`runs: ${runCheck.problem}`])],
+    flagged: [...flagged, ...(runCheck.ok ? [] : [`runs: ${runCheck.problem}`]), ...(limitedRunCheck.ok ? [] : [`rate-limited runs: ${limitedRunCheck.problem}`])],
   };
   writeFileSync(path.join(resultsDir, "latest.json"), `${JSON.stringify(json, null, 2)}\n`);
   log(`wrote bench/results/latest.json`);
@@ -432,6 +545,13 @@ async function gatewayToolCalls(gatewayUrl: string, projectSlug: string): Promis
     counts[labels.tool] = (counts[labels.tool] ?? 0) + Number(line.slice(line.lastIndexOf(" ") + 1));
   }
   return counts;
+}
+
+/** Sum of every sample of one metric in a Prometheus text exposition. */
+function sumMetric(text: string, name: string) {
+  let total = 0;
+  for (const line of text.split("\n")) if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) total += Number(line.slice(line.lastIndexOf(" ") + 1));
+  return total;
 }
 
 function median(values: number[]) {

@@ -5,9 +5,13 @@
 // tools, statuses and principals, in the time order the gateway writes them. Then times
 // `listRuns` exactly as /projects/[slug]/runs calls it (50 rows, filters from the URL, keyset
 // cursors) — median of 5 after one warm-up — and exits 1 if any median reaches 200 ms.
+// Then times the overview charts (`getProjectUsage`, 24 h and 7 d) scanning runs, runs the
+// `usage.rollup` job once (the first catch-up over 8 days) and times the charts again on the
+// roll-ups. BENCH_DAYS (default 30) squeezes the runs into fewer days: BENCH_DAYS=7 gives
+// 1,000,000 runs in the last week.
 // See bench/README.md.
 import { performance } from "node:perf_hooks";
-import { createApiKey, createOrganization, createProject, createTool, idAtTime, listRunPrincipals, listRuns, newId, listRunsInput, SecretBox } from "@tengine/core";
+import { createApiKey, createOrganization, createProject, createTool, getProjectUsage, idAtTime, listRunPrincipals, listRuns, newId, listRunsInput, rollUpUsage, SecretBox, type UsageRange } from "@tengine/core";
 import type { Db } from "@tengine/db";
 import pg from "pg";
 import type { z } from "zod";
@@ -15,7 +19,7 @@ import { fmt, table } from "./lib/report.ts";
 
 const RUNS = positiveInt("BENCH_RUNS", 1_000_000);
 const OTHER_RUNS = positiveInt("BENCH_OTHER_RUNS", 200_000);
-const DAYS = 30;
+const DAYS = positiveInt("BENCH_DAYS", 30);
 const REPEAT = 5;
 const BUDGET_MS = 200;
 const PAGE = 50; // what the runs page asks for
@@ -82,6 +86,7 @@ async function main() {
       await checkIdOrder(client, world.projectId);
       const results = await measure(test.db, world, now, client);
       printResults(results);
+      await measureUsage(test.db, world.projectId, now);
       const slow = results.filter((r) => r.median >= BUDGET_MS);
       if (slow.length) {
         console.error(`\n${slow.length} scenario(s) at or over ${BUDGET_MS} ms: ${slow.map((s) => s.label).join(", ")}`);
@@ -328,6 +333,43 @@ function printResults(results: Result[]) {
       [false, true, true, true, true, true, false],
     ),
   );
+}
+
+/** The overview charts before and after the usage roll-up, and the roll-up itself. */
+async function measureUsage(db: Db, projectId: string, now: number) {
+  const at = new Date(now);
+  const time = async (run: () => Promise<unknown>) => {
+    await run(); // warm-up
+    const times: number[] = [];
+    for (let i = 0; i < REPEAT; i++) {
+      const t0 = performance.now();
+      await run();
+      times.push(performance.now() - t0);
+    }
+    return times.sort((a, b) => a - b)[Math.floor(REPEAT / 2)]!;
+  };
+  const ranges: UsageRange[] = ["24h", "7d"];
+  const scan: Record<string, number> = {};
+  for (const range of ranges) {
+    scan[range] = await time(() => getProjectUsage(db, projectId, { range, now: at, watermark: null }));
+    log(`usage ${range} scanning runs: median ${fmt.ms(scan[range]!)} ms`);
+  }
+  const t0 = performance.now();
+  const rolled = await rollUpUsage(db, { now: at });
+  const rollupMs = performance.now() - t0;
+  log(`usage.rollup first catch-up: ${rolled.buckets} buckets, ${rolled.rows} rows in ${fmt.ms(rollupMs)} ms`);
+  const t1 = performance.now();
+  await rollUpUsage(db, { now: new Date(now + 60_000) });
+  const incrementalMs = performance.now() - t1;
+  const calls = (await getProjectUsage(db, projectId, { range: "7d", now: at, watermark: null })).totals.calls;
+  const rows: Array<Array<string | number>> = [];
+  for (const range of ranges) {
+    const withRollups = await time(() => getProjectUsage(db, projectId, { range, now: at }));
+    rows.push([`${range} chart`, fmt.ms(scan[range]!), fmt.ms(withRollups), `${(scan[range]! / withRollups).toFixed(1)}×`]);
+  }
+  console.log(`\ngetProjectUsage (overview charts), ${calls.toLocaleString("en-US")} runs in the project's last 7 days (median of ${REPEAT} after a warm-up)\n`);
+  console.log(table(["chart", "scanning runs ms", "with roll-ups ms", "faster"], rows, [false, true, true, true]));
+  console.log(`\nusage.rollup: first catch-up (8 days, ${rolled.rows.toLocaleString("en-US")} roll-up rows) ${fmt.ms(rollupMs)} ms; a later pass (one new bucket) ${fmt.ms(incrementalMs)} ms`);
 }
 
 function positiveInt(name: string, fallback: number): number {

@@ -29,7 +29,7 @@ export default defineConfig({
     command: "node scripts/start.mjs",
     cwd: "..",
     url: `${urls.dashboard}/api/healthz`,
-    timeout: 240_000,
+    timeout: 480_000,
     reuseExistingServer: false,
     stdout: "pipe",
     env: {

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { applyOpenApiImport, createApiKey, createOrganization, createProject, createSigningSecret, hashPassword, newId, planOpenApiImport, type SecretBox } from "@tengine/core";
+import { applyOpenApiImport, createApiKey, createOrganization, createProject, createSigningSecret, hashPassword, newId, planOpenApiImport, type SecretBox, setOAuthPolicy } from "@tengine/core";
 import type { Db } from "@tengine/db";
 import { buildOpenApiDocument } from "@tengine/demo-crm";
 
@@ -22,6 +22,7 @@ export async function seedDemo(db: Db, secretBox: SecretBox, options: { dataDir:
     // The demo CRM came up on another port (DEMO_CRM_PORT changed), or its document changed:
     // re-import (the tools' signing auth, set below, is an admin override and stays).
     await importDemoTools(db, secretBox, existing.id, options.demoCrmUrl, saved.demoCrmUrl);
+    await seedDemoOAuthPolicy(db, existing.id);
     if (saved.demoCrmUrl !== options.demoCrmUrl) {
       saved.demoCrmUrl = options.demoCrmUrl;
       await writeFile(file, JSON.stringify(saved, null, 2), { mode: 0o600 });
@@ -44,6 +45,7 @@ export async function seedDemo(db: Db, secretBox: SecretBox, options: { dataDir:
   });
   const project = existing ?? (await createProject(db, { orgId: org.id, name: "Demo CRM", slug: "demo", allowHttpUpstreams: true }));
   await importDemoTools(db, secretBox, project.id, options.demoCrmUrl);
+  await seedDemoOAuthPolicy(db, project.id);
   // Credentials are regenerated when the local file was lost: old key revoked, new one printed.
   await db.apiKey.updateMany({ where: { projectId: project.id, name: "Demo key", revokedAt: null }, data: { revokedAt: new Date() } });
   await db.signingSecret.updateMany({ where: { projectId: project.id, retiredAt: null }, data: { retiredAt: new Date() } });
@@ -52,6 +54,22 @@ export async function seedDemo(db: Db, secretBox: SecretBox, options: { dataDir:
   const credentials: DemoCredentials = { adminEmail, adminPassword, projectSlug: project.slug, apiKey: key.key, keyid: signing.keyid, signingSecret: signing.secret, demoCrmUrl: options.demoCrmUrl };
   await writeFile(file, JSON.stringify(credentials, null, 2), { mode: 0o600 });
   return credentials;
+}
+
+/** Claude Code's redirect URI with `claude mcp add --transport http --callback-port 3118 …`. */
+export const DEMO_REDIRECT_URI = "http://localhost:3118/callback";
+
+/**
+ * The demo project's OAuth policy (DESIGN §11): MCP enabled, Claude Code's loopback redirect
+ * URI allowed, any client, and a ceiling of exactly the scopes its tools require, so a user
+ * who connects Claude Code can approve everything the demo does. Set once: a project whose
+ * policy was ever changed (the audit log has `oauth_policy.update`) keeps the admin's choice.
+ */
+async function seedDemoOAuthPolicy(db: Db, projectId: string) {
+  if (await db.auditLog.count({ where: { projectId, action: "oauth_policy.update" } })) return;
+  const tools = await db.tool.findMany({ where: { projectId }, select: { requiredScopes: true } });
+  const scopes = [...new Set(tools.flatMap((t) => t.requiredScopes))].sort();
+  await setOAuthPolicy(db, { projectId, actor: { email: "demo seed" }, mcpEnabled: true, redirectUris: [DEMO_REDIRECT_URI], scopes });
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * The whole product on one machine (DESIGN §2, §13): database (embedded PGlite unless
- * DATABASE_URL is set), migrations, demo data, the demo CRM upstream and the gateway. Prints
+ * DATABASE_URL is set), migrations, demo data, the demo CRM upstream, the gateway and the
+ * worker (in-process queue unless REDIS_URL is set). Prints
  * what a new user needs to connect a client.
  */
 import { spawn } from "node:child_process";
@@ -11,6 +12,7 @@ import { createDb, defaultDataDir, resolveDatabase, resolveMasterKey, runMigrati
 import { startDemoCrm } from "@tengine/demo-crm";
 import { createGateway, loadGatewayConfig } from "@tengine/gateway";
 import { verifyRequest } from "@tengine/sdk";
+import { loadWorkerConfig, startWorker } from "@tengine/worker";
 import { seedDemo } from "../prisma/seed.ts";
 
 const env = process.env;
@@ -19,7 +21,7 @@ const dataDir = defaultDataDir(env.TENGINE_DATA_DIR);
 const { target, owned } = await resolveDatabase({ databaseUrl: env.DATABASE_URL, schema: env.DATABASE_SCHEMA, dataDir, startIfMissing: true, preferredPort: Number(env.EMBEDDED_DB_PORT ?? 54329) });
 await runMigrations(target);
 const masterKey = await resolveMasterKey({ masterKey: env.TENGINE_MASTER_KEY, dataDir, embedded: !!target.embedded });
-const { db, close: closeDb } = createDb(target, { poolSize: 4 });
+const { db, hot, close: closeDb } = createDb(target, { poolSize: 6 });
 const secretBox = new SecretBox(masterKey);
 
 const demoPort = Number(env.DEMO_CRM_PORT ?? 4010);
@@ -39,6 +41,9 @@ const crm = await startDemoCrm({
 });
 const credentials = await seedDemo(db, secretBox, { dataDir, demoCrmUrl: crm.url });
 
+const dashboardPort = Number(env.DASHBOARD_PORT ?? 3000);
+const dashboardUrl = (env.PUBLIC_DASHBOARD_URL ?? `http://localhost:${dashboardPort}`).replace(/\/+$/, "");
+
 // Local development: the demo upstream lives on localhost, which the SSRF guard would refuse.
 const config = loadGatewayConfig({
   ALLOW_PRIVATE_UPSTREAMS: "true",
@@ -48,13 +53,30 @@ const config = loadGatewayConfig({
   EMBEDDED_DATABASE: target.embedded ? "true" : "false",
   TENGINE_MASTER_KEY: masterKey,
   GATEWAY_HOST: env.GATEWAY_HOST ?? "0.0.0.0",
+  // The OAuth authorize endpoint sends browsers to the dashboard's consent page.
+  PUBLIC_DASHBOARD_URL: dashboardUrl,
 });
 const gateway = await createGateway(config);
 await gateway.listen();
 
+// The worker in this process: approved calls, retention, cleanup and usage roll-ups. Without
+// REDIS_URL its queue is in-process; approvals decided in the dashboard (another process) are
+// found by its approval.sweep job. Metrics on a free port unless WORKER_METRICS_PORT is set.
+const worker = await startWorker({
+  config: loadWorkerConfig({
+    ...env,
+    DATABASE_URL: target.url,
+    ...(target.schema ? { DATABASE_SCHEMA: target.schema } : {}),
+    EMBEDDED_DATABASE: target.embedded ? "true" : "false",
+    TENGINE_MASTER_KEY: masterKey,
+    ALLOW_PRIVATE_UPSTREAMS: config.allowPrivateUpstreams ? "true" : "false",
+    WORKER_METRICS_PORT: env.WORKER_METRICS_PORT ?? "0",
+    WORKER_METRICS_HOST: env.WORKER_METRICS_HOST ?? "127.0.0.1",
+  }),
+  database: { db, hot },
+});
+
 // The dashboard (Next.js) runs as its own process on the same database.
-const dashboardPort = Number(env.DASHBOARD_PORT ?? 3000);
-const dashboardUrl = (env.PUBLIC_DASHBOARD_URL ?? `http://localhost:${dashboardPort}`).replace(/\/+$/, "");
 const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
 const dashboard = spawn(process.execPath, [nextBin, "start", "apps/dashboard", "-p", String(dashboardPort)], {
   stdio: ["ignore", "inherit", "inherit"],
@@ -86,12 +108,15 @@ ${line}
 
  MCP URL      ${mcpUrl}
  API key      ${credentials.apiKey}
- Dashboard    ${dashboardUrl}   (placeholder until the dashboard issue lands)
+ Dashboard    ${dashboardUrl}
  Gateway      ${config.publicUrl}   (health: ${config.publicUrl}/healthz, metrics: /metrics)
+ Worker       ${worker.queue.kind === "redis" ? "BullMQ on REDIS_URL" : "in-process queue"}   (metrics: http://127.0.0.1:${worker.metricsPort}/metrics)
  Demo CRM     ${crm.url}   (the upstream API behind the demo tools)
  Admin login  ${credentials.adminEmail} / ${credentials.adminPassword}
 
- Connect Claude Code:
+ Connect Claude Code (browser sign-in with the admin login, OAuth):
+   claude mcp add --transport http --callback-port 3118 tengine ${mcpUrl}
+ or with the API key:
    claude mcp add --transport http tengine ${mcpUrl} \\
      --header "Authorization: Bearer ${credentials.apiKey}"
 
@@ -107,6 +132,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     void (async () => {
       dashboard.kill("SIGTERM");
       await gateway.close().catch(() => {});
+      await worker.close().catch(() => {});
       await crm.close().catch(() => {});
       await closeDb().catch(() => {});
       await owned?.close().catch(() => {});

@@ -30,6 +30,12 @@ describe("seedDemo", () => {
     expect(tools.find((t) => t.name === "search_contacts")).toMatchObject({ operationId: "searchContacts", requiredScopes: ["contacts:read"], query: { q: "{{input.query.q}}", companyId: "{{input.query.companyId}}", limit: "{{input.query.limit}}" } });
     expect(await db.toolImport.count({ where: { projectId: project.id } })).toBe(1);
 
+    // OAuth policy: Claude Code's --callback-port 3118 redirect, a ceiling of the tools' scopes.
+    const requiredScopes = [...new Set(tools.flatMap((t) => t.requiredScopes))].sort();
+    expect(requiredScopes).toEqual(["companies:read", "companies:write", "contacts:read", "contacts:write"]);
+    expect(project).toMatchObject({ mcpEnabled: true, oauthRedirectUris: ["http://localhost:3118/callback"], oauthClientIds: [], oauthScopes: requiredScopes });
+    expect(await db.auditLog.count({ where: { projectId: project.id, action: "oauth_policy.update", actorEmail: "demo seed" } })).toBe(1);
+
     // A restart on the same port changes nothing.
     const version = project.configVersion;
     expect(await seedDemo(db, secretBox, { dataDir, demoCrmUrl: "http://127.0.0.1:4010" })).toEqual(first);
@@ -42,5 +48,11 @@ describe("seedDemo", () => {
     const after = await db.tool.findMany({ where: { projectId: project.id } });
     expect(after).toHaveLength(9);
     expect(after.every((t) => t.authType === "hmac" && t.url.startsWith("http://127.0.0.1:4999/"))).toBe(true);
+
+    // An admin's policy change survives restarts: the seed sets the policy only once.
+    await db.project.update({ where: { id: project.id }, data: { oauthRedirectUris: [] } });
+    await db.auditLog.create({ data: { id: "aud_test_policy", orgId: project.orgId, projectId: project.id, actorEmail: "admin", action: "oauth_policy.update" } });
+    await seedDemo(db, secretBox, { dataDir, demoCrmUrl: "http://127.0.0.1:4999" });
+    expect((await db.project.findUniqueOrThrow({ where: { id: project.id } })).oauthRedirectUris).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const config: NextConfig = {
   // Internal packages ship TypeScript source with `.ts` import specifiers; Next compiles them
   // like app code (Turbopack resolves explicit `.ts` specifiers as they are).
-  transpilePackages: ["@tengine/db", "@tengine/core"],
+  transpilePackages: ["@tengine/db", "@tengine/core", "@tengine/queue"],
   // Database drivers and PGlite are loaded by Node at runtime rather than bundled: PGlite
   // finds its .wasm and data files next to its own modules. (`@prisma/client` and `pg` are on
   // Next's default list too; listed here to say so.)
@@ -18,6 +18,8 @@ const config: NextConfig = {
     "@prisma/driver-adapter-utils",
     "@electric-sql/pglite",
     "@electric-sql/pglite-socket",
+    // BullMQ reads its Lua scripts from its own folder at runtime
+    "bullmq",
   ],
   outputFileTracingRoot: repoRoot,
   turbopack: {
@@ -29,6 +31,21 @@ const config: NextConfig = {
   // Overridable so parallel test runs on one machine do not share a build directory.
   distDir: process.env.NEXT_DIST_DIR ?? ".next",
   poweredByHeader: false,
+  // The OAuth consent page and its form target (DESIGN §11) must never be framed (a framed
+  // one-click approval is clickjacking) nor cached; the route handler sets the same headers.
+  async headers() {
+    return [
+      {
+        source: "/oauth/:path*",
+        headers: [
+          { key: "X-Frame-Options", value: "DENY" },
+          { key: "Content-Security-Policy", value: "frame-ancestors 'none'" },
+          { key: "Cache-Control", value: "no-store" },
+          { key: "Referrer-Policy", value: "same-origin" },
+        ],
+      },
+    ];
+  },
   reactStrictMode: true,
 };
 

@@ -10,9 +10,9 @@ export const WRITE_TOOL = "bench_write";
  * upstream) and a non-read-only POST tool signed with HMAC (derived idempotency key claimed
  * and settled per call, RFC 9421 signature per request).
  */
-export async function seedCallProject(db: Db, secretBox: SecretBox, upstreamUrl: string) {
-  const org = await createOrganization(db, { name: "Bench org" });
-  const project = await createProject(db, { orgId: org.id, name: "bench calls", allowHttpUpstreams: true });
+export async function seedCallProject(db: Db, secretBox: SecretBox, upstreamUrl: string, options: { orgId?: string; name?: string } = {}) {
+  const org = options.orgId ? { id: options.orgId } : await createOrganization(db, { name: "Bench org" });
+  const project = await createProject(db, { orgId: org.id, name: options.name ?? "bench calls", allowHttpUpstreams: true });
   const { key } = await createApiKey(db, project.id, { name: "bench" });
   await createSigningSecret(db, secretBox, project.id);
   await createTool(db, secretBox, project.id, {

@@ -9,7 +9,12 @@ export const gatewayEnvSchema = z.object({
   GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
   GATEWAY_HOST: z.string().default("127.0.0.1"),
   PUBLIC_GATEWAY_URL: z.string().url().optional(),
-  PUBLIC_DASHBOARD_URL: z.string().url().optional(),
+  /** where the OAuth consent page lives; default http://localhost:3000 */
+  PUBLIC_DASHBOARD_URL: z.string().url().default("http://localhost:3000"),
+  /** behind one trusted reverse proxy: client IPs (for rate limits) come from X-Forwarded-For */
+  TRUST_PROXY: bool.default(false),
+  /** dynamic client registrations allowed per client IP per hour */
+  OAUTH_REGISTRATIONS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(20),
   TENGINE_MASTER_KEY: z.string().min(1, "TENGINE_MASTER_KEY is required: 32 random bytes, base64url (npm start generates one into .data/)"),
   ALLOW_PRIVATE_UPSTREAMS: bool.default(false),
   /** extra browser origins allowed to call the MCP endpoint, comma-separated */
@@ -19,6 +24,8 @@ export const gatewayEnvSchema = z.object({
   /** shared rate limits across replicas; without it limits are per process (in memory) */
   REDIS_URL: z.string().url({ message: "REDIS_URL must be a redis:// URL" }).optional(),
   REDIS_KEY_PREFIX: z.string().min(1).default("tengine:"),
+  /** how long a tools/call needing approval waits for the decision before answering "pending" */
+  APPROVAL_WAIT_MS: z.coerce.number().int().min(0).max(600_000).optional(),
 });
 
 export type GatewayConfig = {
@@ -28,7 +35,12 @@ export type GatewayConfig = {
   port: number;
   host: string;
   publicUrl: string;
+  /** PUBLIC_DASHBOARD_URL, no trailing slash (default http://localhost:3000) */
   dashboardUrl?: string;
+  /** take client IPs from X-Forwarded-For (last hop) */
+  trustProxy?: boolean;
+  /** dynamic client registration limit per client IP (default 20 an hour) */
+  oauthRegistrationLimit?: { max: number; windowMs: number };
   masterKey: string;
   allowPrivateUpstreams: boolean;
   allowedOrigins: string[];
@@ -37,6 +49,8 @@ export type GatewayConfig = {
   redisUrl?: string;
   /** prepended to every Redis key and channel */
   redisKeyPrefix?: string;
+  /** default 25 s (DESIGN §7 step 6) */
+  approvalWaitMs?: number;
 };
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -54,12 +68,15 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     port: e.GATEWAY_PORT,
     host: e.GATEWAY_HOST,
     publicUrl,
-    dashboardUrl: e.PUBLIC_DASHBOARD_URL?.replace(/\/+$/, ""),
+    dashboardUrl: e.PUBLIC_DASHBOARD_URL.replace(/\/+$/, ""),
+    trustProxy: e.TRUST_PROXY,
+    oauthRegistrationLimit: { max: e.OAUTH_REGISTRATIONS_PER_HOUR, windowMs: 3_600_000 },
     masterKey: e.TENGINE_MASTER_KEY,
     allowPrivateUpstreams: e.ALLOW_PRIVATE_UPSTREAMS,
     allowedOrigins: e.ALLOWED_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean),
     logLevel: e.LOG_LEVEL,
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    ...(e.APPROVAL_WAIT_MS !== undefined ? { approvalWaitMs: e.APPROVAL_WAIT_MS } : {}),
   };
 }

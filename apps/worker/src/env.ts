@@ -9,6 +9,15 @@ export const workerEnvSchema = z.object({
   DATABASE_SCHEMA: z.string().min(1).optional(),
   EMBEDDED_DATABASE: bool.default(false),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** BullMQ queues and pub/sub in Redis; without it jobs run in-process (one worker). */
+  REDIS_URL: z.string().url({ error: "REDIS_URL must be a redis:// URL" }).optional(),
+  REDIS_KEY_PREFIX: z.string().min(1).default("tengine:"),
+  /** Prometheus /metrics and /healthz; 0 picks a free port. */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  WORKER_METRICS_HOST: z.string().default("0.0.0.0"),
+  /** Decrypts project secrets when an approved call is sent (the same key as the gateway's). */
+  TENGINE_MASTER_KEY: z.string({ error: "TENGINE_MASTER_KEY is required: the same key the gateway uses (approved calls are signed with project secrets)" }).min(1),
+  ALLOW_PRIVATE_UPSTREAMS: bool.default(false),
 });
 
 export type WorkerConfig = {
@@ -16,6 +25,12 @@ export type WorkerConfig = {
   databaseSchema?: string;
   embeddedDatabase: boolean;
   logLevel: string;
+  redisUrl?: string;
+  redisKeyPrefix: string;
+  metricsPort: number;
+  metricsHost: string;
+  masterKey: string;
+  allowPrivateUpstreams: boolean;
 };
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -30,5 +45,11 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     ...(e.DATABASE_SCHEMA ? { databaseSchema: e.DATABASE_SCHEMA } : {}),
     embeddedDatabase: e.EMBEDDED_DATABASE,
     logLevel: e.LOG_LEVEL,
+    ...(e.REDIS_URL ? { redisUrl: e.REDIS_URL } : {}),
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    metricsPort: e.WORKER_METRICS_PORT,
+    metricsHost: e.WORKER_METRICS_HOST,
+    masterKey: e.TENGINE_MASTER_KEY,
+    allowPrivateUpstreams: e.ALLOW_PRIVATE_UPSTREAMS,
   };
 }

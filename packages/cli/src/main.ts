@@ -9,10 +9,12 @@ import {
   createSigningSecret,
   createTool,
   fetchOpenApiDocument,
+  getOAuthPolicy,
   getProjectBySlugOrThrow,
   type ImportPlan,
   isAppError,
   listApiKeys,
+  listConnections,
   listRuns,
   listSigningSecrets,
   listTools,
@@ -20,8 +22,10 @@ import {
   planOpenApiImport,
   retireSigningSecret,
   revokeApiKey,
+  revokeConnection,
   recordAudit,
   setMemberAssertionSecret,
+  setOAuthPolicy,
   setProjectSecret,
   setRateLimits,
   type RateLimitsInput,
@@ -230,6 +234,64 @@ program
     }),
   );
 
+const policy = program.command("policy").description("OAuth policy of a project: MCP enabled, redirect URIs, client ids, scope ceiling (DESIGN §11)");
+policy
+  .command("set")
+  .description("change the policy; lists given replace the stored ones, an empty value ('') clears a list; omitted fields stay")
+  .requiredOption("--project <slug>")
+  .option("--enabled", "enable the project's MCP endpoint")
+  .option("--disabled", "disable the project's MCP endpoint: no credential reaches it and OAuth tokens fail validation")
+  .option("--redirect-uri <uri>", "allowed redirect URI, exact match (repeat the flag, or comma-separate)", collectList)
+  .option("--client-id <id>", "allowed OAuth client id cli_… (repeat or comma-separate; none = any registered client)", collectList)
+  .option("--scopes <scopes>", "the scope ceiling, e.g. contacts:read,contacts:write (repeat or comma-separate)", collectList)
+  .action(
+    projectAction(async (ctx, project, opts: { project: string; enabled?: boolean; disabled?: boolean; redirectUri?: string[]; clientId?: string[]; scopes?: string[] }) => {
+      if (opts.enabled && opts.disabled) throw new AppError("bad_request", "give --enabled or --disabled, not both");
+      const changes = {
+        ...(opts.enabled ? { mcpEnabled: true } : opts.disabled ? { mcpEnabled: false } : {}),
+        ...(opts.redirectUri !== undefined ? { redirectUris: opts.redirectUri } : {}),
+        ...(opts.clientId !== undefined ? { clientIds: opts.clientId } : {}),
+        ...(opts.scopes !== undefined ? { scopes: opts.scopes } : {}),
+      };
+      if (Object.keys(changes).length === 0) throw new AppError("bad_request", "nothing to change: give --enabled/--disabled, --redirect-uri, --client-id and/or --scopes");
+      const { after, changed } = await setOAuthPolicy(ctx.db, { projectId: project.id, actor: CLI_ACTOR, ...changes });
+      print(json(), { project: project.slug, mcpUrl: `${gatewayUrl}/p/${project.slug}/mcp`, ...after, changed });
+    }),
+  );
+policy
+  .command("show")
+  .requiredOption("--project <slug>")
+  .action(
+    projectAction(async (ctx, project, _opts: { project: string }) => {
+      print(json(), { project: project.slug, mcpUrl: `${gatewayUrl}/p/${project.slug}/mcp`, ...(await getOAuthPolicy(ctx.db, project.id)) });
+    }),
+  );
+
+const connections = program.command("connections").description("OAuth connections (one user's grant to one client on one project)");
+connections
+  .command("list")
+  .requiredOption("--project <slug>")
+  .action(
+    projectAction(async (ctx, project, _opts: { project: string }) => {
+      const rows = await listConnections(ctx.db, { projectId: project.id });
+      print(json(), rows, {
+        rows: rows.map((c) => ({ id: c.id, user: c.user.email, client: c.client.name, clientId: c.client.id, scopes: c.scopes, createdAt: c.createdAt, lastUsedAt: c.lastUsedAt, status: c.revokedReason ? `revoked (${c.revokedReason})` : c.status })),
+        columns: ["id", "user", "client", "scopes", "createdAt", "lastUsedAt", "status"],
+      });
+    }),
+  );
+connections
+  .command("revoke <connId>")
+  .description("revoke a connection: its access and refresh tokens stop working at once")
+  .requiredOption("--project <slug>")
+  .action(
+    projectAction(async (ctx, project, _opts: { project: string }, connId: string) => {
+      // revokeConnection records the audit entry (oauth_connection.revoke).
+      const revoked = await revokeConnection(ctx.db, { projectId: project.id, connectionId: connId, actor: CLI_ACTOR, reason: "admin" });
+      print(json(), revoked);
+    }),
+  );
+
 const tools = program.command("tools").description("HTTP tools");
 tools
   .command("create")
@@ -327,6 +389,11 @@ program
       print(json(), page, { rows: page.runs, columns: ["id", "toolName", "status", "httpStatus", "attempts", "gatewayMs", "upstreamMs", "principalKind", "createdAt"] });
     }),
   );
+
+/** A repeatable list option: `--x a --x b,c` → [a, b, c]; `--x ''` → [] (clears the list). */
+function collectList(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), ...splitList(value)];
+}
 
 function splitList(value: string | undefined): string[] {
   return (value ?? "").split(",").map((s) => s.trim()).filter(Boolean);

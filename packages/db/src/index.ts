@@ -1,5 +1,5 @@
 export { createDb, type Db } from "./client.ts";
-export { HotQueries, type ApiKeyAuthRow, type MemberSessionAuthRow, type IdempotencyClaimInsert, type RunInsert } from "./hot-path/hot-queries.ts";
+export { HotQueries, type ApiKeyAuthRow, type MemberSessionAuthRow, type OAuthConnectionAuthRow, type IdempotencyClaimInsert, type RunInsert } from "./hot-path/hot-queries.ts";
 export { type DatabaseTarget, poolConfig } from "./connection.ts";
 export { runMigrations, type MigrateResult } from "./migrate/run-migrations.ts";
 export { startEmbeddedPostgres } from "./embedded/start-embedded-postgres.ts";

@@ -21,6 +21,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
             <NavLink href="/org/audit">Audit log</NavLink>
           </nav>
           <div className="flex items-center gap-2">
+            <NavLink href="/connections">My connections</NavLink>
             <span className="hidden text-sm text-slate-500 sm:inline">{user.email}</span>
             <SignOutButton />
           </div>

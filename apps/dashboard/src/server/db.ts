@@ -1,11 +1,12 @@
 import "server-only";
-import { createOutboundClient, ProjectRuntimeCache, SecretBox, type ToolCallDeps } from "@tengine/core";
+import { type ApprovalJobQueue, createInfra, createOutboundClient, ProjectRuntimeCache, type PubSub, SecretBox, type ToolCallDeps } from "@tengine/core";
+import { createJobQueue } from "@tengine/queue";
 import { createDb, type Db } from "@tengine/db";
 import { dashboardConfig } from "./env.ts";
 
 // One client (and pg pool) per server process. Kept on globalThis because `next dev` re-evaluates
 // modules on every edit, which would otherwise leak a pool per reload.
-type Services = { db: Db; deps?: ToolCallDeps; secretBox?: SecretBox };
+type Services = { db: Db; deps?: ToolCallDeps; secretBox?: SecretBox; approvals?: { queue?: ApprovalJobQueue; pubsub?: PubSub } };
 const holder = globalThis as typeof globalThis & { __tengineDashboard?: Services };
 
 function services(): Services {
@@ -43,4 +44,21 @@ export function getToolCallDeps(): ToolCallDeps {
   const deps = services().deps;
   if (!deps) throw new Error("TENGINE_MASTER_KEY is not configured for the dashboard");
   return deps;
+}
+
+/**
+ * Where an approval decision is announced: with REDIS_URL, the worker's BullMQ queue
+ * (`approval.execute` at once) and Redis pub/sub (a denied call's wait ends at once). Without
+ * Redis there is nothing to share with other processes: the worker's sweep and the waiting
+ * call's polling find the decision within seconds.
+ */
+export function getApprovalNotifiers(): { queue?: ApprovalJobQueue; pubsub?: PubSub } {
+  const s = services();
+  if (!s.approvals) {
+    const { redisUrl, redisKeyPrefix } = dashboardConfig();
+    s.approvals = redisUrl
+      ? { queue: createJobQueue({ redisUrl, keyPrefix: redisKeyPrefix }), pubsub: createInfra({ redisUrl, keyPrefix: redisKeyPrefix }).pubSub }
+      : {};
+  }
+  return s.approvals;
 }

@@ -20,6 +20,9 @@ export const dashboardEnvSchema = z.object({
   OIDC_CLIENT_ID: z.string().optional(),
   OIDC_CLIENT_SECRET: z.string().optional(),
   OIDC_NAME: z.string().default("Single sign-on"),
+  /** with Redis, an approval decided here is handed to the worker's queue at once (else its sweep finds it) */
+  REDIS_URL: z.string().url({ error: "REDIS_URL must be a redis:// URL" }).optional(),
+  REDIS_KEY_PREFIX: z.string().min(1).default("tengine:"),
 });
 
 export type DashboardConfig = {
@@ -33,6 +36,8 @@ export type DashboardConfig = {
   nextAuthSecret?: string;
   allowPrivateUpstreams: boolean;
   oidc?: { issuer: string; clientId: string; clientSecret: string; name: string };
+  redisUrl?: string;
+  redisKeyPrefix: string;
 };
 
 let cached: DashboardConfig | undefined;
@@ -58,6 +63,8 @@ export function dashboardConfig(env: NodeJS.ProcessEnv = process.env): Dashboard
     ...(e.TENGINE_MASTER_KEY ? { masterKey: e.TENGINE_MASTER_KEY } : {}),
     ...(e.NEXTAUTH_SECRET ? { nextAuthSecret: e.NEXTAUTH_SECRET } : {}),
     allowPrivateUpstreams: e.ALLOW_PRIVATE_UPSTREAMS,
+    ...(e.REDIS_URL ? { redisUrl: e.REDIS_URL } : {}),
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
     ...(e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
       ? { oidc: { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET, name: e.OIDC_NAME } }
       : {}),

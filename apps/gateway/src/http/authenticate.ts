@@ -1,4 +1,4 @@
-import { authenticateApiKey, authenticateMemberSession, type GatewayKeys, looksLikeMemberSessionToken, type Principal, type ProjectConfig } from "@tengine/core";
+import { authenticateAccessToken, authenticateApiKey, authenticateMemberSession, type GatewayKeys, looksLikeJwt, looksLikeMemberSessionToken, type Principal, type ProjectConfig } from "@tengine/core";
 import type { HotQueries } from "@tengine/db";
 
 export type Authenticated = { ok: true; principal: Principal; project: ProjectConfig };
@@ -7,15 +7,19 @@ export type AuthRejected = { ok: false; status: 401; error?: "invalid_token"; de
 export type AuthDeps = {
   hot: HotQueries;
   gatewayKeys: GatewayKeys;
-  /** PUBLIC_GATEWAY_URL: the issuer of member session tokens */
+  /** PUBLIC_GATEWAY_URL: the issuer of member session tokens and OAuth access tokens */
   issuer: string;
+  /** clock in milliseconds (tests move it) */
+  now?: () => number;
 };
 
 /**
- * Bearer credential → principal (DESIGN §4, §7 step 1): `tengine_…` API keys and `tng_mst_…`
- * member session tokens; OAuth access tokens plug in here. At `/p/{slug}/mcp` the credential
- * must belong to that project: another project's key is an invalid token for this resource,
- * and a member token bound to another project's MCP URL is refused as such.
+ * Bearer credential → principal (DESIGN §4, §7 step 1): `tengine_…` API keys, `tng_mst_…`
+ * member session tokens and OAuth access tokens (JWTs, `typ: at+jwt`). At `/p/{slug}/mcp` the
+ * credential must belong to that project: another project's key is an invalid token for this
+ * resource, and a token bound to another project's MCP URL is refused as such. OAuth tokens
+ * are checked against their connection and the project's current policy on every call; any
+ * failure is `Token validation failed`.
  */
 export async function authenticate(deps: AuthDeps, authorization: string | undefined, slug: string | undefined): Promise<Authenticated | AuthRejected> {
   if (!authorization) return { ok: false, status: 401, description: "missing bearer credential" };
@@ -24,6 +28,10 @@ export async function authenticate(deps: AuthDeps, authorization: string | undef
   const token = match[1]!;
   if (looksLikeMemberSessionToken(token)) {
     const result = await authenticateMemberSession({ hot: deps.hot, gatewayKeys: deps.gatewayKeys, issuer: deps.issuer }, token, slug);
+    return result.ok ? result : { ok: false, status: 401, error: "invalid_token", description: result.reason };
+  }
+  if (looksLikeJwt(token)) {
+    const result = await authenticateAccessToken({ hot: deps.hot, gatewayKeys: deps.gatewayKeys, issuer: deps.issuer, ...(deps.now ? { now: deps.now } : {}) }, token, slug);
     return result.ok ? result : { ok: false, status: 401, error: "invalid_token", description: result.reason };
   }
   const result = await authenticateApiKey(deps.hot, token);

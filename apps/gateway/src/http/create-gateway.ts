@@ -5,11 +5,15 @@ import { createInfra, createOutboundClient, GatewayKeys, ProjectRuntimeCache, ty
 import { createDb } from "@tengine/db";
 import type { GatewayConfig } from "../env.ts";
 import { handleMcpPost } from "../mcp/mcp-endpoint.ts";
+import { ElicitationBroker } from "../mcp/elicitation-broker.ts";
 import { createMcpServer } from "../mcp/mcp-server.ts";
+import { routeOAuth } from "../oauth/oauth-routes.ts";
 import { createLogger, type Logger } from "../observability/logger.ts";
 import { createMetrics } from "../observability/metrics.ts";
 import { protectedResourceMetadata } from "../well-known/protected-resource.ts";
 import type { AuthDeps } from "./authenticate.ts";
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "./database-unavailable.ts";
+import { DurableHotQueries } from "./durable-hot-queries.ts";
 import { handleMintMemberSession } from "./member-sessions.ts";
 import { createOriginCheck } from "./origin.ts";
 import { sendError, sendJson } from "./respond.ts";
@@ -21,14 +25,22 @@ const METADATA_PATH = /^\/\.well-known\/oauth-protected-resource(?:\/p\/([a-z0-9
  * The gateway: one Node HTTP server, one database pool, one outbound connection pool and one
  * MCP Server per process — everything the hot path needs is built here, once.
  */
-export async function createGateway(config: GatewayConfig, options: { logger?: Logger } = {}) {
+export async function createGateway(config: GatewayConfig, options: { logger?: Logger; /** clock in ms for token lifetimes (tests) */ now?: () => number } = {}) {
   const logger = options.logger ?? createLogger(config.logLevel);
   const database = createDb({ url: config.databaseUrl, schema: config.databaseSchema, embedded: config.embeddedDatabase }, { poolSize: 20 });
-  const { db, hot } = database;
+  const { db } = database;
+  const metrics = createMetrics();
+  // Writes that follow an upstream call wait (bounded) for a restarting Postgres: an executed
+  // call keeps its run, and its idempotency key its result (DESIGN §14).
+  const hot = new DurableHotQueries(database.pool, !config.embeddedDatabase, {
+    onWait: (what, error) => {
+      metrics.databaseUnavailable.inc({ phase: "run_write" });
+      logger.warn({ what, reason: error instanceof Error ? error.message : String(error) }, "database unreachable after an upstream call: retrying the write");
+    },
+  });
   const secretBox = new SecretBox(config.masterKey);
   const outbound = createOutboundClient({ allowPrivate: config.allowPrivateUpstreams });
   const runtime = new ProjectRuntimeCache(db, secretBox);
-  const metrics = createMetrics();
   // Redis when REDIS_URL is set (limits shared by every replica), in-process otherwise.
   const infra = createInfra({ redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix ?? "tengine:" });
   let lastDegradedWarning = 0;
@@ -36,6 +48,7 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
     const { check } = event;
     if (check.ok === "degraded") {
       metrics.rateLimitDegraded.inc();
+      metrics.rateLimitUnavailable.inc({ project: event.projectSlug, outcome: "allowed" });
       // At most one warning a minute: during an outage every call lands here.
       const now = Date.now();
       if (now - lastDegradedWarning >= 60_000) {
@@ -45,13 +58,37 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
       return;
     }
     metrics.rateLimited.inc({ project: event.projectSlug, scope: check.scope });
+    if (check.scope === "unavailable") metrics.rateLimitUnavailable.inc({ project: event.projectSlug, outcome: "refused" });
     if (check.scope === "unavailable") logger.warn({ project: event.projectSlug, reason: check.reason }, "rate limiter unavailable: call refused (project fails closed)");
   };
-  const { transport } = await createMcpServer({ db, hot, runtime, outbound, limiter: infra.rateLimiter, onRateLimit }, metrics);
+  // Questions to MCP clients while their call waits for approval; answers may reach any replica.
+  const elicitations = new ElicitationBroker(infra.pubSub);
+  // pubsub wakes calls waiting for an approval decision (they also poll: the dashboard is another process).
+  const { transport } = await createMcpServer({ db, hot, runtime, outbound, limiter: infra.rateLimiter, onRateLimit, pubsub: infra.pubSub, ...(config.approvalWaitMs !== undefined ? { approvalWaitMs: config.approvalWaitMs } : {}) }, metrics);
   // The gateway's own ES256 keys sign member session tokens; PUBLIC_GATEWAY_URL is their issuer.
   const gatewayKeys = new GatewayKeys(db, secretBox);
-  const auth: AuthDeps = { hot, gatewayKeys, issuer: config.publicUrl };
+  const auth: AuthDeps = { hot, gatewayKeys, issuer: config.publicUrl, ...(options.now ? { now: options.now } : {}) };
+  // The OAuth authorization server (DESIGN §11): tokens signed with the same gateway keys.
+  const oauth = {
+    db,
+    gatewayKeys,
+    issuer: config.publicUrl,
+    dashboardUrl: config.dashboardUrl ?? "http://localhost:3000",
+    limiter: infra.rateLimiter,
+    registrationLimit: config.oauthRegistrationLimit ?? { max: 20, windowMs: 3_600_000 },
+    trustProxy: config.trustProxy ?? false,
+    logger,
+    ...(options.now ? { now: options.now } : {}),
+  };
   const mint = { db, hot, secretBox, gatewayKeys, issuer: config.publicUrl };
+  let lastDatabaseWarning = 0;
+  const onDatabaseUnavailable = (phase: "request" | "tool_call", error?: unknown) => {
+    metrics.databaseUnavailable.inc({ phase });
+    // At most one warning every 5 s: during an outage every request lands here.
+    if (Date.now() - lastDatabaseWarning < 5_000) return;
+    lastDatabaseWarning = Date.now();
+    logger.warn({ phase, reason: error instanceof Error ? error.message : undefined }, "database unreachable: MCP request answered 503");
+  };
   const originAllowed = createOriginCheck([config.publicUrl, config.dashboardUrl, ...config.allowedOrigins]);
 
   async function route(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<string> {
@@ -63,7 +100,7 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
         sendError(res, 403, "forbidden_origin", `Origin ${req.headers.origin} is not allowed`, requestId);
         return "mcp";
       }
-      if (req.method === "POST") await handleMcpPost({ auth, transport, publicUrl: config.publicUrl }, req, res, mcp[1], requestId);
+      if (req.method === "POST") await handleMcpPost({ auth, transport, publicUrl: config.publicUrl, onDatabaseUnavailable, elicitations }, req, res, mcp[1], requestId);
       else if (req.method === "OPTIONS") res.writeHead(204, { allow: "POST" }).end();
       else sendError(res, 405, "method_not_allowed", "This stateless MCP endpoint answers POST only (no SSE stream is offered)", requestId, { allow: "POST" });
       return "mcp";
@@ -75,6 +112,8 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
       else sendError(res, 404, "not_found", "no such MCP resource", requestId);
       return "metadata";
     }
+    const oauthRoute = await routeOAuth(oauth, req, res, url);
+    if (oauthRoute) return oauthRoute;
     if (path === "/v1/member-sessions") {
       if (req.method === "POST") await handleMintMemberSession({ auth, mint }, req, res, requestId);
       else sendError(res, 405, "method_not_allowed", "POST a member assertion to mint a member session", requestId, { allow: "POST" });
@@ -118,6 +157,15 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
         }
       })
       .catch((error: unknown) => {
+        if (isDatabaseUnavailable(error)) {
+          // Postgres down or restarting: a clear 503, no stack, the client may retry.
+          metrics.databaseUnavailable.inc({ phase: "request" });
+          logger.warn({ requestId, path: req.url?.split("?")[0], reason: error instanceof Error ? error.message : String(error) }, "database unreachable: answered 503");
+          if (!res.headersSent) sendError(res, 503, "database_unavailable", DATABASE_UNAVAILABLE_MESSAGE, requestId, { "retry-after": "5" });
+          else res.destroy();
+          metrics.httpRequests.inc({ route: "unavailable", status: 503 });
+          return;
+        }
         // Unknown failures: a generic 500 with the request id, details only in our log.
         logger.error({ requestId, err: error }, "unhandled error");
         if (!res.headersSent) sendError(res, 500, "internal_error", "Internal error", requestId);

@@ -1,4 +1,4 @@
-import { getRun, type ToolResult } from "@tengine/core";
+import { getRun, isSettled, toolResultOfRun, type ToolResult } from "@tengine/core";
 import type { Db } from "@tengine/db";
 import type { CallContext } from "./call-context.ts";
 
@@ -39,21 +39,48 @@ export async function callBuiltinTool(db: Db, ctx: CallContext, name: string, ar
     };
     return { content: [{ type: "text", text: JSON.stringify(info, null, 2) }], structuredContent: info };
   }
+  return runStatus(db, ctx, args);
+}
+
+/**
+ * tengine_run_status (DESIGN §4): the state of one of the caller's own runs and, once it has
+ * settled, its result exactly as the original call would have returned it. Another
+ * principal's run, or another project's, is "not found".
+ */
+async function runStatus(db: Db, ctx: CallContext, args: Record<string, unknown>): Promise<ToolResult> {
+  const { principal, project } = ctx;
   const runId = typeof args.runId === "string" ? args.runId : "";
   if (!/^run_[0-9a-z]{26}$/.test(runId)) return { content: [{ type: "text", text: "runId must be a run id (run_…)" }], isError: true };
   const run = await getRun(db, project.id, runId);
-  // Only the principal's own runs: another caller's run is "not found", like another project's.
-  const own = run && run.principalKind === principal.kind && (run.apiKeyId ?? undefined) === principal.keyId && (run.memberId ?? undefined) === principal.memberId && (run.userId ?? undefined) === principal.userId;
+  const same = (a: string | null | undefined, b: string | undefined) => (a ?? undefined) === b;
+  const own =
+    run &&
+    run.principalKind === principal.kind &&
+    same(run.apiKeyId, principal.keyId) &&
+    same(run.memberId, principal.memberId) &&
+    same(run.userId, principal.userId) &&
+    same(run.clientId, principal.clientId);
   if (!run || !own) return { content: [{ type: "text", text: `Run ${runId} not found` }], isError: true };
+  const expired = run.status === "denied" && run.error === "approval expired";
+  const state = expired ? "expired" : run.status;
   const status = {
     runId: run.id,
     tool: run.toolName,
-    status: run.status,
-    httpStatus: run.httpStatus ?? undefined,
-    error: run.error ?? undefined,
+    status: state,
+    ...(run.httpStatus !== null ? { httpStatus: run.httpStatus } : {}),
+    ...(run.error ? { error: run.error } : {}),
     createdAt: run.createdAt.toISOString(),
-    finishedAt: run.finishedAt?.toISOString(),
-    response: (run.response as { body?: string } | null)?.body,
+    ...(run.finishedAt ? { finishedAt: run.finishedAt.toISOString() } : {}),
   };
-  return { content: [{ type: "text", text: JSON.stringify(status, null, 2) }], structuredContent: status };
+  if (!isSettled(run.status)) {
+    const note = run.status === "pending" ? "It is waiting for approval by a person; ask again later." : "It was approved and is running; ask again shortly.";
+    return { content: [{ type: "text", text: `Run ${run.id} of tool ${run.toolName} is ${state}. ${note}` }], structuredContent: status, _meta: { "tengine/runId": run.id } };
+  }
+  // The settled call's own result (a denial is its tool error), with the state alongside.
+  const result = await toolResultOfRun(db, run);
+  return {
+    ...result,
+    content: [{ type: "text", text: `Run ${run.id} of tool ${run.toolName}: ${state}` }, ...result.content],
+    structuredContent: { ...status, ...(result.structuredContent ? { result: result.structuredContent } : {}) },
+  };
 }

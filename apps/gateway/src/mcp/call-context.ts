@@ -1,4 +1,5 @@
 import type { Principal, ProjectConfig } from "@tengine/core";
+import type { ElicitAnswer } from "./elicitation-broker.ts";
 
 /**
  * What the MCP handlers know about the HTTP request they serve, passed through the SDK as
@@ -11,4 +12,13 @@ export type CallContext = {
   requestId: string;
   /** set by a handler that needs the HTTP answer to be a 403 with a challenge */
   insufficientScope?: string[];
+  /** set by a handler that failed because Postgres is unreachable: the answer is a 503 */
+  databaseUnavailable?: boolean;
+  /** set by initialize when the client declared `elicitation`: returned as `Mcp-Session-Id` */
+  sessionId?: string;
+  /**
+   * Asks the client a question (elicitation/create) on this request's SSE answer; present only
+   * when the client declared elicitation and can read the answer as a stream.
+   */
+  elicit?: (params: { message: string; requestedSchema: Record<string, unknown> }, timeoutMs: number) => Promise<ElicitAnswer | null>;
 };

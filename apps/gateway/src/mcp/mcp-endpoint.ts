@@ -1,11 +1,14 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { principalKey } from "@tengine/core";
 import { isJSONRPCNotification, isJSONRPCRequest, type JSONRPCMessage, type JSONRPCRequest } from "@modelcontextprotocol/sdk/types.js";
 import { type AuthDeps, authenticate, bearerChallenge } from "../http/authenticate.ts";
 import { BodyTooLargeError, readBody } from "../http/read-body.ts";
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../http/database-unavailable.ts";
 import { sendJson } from "../http/respond.ts";
 import type { CallContext } from "./call-context.ts";
+import { ELICITATION_SESSION_PREFIX, ElicitationBroker } from "./elicitation-broker.ts";
 import type { GatewayTransport } from "./gateway-transport.ts";
-import { SUPPORTED_PROTOCOL_VERSIONS } from "./mcp-server.ts";
+import { DATABASE_UNAVAILABLE_CODE, SUPPORTED_PROTOCOL_VERSIONS } from "./mcp-server.ts";
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -13,6 +16,10 @@ export type McpEndpointDeps = {
   auth: AuthDeps;
   transport: GatewayTransport;
   publicUrl: string;
+  /** told about each request answered 503 because Postgres was unreachable (metrics, logs) */
+  onDatabaseUnavailable?: (phase: "request" | "tool_call", error?: unknown) => void;
+  /** questions to the client while a call waits for approval (MCP elicitation) */
+  elicitations?: ElicitationBroker;
 };
 
 /**
@@ -24,11 +31,22 @@ export async function handleMcpPost(deps: McpEndpointDeps, req: IncomingMessage,
   const resourcePath = slug === undefined ? "/mcp" : `/p/${slug}/mcp`;
   const metadataUrl = `${deps.publicUrl}/.well-known/oauth-protected-resource${resourcePath}`;
 
-  const auth = await authenticate(deps.auth, req.headers.authorization, slug);
+  let auth: Awaited<ReturnType<typeof authenticate>>;
+  try {
+    auth = await authenticate(deps.auth, req.headers.authorization, slug);
+  } catch (error) {
+    if (!isDatabaseUnavailable(error)) throw error;
+    // Postgres down: the credential cannot be checked. Nothing ran; the client may retry.
+    deps.onDatabaseUnavailable?.("request", error);
+    return sendJson(res, 503, jsonRpcError(null, DATABASE_UNAVAILABLE_CODE, DATABASE_UNAVAILABLE_MESSAGE), { "retry-after": "5" });
+  }
   if (!auth.ok) {
     const challenge = bearerChallenge(metadataUrl, auth.error ? { error: auth.error, description: auth.description } : undefined);
     return sendJson(res, 401, jsonRpcError(null, -32001, `Unauthorized: ${auth.description}`), { "www-authenticate": challenge });
   }
+  // DESIGN §11: the admin turned MCP off. The credential is fine, so no challenge: a new
+  // token would not help. (OAuth tokens of such a project already failed validation above.)
+  if (!auth.project.mcpEnabled) return sendJson(res, 403, jsonRpcError(null, -32001, "MCP is disabled for this project"));
 
   const version = req.headers["mcp-protocol-version"];
   if (version !== undefined && !(SUPPORTED_PROTOCOL_VERSIONS as readonly string[]).includes(String(version))) {
@@ -62,6 +80,10 @@ export async function handleMcpPost(deps: McpEndpointDeps, req: IncomingMessage,
   // client's own, which could name another client's request there).
   if (requests.length === 0) {
     if (messages.every((m) => isJSONRPCNotification(m) || "result" in m || "error" in m)) {
+      // Answers to our elicitations are the exception: they go to the call that asked.
+      for (const m of messages) {
+        if (("result" in m || "error" in m) && ElicitationBroker.isElicitationId(m.id)) await deps.elicitations?.deliver(principalKey(auth.principal), m as { id: string; result?: unknown });
+      }
       res.writeHead(202).end();
       return;
     }
@@ -69,6 +91,13 @@ export async function handleMcpPost(deps: McpEndpointDeps, req: IncomingMessage,
   }
 
   const idempotencyKey = req.headers["idempotency-key"];
+  const session = req.headers["mcp-session-id"];
+  // A question needs a stream to travel on: one request, answered as SSE, of a client that
+  // declared elicitation at initialize (which our session id records).
+  const canElicit = !!deps.elicitations && requests.length === 1 && acceptsSse && typeof session === "string" && session.startsWith(ELICITATION_SESSION_PREFIX);
+  const stream = () => {
+    if (!res.headersSent) res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+  };
   const contexts: CallContext[] = [];
   const replies = await Promise.all(
     requests.map((request) => {
@@ -78,18 +107,36 @@ export async function handleMcpPost(deps: McpEndpointDeps, req: IncomingMessage,
         requestId,
         ...(typeof idempotencyKey === "string" ? { idempotencyKeyHeader: idempotencyKey } : {}),
       };
+      if (canElicit) {
+        const broker = deps.elicitations!;
+        ctx.elicit = (params, timeoutMs) =>
+          broker.ask(principalKey(auth.principal), (question) => {
+            if (res.writableEnded) return;
+            stream();
+            res.write(`event: message\ndata: ${JSON.stringify(question)}\n\n`);
+          }, params, timeoutMs);
+      }
       contexts.push(ctx);
       return deps.transport.dispatch(request, { token: "", clientId: auth.principal.keyId ?? "", scopes: auth.principal.scopes ?? [], extra: ctx }, { headers: req.headers });
     }),
   );
 
   const denied = contexts.find((c) => c.insufficientScope);
-  const status = denied && requests.length === 1 ? 403 : 200;
-  const headers: Record<string, string> = {};
+  const down = contexts.some((c) => c.databaseUnavailable);
+  if (down) deps.onDatabaseUnavailable?.("tool_call");
+  const status = denied && requests.length === 1 ? 403 : down && requests.length === 1 ? 503 : 200;
+  const headers: Record<string, string> = down ? { "retry-after": "5" } : {};
   if (denied) {
     headers["www-authenticate"] = bearerChallenge(metadataUrl, { error: "insufficient_scope", scope: denied.insufficientScope!.join(" "), description: "the credential lacks scopes this tool requires" });
   }
   const body = messages.length > 1 ? replies : replies[0];
+  const sessionId = contexts.find((c) => c.sessionId)?.sessionId;
+  if (sessionId) headers["mcp-session-id"] = sessionId;
+  if (res.headersSent) {
+    // Already streaming (a question went out): the answer is the stream's last event.
+    res.end(`event: message\ndata: ${JSON.stringify(body)}\n\n`);
+    return;
+  }
   if (!acceptsJson) {
     const events = (Array.isArray(body) ? body : [body]).map((r) => `event: message\ndata: ${JSON.stringify(r)}\n\n`).join("");
     res.writeHead(status, { "content-type": "text/event-stream", "cache-control": "no-cache", ...headers });

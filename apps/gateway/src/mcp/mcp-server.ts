@@ -1,10 +1,14 @@
+import { randomUUID } from "node:crypto";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { z } from "zod";
 import { CallToolRequestSchema, ErrorCode, InitializeRequestSchema, ListToolsRequestSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { callTool, hasScopes, type ToolCallDeps } from "@tengine/core";
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../http/database-unavailable.ts";
 import type { Metrics } from "../observability/metrics.ts";
+import { askInClient, type PendingApproval } from "./ask-in-client.ts";
 import { BUILTIN_TOOLS, callBuiltinTool, isBuiltinTool } from "./builtin-tools.ts";
 import type { CallContext } from "./call-context.ts";
+import { ELICITATION_SESSION_PREFIX } from "./elicitation-broker.ts";
 import { GatewayTransport } from "./gateway-transport.ts";
 
 /** Protocol versions this gateway speaks (DESIGN §4). */
@@ -13,6 +17,23 @@ export const LATEST_PROTOCOL_VERSION = SUPPORTED_PROTOCOL_VERSIONS[0];
 
 /** JSON-RPC error code for a call refused for lack of scopes (answered with HTTP 403). */
 export const INSUFFICIENT_SCOPE_CODE = -32003;
+/** JSON-RPC error code for a request that failed because Postgres is unreachable (HTTP 503). */
+export const DATABASE_UNAVAILABLE_CODE = -32010;
+
+/** Rethrows a database outage as a clear JSON-RPC error and marks the request for a 503. */
+function unavailable(ctx: CallContext, error: unknown): never {
+  if (!isDatabaseUnavailable(error)) throw error;
+  ctx.databaseUnavailable = true;
+  throw Object.assign(new Error(DATABASE_UNAVAILABLE_MESSAGE), { code: DATABASE_UNAVAILABLE_CODE });
+}
+
+/** The metric status of a tools/call result: run outcomes, with the message contract of core. */
+function callStatus(result: { isError?: boolean; content?: Array<{ type: string; text?: string }>; _meta?: Record<string, unknown> }): string {
+  if (result._meta?.["tengine/deduplicated"] === true) return "deduplicated";
+  if (!result.isError) return "ok";
+  const text = result.content?.[0]?.text ?? "";
+  return /^Rate limit(ing is temporarily unavailable| exceeded)/.test(text) ? "rate_limited" : "error";
+}
 
 /** The process's one MCP Server, with tools/list and tools/call backed by packages/core. */
 const CAPABILITIES = { tools: { listChanged: false } };
@@ -22,7 +43,10 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics) {
   const server = new Server({ name: "tengine", version: "0.1.0" }, { capabilities: CAPABILITIES });
 
   // The SDK also accepts 2024 versions; this gateway negotiates only the three it supports.
-  server.setRequestHandler(InitializeRequestSchema, (request) => {
+  server.setRequestHandler(InitializeRequestSchema, (request, extra) => {
+    // Stateless: nothing is kept. A client that can answer questions gets a session id that
+    // says so, which it sends back on every request (see ELICITATION_SESSION_PREFIX).
+    if (request.params.capabilities.elicitation) (extra.authInfo!.extra as CallContext).sessionId = `${ELICITATION_SESSION_PREFIX}${randomUUID()}`;
     const requested = request.params.protocolVersion;
     const protocolVersion = (SUPPORTED_PROTOCOL_VERSIONS as readonly string[]).includes(requested) ? requested : LATEST_PROTOCOL_VERSION;
     return { protocolVersion, capabilities: CAPABILITIES, serverInfo: { name: "tengine", version: "0.1.0" } };
@@ -30,7 +54,7 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics) {
 
   server.setRequestHandler(ListToolsRequestSchema, async (_request, extra) => {
     const ctx = extra.authInfo!.extra as CallContext;
-    const runtime = await deps.runtime.get(ctx.project.id, ctx.project.configVersion);
+    const runtime = await deps.runtime.get(ctx.project.id, ctx.project.configVersion).catch((error: unknown) => unavailable(ctx, error));
     const tools = runtime.toolList.filter((t) => hasScopes(t.requiredScopes, ctx.principal.scopes)).map((t) => t.listed);
     return { tools: [...tools, ...BUILTIN_TOOLS] };
   });
@@ -52,6 +76,10 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics) {
       args: args ?? {},
       headerIdempotencyKey: ctx.idempotencyKeyHeader,
       metaIdempotencyKey: (_meta as Record<string, unknown> | undefined)?.["tengine/idempotencyKey"],
+      ...(ctx.elicit ? { onApprovalPending: (pending: PendingApproval) => askInClient(deps, ctx, pending) } : {}),
+    }).catch((error: unknown) => {
+      if (isDatabaseUnavailable(error)) metrics.toolCalls.inc({ project: ctx.project.slug, tool: name, status: "unavailable" });
+      return unavailable(ctx, error);
     });
     if (outcome.kind === "unknown_tool") throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
     if (outcome.kind === "insufficient_scope") {
@@ -59,11 +87,10 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics) {
       // Not McpError: its message gets an "MCP error -32003:" prefix; DESIGN §5 fixes the text.
       throw Object.assign(new Error(`Tool requires scopes: ${outcome.missing.join(", ")}`), { code: INSUFFICIENT_SCOPE_CODE });
     }
-    const status = outcome.result.isError ? "error" : "ok";
-    metrics.toolCalls.inc({ project: ctx.project.slug, tool: name, status });
+    metrics.toolCalls.inc({ project: ctx.project.slug, tool: name, status: callStatus(outcome.result) });
     if (outcome.timing) {
-      metrics.gatewaySeconds.observe(outcome.timing.gatewayMs / 1000);
-      if (outcome.timing.upstreamMs !== undefined) metrics.upstreamSeconds.observe(outcome.timing.upstreamMs / 1000);
+      metrics.gatewaySeconds.observe({ project: ctx.project.slug }, outcome.timing.gatewayMs / 1000);
+      if (outcome.timing.upstreamMs !== undefined) metrics.upstreamSeconds.observe({ project: ctx.project.slug }, outcome.timing.upstreamMs / 1000);
     }
     return outcome.result;
   });

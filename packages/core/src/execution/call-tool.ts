@@ -1,23 +1,21 @@
 import type { Db, HotQueries, RunStatus } from "@tengine/db";
-import { signRequest } from "@tengine/sdk";
+import { approvalRequired } from "../approvals/approval-policy.ts";
+import { APPROVAL_TTL_MS, awaitApprovedRun, DEFAULT_APPROVAL_WAIT_MS, requestApproval } from "../approvals/request-approval.ts";
 import { claimIdempotencyKey, type StoredToolResult } from "../idempotency/claim-idempotency-key.ts";
 import { resolveIdempotencyKey } from "../idempotency/resolve-idempotency-key.ts";
 import { settleIdempotencyKey } from "../idempotency/settle-idempotency-key.ts";
 import { newId } from "../ids/new-id.ts";
+import type { PubSub } from "../infra/pub-sub.ts";
 import type { RateLimiter } from "../infra/rate-limiter.ts";
 import { checkRateLimits, type RateLimitCheck, rateLimitMessage } from "../limits/check-rate-limits.ts";
-import { mapResponse, mapSendFailure, type OutboundClient } from "../outbound/index.ts";
+import type { OutboundClient } from "../outbound/index.ts";
 import { type Principal, principalKey } from "../principal/principal.ts";
 import type { ProjectConfig } from "../projects/project-config.ts";
 import { recordRun, type RunRecord } from "../runs/record-run.ts";
-import { redactDeep } from "../runs/redact.ts";
 import type { ProjectRuntimeCache } from "../runtime/project-runtime-cache.ts";
-import type { PreparedTool } from "../runtime/prepared-tool.ts";
 import { missingScopes } from "../scopes/has-scopes.ts";
-import { renderRequest } from "../templates/index.ts";
 import { describeValidationErrors } from "../validation/json-schema.ts";
-import { identityHeaders } from "./identity-headers.ts";
-import { describeRequest, describeResponse } from "./describe-exchange.ts";
+import { type Execution, previewToolRequest, sendToolRequest } from "./send-tool-request.ts";
 import { type ToolResult, toolError } from "./tool-result.ts";
 
 export type ToolCallDeps = {
@@ -33,6 +31,12 @@ export type ToolCallDeps = {
   limiter?: RateLimiter;
   /** Told about every refused or degraded rate-limit check (logs, metrics). Must not throw. */
   onRateLimit?: (event: RateLimitEvent) => void;
+  /** Wakes calls waiting for an approval decision (`run:<runId>`); they also poll the row. */
+  pubsub?: PubSub;
+  /** how long a call needing approval waits for the decision before answering "pending" (default 25 s) */
+  approvalWaitMs?: number;
+  /** how often a waiting call re-reads its run (default 1 s) */
+  approvalPollMs?: number;
 };
 
 /** A rate-limit check that did not simply pass. */
@@ -47,6 +51,11 @@ export type ToolCallRequest = {
   headerIdempotencyKey?: string;
   /** `params._meta["tengine/idempotencyKey"]` */
   metaIdempotencyKey?: unknown;
+  /**
+   * Told when the call starts waiting for a person (after its pending run and Approval are
+   * stored), e.g. to ask the user in the MCP client as well. Must not throw.
+   */
+  onApprovalPending?: (pending: { runId: string; approvalId: string; toolName: string; toolTitle?: string; request: unknown; args: unknown; expiresAt: Date }) => void;
 };
 
 export type ToolCallOutcome =
@@ -56,8 +65,9 @@ export type ToolCallOutcome =
 
 /**
  * One tools/call, end to end (DESIGN §7): tool and scope checks, argument validation,
- * idempotency, rendering, SSRF guard, identity headers, signing, sending with retries,
- * response mapping — and a run recorded for every outcome.
+ * rate limits, idempotency, approval (a pending run that waits a bounded time for a person;
+ * the worker sends it once approved), rendering, SSRF guard, identity headers, signing,
+ * sending with retries, response mapping — and a run recorded for every outcome.
  */
 export async function callTool(deps: ToolCallDeps, req: ToolCallRequest): Promise<ToolCallOutcome> {
   const started = performance.now();
@@ -119,13 +129,26 @@ export async function callTool(deps: ToolCallDeps, req: ToolCallRequest): Promis
   const key = resolved.resolved;
   const idem = key ? { idempotencyKey: key.source === "derived" ? undefined : key.key, dedupeSource: key.source } : {};
 
+  // A dashboard "Try it" is a person acting themselves; only calls of principals wait for one.
+  const needsApproval = principal.kind !== "dashboard" && approvalRequired(tool, runtime.approvalPolicy);
+  const approvalWait = { db: deps.db, ...(deps.pubsub ? { pubsub: deps.pubsub } : {}) };
+  const waitMs = deps.approvalWaitMs ?? DEFAULT_APPROVAL_WAIT_MS;
+
   let claim: { recordId: string; upstreamKey: string } | undefined;
   if (key) {
     const outcome = await claimIdempotencyKey(deps.db, deps.hot, { projectId: project.id, principalKey: principalKey(principal), toolId: tool.id }, key, runId, {
-      leaseMs: tool.timeoutMs * tool.maxAttempts + 30_000,
-      waitMs: deps.idempotencyWaitMs ?? tool.timeoutMs * tool.maxAttempts + 5_000,
+      // A call waiting for a person holds its key until the approval expires: a retry joins it
+      // instead of asking again.
+      leaseMs: needsApproval ? APPROVAL_TTL_MS + 60_000 : tool.timeoutMs * tool.maxAttempts + 30_000,
+      waitMs: needsApproval ? 0 : (deps.idempotencyWaitMs ?? tool.timeoutMs * tool.maxAttempts + 5_000),
       now: deps.now,
     });
+    if (outcome.kind === "busy" && needsApproval) {
+      // The same call is already waiting for (or running after) its approval: wait on it.
+      const joined = await awaitApprovedRun(approvalWait, { projectId: project.id, runId: outcome.originalRunId, toolName: tool.name, waitMs });
+      await recordRun(deps.hot, { ...run, ...idem, status: "deduplicated", originalRunId: outcome.originalRunId, gatewayMs: elapsed(started) });
+      return { kind: "result", runId, result: withMeta(joined, { "tengine/runId": outcome.originalRunId, "tengine/deduplicated": true, "tengine/originalRunId": outcome.originalRunId }) };
+    }
     if (outcome.kind === "mismatch") {
       const message = `Idempotency key "${key.key}" was already used with different arguments for tool ${tool.name}; nothing was sent`;
       return finish("failed", { ...run, ...idem, error: message }, toolError(message));
@@ -146,9 +169,36 @@ export async function callTool(deps: ToolCallDeps, req: ToolCallRequest): Promis
     claim = outcome;
   }
 
+  if (needsApproval) {
+    const upstreamKey = claim?.upstreamKey ?? runId;
+    const preview = previewToolRequest(tool, runtime, { principal, project, args, runId, upstreamKey });
+    if (!preview.ok) {
+      if (claim) await settleIdempotencyKey(deps.db, deps.hot, claim.recordId, runId, { kind: "released" });
+      return finish("failed", { ...run, ...idem, error: preview.message }, toolError(preview.message));
+    }
+    const expiresAt = new Date(createdAt.getTime() + APPROVAL_TTL_MS);
+    const { approvalId } = await requestApproval(deps.db, {
+      runId,
+      projectId: project.id,
+      toolId: tool.id,
+      toolName: tool.name,
+      principal,
+      args,
+      request: preview.request,
+      idempotency: claim && key ? { recordId: claim.recordId, key: key.key, source: key.source, upstreamKey } : null,
+      ...idem,
+      createdAt,
+      expiresAt,
+    });
+    const title = tool.listed.title;
+    req.onApprovalPending?.({ runId, approvalId, toolName: tool.name, ...(title ? { toolTitle: title } : {}), request: preview.request, args, expiresAt });
+    const answered = await awaitApprovedRun(approvalWait, { projectId: project.id, runId, toolName: tool.name, waitMs, ...(deps.approvalPollMs ? { pollMs: deps.approvalPollMs } : {}) });
+    return { kind: "result", runId, result: withMeta(answered, { "tengine/runId": runId }) };
+  }
+
   let result: Execution;
   try {
-    result = await execute(deps, tool, runtime, req, runId, claim?.upstreamKey ?? runId);
+    result = await sendToolRequest(deps, tool, runtime, { principal, project, args, runId, upstreamKey: claim?.upstreamKey ?? runId });
   } catch (error) {
     // A broken invariant (database down mid-call, a bug): the request may or may not have
     // gone out, so the key stays usable for a retry with the same upstream key, and the
@@ -164,89 +214,8 @@ export async function callTool(deps: ToolCallDeps, req: ToolCallRequest): Promis
   return finish(result.status, { ...run, ...idem, ...result.run }, result.result);
 }
 
-type Execution = {
-  status: RunStatus;
-  result: ToolResult;
-  /** how the idempotency key ends: replayable result, unknown outcome, or nothing sent */
-  settle: "completed" | "retryable" | "released";
-  run: Partial<RunRecord>;
-};
-
-async function execute(deps: ToolCallDeps, tool: PreparedTool, runtime: { signingKey: { keyid: string; secret: string } | null; secrets: Record<string, string> }, req: ToolCallRequest, runId: string, upstreamKey: string): Promise<Execution> {
-  const { principal, project } = req;
-  const rendered = renderRequest(tool.template, {
-    input: req.args ?? {},
-    member: principal.member,
-    project: { id: project.id },
-    run: { id: runId },
-    secrets: runtime.secrets,
-  });
-  if (!rendered.ok) {
-    const message = `Could not build the request for tool ${tool.name}: ${rendered.error}`;
-    return { status: "failed", result: toolError(message), settle: "released", run: { error: message } };
-  }
-  const request = rendered.request;
-  const secretValues = [...request.secretValues];
-  const headers: Record<string, string> = { ...request.headers, ...identityHeaders(principal, runId, upstreamKey) };
-  if (request.contentType && !hasHeader(headers, "content-type")) headers["content-type"] = request.contentType;
-  if (tool.authType === "bearer" || tool.authType === "bearer+hmac") setHeader(headers, "authorization", `Bearer ${tool.authSecret ?? ""}`);
-  if (tool.authType === "header" && tool.authHeaderName) setHeader(headers, tool.authHeaderName, tool.authSecret ?? "");
-  if (tool.authSecret) secretValues.push(tool.authSecret);
-
-  const signs = tool.authType === "hmac" || tool.authType === "bearer+hmac";
-  const signingKey = runtime.signingKey;
-  if (signs && !signingKey) {
-    const message = `Tool ${tool.name} signs its requests but project has no active signing secret: create one with \`tengine signing-secrets create --project ${project.slug}\``;
-    return { status: "failed", result: toolError(message), settle: "released", run: { error: message } };
-  }
-  const outbound = { method: request.method, url: request.url, headers, body: request.body };
-  // Signatures are made per attempt inside send(); the run records which key signed.
-  const recordedRequest = { ...describeRequest(outbound, secretValues), ...(signs && signingKey ? { signedWith: signingKey.keyid } : {}) };
-  const sent = await deps.outbound.send(outbound, {
-    timeoutMs: tool.timeoutMs,
-    maxAttempts: tool.maxAttempts,
-    maxResponseBytes: tool.maxResponseBytes,
-    allowHttp: project.allowHttpUpstreams,
-    allowedHosts: project.allowedUpstreamHosts,
-    sign: signs && signingKey ? (r) => ({ ...signRequest(r, signingKey) }) : undefined,
-  });
-  const timing = { attempts: sent.attempts, upstreamMs: Math.round(sent.upstreamMs) };
-  if (!sent.ok) {
-    const result = redactDeep(mapSendFailure(sent), secretValues);
-    const message = result.content[0]?.text ?? sent.message;
-    // Refused before sending (SSRF, bad URL): nothing reached the upstream, the key is free.
-    // Network errors and timeouts: the upstream may have acted; a retry must reuse the key.
-    const settle = sent.kind === "blocked" || sent.kind === "invalid_url" ? "released" : "retryable";
-    return { status: "failed", result, settle, run: { ...timing, request: recordedRequest, error: message } };
-  }
-  // An upstream may echo what it received (auth headers included): the model never sees secrets.
-  const result = redactDeep(mapResponse(sent, tool.maxResponseBytes), secretValues);
-  return {
-    status: result.isError ? "failed" : "succeeded",
-    result,
-    settle: "completed",
-    run: {
-      ...timing,
-      httpStatus: sent.status,
-      request: recordedRequest,
-      response: describeResponse(sent, secretValues),
-      ...(result.isError ? { error: `upstream answered HTTP ${sent.status}` } : {}),
-    },
-  };
-}
-
 function withMeta(result: ToolResult, meta: Record<string, unknown>): ToolResult {
   return { ...result, _meta: { ...result._meta, ...meta } };
-}
-
-/** Sets a header, replacing any of the same name in another letter case. */
-function setHeader(headers: Record<string, string>, name: string, value: string) {
-  for (const existing of Object.keys(headers)) if (existing.toLowerCase() === name.toLowerCase()) delete headers[existing];
-  headers[name.toLowerCase()] = value;
-}
-
-function hasHeader(headers: Record<string, string>, name: string) {
-  return Object.keys(headers).some((h) => h.toLowerCase() === name);
 }
 
 function elapsed(started: number) {

@@ -20,6 +20,7 @@ export const ID_PREFIXES = {
   signIn: "sia",
   memberKey: "mak",
   gatewayKey: "gk",
+  refreshToken: "rtk",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -153,6 +153,33 @@ describe.each(impls)("contract: $name", (impl) => {
       await expect(limiter.hit(key, { max: 1, windowMs: 0 })).rejects.toThrow(RangeError);
     });
 
+    it("hitAll counts the keys in order and stops at the first refusal", async () => {
+      const limiter = impl.newLimiter();
+      const [a, b, c] = [uniqueKey("all-a"), uniqueKey("all-b"), uniqueKey("all-c")];
+      const t0 = 5_000_000;
+      const hits = [
+        { key: a, limit: { max: 3, windowMs: 1_000 } },
+        { key: b, limit: { max: 1, windowMs: 1_000 } },
+        { key: c, limit: { max: 5, windowMs: 1_000 } },
+      ];
+      expect(await limiter.hitAll(hits, t0)).toEqual([
+        { allowed: true, remaining: 2, retryAfterMs: 0, count: 1 },
+        { allowed: true, remaining: 0, retryAfterMs: 0, count: 1 },
+        { allowed: true, remaining: 4, retryAfterMs: 0, count: 1 },
+      ]);
+      // b is full: a was counted (the call was attempted), c was not reached
+      expect(await limiter.hitAll(hits, t0 + 100)).toEqual([
+        { allowed: true, remaining: 1, retryAfterMs: 0, count: 2 },
+        { allowed: false, remaining: 0, retryAfterMs: 900, count: 1 },
+      ]);
+      expect(await limiter.hit(c, { max: 5, windowMs: 1_000 }, t0 + 100)).toMatchObject({ count: 2 });
+      // after b's window it passes again; a refusal on the first key stops at once
+      expect((await limiter.hitAll(hits, t0 + 1_000)).map((d) => d.allowed)).toEqual([true, true, true]);
+      expect(await limiter.hitAll([{ key: a, limit: { max: 0, windowMs: 1_000 } }, hits[1]!], t0 + 1_001)).toHaveLength(1);
+      expect(await limiter.hitAll([], t0)).toEqual([]);
+      await expect(limiter.hitAll([{ key: a, limit: { max: -1, windowMs: 1_000 } }])).rejects.toThrow(RangeError);
+    });
+
     // Only a shared store has replicas to agree: defined for Redis alone, never skipped.
     if (impl.distributed) it("shares one counter between two replicas", async () => {
       const [replicaA, replicaB] = [impl.newLimiter(), impl.newLimiter()];

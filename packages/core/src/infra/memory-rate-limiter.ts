@@ -30,6 +30,10 @@ export class MemoryRateLimiter implements RateLimiter {
 
   async hit(key: string, limit: RateLimit, at: number = Date.now()): Promise<RateLimitDecision> {
     assertValidRateLimit(limit);
+    return this.#hitNow(key, limit, at);
+  }
+
+  #hitNow(key: string, limit: RateLimit, at: number): RateLimitDecision {
     const now = Math.floor(at); // whole milliseconds, as in Redis
     if (now >= this.#nextSweepAt) this.#sweep(now);
 
@@ -57,6 +61,18 @@ export class MemoryRateLimiter implements RateLimiter {
     const oldest = hits[0];
     const retryAfterMs = oldest === undefined ? windowMs : Math.max(1, oldest + windowMs - now);
     return { allowed: false, remaining: 0, retryAfterMs, count: hits.length };
+  }
+
+  async hitAll(hits: ReadonlyArray<{ key: string; limit: RateLimit }>, at: number = Date.now()): Promise<RateLimitDecision[]> {
+    hits.forEach((h) => assertValidRateLimit(h.limit));
+    const decisions: RateLimitDecision[] = [];
+    // No await between the hits' bookkeeping: the sequence is atomic in one process.
+    for (const { key, limit } of hits) {
+      const decision = this.#hitNow(key, limit, at);
+      decisions.push(decision);
+      if (!decision.allowed) break;
+    }
+    return decisions;
   }
 
   /** Number of keys held; for tests and metrics. */

@@ -19,6 +19,13 @@ export interface RateLimiter {
    *   Tests pass it to step through windows without sleeping.
    */
   hit(key: string, limit: RateLimit, now?: number): Promise<RateLimitDecision>;
+  /**
+   * Several hits in order, as one atomic step (one Redis round trip): each is counted like
+   * `hit`, and the first refused one ends the sequence, so the result has one decision per
+   * hit up to and including the first refusal. The per-call limits (project → principal →
+   * tool) use it: three windows, one round trip.
+   */
+  hitAll(hits: ReadonlyArray<{ key: string; limit: RateLimit }>, now?: number): Promise<RateLimitDecision[]>;
 }
 
 export type RateLimit = {

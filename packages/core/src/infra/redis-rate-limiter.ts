@@ -4,40 +4,47 @@ import { withRedis } from "./create-redis-client.ts";
 import { assertValidRateLimit, type RateLimit, type RateLimitDecision, type RateLimiter } from "./rate-limiter.ts";
 
 /**
- * One sliding-window-log hit, atomically: a sorted set per key, scored by hit time.
- * KEYS[1] the key; ARGV max, windowMs, now ("" = use the Redis server clock), member.
- * Returns { allowed (1|0), count, retryAfterMs }.
+ * Sliding-window-log hits, atomically: a sorted set per key, scored by hit time. The keys are
+ * evaluated in order and the first refusal ends the script.
+ * KEYS the keys; ARGV[1] now ("" = use the Redis server clock), then max, windowMs, member
+ * per key. Returns a flat list of { allowed (1|0), count, retryAfterMs } per evaluated key.
  * Redis ≥ 5 replicates script effects, so reading TIME before writing is allowed.
+ * (In Redis Cluster the keys would need one hash slot; a single Redis is what we run.)
  */
-const HIT_SCRIPT = `
-local key = KEYS[1]
-local max = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local now = tonumber(ARGV[3])
+const HIT_ALL_SCRIPT = `
+local now = tonumber(ARGV[1])
 if not now then
   local t = redis.call('TIME')
   now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
-redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-local count = redis.call('ZCARD', key)
-if count < max then
-  redis.call('ZADD', key, now, ARGV[4])
-  redis.call('PEXPIRE', key, window * 2)
-  return { 1, count + 1, 0 }
+local out = {}
+for i, key in ipairs(KEYS) do
+  local max = tonumber(ARGV[i * 3 - 1])
+  local window = tonumber(ARGV[i * 3])
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+  local count = redis.call('ZCARD', key)
+  if count < max then
+    redis.call('ZADD', key, now, ARGV[i * 3 + 1])
+    redis.call('PEXPIRE', key, window * 2)
+    table.insert(out, 1); table.insert(out, count + 1); table.insert(out, 0)
+  else
+    local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+    local retry = window
+    if oldest[2] then
+      retry = tonumber(oldest[2]) + window - now
+      if retry < 1 then retry = 1 end
+    end
+    table.insert(out, 0); table.insert(out, count); table.insert(out, retry)
+    return out
+  end
 end
-local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-local retry = window
-if oldest[2] then
-  retry = tonumber(oldest[2]) + window - now
-  if retry < 1 then retry = 1 end
-end
-return { 0, count, retry }
+return out
 `;
 
 /** ioredis sends EVALSHA with the cached SHA and falls back to EVAL once on NOSCRIPT. */
-const COMMAND = "tengineRateLimitHit";
+const COMMAND_ALL = "tengineRateLimitHitAll";
 type WithHitCommand = Redis & {
-  [COMMAND](key: string, max: number, windowMs: number, now: string, member: string): Promise<[number, number, number]>;
+  [COMMAND_ALL](...args: Array<string | number>): Promise<number[]>;
 };
 
 export type RedisRateLimiterOptions = {
@@ -60,26 +67,32 @@ export class RedisRateLimiter implements RateLimiter {
   readonly #keyPrefix: string;
 
   constructor(options: RedisRateLimiterOptions) {
-    if (typeof (options.redis as unknown as Record<string, unknown>)[COMMAND] !== "function") {
-      options.redis.defineCommand(COMMAND, { numberOfKeys: 1, lua: HIT_SCRIPT });
+    if (typeof (options.redis as unknown as Record<string, unknown>)[COMMAND_ALL] !== "function") {
+      // numberOfKeys varies per call: ioredis then takes it as the first argument
+      options.redis.defineCommand(COMMAND_ALL, { lua: HIT_ALL_SCRIPT });
     }
     this.#redis = options.redis as unknown as WithHitCommand;
     this.#keyPrefix = options.keyPrefix;
   }
 
   async hit(key: string, limit: RateLimit, now?: number): Promise<RateLimitDecision> {
-    assertValidRateLimit(limit);
-    // Unique per hit: two hits in the same millisecond must be two members of the set.
-    const member = `${now ?? ""}:${randomBytes(8).toString("hex")}`;
+    const [decision] = await this.hitAll([{ key, limit }], now);
+    return decision!;
+  }
+
+  async hitAll(hits: ReadonlyArray<{ key: string; limit: RateLimit }>, now?: number): Promise<RateLimitDecision[]> {
+    if (hits.length === 0) return [];
+    hits.forEach((h) => assertValidRateLimit(h.limit));
     const nowArg = now === undefined ? "" : String(Math.floor(now));
-    const [allowed, count, retryAfterMs] = await withRedis(this.#redis, "rate-limiter", () =>
-      this.#redis[COMMAND](this.#keyPrefix + key, limit.max, limit.windowMs, nowArg, member),
-    );
-    return {
-      allowed: allowed === 1,
-      remaining: Math.max(0, limit.max - count),
-      retryAfterMs,
-      count,
-    };
+    const args: Array<string | number> = [hits.length, ...hits.map((h) => this.#keyPrefix + h.key), nowArg];
+    // Members are unique per hit: two hits in the same millisecond are two members of the set.
+    for (const h of hits) args.push(h.limit.max, h.limit.windowMs, `${nowArg}:${randomBytes(8).toString("hex")}`);
+    const flat = await withRedis(this.#redis, "rate-limiter", () => this.#redis[COMMAND_ALL](...args));
+    const decisions: RateLimitDecision[] = [];
+    for (let i = 0; i * 3 < flat.length; i++) {
+      const [allowed, count, retryAfterMs] = [flat[i * 3]!, flat[i * 3 + 1]!, flat[i * 3 + 2]!];
+      decisions.push({ allowed: allowed === 1, remaining: Math.max(0, hits[i]!.limit.max - count), retryAfterMs, count });
+    }
+    return decisions;
   }
 }

@@ -44,12 +44,13 @@ export async function checkRateLimits(limiter: RateLimiter, subject: RateLimitSu
     ["principal", `pp:${pid}:${subject.principalKey}`, limits.principal],
     ["tool", `pt:${pid}:${subject.toolName}`, limits.tool],
   ];
+  const active = checks.filter((c): c is [RateLimitScope, string, { max: number; windowSec: number }] => c[2] !== undefined);
+  if (active.length === 0) return { ok: true };
   try {
-    for (const [scope, key, rule] of checks) {
-      if (!rule) continue;
-      const decision = await limiter.hit(key, { max: rule.max, windowMs: rule.windowSec * 1000 });
-      if (!decision.allowed) return { ok: false, scope, retryAfterMs: decision.retryAfterMs };
-    }
+    // One atomic step (one Redis round trip) for all windows, stopping at the first refusal.
+    const decisions = await limiter.hitAll(active.map(([, key, rule]) => ({ key, limit: { max: rule.max, windowMs: rule.windowSec * 1000 } })));
+    const refusedAt = decisions.findIndex((d) => !d.allowed);
+    if (refusedAt >= 0) return { ok: false, scope: active[refusedAt]![0], retryAfterMs: decisions[refusedAt]!.retryAfterMs };
   } catch (err) {
     if (!isInfraUnavailableError(err)) throw err;
     if (limits.failOpen) return { ok: "degraded", reason: err.message };

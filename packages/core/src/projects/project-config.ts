@@ -6,6 +6,8 @@ export type ProjectConfig = {
   requireMember: boolean;
   allowHttpUpstreams: boolean;
   allowedUpstreamHosts: string[];
+  /** OAuth policy switch (DESIGN §11): false = no credential reaches the MCP endpoint */
+  mcpEnabled: boolean;
 };
 
 export const projectConfigSelect = {
@@ -15,6 +17,7 @@ export const projectConfigSelect = {
   requireMember: true,
   allowHttpUpstreams: true,
   allowedUpstreamHosts: true,
+  mcpEnabled: true,
 } as const;
 
 /** The ProjectConfig of a hot-path row (API key or member session lookup). */
@@ -26,5 +29,6 @@ export function projectConfigFromRow(row: { projectId: string } & Omit<ProjectCo
     requireMember: row.requireMember,
     allowHttpUpstreams: row.allowHttpUpstreams,
     allowedUpstreamHosts: row.allowedUpstreamHosts,
+    mcpEnabled: row.mcpEnabled,
   };
 }

@@ -1,4 +1,4 @@
-import type { Db } from "@tengine/db";
+import type { ApprovalPolicy, Db } from "@tengine/db";
 import type { SecretBox } from "../crypto/secret-box.ts";
 import { loadProjectSecrets } from "../secrets/project-secrets.ts";
 import { loadSigningKey } from "../signing/signing-secrets.ts";
@@ -16,6 +16,8 @@ export type ProjectRuntime = {
   secrets: Record<string, string>;
   /** `Project.rateLimits`, parsed (null = unlimited) */
   rateLimits: RateLimits | null;
+  /** `Project.approvalPolicy`: which calls wait for a person besides requiresApproval tools */
+  approvalPolicy: ApprovalPolicy;
 };
 
 /**
@@ -56,9 +58,9 @@ export class ProjectRuntimeCache {
       this.db.tool.findMany({ where: { projectId, enabled: true }, orderBy: { name: "asc" } }),
       loadSigningKey(this.db, this.secretBox, projectId),
       loadProjectSecrets(this.db, this.secretBox, projectId),
-      this.db.project.findUnique({ where: { id: projectId }, select: { rateLimits: true } }),
+      this.db.project.findUnique({ where: { id: projectId }, select: { rateLimits: true, approvalPolicy: true } }),
     ]);
     const toolList = rows.map((row) => new PreparedTool(row, this.secretBox));
-    return { version, tools: new Map(toolList.map((t) => [t.name, t])), toolList, signingKey, secrets, rateLimits: readRateLimits(project?.rateLimits) };
+    return { version, tools: new Map(toolList.map((t) => [t.name, t])), toolList, signingKey, secrets, rateLimits: readRateLimits(project?.rateLimits), approvalPolicy: project?.approvalPolicy ?? "none" };
   }
 }

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { type Db, Prisma } from "@tengine/db";
+import { addHistogram, histogramPercentile, LATENCY_BOUNDS, LATENCY_BUCKETS } from "./latency-histogram.ts";
+import { readUsageWatermark } from "./usage-rollup-state.ts";
 
 export const USAGE_RANGES = ["24h", "7d"] as const;
 export type UsageRange = (typeof USAGE_RANGES)[number];
@@ -74,16 +76,22 @@ type StatsRow = {
 
 /**
  * Call volume, error rate, gateway and upstream latency percentiles and the busiest tools of
- * one project over the last 24 hours or 7 days, aggregated in SQL over `Run` (an index range
- * scan on (projectId, createdAt)). Buckets are aligned to wall-clock boundaries (UTC) and the
- * empty ones are filled in, so a chart gets a continuous time axis; the last bucket is the
- * current, partial one. Percentiles are computed per bucket and over the whole window (they
- * cannot be combined from buckets).
+ * one project over the last 24 hours or 7 days. Buckets are aligned to wall-clock boundaries
+ * (UTC) and the empty ones are filled in, so a chart gets a continuous time axis; the last
+ * bucket is the current, partial one.
+ *
+ * Where the `usage.rollup` job has run, the part of the window before its watermark is read
+ * from `UsageRollup` (10-minute aggregates) and only the runs after it from `Run`, so the
+ * 7-day chart reads a few thousand roll-up rows instead of every run of the week. Counts are
+ * exact either way. Percentiles of a bucket (or of the window, or of a tool) that includes
+ * rolled-up time are estimated from latency histograms: exact below 10 ms, within 20 %
+ * above (see latency-histogram.ts); those over runs only are computed exactly in SQL. Without
+ * roll-ups for the window everything is computed from `Run` as before.
  *
  * `Run.createdAt` is `timestamp(3)` without time zone holding UTC, so bounds are passed as
  * UTC wall-clock strings and bucket starts come back as epoch milliseconds.
  */
-export async function getProjectUsage(db: Db, projectId: string, options: { range: UsageRange; now?: Date; topTools?: number }): Promise<ProjectUsage> {
+export async function getProjectUsage(db: Db, projectId: string, options: { range: UsageRange; now?: Date; topTools?: number; watermark?: Date | null }): Promise<ProjectUsage> {
   const range = usageRangeSchema.parse(options.range);
   const { stepMs, buckets: count } = USAGE_RANGE_SPEC[range];
   const now = options.now ?? new Date();
@@ -93,6 +101,10 @@ export async function getProjectUsage(db: Db, projectId: string, options: { rang
   const until = utcWallClock(now);
   const step = `${stepMs / 1000} seconds`;
   const limit = options.topTools ?? 8;
+
+  const watermark = options.watermark !== undefined ? options.watermark : await readUsageWatermark(db);
+  const wm = watermark ? Math.min(watermark.getTime(), now.getTime()) : null;
+  if (wm !== null && wm > sinceMs) return readWithRollups(db, projectId, { range, stepMs, count, sinceMs, wm, now, limit });
 
   // Latency percentiles skip runs without a measurement (aggregates ignore NULLs): a
   // deduplicated or denied run has no upstream time.
@@ -172,6 +184,134 @@ export async function getProjectUsage(db: Db, projectId: string, options: { rang
     buckets,
     totals,
     topTools: toolRows.map((row) => ({ toolName: row.toolName, calls: row.calls, errors: row.errors, gatewayP95: ms(row.gatewayP95), upstreamP95: ms(row.upstreamP95) })),
+  };
+}
+
+type Window = { range: UsageRange; stepMs: number; count: number; sinceMs: number; wm: number; now: Date; limit: number };
+type Agg = { calls: number; errors: number; gateway: number[]; upstream: number[] };
+type CountRow = { t: number; toolName: string; calls: number; errors: number };
+type HistRow = { t: number; toolName: string; k: "g" | "u"; i: number; n: number };
+
+/**
+ * The window read as roll-ups before the watermark `wm` and runs from it on. Counts add up;
+ * histograms add up; a chart bucket entirely after the watermark keeps exact percentiles.
+ */
+async function readWithRollups(db: Db, projectId: string, w: Window): Promise<ProjectUsage> {
+  const { stepMs, count, sinceMs, wm, now } = w;
+  const since = utcWallClock(new Date(sinceMs));
+  const mark = utcWallClock(new Date(wm));
+  const until = utcWallClock(now);
+  const step = `${stepMs / 1000} seconds`;
+  const bounds = LATENCY_BOUNDS as number[];
+  const bin = (col: string) => Prisma.raw(`(extract(epoch FROM date_bin('${step}'::interval, ${col}, TIMESTAMP '2000-01-01')) * 1000)::float8`);
+
+  // Roll-ups: one row per chart bucket and tool, histograms summed element-wise in SQL
+  // (one sum per histogram slot reads each roll-up row once; unnesting the arrays is slower).
+  const slots = (column: string, prefix: string) => Array.from({ length: LATENCY_BUCKETS }, (_, k) => `sum(${column}[${k + 1}])::int AS ${prefix}${k}`).join(", ");
+  const [rollups, tailCounts, tailHists, tailExact] = await Promise.all([
+    db.$queryRaw<Array<CountRow & Record<string, number | null>>>`
+      SELECT ${bin('"bucketStart"')} AS t, "toolName", sum(calls)::int AS calls, (coalesce(sum(calls) FILTER (WHERE ${isError}), 0))::int AS errors,
+             ${Prisma.raw(slots('"gatewayHist"', "g"))}, ${Prisma.raw(slots('"upstreamHist"', "u"))}
+        FROM "UsageRollup"
+       WHERE "projectId" = ${projectId} AND "bucketStart" >= ${since}::timestamp AND "bucketStart" < ${mark}::timestamp
+       GROUP BY 1, 2`,
+    db.$queryRaw<CountRow[]>`
+      SELECT ${bin('"createdAt"')} AS t, "toolName", count(*)::int AS calls, count(*) FILTER (WHERE ${isError})::int AS errors
+        FROM "Run"
+       WHERE "projectId" = ${projectId} AND "createdAt" >= ${mark}::timestamp AND "createdAt" <= ${until}::timestamp
+       GROUP BY 1, 2`,
+    db.$queryRaw<HistRow[]>`
+      SELECT ${bin('r."createdAt"')} AS t, r."toolName", v.k, width_bucket(v.ms, ${bounds}::int[]) AS i, count(*)::int AS n
+        FROM "Run" r, LATERAL (VALUES ('g', r."gatewayMs"), ('u', r."upstreamMs")) AS v(k, ms)
+       WHERE r."projectId" = ${projectId} AND r."createdAt" >= ${mark}::timestamp AND r."createdAt" <= ${until}::timestamp AND v.ms IS NOT NULL
+       GROUP BY 1, 2, 3, 4`,
+    db.$queryRaw<Array<StatsRow & { t: number }>>`
+      SELECT ${bin('"createdAt"')} AS t,
+             count(*)::int AS calls,
+             count(*) FILTER (WHERE ${isError})::int AS errors,
+             percentile_cont(0.5) WITHIN GROUP (ORDER BY "gatewayMs") AS "gatewayP50",
+             percentile_cont(0.95) WITHIN GROUP (ORDER BY "gatewayMs") AS "gatewayP95",
+             percentile_cont(0.5) WITHIN GROUP (ORDER BY "upstreamMs") AS "upstreamP50",
+             percentile_cont(0.95) WITHIN GROUP (ORDER BY "upstreamMs") AS "upstreamP95"
+        FROM "Run"
+       WHERE "projectId" = ${projectId} AND "createdAt" >= ${mark}::timestamp AND "createdAt" <= ${until}::timestamp
+       GROUP BY 1`,
+  ]);
+
+  const empty = (): Agg => ({ calls: 0, errors: 0, gateway: [], upstream: [] });
+  const byBucket = new Map<number, Agg>();
+  const byTool = new Map<string, Agg>();
+  const total = empty();
+  const get = <K>(map: Map<K, Agg>, key: K) => {
+    let agg = map.get(key);
+    if (!agg) map.set(key, (agg = empty()));
+    return agg;
+  };
+  for (const row of [...rollups, ...tailCounts]) {
+    for (const agg of [get(byBucket, Number(row.t)), get(byTool, row.toolName), total]) {
+      agg.calls += row.calls;
+      agg.errors += row.errors;
+    }
+  }
+  for (const row of rollups) {
+    const gateway = Array.from({ length: LATENCY_BUCKETS }, (_, k) => row[`g${k}`] ?? 0);
+    const upstream = Array.from({ length: LATENCY_BUCKETS }, (_, k) => row[`u${k}`] ?? 0);
+    for (const agg of [get(byBucket, Number(row.t)), get(byTool, row.toolName), total]) {
+      addHistogram(agg.gateway, gateway);
+      addHistogram(agg.upstream, upstream);
+    }
+  }
+  for (const row of tailHists) {
+    for (const agg of [get(byBucket, Number(row.t)), get(byTool, row.toolName), total]) {
+      const hist = row.k === "g" ? agg.gateway : agg.upstream;
+      while (hist.length <= row.i) hist.push(0);
+      hist[row.i] = (hist[row.i] as number) + row.n;
+    }
+  }
+  const exact = new Map(tailExact.map((row) => [Number(row.t), row]));
+  const pct = (hist: number[], p: number) => ms(histogramPercentile(hist, p));
+
+  const buckets: UsageBucket[] = [];
+  for (let i = 0; i < count; i++) {
+    const t = sinceMs + i * stepMs;
+    const agg = byBucket.get(t) ?? empty();
+    const minutes = Math.max(1, Math.min(stepMs, now.getTime() - t) / 60_000);
+    // Entirely after the watermark: the exact percentiles over its runs.
+    const precise = t >= wm ? exact.get(t) : undefined;
+    buckets.push({
+      t: new Date(t).toISOString(),
+      calls: agg.calls,
+      errors: agg.errors,
+      callsPerMinute: round(agg.calls / minutes, 2),
+      errorsPerMinute: round(agg.errors / minutes, 2),
+      errorRate: agg.calls > 0 ? agg.errors / agg.calls : null,
+      gatewayP50: precise ? ms(precise.gatewayP50) : pct(agg.gateway, 0.5),
+      gatewayP95: precise ? ms(precise.gatewayP95) : pct(agg.gateway, 0.95),
+      upstreamP50: precise ? ms(precise.upstreamP50) : pct(agg.upstream, 0.5),
+      upstreamP95: precise ? ms(precise.upstreamP95) : pct(agg.upstream, 0.95),
+    });
+  }
+  const topTools = [...byTool.entries()]
+    .filter(([, agg]) => agg.calls > 0)
+    .sort(([a, x], [b, y]) => y.calls - x.calls || (a < b ? -1 : a > b ? 1 : 0))
+    .slice(0, w.limit)
+    .map(([toolName, agg]) => ({ toolName, calls: agg.calls, errors: agg.errors, gatewayP95: pct(agg.gateway, 0.95), upstreamP95: pct(agg.upstream, 0.95) }));
+  return {
+    range: w.range,
+    stepMs,
+    since: new Date(sinceMs).toISOString(),
+    until: now.toISOString(),
+    buckets,
+    totals: {
+      calls: total.calls,
+      errors: total.errors,
+      errorRate: total.calls > 0 ? total.errors / total.calls : null,
+      gatewayP50: pct(total.gateway, 0.5),
+      gatewayP95: pct(total.gateway, 0.95),
+      upstreamP50: pct(total.upstream, 0.5),
+      upstreamP95: pct(total.upstream, 0.95),
+    },
+    topTools,
   };
 }
 

@@ -27,7 +27,7 @@ export class HotQueries {
       `SELECT k.id, k.scopes, k."revokedAt" IS NOT NULL AS revoked,
               (k."expiresAt" IS NOT NULL AND k."expiresAt" <= (now() AT TIME ZONE 'UTC')) AS expired,
               (k."lastUsedAt" IS NULL OR k."lastUsedAt" < (now() AT TIME ZONE 'UTC') - interval '1 minute') AS "touchDue",
-              p.id AS "projectId", p.slug, p."configVersion", p."requireMember", p."allowHttpUpstreams", p."allowedUpstreamHosts"
+              p.id AS "projectId", p.slug, p."configVersion", p."requireMember", p."allowHttpUpstreams", p."allowedUpstreamHosts", p."mcpEnabled"
          FROM "ApiKey" k JOIN "Project" p ON p.id = k."projectId"
         WHERE k.hash = $1`,
       [hash],
@@ -47,7 +47,7 @@ export class HotQueries {
               (k."expiresAt" IS NOT NULL AND k."expiresAt" <= (now() AT TIME ZONE 'UTC')) AS expired,
               (k."lastUsedAt" IS NULL OR k."lastUsedAt" < (now() AT TIME ZONE 'UTC') - interval '1 minute') AS "touchDue",
               p.id AS "projectId", p.slug, p."configVersion", p."requireMember", p."allowHttpUpstreams", p."allowedUpstreamHosts",
-              p."memberAssertionKeyId"
+              p."memberAssertionKeyId", p."mcpEnabled"
          FROM "ApiKey" k JOIN "Project" p ON p.id = k."projectId"
         WHERE k.id = $1`,
       [apiKeyId],
@@ -67,6 +67,31 @@ export class HotQueries {
       [projectId, jti, utc(expiresAt)],
     );
     return rowCount === 1;
+  }
+
+  /**
+   * An OAuth connection by id with its project's settings and current OAuth policy, and
+   * whether its user is still in the project's organization: read on EVERY call made with an
+   * access token, so revoking the connection, tightening the policy or removing the user ends
+   * the token at once on every replica (DESIGN §11).
+   */
+  async findOAuthConnection(connectionId: string): Promise<OAuthConnectionAuthRow | null> {
+    const { rows } = await this.query<OAuthConnectionAuthRow>(
+      "tengine_find_oauth_connection",
+      `SELECT c.id, c."userId", c."clientId", c."revokedAt" IS NOT NULL AS revoked,
+              (c."lastUsedAt" IS NULL OR c."lastUsedAt" < (now() AT TIME ZONE 'UTC') - interval '1 minute') AS "touchDue",
+              EXISTS (SELECT 1 FROM "Membership" m WHERE m."orgId" = p."orgId" AND m."userId" = c."userId") AS "isMember",
+              p.id AS "projectId", p.slug, p."configVersion", p."requireMember", p."allowHttpUpstreams", p."allowedUpstreamHosts",
+              p."mcpEnabled", p."oauthClientIds", p."oauthScopes"
+         FROM "OAuthConnection" c JOIN "Project" p ON p.id = c."projectId"
+        WHERE c.id = $1`,
+      [connectionId],
+    );
+    return rows[0] ?? null;
+  }
+
+  async touchOAuthConnection(id: string): Promise<void> {
+    await this.query("tengine_touch_oauth_connection", `UPDATE "OAuthConnection" SET "lastUsedAt" = (now() AT TIME ZONE 'UTC') WHERE id = $1`, [id]);
   }
 
   async touchApiKey(id: string): Promise<void> {
@@ -142,6 +167,26 @@ export type ApiKeyAuthRow = {
   requireMember: boolean;
   allowHttpUpstreams: boolean;
   allowedUpstreamHosts: string[];
+  mcpEnabled: boolean;
+};
+
+export type OAuthConnectionAuthRow = {
+  id: string;
+  userId: string;
+  clientId: string;
+  revoked: boolean;
+  touchDue: boolean;
+  /** the user is still a member of the project's organization */
+  isMember: boolean;
+  projectId: string;
+  slug: string;
+  configVersion: number;
+  requireMember: boolean;
+  allowHttpUpstreams: boolean;
+  allowedUpstreamHosts: string[];
+  mcpEnabled: boolean;
+  oauthClientIds: string[];
+  oauthScopes: string[];
 };
 
 export type MemberSessionAuthRow = ApiKeyAuthRow & {

@@ -12,10 +12,15 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   return (
     <div className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
       <h1 className="mb-5 text-lg font-semibold">Sign in</h1>
-      <LoginForm callbackUrl={callbackUrl?.startsWith("/") ? callbackUrl : "/projects"} oidcName={oidc?.name} />
+      <LoginForm callbackUrl={isLocalPath(callbackUrl) ? callbackUrl : "/projects"} oidcName={oidc?.name} />
       <p className="mt-5 text-center text-sm text-slate-500">
         New here? <Link href="/signup" className="font-medium text-indigo-600 hover:underline">Create an account</Link>
       </p>
     </div>
   );
+}
+
+/** Only paths of this site: "//host" and "/\\host" are other origins to a browser (open redirect). */
+function isLocalPath(url: string | undefined): url is string {
+  return url !== undefined && url.startsWith("/") && !url.startsWith("//") && !url.startsWith("/\\");
 }

@@ -1,7 +1,9 @@
-import { getMemberAssertionStatus, listSigningSecrets, roleAtLeast } from "@tengine/core";
+import { getMemberAssertionStatus, listSigningSecrets, readRateLimits, roleAtLeast } from "@tengine/core";
 import type { Metadata } from "next";
 import { GeneralSettingsForm } from "@/components/settings/general-settings-form.tsx";
 import { MemberAssertionSettings } from "@/components/settings/member-assertion-settings.tsx";
+import { RateLimitsForm } from "@/components/settings/rate-limits-form.tsx";
+import { RunRetentionForm } from "@/components/settings/run-retention-form.tsx";
 import { SettingsSection } from "@/components/settings/settings-section.tsx";
 import { SigningSecrets } from "@/components/settings/signing-secrets.tsx";
 import { Code } from "@/components/ui/index.ts";
@@ -15,7 +17,12 @@ export default async function ProjectSettingsPage({ params }: { params: Promise<
   const { slug } = await params;
   const { project, role } = await loadProject(slug);
   const db = getDb();
-  const [secrets, memberAssertion] = await Promise.all([listSigningSecrets(db, project.id), getMemberAssertionStatus(db, project.id)]);
+  const [secrets, memberAssertion, limitsRow] = await Promise.all([
+    listSigningSecrets(db, project.id),
+    getMemberAssertionStatus(db, project.id),
+    db.project.findUniqueOrThrow({ where: { id: project.id }, select: { rateLimits: true, runRetentionDays: true } }),
+  ]);
+  const limits = readRateLimits(limitsRow.rateLimits);
   const canManage = roleAtLeast(role, "admin");
   const gateway = dashboardConfig().gatewayUrl;
 
@@ -60,6 +67,27 @@ export default async function ProjectSettingsPage({ params }: { params: Promise<
         }
       >
         <MemberAssertionSettings slug={project.slug} status={memberAssertion} canManage={canManage} />
+      </SettingsSection>
+
+      <SettingsSection
+        id="rate-limits"
+        title="Rate limits"
+        description={
+          <>
+            <p>At most this many tool calls per window (sliding), counted across every gateway replica. A refused call gets a tool error saying when to retry, and a rate-limited run; nothing is sent upstream.</p>
+            <p>Limits are checked in the order project, key or member, tool.</p>
+          </>
+        }
+      >
+        <RateLimitsForm
+          slug={project.slug}
+          readOnly={!canManage}
+          initial={{ project: limits?.project ?? null, principal: limits?.principal ?? null, tool: limits?.tool ?? null, failOpen: limits?.failOpen ?? true }}
+        />
+      </SettingsSection>
+
+      <SettingsSection id="retention" title="Run retention" description={<p>How long the run history of this project is kept.</p>}>
+        <RunRetentionForm slug={project.slug} initialDays={limitsRow.runRetentionDays} readOnly={!canManage} />
       </SettingsSection>
     </div>
   );

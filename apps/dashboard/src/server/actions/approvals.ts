@@ -1,0 +1,38 @@
+"use server";
+import { APPROVAL_POLICIES, decideApproval, setApprovalPolicy } from "@tengine/core";
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { withProjectRole } from "../action.ts";
+import { getApprovalNotifiers } from "../db.ts";
+
+const decideSchema = z.object({
+  approvalId: z.string().regex(/^apv_[0-9a-z]{26}$/, "Not an approval id"),
+  decision: z.enum(["approve", "deny"]),
+  reason: z.string().trim().max(500, "At most 500 characters").optional(),
+});
+
+/**
+ * Approves or denies a pending call (member+; viewers never decide). Approved calls are run
+ * by the worker, which picks them up within seconds; the decision and its reason are in the
+ * audit log (core `decideApproval`).
+ */
+export const decideApprovalAction = withProjectRole("member", decideSchema, async (ctx, input) => {
+  const decided = await decideApproval(ctx.db, {
+    projectId: ctx.project.id,
+    approvalId: input.approvalId,
+    actor: { userId: ctx.user.id, email: ctx.user.email },
+    role: ctx.role,
+    decision: input.decision,
+    ...(input.reason ? { reason: input.reason } : {}),
+    ...getApprovalNotifiers(),
+  });
+  revalidatePath(`/projects/${ctx.project.slug}/approvals`);
+  return { ok: true, message: decided.status === "approved" ? `Approved: run ${decided.runId} is being executed` : `Denied: run ${decided.runId} will not be sent` };
+});
+
+/** Which calls wait for a person besides tools marked "requires approval" (admin+). */
+export const setApprovalPolicyAction = withProjectRole("admin", z.object({ policy: z.enum(APPROVAL_POLICIES) }), async (ctx, input) => {
+  const { after } = await setApprovalPolicy(ctx.db, { projectId: ctx.project.id, actor: { userId: ctx.user.id, email: ctx.user.email }, role: ctx.role, policy: input.policy });
+  revalidatePath(`/projects/${ctx.project.slug}/approvals`);
+  return { ok: true, message: `Approval policy saved: ${after}` };
+});

@@ -1,0 +1,153 @@
+import type { Prisma, RunStatus } from "@tengine/db";
+import type { ToolCallDeps } from "../execution/call-tool.ts";
+import { type Execution, previewToolRequest, sendToolRequest } from "../execution/send-tool-request.ts";
+import type { ToolResult } from "../execution/tool-result.ts";
+import { settleIdempotencyKey } from "../idempotency/settle-idempotency-key.ts";
+import type { StoredToolResult } from "../idempotency/claim-idempotency-key.ts";
+import type { PubSub } from "../infra/pub-sub.ts";
+import type { Principal } from "../principal/principal.ts";
+import { type ProjectConfig, projectConfigSelect } from "../projects/project-config.ts";
+import { describeValidationErrors } from "../validation/json-schema.ts";
+import { readApprovalIdempotency, releaseApprovalClaim } from "./approval-claim.ts";
+import { principalNoLongerValid } from "./principal-still-valid.ts";
+import { runChannel } from "./wait-for-run.ts";
+
+/** A claim older than this (plus the tool's own send budget) was abandoned by a crashed worker. */
+const LEASE_MARGIN_MS = 30_000;
+
+/**
+ * Executes an approved call once: atomically claims the approval (lease; a crashed claim
+ * older than the lease is taken over, the upstream Idempotency-Key stays the run id),
+ * renders/signs/sends with the stored principal and arguments, settles the pending run,
+ * publishes `run.settled` on PubSub channel `run:<runId>`. No-op for non-approved or
+ * already executed approvals.
+ *
+ * Exactly once: the claim is a compare-and-set on `executionStartedAt`, so of any number of
+ * workers one sends; a worker that dies mid-send leaves a claim that expires after the tool's
+ * send budget, and the taker-over re-sends with the SAME Idempotency-Key, which the upstream
+ * dedupes. Before sending it re-checks what may have changed while the call waited: the
+ * credential (revoked key or connection, MCP disabled), the tool (disabled, deleted or edited
+ * so the request differs from the one approved) and the arguments against the current schema.
+ */
+export async function executeApprovedRun(deps: ToolCallDeps & { pubsub?: PubSub }, approvalId: string): Promise<{ executed: boolean; runId: string }> {
+  const { db } = deps;
+  const clock = deps.now ?? Date.now;
+  const approval = await db.approval.findUnique({ where: { id: approvalId } });
+  if (!approval) return { executed: false, runId: "" };
+  const runId = approval.runId;
+  if (approval.status !== "approved" || approval.executedAt) return { executed: false, runId };
+
+  const projectRow = await db.project.findUnique({ where: { id: approval.projectId }, select: projectConfigSelect });
+  if (!projectRow) return { executed: false, runId };
+  const project: ProjectConfig = projectRow;
+  const runtime = await deps.runtime.get(project.id, project.configVersion);
+  const found = runtime.tools.get(approval.toolName);
+  const tool = found && found.id === approval.toolId ? found : undefined;
+  const leaseMs = (tool ? tool.timeoutMs * tool.maxAttempts : 60_000) + LEASE_MARGIN_MS;
+
+  const startedAt = new Date(clock());
+  const { count } = await db.approval.updateMany({
+    where: {
+      id: approval.id,
+      status: "approved",
+      executedAt: null,
+      OR: [{ executionStartedAt: null }, { executionStartedAt: { lt: new Date(startedAt.getTime() - leaseMs) } }],
+    },
+    data: { executionStartedAt: startedAt },
+  });
+  if (count !== 1) return { executed: false, runId };
+  const takenOver = approval.executionStartedAt !== null;
+
+  const principal = approval.principal as unknown as Principal;
+  const claim = readApprovalIdempotency(approval.idempotency);
+  const upstreamKey = claim?.upstreamKey ?? runId;
+  const started = performance.now();
+
+  const refuse = async (message: string) => {
+    await settleRun(deps, approval.id, runId, project.id, { status: "failed", error: message, gatewayMs: Math.round(performance.now() - started) });
+    await releaseApprovalClaim(db, claim, runId);
+    await publish(deps.pubsub, runId);
+    return { executed: true, runId };
+  };
+
+  if (!tool) return refuse(`Tool ${approval.toolName} was disabled, deleted or replaced after the call was approved; nothing was sent`);
+  const invalid = await principalNoLongerValid(db, principal, startedAt);
+  if (invalid) return refuse(`Not sent: ${invalid} after the call was approved`);
+  const args = approval.arguments ?? {};
+  if (!tool.validate(args)) return refuse(`Not sent: the arguments no longer match tool ${tool.name}'s input schema: ${describeValidationErrors(tool.validate.errors).join("; ")}`);
+
+  const run = await db.run.findFirst({ where: { id: runId, projectId: project.id }, select: { request: true } });
+  const call = { principal, project, args, runId, upstreamKey };
+  const preview = previewToolRequest(tool, runtime, call);
+  // The approver approved one rendered request; a tool edited since would send another.
+  if (!preview.ok) return refuse(preview.message);
+  if (run?.request && comparable(run.request) !== comparable(preview.request)) {
+    return refuse(`Tool ${tool.name} was changed after the call was approved (the request would differ from the one approved); nothing was sent`);
+  }
+
+  await db.run.updateMany({ where: { id: runId, projectId: project.id, status: { in: ["pending", "running"] } }, data: { status: "running" } });
+  let execution: Execution;
+  try {
+    execution = await sendToolRequest(deps, tool, runtime, call);
+  } catch (error) {
+    // Database or bug mid-send: the lease stays, so after it expires another worker re-sends
+    // with the same upstream key.
+    throw Object.assign(new Error(`Executing approved run ${runId} failed${takenOver ? " (after a takeover)" : ""}`), { cause: error });
+  }
+  const result: ToolResult = { ...execution.result, _meta: { ...execution.result._meta, "tengine/runId": runId } };
+  await settleRun(deps, approval.id, runId, project.id, { ...execution.run, status: execution.status, gatewayMs: Math.max(0, Math.round(performance.now() - started - (execution.run.upstreamMs ?? 0))) });
+  if (claim) {
+    if (execution.settle === "released") await releaseApprovalClaim(db, claim, runId);
+    else await settleIdempotencyKey(db, deps.hot, claim.recordId, runId, execution.settle === "completed" ? { kind: "completed", result: result as StoredToolResult } : { kind: "retryable" });
+  }
+  await publish(deps.pubsub, runId);
+  return { executed: true, runId };
+}
+
+type Settlement = {
+  status: RunStatus;
+  error?: string;
+  httpStatus?: number;
+  attempts?: number;
+  gatewayMs?: number;
+  upstreamMs?: number;
+  request?: unknown;
+  response?: unknown;
+};
+
+async function settleRun(deps: ToolCallDeps, approvalId: string, runId: string, projectId: string, s: Settlement) {
+  const now = new Date((deps.now ?? Date.now)());
+  await deps.db.$transaction([
+    deps.db.run.updateMany({
+      where: { id: runId, projectId, status: { in: ["pending", "running"] } },
+      data: {
+        status: s.status,
+        error: s.error ?? null,
+        httpStatus: s.httpStatus ?? null,
+        attempts: s.attempts ?? 0,
+        gatewayMs: s.gatewayMs ?? null,
+        upstreamMs: s.upstreamMs ?? null,
+        ...(s.request !== undefined ? { request: s.request as Prisma.InputJsonValue } : {}),
+        ...(s.response !== undefined ? { response: s.response as Prisma.InputJsonValue } : {}),
+        finishedAt: now,
+      },
+    }),
+    deps.db.approval.updateMany({ where: { id: approvalId, executedAt: null }, data: { executedAt: now } }),
+  ]);
+}
+
+async function publish(pubsub: PubSub | undefined, runId: string) {
+  // Waiters also poll the row: a lost message only delays them.
+  await pubsub?.publish(runChannel(runId), "run.settled").catch(() => {});
+}
+
+/** The parts of a recorded request that the approver saw (the signing key may rotate). */
+function comparable(request: unknown) {
+  const r = (request ?? {}) as { method?: unknown; url?: unknown; headers?: unknown; body?: unknown };
+  return JSON.stringify([r.method, r.url, sortKeys(r.headers), r.body ?? null]);
+}
+
+function sortKeys(value: unknown) {
+  if (!value || typeof value !== "object") return value;
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)));
+}

@@ -1,0 +1,119 @@
+import { errors, jwtVerify } from "jose";
+import { z } from "zod";
+import type { HotQueries } from "@tengine/db";
+import type { AuthFailure } from "../keys/authenticate-api-key.ts";
+import { GATEWAY_KEY_ALG, type GatewayKeys } from "../member-sessions/gateway-keys.ts";
+import { projectResource, slugFromResource } from "../member-sessions/member-session-token.ts";
+import type { Principal } from "../principal/principal.ts";
+import { type ProjectConfig, projectConfigFromRow } from "../projects/project-config.ts";
+import { ACCESS_TOKEN_TYP } from "./oauth-lifetimes.ts";
+import { clientAllowed, OAUTH_MESSAGES, scopesWithinCeiling, splitScopeParam } from "./oauth-policy.ts";
+
+export type AuthenticateAccessTokenDeps = {
+  hot: HotQueries;
+  gatewayKeys: GatewayKeys;
+  /** the gateway issuer (PUBLIC_GATEWAY_URL, no trailing slash) */
+  issuer: string;
+  /** clock in milliseconds, for tests */
+  now?: () => number;
+};
+
+const claimsSchema = z.object({
+  sub: z.string().min(1),
+  aud: z.string(),
+  exp: z.number(),
+  client_id: z.string().min(1),
+  scope: z.string(),
+  cid: z.string().min(1),
+});
+
+/** Clock skew tolerated on the gateway's own tokens. */
+const SKEW_SECONDS = 5;
+
+/** A cheap shape test: three base64url segments, a JOSE header first. */
+export function looksLikeJwt(token: string): boolean {
+  return token.startsWith("eyJ") && token.split(".").length === 3;
+}
+
+/**
+ * Verifies an OAuth access token (DESIGN §11) — ES256 signature by an active gateway key,
+ * `typ: at+jwt`, `iss`, `exp`, and `aud`: at `/p/{slug}/mcp` exactly that project's MCP URL,
+ * at `/mcp` any project's MCP URL of this issuer, which then names the project. Then ONE
+ * prepared query reads the connection and the project's current policy, on every call: a
+ * revoked connection, a user no longer in the organization, MCP disabled, a client no longer
+ * allowed or token scopes beyond the current ceiling all fail with `Token validation failed`
+ * at once on every replica. `lastUsedAt` is touched at most once a minute, off the response path.
+ */
+export async function authenticateAccessToken(deps: AuthenticateAccessTokenDeps, token: string, slug?: string): Promise<{ ok: true; principal: Principal; project: ProjectConfig } | AuthFailure> {
+  const failed = (reason?: string): AuthFailure => ({ ok: false, reason: reason ? `${OAUTH_MESSAGES.tokenValidation}: ${reason}` : OAUTH_MESSAGES.tokenValidation });
+  let payload: unknown;
+  try {
+    ({ payload } = await jwtVerify(
+      token,
+      async (header) => {
+        const key = typeof header.kid === "string" ? await deps.gatewayKeys.verificationKey(header.kid) : null;
+        if (!key) throw new errors.JWKSNoMatchingKey();
+        return key;
+      },
+      {
+        algorithms: [GATEWAY_KEY_ALG],
+        typ: ACCESS_TOKEN_TYP,
+        issuer: deps.issuer,
+        ...(slug !== undefined ? { audience: projectResource(deps.issuer, slug) } : {}),
+        requiredClaims: ["sub", "exp", "iat", "jti", "aud", "client_id", "cid"],
+        clockTolerance: SKEW_SECONDS,
+        ...(deps.now ? { currentDate: new Date(deps.now()) } : {}),
+      },
+    ));
+  } catch (error) {
+    return failed(describeJoseError(error));
+  }
+  const parsed = claimsSchema.safeParse(payload);
+  if (!parsed.success) return failed("malformed access token");
+  const claims = parsed.data;
+  const tokenSlug = slugFromResource(deps.issuer, claims.aud);
+  if (!tokenSlug) return failed("its audience is not a project MCP URL");
+
+  const row = await deps.hot.findOAuthConnection(claims.cid);
+  if (!row || row.slug !== tokenSlug || row.userId !== claims.sub || row.clientId !== claims.client_id) return failed();
+  const scopes = splitScopeParam(claims.scope);
+  if (row.revoked || !row.isMember || !row.mcpEnabled || !clientAllowed(row, row.clientId) || !scopesWithinCeiling(scopes, row.oauthScopes)) return failed();
+  if (row.touchDue) void deps.hot.touchOAuthConnection(row.id).catch(() => {});
+
+  return {
+    ok: true,
+    project: projectConfigFromRow(row),
+    principal: {
+      projectId: row.projectId,
+      projectSlug: row.slug,
+      kind: "oauth",
+      userId: row.userId,
+      clientId: row.clientId,
+      connectionId: row.id,
+      scopes,
+      expiresAt: claims.exp,
+    },
+  };
+}
+
+function describeJoseError(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  const claim = (error as { claim?: unknown }).claim;
+  switch (code) {
+    case "ERR_JWT_EXPIRED":
+      return "the access token expired; refresh it";
+    case "ERR_JWKS_NO_MATCHING_KEY":
+      return "signed by an unknown key";
+    case "ERR_JWS_SIGNATURE_VERIFICATION_FAILED":
+      return "the signature is invalid";
+    case "ERR_JOSE_ALG_NOT_ALLOWED":
+      return "algorithm not allowed";
+    case "ERR_JWT_CLAIM_VALIDATION_FAILED":
+      if (claim === "aud") return "the token is for another resource";
+      if (claim === "iss") return "the token was issued by another server";
+      if (claim === "typ") return "not an access token";
+      return `malformed access token ("${String(claim)}")`;
+    default:
+      return "malformed access token";
+  }
+}

@@ -1,0 +1,111 @@
+import { randomBytes } from "node:crypto";
+import type { Db } from "@tengine/db";
+import { slugFromResource } from "../member-sessions/member-session-token.ts";
+import { SCOPE_PATTERN } from "../scopes/has-scopes.ts";
+import { AUTHORIZATION_REQUEST_TTL_SECONDS } from "./oauth-lifetimes.ts";
+import { clientAllowed, OAUTH_MESSAGES, oauthPolicySelect, redirectUriAllowed, scopesWithinCeiling, splitScopeParam } from "./oauth-policy.ts";
+
+/**
+ * What /oauth/authorize answers:
+ * - `page`: shown to the user in the browser, never redirected — the client, redirect URI,
+ *   resource or project policy could not be verified or refuses (RFC 6749 §4.1.2.1, DESIGN §11);
+ * - `redirect`: an RFC 6749 error sent back to the now verified redirect URI, with `iss`;
+ * - `consent`: the request is stored; the browser goes to the dashboard's consent page.
+ */
+export type StartAuthorizationResult =
+  | { kind: "page"; status: number; message: string; detail?: string }
+  | { kind: "redirect"; location: string }
+  | { kind: "consent"; requestId: string };
+
+/** PKCE S256 challenge: BASE64URL(SHA256(verifier)), always 43 characters (RFC 7636 §4.2). */
+const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
+const MAX_STATE_LENGTH = 1024;
+
+/**
+ * Validates an authorization request (OAuth 2.1 §4.1.1, RFC 7636, RFC 8707) against the
+ * registered client and the project's current policy, in this order:
+ * 1. `client_id` registered; `resource` names a project's MCP URL (required: it selects the
+ *    project whose policy applies); MCP enabled; client on the project's allowlist;
+ *    `redirect_uri` registered for the client AND on the project's allowlist (exact string).
+ *    Failures are pages with DESIGN §11's exact messages.
+ * 2. Requested scopes (none → the whole current ceiling) within the ceiling, else the page
+ *    `Requested scopes are not allowed` (a policy failure the admin must fix).
+ * 3. `response_type=code`, `code_challenge` + `code_challenge_method=S256` (plain refused):
+ *    redirected as `unsupported_response_type` / `invalid_request`.
+ */
+export async function startAuthorization(db: Db, params: URLSearchParams, opts: { issuer: string; now?: Date }): Promise<StartAuthorizationResult> {
+  const page = (message: string, detail?: string, status = 400): StartAuthorizationResult => ({ kind: "page", status, message, ...(detail ? { detail } : {}) });
+  // RFC 6749 §3.1: parameters must not be repeated; for the two that pick the redirect a
+  // repeat would make "which one was verified" ambiguous, so it is a page.
+  const single = (name: string) => {
+    const all = params.getAll(name);
+    return all.length > 1 ? null : (all[0] ?? undefined);
+  };
+
+  const clientId = single("client_id");
+  const redirectUri = single("redirect_uri");
+  const resource = single("resource");
+  if (clientId === null || redirectUri === null || resource === null) return page("Invalid authorization request", "client_id, redirect_uri and resource must each appear once.");
+  if (!clientId) return page("Invalid authorization request", "client_id is missing.");
+  const client = /^cli_[0-9a-z]{26}$/.test(clientId) ? await db.oAuthClient.findUnique({ where: { id: clientId }, select: { id: true, redirectUris: true } }) : null;
+  if (!client) return page(OAUTH_MESSAGES.clientId, `The client ${clientId} is not registered with this server. Register it first (POST /oauth/register).`);
+
+  if (!resource) return page("Invalid authorization request", "resource is missing: send the project's MCP URL as the resource parameter (RFC 8707).");
+  const slug = slugFromResource(opts.issuer, resource);
+  const project = slug ? await db.project.findUnique({ where: { slug }, select: { id: true, ...oauthPolicySelect } }) : null;
+  if (!project) return page("Unknown resource", `${resource} is not an MCP URL of this server; use ${opts.issuer}/p/<project>/mcp.`);
+
+  if (!project.mcpEnabled) return page(OAUTH_MESSAGES.mcpDisabled, "An admin of the workspace has turned off MCP access for this project.", 403);
+  if (!clientAllowed(project, client.id)) return page(OAUTH_MESSAGES.clientId, `The project's OAuth policy does not allow the client ${client.id}. An admin can add it on the project's OAuth policy page.`, 403);
+  if (!redirectUri) return page("Invalid authorization request", "redirect_uri is missing.");
+  if (!redirectUriAllowed(project, client.redirectUris, redirectUri)) {
+    return page(OAUTH_MESSAGES.redirectUri, "The redirect URI must be registered for the client and listed, exactly (scheme, host, port, path and query), in the project's OAuth policy.", 403);
+  }
+
+  // The redirect URI is verified from here on: protocol errors go back to the client.
+  const state = params.get("state");
+  const redirectError = (error: string, description: string): StartAuthorizationResult => {
+    const target = new URL(redirectUri);
+    target.searchParams.append("error", error);
+    target.searchParams.append("error_description", description);
+    if (state !== null) target.searchParams.append("state", state);
+    target.searchParams.append("iss", opts.issuer);
+    return { kind: "redirect", location: target.toString() };
+  };
+
+  const requested = splitScopeParam(single("scope"));
+  if (requested.some((s) => !SCOPE_PATTERN.test(s)) || !scopesWithinCeiling(requested, project.oauthScopes)) {
+    return page(OAUTH_MESSAGES.scopes, `Requested: ${requested.join(" ")}. This project allows at most: ${project.oauthScopes.join(" ") || "(no scopes)"}.`, 403);
+  }
+  const scopes = requested.length ? requested : [...project.oauthScopes];
+
+  for (const name of ["response_type", "code_challenge", "code_challenge_method", "state", "scope"]) {
+    if (params.getAll(name).length > 1) return redirectError("invalid_request", `${name} must not be repeated`);
+  }
+  const responseType = params.get("response_type");
+  if (responseType !== "code") return redirectError("unsupported_response_type", "response_type must be code");
+  const challenge = params.get("code_challenge");
+  const method = params.get("code_challenge_method");
+  if (!challenge) return redirectError("invalid_request", "code_challenge is required (PKCE with S256)");
+  if (method !== "S256") return redirectError("invalid_request", method ? `code_challenge_method ${method} is not supported: use S256` : "code_challenge_method is required: S256");
+  if (!S256_CHALLENGE.test(challenge)) return redirectError("invalid_request", "code_challenge must be the 43-character base64url SHA-256 of the verifier");
+  if (state !== null && state.length > MAX_STATE_LENGTH) return redirectError("invalid_request", `state is longer than ${MAX_STATE_LENGTH} characters`);
+
+  const now = opts.now ?? new Date();
+  const requestId = randomBytes(32).toString("base64url");
+  await db.oAuthAuthorizationRequest.create({
+    data: {
+      id: requestId,
+      projectId: project.id,
+      clientId: client.id,
+      redirectUri,
+      state,
+      codeChallenge: challenge,
+      scopes,
+      resource,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + AUTHORIZATION_REQUEST_TTL_SECONDS * 1000),
+    },
+  });
+  return { kind: "consent", requestId };
+}

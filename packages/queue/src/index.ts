@@ -1,0 +1,2 @@
+export { BullJobQueue, type BullJobQueueOptions } from "./bull-job-queue.ts";
+export { createJobQueue, type CreateJobQueueOptions } from "./create-job-queue.ts";

@@ -76,6 +76,11 @@ class MemoryProvider implements OAuthClientProvider {
   codeVerifier() {
     return this.verifier;
   }
+  // The SDK drops what the server refused (e.g. tokens after invalid_grant), as clients do.
+  invalidateCredentials(scope: "all" | "client" | "tokens" | "verifier" | "discovery") {
+    if (scope === "all" || scope === "tokens") this.saved = undefined;
+    if (scope === "all" || scope === "client") this.client = undefined;
+  }
 }
 
 /** The browser: follow the authorization URL to the consent page and approve; returns the code. */
@@ -137,10 +142,10 @@ describe("the MCP SDK client's own OAuth flow", () => {
     const transport = new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: provider });
     await expect(new Client({ name: "t", version: "1" }).connect(transport)).rejects.toThrow(/Unauthorized/);
     await transport.finishAuth(await playBrowser(provider, ["contacts:read"])); // the user approved a subset
-    // Without a refresh token the SDK must authorize again (with one it refreshes first, which
-    // cannot widen a grant, and gives up: a limitation of the SDK, not of the server).
-    provider.saved = { ...provider.saved, refresh_token: undefined };
+    expect(provider.saved.refresh_token).toBeTruthy();
 
+    // The SDK refreshes first after the 403; the gateway refuses that refresh (the grant lacks
+    // the scope, a refresh cannot widen it), so the SDK authorizes again asking for the scope.
     const client = await connect(provider);
     expect((await client.listTools()).tools.map((t) => t.name)).not.toContain("create_contact");
     await expect(client.callTool({ name: "create_contact", arguments: { name: "Bob" } })).rejects.toThrow(/Unauthorized/);
@@ -149,6 +154,7 @@ describe("the MCP SDK client's own OAuth flow", () => {
 
     const stepUp = new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: provider });
     await stepUp.finishAuth(await playBrowser(provider));
+    expect(provider.saved.scope).toBe("contacts:write");
     const upgraded = await connect(provider);
     const result: any = await upgraded.callTool({ name: "create_contact", arguments: { name: "Bob" } });
     expect(result.isError).toBeFalsy();

@@ -1,3 +1,4 @@
+import { requestStepUp } from "@tengine/core";
 import { decodeJwt, decodeProtectedHeader } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser, obtainCode, obtainTokens, REDIRECT, register, registerPublic, setPolicy, startClockedGateway, token } from "./oauth-helpers.ts";
@@ -244,6 +245,32 @@ describe("refresh_token grant", () => {
     expect(winners).toHaveLength(1);
     for (const r of results.filter((r) => r.status !== 200)) expect(r.json.error).toBe("invalid_grant");
     expect((await token(world.base, { grant_type: "refresh_token", refresh_token: winners[0]!.json.refresh_token, client_id: clientId })).status).toBe(200);
+  });
+});
+
+describe("step-up after 403 insufficient_scope", () => {
+  it("a refused scope within the ceiling makes the next refresh invalid_grant, once, within 60 s, burning nothing", async () => {
+    clocked.clock.now = Date.now();
+    const t = await obtainTokens(world, { base: clocked.base, clientId, resource, userId, scope: "contacts:read" });
+    const connectionId = connectionOf(t.access_token);
+    // beyond the ceiling: re-authorizing could not get it, so nothing changes
+    expect(await requestStepUp(world.db, { connectionId, scopes: ["billing:write"], now: new Date(clocked.clock.now) })).toBe(false);
+    // already granted: nothing to step up to
+    expect(await requestStepUp(world.db, { connectionId, scopes: ["contacts:read"], now: new Date(clocked.clock.now) })).toBe(false);
+    expect(await requestStepUp(world.db, { connectionId, scopes: ["contacts:write"], now: new Date(clocked.clock.now) })).toBe(true);
+
+    clocked.clock.now += 5_000;
+    const refused = await token(clocked.base, { grant_type: "refresh_token", refresh_token: t.refresh_token, client_id: clientId });
+    expect(refused.json).toEqual({ error: "invalid_grant", error_description: "A call needed a scope this grant lacks; authorize again to approve it (step-up)" });
+    // once: the same (unrotated) token refreshes normally afterwards, and the grant is intact
+    const next = await token(clocked.base, { grant_type: "refresh_token", refresh_token: t.refresh_token, client_id: clientId });
+    expect(next.status).toBe(200);
+    expect(next.json.scope).toBe("contacts:read");
+
+    // a mark older than the window is ignored: an ordinary refresh later is left alone
+    await requestStepUp(world.db, { connectionId, scopes: ["contacts:write"], now: new Date(clocked.clock.now) });
+    clocked.clock.now += 61_000;
+    expect((await token(clocked.base, { grant_type: "refresh_token", refresh_token: next.json.refresh_token, client_id: clientId })).status).toBe(200);
   });
 });
 

@@ -7,6 +7,7 @@ import { handleIdempotencyRetention } from "./idempotency-retention.handler.ts";
 import type { Logger } from "./logger.ts";
 import { handleOAuthCleanup } from "./oauth-cleanup.handler.ts";
 import { handleRunsRetention } from "./runs-retention.handler.ts";
+import { handleSignInAttemptsRetention } from "./sign-in-attempts-retention.handler.ts";
 import { handleUsageRollup } from "./usage-rollup.handler.ts";
 
 /** Every job in the catalog, wired to its handler. */
@@ -20,6 +21,7 @@ export function createJobHandlers(deps: ApprovalDeps & { logger: Logger }): Requ
     "idempotency.retention": () => handleIdempotencyRetention({ db, logger }),
     "assertion-jti.retention": () => handleAssertionJtiRetention({ db, logger }),
     "oauth.cleanup": () => handleOAuthCleanup({ db }),
+    "sign-in-attempts.retention": () => handleSignInAttemptsRetention({ db }),
     "usage.rollup": (_payload, ctx) => handleUsageRollup({ db }, { signal: ctx.signal }),
   };
 }

@@ -80,6 +80,7 @@ export { rateLimitsSchema, rateLimitRuleSchema, parseRateLimitRule, type RateLim
 export { checkRateLimits, readRateLimits, rateLimitMessage, type RateLimitCheck, type RateLimitSubject } from "./limits/check-rate-limits.ts";
 export { setRateLimits } from "./limits/set-rate-limits.ts";
 export { getAuthorizationRequest, decideAuthorization, type AuthorizationRequestView } from "./oauth/decide-authorization.ts";
+export { requestStepUp, STEP_UP_WINDOW_SECONDS } from "./oauth/request-step-up.ts";
 export { OAuthError, isOAuthError, type OAuthErrorCode } from "./oauth/oauth-error.ts";
 export { OAUTH_MESSAGES, type OAuthPolicy, clientAllowed, redirectUriAllowed, scopesWithinCeiling, splitScopeParam } from "./oauth/oauth-policy.ts";
 export { AUTHORIZATION_REQUEST_TTL_SECONDS, AUTHORIZATION_CODE_TTL_SECONDS, ACCESS_TOKEN_TTL_SECONDS, REFRESH_TOKEN_TTL_SECONDS, REFRESH_REUSE_GRACE_SECONDS, ACCESS_TOKEN_TYP } from "./oauth/oauth-lifetimes.ts";
@@ -114,6 +115,7 @@ export { parseJobPayload, runJobAttempt } from "./jobs/run-job-attempt.ts";
 export { JobPayloadError, JobTimeoutError } from "./jobs/job-errors.ts";
 export { deleteOldRuns, type DeleteOldRunsOptions, type DeleteOldRunsResult } from "./maintenance/delete-old-runs.ts";
 export { deleteExpiredOAuthRows, type OAuthCleanupResult } from "./maintenance/delete-expired-oauth-rows.ts";
+export { deleteOldSignInAttempts } from "./maintenance/delete-old-sign-in-attempts.ts";
 export { rollUpUsage, ROLLUP_LAG_MS, type RollUpUsageOptions, type RollUpUsageResult } from "./usage/roll-up-usage.ts";
 export { readUsageWatermark, ROLLUP_BUCKET_MS } from "./usage/usage-rollup-state.ts";
 export { LATENCY_BOUNDS, histogramPercentile, latencyBucket } from "./usage/latency-histogram.ts";

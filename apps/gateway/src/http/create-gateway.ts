@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createInfra, createOutboundClient, GatewayKeys, ProjectRuntimeCache, type RateLimitEvent, SecretBox } from "@tengine/core";
+import { createInfra, createOutboundClient, GatewayKeys, type Principal, ProjectRuntimeCache, type RateLimitEvent, requestStepUp, SecretBox } from "@tengine/core";
 import { createDb } from "@tengine/db";
 import type { GatewayConfig } from "../env.ts";
 import { handleMcpPost } from "../mcp/mcp-endpoint.ts";
@@ -89,6 +89,13 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
     lastDatabaseWarning = Date.now();
     logger.warn({ phase, reason: error instanceof Error ? error.message : undefined }, "database unreachable: MCP request answered 503");
   };
+  // A 403 insufficient_scope for an OAuth connection marks it for step-up before the answer goes out.
+  const onInsufficientScope = async (principal: Principal, scopes: string[]) => {
+    if (!principal.connectionId) return;
+    await requestStepUp(db, { connectionId: principal.connectionId, scopes, ...(options.now ? { now: new Date(options.now()) } : {}) }).catch((error: unknown) => {
+      logger.warn({ err: error }, "could not record a step-up request");
+    });
+  };
   const originAllowed = createOriginCheck([config.publicUrl, config.dashboardUrl, ...config.allowedOrigins]);
 
   async function route(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<string> {
@@ -100,7 +107,7 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
         sendError(res, 403, "forbidden_origin", `Origin ${req.headers.origin} is not allowed`, requestId);
         return "mcp";
       }
-      if (req.method === "POST") await handleMcpPost({ auth, transport, publicUrl: config.publicUrl, onDatabaseUnavailable, elicitations }, req, res, mcp[1], requestId);
+      if (req.method === "POST") await handleMcpPost({ auth, transport, publicUrl: config.publicUrl, onDatabaseUnavailable, onInsufficientScope, elicitations }, req, res, mcp[1], requestId);
       else if (req.method === "OPTIONS") res.writeHead(204, { allow: "POST" }).end();
       else sendError(res, 405, "method_not_allowed", "This stateless MCP endpoint answers POST only (no SSE stream is offered)", requestId, { allow: "POST" });
       return "mcp";

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { principalKey } from "@tengine/core";
+import { type Principal, principalKey } from "@tengine/core";
 import { isJSONRPCNotification, isJSONRPCRequest, type JSONRPCMessage, type JSONRPCRequest } from "@modelcontextprotocol/sdk/types.js";
 import { type AuthDeps, authenticate, bearerChallenge } from "../http/authenticate.ts";
 import { BodyTooLargeError, readBody } from "../http/read-body.ts";
@@ -18,6 +18,11 @@ export type McpEndpointDeps = {
   publicUrl: string;
   /** told about each request answered 503 because Postgres was unreachable (metrics, logs) */
   onDatabaseUnavailable?: (phase: "request" | "tool_call", error?: unknown) => void;
+  /**
+   * Told when an OAuth principal was refused for missing scopes (starts a step-up); awaited
+   * before the 403 goes out, because the client refreshes right after it. Must not throw.
+   */
+  onInsufficientScope?: (principal: Principal, scopes: string[]) => Promise<void>;
   /** questions to the client while a call waits for approval (MCP elicitation) */
   elicitations?: ElicitationBroker;
 };
@@ -127,6 +132,7 @@ export async function handleMcpPost(deps: McpEndpointDeps, req: IncomingMessage,
   const status = denied && requests.length === 1 ? 403 : down && requests.length === 1 ? 503 : 200;
   const headers: Record<string, string> = down ? { "retry-after": "5" } : {};
   if (denied) {
+    if (auth.principal.kind === "oauth") await deps.onInsufficientScope?.(auth.principal, denied.insufficientScope!);
     headers["www-authenticate"] = bearerChallenge(metadataUrl, { error: "insufficient_scope", scope: denied.insufficientScope!.join(" "), description: "the credential lacks scopes this tool requires" });
   }
   const body = messages.length > 1 ? replies : replies[0];

@@ -50,6 +50,8 @@ export const JOB_CATALOG = {
   "assertion-jti.retention": { payload: empty, attempts: 3, backoff: { delayMs: 30_000, jitter: 0.5 }, timeoutMs: 5 * 60_000, concurrency: 1, repeatEveryMs: 10 * 60_000 },
   /** Deletes expired OAuth authorization requests, used or expired codes and expired refresh tokens. */
   "oauth.cleanup": { payload: empty, attempts: 3, backoff: { delayMs: 30_000, jitter: 0.5 }, timeoutMs: 5 * 60_000, concurrency: 1, repeatEveryMs: 10 * 60_000 },
+  /** Deletes failed dashboard sign-ins older than a day (they only count for 15 minutes). */
+  "sign-in-attempts.retention": { payload: empty, attempts: 3, backoff: { delayMs: 30_000, jitter: 0.5 }, timeoutMs: 5 * 60_000, concurrency: 1, repeatEveryMs: 60 * 60_000 },
   /** Aggregates closed 10-minute buckets of runs into UsageRollup for the dashboard charts. */
   "usage.rollup": { payload: empty, attempts: 3, backoff: { delayMs: 10_000, jitter: 0.5 }, timeoutMs: 10 * 60_000, concurrency: 1, repeatEveryMs: 60_000 },
 } as const satisfies Record<string, JobDefinition>;

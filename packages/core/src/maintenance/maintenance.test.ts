@@ -5,6 +5,7 @@ import { createOrganization } from "../orgs/create-organization.ts";
 import { createProject } from "../projects/create-project.ts";
 import { deleteExpiredOAuthRows } from "./delete-expired-oauth-rows.ts";
 import { deleteOldRuns } from "./delete-old-runs.ts";
+import { deleteOldSignInAttempts } from "./delete-old-sign-in-attempts.ts";
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let keepMonth: string; // 30 days (the default)
@@ -96,5 +97,23 @@ describe("oauth.cleanup", () => {
     expect((await database.db.oAuthCode.findMany({ select: { codeHash: true }, orderBy: { codeHash: "asc" } })).map((r) => r.codeHash)).toEqual(["live", "used-live"]);
     expect((await database.db.oAuthRefreshToken.findMany({ select: { id: true } })).map((r) => r.id)).toEqual(["rt-live"]);
     expect(await deleteExpiredOAuthRows(database.db, now)).toEqual({ authorizationRequests: 0, codes: 0, refreshTokens: 0 });
+  });
+});
+
+describe("sign-in-attempts.retention", () => {
+  it("deletes failed sign-ins older than a day and keeps the recent ones the limit counts", async () => {
+    const at = (hoursAgo: number) => new Date(now.getTime() - hoursAgo * 3_600_000);
+    await database.db.signInAttempt.createMany({
+      data: [
+        { id: newId("signIn"), email: "old@example.com", ip: "10.0.0.1", createdAt: at(49) },
+        { id: newId("signIn"), email: "old@example.com", ip: "10.0.0.1", createdAt: at(24.1) },
+        { id: newId("signIn"), email: "recent@example.com", ip: "10.0.0.2", createdAt: at(23.9) },
+        { id: newId("signIn"), email: "recent@example.com", ip: "10.0.0.2", createdAt: at(0.1) },
+      ],
+    });
+    expect(await deleteOldSignInAttempts(database.db, now)).toBe(2);
+    const left = await database.db.signInAttempt.findMany({ select: { email: true } });
+    expect(left.map((r) => r.email)).toEqual(["recent@example.com", "recent@example.com"]);
+    expect(await deleteOldSignInAttempts(database.db, now)).toBe(0);
   });
 });

@@ -5,6 +5,7 @@ import type { AuthenticatedClient } from "./authenticate-client.ts";
 import { endConnection } from "./end-connection.ts";
 import { createRefreshToken, type OAuthServerDeps, type TokenResponse, tokenResponse } from "./issue-tokens.ts";
 import { REFRESH_REUSE_GRACE_SECONDS } from "./oauth-lifetimes.ts";
+import { STEP_UP_WINDOW_SECONDS } from "./request-step-up.ts";
 import { OAuthError } from "./oauth-error.ts";
 import { clientAllowed, OAUTH_MESSAGES, oauthPolicySelect, scopesWithinCeiling, splitScopeParam } from "./oauth-policy.ts";
 
@@ -47,9 +48,14 @@ export async function refreshAccessToken(
 
   const connection = await db.oAuthConnection.findUnique({
     where: { id: row.connectionId },
-    select: { revokedAt: true, userId: true, project: { select: { id: true, slug: true, ...oauthPolicySelect } } },
+    select: { revokedAt: true, userId: true, stepUpRequestedAt: true, project: { select: { id: true, slug: true, ...oauthPolicySelect } } },
   });
   if (!connection || connection.revokedAt) throw new OAuthError("invalid_grant", "The connection was revoked; connect again");
+  if (connection.stepUpRequestedAt && nowMs - connection.stepUpRequestedAt.getTime() <= STEP_UP_WINDOW_SECONDS * 1000) {
+    // Step-up (request-step-up.ts): refused once, without rotating, so the client authorizes again.
+    await db.oAuthConnection.update({ where: { id: row.connectionId }, data: { stepUpRequestedAt: null } });
+    throw new OAuthError("invalid_grant", "A call needed a scope this grant lacks; authorize again to approve it (step-up)");
+  }
   const { project } = connection;
   const resource = projectResource(deps.issuer, project.slug);
   if (input.resource !== undefined && input.resource !== resource) throw new OAuthError("invalid_target", `resource must be ${resource}, the one authorized`);

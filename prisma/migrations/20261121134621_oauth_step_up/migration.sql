@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "OAuthConnection" ADD COLUMN     "stepUpRequestedAt" TIMESTAMP(3);

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import { afterAll, describe, expect, it, vi } from "vitest";
+import { QUOTA_THRESHOLD } from "./rate-limiter.ts";
 import { createInfra } from "./create-infra.ts";
 import { createRedisClient } from "./create-redis-client.ts";
 import { InfraUnavailableError } from "./infra-unavailable-error.ts";
@@ -178,6 +179,24 @@ describe.each(impls)("contract: $name", (impl) => {
       expect(await limiter.hitAll([{ key: a, limit: { max: 0, windowMs: 1_000 } }, hits[1]!], t0 + 1_001)).toHaveLength(1);
       expect(await limiter.hitAll([], t0)).toEqual([]);
       await expect(limiter.hitAll([{ key: a, limit: { max: -1, windowMs: 1_000 } }])).rejects.toThrow(RangeError);
+    });
+
+    it("counts a quota (max above the threshold) in fixed windows aligned to the epoch, in constant memory", async () => {
+      const limiter = impl.newLimiter();
+      const key = uniqueKey("quota");
+      const DAY = 86_400_000;
+      const limit = { max: QUOTA_THRESHOLD + 2, windowMs: DAY };
+      const midnight = DAY * 20_000; // a day start (UTC)
+      const t0 = midnight + 3_600_000; // 01:00
+      // one atomic step of threshold+1 hits on the same key
+      const filled = await limiter.hitAll(Array.from({ length: QUOTA_THRESHOLD + 1 }, () => ({ key, limit })), t0);
+      expect(filled.every((d) => d.allowed)).toBe(true);
+      expect(filled.at(-1)).toEqual({ allowed: true, remaining: 1, retryAfterMs: 0, count: QUOTA_THRESHOLD + 1 });
+      expect(await limiter.hit(key, limit, t0 + 1)).toEqual({ allowed: true, remaining: 0, retryAfterMs: 0, count: QUOTA_THRESHOLD + 2 });
+      // refused until the next day starts, which is what retryAfterMs says; refusals are not counted
+      expect(await limiter.hit(key, limit, t0 + 2)).toEqual({ allowed: false, remaining: 0, retryAfterMs: DAY - 3_600_000 - 2, count: QUOTA_THRESHOLD + 2 });
+      expect(await limiter.hit(key, limit, midnight + DAY - 1)).toMatchObject({ allowed: false, retryAfterMs: 1 });
+      expect(await limiter.hit(key, limit, midnight + DAY)).toEqual({ allowed: true, remaining: QUOTA_THRESHOLD + 1, retryAfterMs: 0, count: 1 });
     });
 
     // Only a shared store has replicas to agree: defined for Redis alone, never skipped.

@@ -1,4 +1,4 @@
-import { assertValidRateLimit, type RateLimit, type RateLimitDecision, type RateLimiter } from "./rate-limiter.ts";
+import { assertValidRateLimit, QUOTA_THRESHOLD, quotaWindow, type RateLimit, type RateLimitDecision, type RateLimiter } from "./rate-limiter.ts";
 
 type Entry = {
   /** Times of allowed hits, ascending. */
@@ -21,6 +21,7 @@ export type MemoryRateLimiterOptions = {
  */
 export class MemoryRateLimiter implements RateLimiter {
   readonly #entries = new Map<string, Entry>();
+  readonly #quotas = new Map<string, { count: number; expiresAt: number }>();
   readonly #sweepIntervalMs: number;
   #nextSweepAt = 0;
 
@@ -38,6 +39,7 @@ export class MemoryRateLimiter implements RateLimiter {
     if (now >= this.#nextSweepAt) this.#sweep(now);
 
     const { max, windowMs } = limit;
+    if (max > QUOTA_THRESHOLD) return this.#quotaHit(key, limit, now);
     let entry = this.#entries.get(key);
     if (entry && entry.expiresAt <= now) {
       this.#entries.delete(key);
@@ -63,6 +65,16 @@ export class MemoryRateLimiter implements RateLimiter {
     return { allowed: false, remaining: 0, retryAfterMs, count: hits.length };
   }
 
+  /** Fixed-window counter for quotas (rate-limiter.ts): one number per key and window. */
+  #quotaHit(key: string, { max, windowMs }: RateLimit, now: number): RateLimitDecision {
+    const { start, end } = quotaWindow(now, windowMs);
+    const counterKey = `${key}#${start}`;
+    const count = this.#quotas.get(counterKey)?.count ?? 0;
+    if (count >= max) return { allowed: false, remaining: 0, retryAfterMs: end - now, count };
+    this.#quotas.set(counterKey, { count: count + 1, expiresAt: end + windowMs });
+    return { allowed: true, remaining: max - count - 1, retryAfterMs: 0, count: count + 1 };
+  }
+
   async hitAll(hits: ReadonlyArray<{ key: string; limit: RateLimit }>, at: number = Date.now()): Promise<RateLimitDecision[]> {
     hits.forEach((h) => assertValidRateLimit(h.limit));
     const decisions: RateLimitDecision[] = [];
@@ -77,12 +89,15 @@ export class MemoryRateLimiter implements RateLimiter {
 
   /** Number of keys held; for tests and metrics. */
   get size(): number {
-    return this.#entries.size;
+    return this.#entries.size + this.#quotas.size;
   }
 
   #sweep(now: number): void {
     for (const [key, entry] of this.#entries) {
       if (entry.expiresAt <= now) this.#entries.delete(key);
+    }
+    for (const [key, quota] of this.#quotas) {
+      if (quota.expiresAt <= now) this.#quotas.delete(key);
     }
     this.#nextSweepAt = now + this.#sweepIntervalMs;
   }

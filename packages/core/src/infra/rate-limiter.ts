@@ -8,8 +8,13 @@
  * and `retryAfterMs` is exactly when the oldest counted hit leaves the window. Refused hits
  * are not recorded, so a client that keeps hammering recovers as soon as its window has
  * passed. The cost is memory proportional to `max` per active key, which suits per-second to
- * per-hour call limits (up to some thousands); long quotas (per day or month, large `max`)
- * want a fixed-window counter instead.
+ * per-hour call limits (up to some thousands).
+ *
+ * **Quotas** — a `max` above QUOTA_THRESHOLD (say 1,000,000 calls a day) — use a
+ * **fixed-window counter** instead: one integer per key and window, windows aligned to the
+ * epoch (a one-day window resets at 00:00 UTC), `retryAfterMs` = time to the next window.
+ * Memory stays constant however large the quota; the price is the usual one of fixed windows
+ * (up to 2×max across a boundary), which is what a quota means anyway.
  */
 export interface RateLimiter {
   /**
@@ -26,6 +31,15 @@ export interface RateLimiter {
    * tool) use it: three windows, one round trip.
    */
   hitAll(hits: ReadonlyArray<{ key: string; limit: RateLimit }>, now?: number): Promise<RateLimitDecision[]>;
+}
+
+/** Above this many hits per window a limit is counted as a quota (fixed window, O(1) memory). */
+export const QUOTA_THRESHOLD = 10_000;
+
+/** Start of the fixed window holding `now`, and its end. */
+export function quotaWindow(now: number, windowMs: number): { start: number; end: number } {
+  const start = Math.floor(now / windowMs) * windowMs;
+  return { start, end: start + windowMs };
 }
 
 export type RateLimit = {

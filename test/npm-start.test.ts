@@ -1,6 +1,5 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -8,6 +7,7 @@ import { promisify } from "node:util";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort, type RunningProduct, startProduct } from "./start-product.ts";
 
 /**
  * The README's first command, as a new user runs it: `npm start` with no DATABASE_URL brings
@@ -16,19 +16,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
  */
 const root = fileURLToPath(new URL("..", import.meta.url));
 const run = promisify(execFile);
-let child: ChildProcess;
+let product: RunningProduct | undefined;
 let output = "";
 let dataDir: string;
 let env: NodeJS.ProcessEnv;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), "tengine-start-"));
@@ -37,27 +28,12 @@ beforeAll(async () => {
   delete env.DATABASE_URL;
   delete env.DATABASE_SCHEMA;
   delete env.TENGINE_MASTER_KEY;
-  child = spawn(process.execPath, [path.join(root, "scripts/start.mjs")], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
-  child.stdout!.on("data", (d) => (output += d));
-  child.stderr!.on("data", (d) => (output += d));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm start did not come up:\n${output}`)), 240_000);
-    const check = setInterval(() => {
-      if (output.includes("Tengine is running") && output.includes("CLI (in another terminal)")) {
-        clearInterval(check);
-        clearTimeout(timer);
-        resolve();
-      }
-    }, 100);
-    child.once("exit", (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
-  });
-}, 300_000);
+  product = await startProduct(env);
+  output = product.output();
+}, 600_000);
 
 afterAll(async () => {
-  if (child && child.exitCode === null) {
-    child.kill("SIGINT");
-    await new Promise((r) => child.once("exit", r));
-  }
+  await product?.stop();
   await rm(dataDir, { recursive: true, force: true });
 });
 

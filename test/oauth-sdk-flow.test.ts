@@ -1,10 +1,7 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { auth, type OAuthClientProvider, UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
@@ -12,6 +9,7 @@ import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } fr
 import { hashPassword, newId, setOAuthPolicy } from "@tengine/core";
 import { createTestDatabase } from "@tengine/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort, type RunningProduct, startProduct } from "./start-product.ts";
 
 /**
  * Issue 4's end-to-end flow with the official MCP SDK client's own OAuth support, against the
@@ -22,28 +20,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
  * refresh token rotated. The consent screen's CSRF, origin and error handling are checked on
  * the same running apps.
  */
-const root = fileURLToPath(new URL("..", import.meta.url));
 // The demo project's policy allows exactly this redirect URI (prisma/seed.ts). Nothing listens
 // there: like a browser, the test reads the code from the consent form's 303.
 const REDIRECT_URI = "http://localhost:3118/callback";
 
-let child: ChildProcess;
-let output = "";
+let product: RunningProduct | undefined;
 let dataDir: string;
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let gatewayUrl: string;
 let dashboardUrl: string;
 let mcpUrl: string;
 let admin: { email: string; password: string };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   database = await createTestDatabase("oauth_sdk_flow");
@@ -66,32 +53,13 @@ beforeAll(async () => {
   };
   delete env.NEXTAUTH_SECRET;
   delete env.NEXTAUTH_URL;
-  // Its own process group, so stopping it also stops a dashboard build still running.
-  child = spawn(process.execPath, [path.join(root, "scripts/start.mjs")], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  child.stdout!.on("data", (d) => (output += d));
-  child.stderr!.on("data", (d) => (output += d));
-  await new Promise<void>((resolve, reject) => {
-    // The first start may build the dashboard (next build), which takes minutes on a busy machine.
-    const timer = setTimeout(() => reject(new Error(`npm start did not come up:\n${output}`)), 580_000);
-    const check = setInterval(() => {
-      if (output.includes("Tengine is running") && output.includes("CLI (in another terminal)")) {
-        clearInterval(check);
-        clearTimeout(timer);
-        resolve();
-      }
-    }, 100);
-    child.once("exit", (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
-  });
+  product = await startProduct(env);
   const credentials = JSON.parse(await readFile(path.join(dataDir, "demo-credentials.json"), "utf8"));
   admin = { email: credentials.adminEmail, password: credentials.adminPassword };
 }, 600_000);
 
 afterAll(async () => {
-  if (child?.pid && child.exitCode === null) {
-    const exited = new Promise((r) => child.once("exit", r));
-    process.kill(-child.pid, "SIGINT");
-    await exited;
-  }
+  await product?.stop();
   await database?.drop();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });

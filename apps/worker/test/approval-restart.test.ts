@@ -11,6 +11,7 @@ import {
   createProject,
   createTool,
   decideApproval,
+  deleteKeysWithPrefix,
   getRun,
   type Principal,
   ProjectRuntimeCache,
@@ -78,12 +79,7 @@ afterAll(async () => {
   upstream.closeAllConnections();
   await new Promise<void>((r) => upstream.close(() => r()));
   const admin = new Redis(REDIS_URL);
-  let cursor = "0";
-  do {
-    const [next, keys] = await admin.scan(cursor, "MATCH", `${PREFIX}*`, "COUNT", 1000);
-    if (keys.length > 0) await admin.del(...keys);
-    cursor = next;
-  } while (cursor !== "0");
+  await deleteKeysWithPrefix(admin, PREFIX);
   await admin.quit();
   await database?.drop();
 });

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { createOrganization, createProject, newId, SecretBox, type WorkerJobQueue } from "@tengine/core";
+import { createOrganization, createProject, deleteKeysWithPrefix, newId, SecretBox, type WorkerJobQueue } from "@tengine/core";
 import { createJobQueue } from "@tengine/queue";
 import { createTestDatabase } from "@tengine/db/testing";
 import { Redis } from "ioredis";
@@ -37,12 +37,7 @@ afterAll(async () => {
   await locker?.end().catch(() => {});
   await producer?.close();
   const admin = new Redis(REDIS_URL);
-  let cursor = "0";
-  do {
-    const [next, keys] = await admin.scan(cursor, "MATCH", `${PREFIX}*`, "COUNT", 1000);
-    if (keys.length > 0) await admin.del(...keys);
-    cursor = next;
-  } while (cursor !== "0");
+  await deleteKeysWithPrefix(admin, PREFIX);
   await admin.quit();
   await database?.drop();
 });

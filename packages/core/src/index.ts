@@ -74,6 +74,7 @@ export { type PubSub, type PubSubHandler, type PubSubErrorReporter } from "./inf
 export { MemoryPubSub, type MemoryPubSubOptions } from "./infra/memory-pub-sub.ts";
 export { RedisPubSub, type RedisPubSubOptions } from "./infra/redis-pub-sub.ts";
 export { createInfra, type CreateInfraOptions, type Infra } from "./infra/create-infra.ts";
+export { deleteKeysWithPrefix } from "./infra/delete-keys-with-prefix.ts";
 export { createRedisClient, REDIS_CLIENT_DEFAULTS, type RedisClientOptions } from "./infra/create-redis-client.ts";
 export { InfraUnavailableError, isInfraUnavailableError } from "./infra/infra-unavailable-error.ts";
 export { rateLimitsSchema, rateLimitRuleSchema, parseRateLimitRule, type RateLimits, type RateLimitsInput, type RateLimitRule, type RateLimitScope } from "./limits/rate-limits.ts";

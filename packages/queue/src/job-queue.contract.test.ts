@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import { type JobEvent, type JobName, type JobOverrides, JobPayloadError, newId, type WorkerJobQueue } from "@tengine/core";
+import { deleteKeysWithPrefix, type JobEvent, type JobName, type JobOverrides, JobPayloadError, newId, type WorkerJobQueue } from "@tengine/core";
 import { createJobQueue } from "./create-job-queue.ts";
 
 // Contract tests (STYLE.md 10): the same behaviours against BullMQ on the machine's real
@@ -15,12 +15,7 @@ let seq = 0;
 afterAll(async () => {
   await Promise.allSettled(queues.map((q) => q.close()));
   const admin = new Redis(REDIS_URL);
-  let cursor = "0";
-  do {
-    const [next, keys] = await admin.scan(cursor, "MATCH", `${PREFIX}*`, "COUNT", 1000);
-    if (keys.length > 0) await admin.del(...keys);
-    cursor = next;
-  } while (cursor !== "0");
+  await deleteKeysWithPrefix(admin, PREFIX);
   await admin.quit();
 });
 

@@ -3,6 +3,7 @@ import type { ToolResult } from "../execution/tool-result.ts";
 import { newId } from "../ids/new-id.ts";
 import type { PubSub } from "../infra/pub-sub.ts";
 import type { Principal } from "../principal/principal.ts";
+import { runPrincipalColumns } from "../runs/record-run.ts";
 import type { ApprovalIdempotency } from "./approval-claim.ts";
 import { pendingApprovalResult, toolResultOfRun } from "./run-outcome.ts";
 import { waitForRun } from "./wait-for-run.ts";
@@ -46,13 +47,7 @@ export async function requestApproval(db: Db, input: ApprovalRequest): Promise<{
         toolId: input.toolId,
         toolName: input.toolName,
         status: "pending",
-        principalKind: p.kind,
-        apiKeyId: p.keyId ?? null,
-        memberId: p.memberId ?? null,
-        memberEmail: p.member?.email ?? null,
-        userId: p.userId ?? null,
-        clientId: p.clientId ?? null,
-        connectionId: p.connectionId ?? null,
+        ...runPrincipalColumns(p),
         idempotencyKey: input.idempotencyKey ?? null,
         dedupeSource: input.dedupeSource ?? null,
         arguments: input.args as Prisma.InputJsonValue,

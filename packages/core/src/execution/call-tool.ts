@@ -105,8 +105,9 @@ export async function callTool(deps: ToolCallDeps, req: ToolCallRequest): Promis
     return finish("failed", { ...run, error: message }, toolError(message));
   }
 
+  const callerKey = principalKey(principal);
   if (deps.limiter) {
-    const check = await checkRateLimits(deps.limiter, { projectId: project.id, limits: runtime.rateLimits, principalKey: principalKey(principal), toolName: tool.name });
+    const check = await checkRateLimits(deps.limiter, { projectId: project.id, limits: runtime.rateLimits, principalKey: callerKey, toolName: tool.name });
     if (check.ok !== true) deps.onRateLimit?.({ projectId: project.id, projectSlug: project.slug, toolName: tool.name, check });
     if (check.ok === false) {
       const message = rateLimitMessage(check);
@@ -119,7 +120,7 @@ export async function callTool(deps: ToolCallDeps, req: ToolCallRequest): Promis
   const resolved = resolveIdempotencyKey({
     headerKey: req.headerIdempotencyKey,
     metaKey: req.metaIdempotencyKey,
-    principalKey: principalKey(principal),
+    principalKey: callerKey,
     toolId: tool.id,
     args,
     readOnly: tool.readOnly,
@@ -131,12 +132,11 @@ export async function callTool(deps: ToolCallDeps, req: ToolCallRequest): Promis
 
   // A dashboard "Try it" is a person acting themselves; only calls of principals wait for one.
   const needsApproval = principal.kind !== "dashboard" && approvalRequired(tool, runtime.approvalPolicy);
-  const approvalWait = { db: deps.db, ...(deps.pubsub ? { pubsub: deps.pubsub } : {}) };
   const waitMs = deps.approvalWaitMs ?? DEFAULT_APPROVAL_WAIT_MS;
 
   let claim: { recordId: string; upstreamKey: string } | undefined;
   if (key) {
-    const outcome = await claimIdempotencyKey(deps.db, deps.hot, { projectId: project.id, principalKey: principalKey(principal), toolId: tool.id }, key, runId, {
+    const outcome = await claimIdempotencyKey(deps.db, deps.hot, { projectId: project.id, principalKey: callerKey, toolId: tool.id }, key, runId, {
       // A call waiting for a person holds its key until the approval expires: a retry joins it
       // instead of asking again.
       leaseMs: needsApproval ? APPROVAL_TTL_MS + 60_000 : tool.timeoutMs * tool.maxAttempts + 30_000,
@@ -145,7 +145,7 @@ export async function callTool(deps: ToolCallDeps, req: ToolCallRequest): Promis
     });
     if (outcome.kind === "busy" && needsApproval) {
       // The same call is already waiting for (or running after) its approval: wait on it.
-      const joined = await awaitApprovedRun(approvalWait, { projectId: project.id, runId: outcome.originalRunId, toolName: tool.name, waitMs });
+      const joined = await awaitApprovedRun(deps, { projectId: project.id, runId: outcome.originalRunId, toolName: tool.name, waitMs });
       await recordRun(deps.hot, { ...run, ...idem, status: "deduplicated", originalRunId: outcome.originalRunId, gatewayMs: elapsed(started) });
       return { kind: "result", runId, result: withMeta(joined, { "tengine/runId": outcome.originalRunId, "tengine/deduplicated": true, "tengine/originalRunId": outcome.originalRunId }) };
     }
@@ -192,7 +192,7 @@ export async function callTool(deps: ToolCallDeps, req: ToolCallRequest): Promis
     });
     const title = tool.listed.title;
     req.onApprovalPending?.({ runId, approvalId, toolName: tool.name, ...(title ? { toolTitle: title } : {}), request: preview.request, args, expiresAt });
-    const answered = await awaitApprovedRun(approvalWait, { projectId: project.id, runId, toolName: tool.name, waitMs, ...(deps.approvalPollMs ? { pollMs: deps.approvalPollMs } : {}) });
+    const answered = await awaitApprovedRun(deps, { projectId: project.id, runId, toolName: tool.name, waitMs, ...(deps.approvalPollMs ? { pollMs: deps.approvalPollMs } : {}) });
     return { kind: "result", runId, result: withMeta(answered, { "tengine/runId": runId }) };
   }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import { afterAll, describe, expect, it, vi } from "vitest";
+import { deleteKeysWithPrefix } from "./delete-keys-with-prefix.ts";
 import { QUOTA_THRESHOLD } from "./rate-limiter.ts";
 import { createInfra } from "./create-infra.ts";
 import { createRedisClient } from "./create-redis-client.ts";
@@ -68,12 +69,7 @@ const uniqueKey = (label: string) => `${label}:${++keySeq}`;
 afterAll(async () => {
   await Promise.all(pubSubs.map((p) => p.close()));
   const admin = await adminClient();
-  let cursor = "0";
-  do {
-    const [next, keys] = await admin.scan(cursor, "MATCH", `${PREFIX}*`, "COUNT", 1000);
-    if (keys.length > 0) await admin.del(...keys);
-    cursor = next;
-  } while (cursor !== "0");
+  await deleteKeysWithPrefix(admin, PREFIX);
   await Promise.all(clients.map((c) => (c.status === "ready" ? c.quit() : c.disconnect())));
 });
 

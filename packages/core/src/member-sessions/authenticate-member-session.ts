@@ -1,12 +1,12 @@
-import { errors, jwtVerify } from "jose";
 import { z } from "zod";
 import type { HotQueries } from "@tengine/db";
 import type { AuthFailure } from "../keys/authenticate-api-key.ts";
 import type { Principal } from "../principal/principal.ts";
 import { type ProjectConfig, projectConfigFromRow } from "../projects/project-config.ts";
 import { narrowScopes } from "../scopes/narrow-scopes.ts";
-import { GATEWAY_KEY_ALG, type GatewayKeys } from "./gateway-keys.ts";
-import { MEMBER_SESSION_PREFIX, MEMBER_SESSION_TYP, projectResource, slugFromResource } from "./member-session-token.ts";
+import type { GatewayKeys } from "./gateway-keys.ts";
+import { MEMBER_SESSION_PREFIX, MEMBER_SESSION_TYP, slugFromResource } from "./member-session-token.ts";
+import { type TokenFailureMessages, verifyGatewayToken } from "./verify-gateway-token.ts";
 
 export type AuthenticateMemberSessionDeps = {
   hot: HotQueries;
@@ -30,8 +30,16 @@ const claimsSchema = z.object({
   scope: z.string().optional(),
 });
 
-/** Clock skew tolerated on the gateway's own tokens: replicas share one clock source, roughly. */
-const SKEW_SECONDS = 5;
+const MEMBER_SESSION_FAILURES: TokenFailureMessages = {
+  expired: "member session expired: mint a new one",
+  unknownKey: "member session token signed by an unknown gateway key",
+  signature: "member session token signature is invalid",
+  algorithm: "member session token algorithm not allowed",
+  audience: "token is for another project",
+  issuer: "member session token was issued by another gateway",
+  claim: (claim) => `malformed member session token ("${claim}")`,
+  malformed: "malformed member session token",
+};
 
 /**
  * Verifies a `tng_mst_…` member session token (DESIGN §7 step 1, §11): the gateway's ES256
@@ -43,29 +51,14 @@ const SKEW_SECONDS = 5;
  */
 export async function authenticateMemberSession(deps: AuthenticateMemberSessionDeps, token: string, slug?: string): Promise<{ ok: true; principal: Principal; project: ProjectConfig } | AuthFailure> {
   if (!token.startsWith(MEMBER_SESSION_PREFIX)) return { ok: false, reason: "malformed member session token" };
-  let payload: unknown;
-  try {
-    ({ payload } = await jwtVerify(
-      token.slice(MEMBER_SESSION_PREFIX.length),
-      async (header) => {
-        const key = typeof header.kid === "string" ? await deps.gatewayKeys.verificationKey(header.kid) : null;
-        if (!key) throw new errors.JWKSNoMatchingKey();
-        return key;
-      },
-      {
-        algorithms: [GATEWAY_KEY_ALG],
-        typ: MEMBER_SESSION_TYP,
-        issuer: deps.issuer,
-        ...(slug !== undefined ? { audience: projectResource(deps.issuer, slug) } : {}),
-        requiredClaims: ["sub", "exp", "iat", "jti", "aud"],
-        clockTolerance: SKEW_SECONDS,
-        ...(deps.now ? { currentDate: new Date(deps.now()) } : {}),
-      },
-    ));
-  } catch (error) {
-    return { ok: false, reason: describeJoseError(error) };
-  }
-  const parsed = claimsSchema.safeParse(payload);
+  const verified = await verifyGatewayToken(deps, token.slice(MEMBER_SESSION_PREFIX.length), {
+    typ: MEMBER_SESSION_TYP,
+    slug,
+    requiredClaims: ["sub", "exp", "iat", "jti", "aud"],
+    messages: MEMBER_SESSION_FAILURES,
+  });
+  if (!verified.ok) return verified;
+  const parsed = claimsSchema.safeParse(verified.payload);
   if (!parsed.success) return { ok: false, reason: "malformed member session token" };
   const claims = parsed.data;
   const tokenSlug = slugFromResource(deps.issuer, claims.aud);
@@ -100,25 +93,4 @@ export async function authenticateMemberSession(deps: AuthenticateMemberSessionD
       expiresAt: claims.exp,
     },
   };
-}
-
-function describeJoseError(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  const claim = (error as { claim?: unknown }).claim;
-  switch (code) {
-    case "ERR_JWT_EXPIRED":
-      return "member session expired: mint a new one";
-    case "ERR_JWKS_NO_MATCHING_KEY":
-      return "member session token signed by an unknown gateway key";
-    case "ERR_JWS_SIGNATURE_VERIFICATION_FAILED":
-      return "member session token signature is invalid";
-    case "ERR_JOSE_ALG_NOT_ALLOWED":
-      return "member session token algorithm not allowed";
-    case "ERR_JWT_CLAIM_VALIDATION_FAILED":
-      if (claim === "aud") return "token is for another project";
-      if (claim === "iss") return "member session token was issued by another gateway";
-      return `malformed member session token ("${String(claim)}")`;
-    default:
-      return "malformed member session token";
-  }
 }

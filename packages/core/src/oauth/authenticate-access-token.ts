@@ -1,9 +1,9 @@
-import { errors, jwtVerify } from "jose";
 import { z } from "zod";
 import type { HotQueries } from "@tengine/db";
 import type { AuthFailure } from "../keys/authenticate-api-key.ts";
-import { GATEWAY_KEY_ALG, type GatewayKeys } from "../member-sessions/gateway-keys.ts";
-import { projectResource, slugFromResource } from "../member-sessions/member-session-token.ts";
+import type { GatewayKeys } from "../member-sessions/gateway-keys.ts";
+import { slugFromResource } from "../member-sessions/member-session-token.ts";
+import { type TokenFailureMessages, verifyGatewayToken } from "../member-sessions/verify-gateway-token.ts";
 import type { Principal } from "../principal/principal.ts";
 import { type ProjectConfig, projectConfigFromRow } from "../projects/project-config.ts";
 import { ACCESS_TOKEN_TYP } from "./oauth-lifetimes.ts";
@@ -27,8 +27,17 @@ const claimsSchema = z.object({
   cid: z.string().min(1),
 });
 
-/** Clock skew tolerated on the gateway's own tokens. */
-const SKEW_SECONDS = 5;
+const ACCESS_TOKEN_FAILURES: TokenFailureMessages = {
+  expired: "the access token expired; refresh it",
+  unknownKey: "signed by an unknown key",
+  signature: "the signature is invalid",
+  algorithm: "algorithm not allowed",
+  audience: "the token is for another resource",
+  issuer: "the token was issued by another server",
+  typ: "not an access token",
+  claim: (claim) => `malformed access token ("${claim}")`,
+  malformed: "malformed access token",
+};
 
 /** A cheap shape test: three base64url segments, a JOSE header first. */
 export function looksLikeJwt(token: string): boolean {
@@ -46,29 +55,14 @@ export function looksLikeJwt(token: string): boolean {
  */
 export async function authenticateAccessToken(deps: AuthenticateAccessTokenDeps, token: string, slug?: string): Promise<{ ok: true; principal: Principal; project: ProjectConfig } | AuthFailure> {
   const failed = (reason?: string): AuthFailure => ({ ok: false, reason: reason ? `${OAUTH_MESSAGES.tokenValidation}: ${reason}` : OAUTH_MESSAGES.tokenValidation });
-  let payload: unknown;
-  try {
-    ({ payload } = await jwtVerify(
-      token,
-      async (header) => {
-        const key = typeof header.kid === "string" ? await deps.gatewayKeys.verificationKey(header.kid) : null;
-        if (!key) throw new errors.JWKSNoMatchingKey();
-        return key;
-      },
-      {
-        algorithms: [GATEWAY_KEY_ALG],
-        typ: ACCESS_TOKEN_TYP,
-        issuer: deps.issuer,
-        ...(slug !== undefined ? { audience: projectResource(deps.issuer, slug) } : {}),
-        requiredClaims: ["sub", "exp", "iat", "jti", "aud", "client_id", "cid"],
-        clockTolerance: SKEW_SECONDS,
-        ...(deps.now ? { currentDate: new Date(deps.now()) } : {}),
-      },
-    ));
-  } catch (error) {
-    return failed(describeJoseError(error));
-  }
-  const parsed = claimsSchema.safeParse(payload);
+  const verified = await verifyGatewayToken(deps, token, {
+    typ: ACCESS_TOKEN_TYP,
+    slug,
+    requiredClaims: ["sub", "exp", "iat", "jti", "aud", "client_id", "cid"],
+    messages: ACCESS_TOKEN_FAILURES,
+  });
+  if (!verified.ok) return failed(verified.reason);
+  const parsed = claimsSchema.safeParse(verified.payload);
   if (!parsed.success) return failed("malformed access token");
   const claims = parsed.data;
   const tokenSlug = slugFromResource(deps.issuer, claims.aud);
@@ -94,26 +88,4 @@ export async function authenticateAccessToken(deps: AuthenticateAccessTokenDeps,
       expiresAt: claims.exp,
     },
   };
-}
-
-function describeJoseError(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  const claim = (error as { claim?: unknown }).claim;
-  switch (code) {
-    case "ERR_JWT_EXPIRED":
-      return "the access token expired; refresh it";
-    case "ERR_JWKS_NO_MATCHING_KEY":
-      return "signed by an unknown key";
-    case "ERR_JWS_SIGNATURE_VERIFICATION_FAILED":
-      return "the signature is invalid";
-    case "ERR_JOSE_ALG_NOT_ALLOWED":
-      return "algorithm not allowed";
-    case "ERR_JWT_CLAIM_VALIDATION_FAILED":
-      if (claim === "aud") return "the token is for another resource";
-      if (claim === "iss") return "the token was issued by another server";
-      if (claim === "typ") return "not an access token";
-      return `malformed access token ("${String(claim)}")`;
-    default:
-      return "malformed access token";
-  }
 }

@@ -22,36 +22,42 @@ export type RunRecord = {
   createdAt: Date;
 };
 
+/** The principal's identity as the run columns that keep it (copied: runs outlive keys and members). */
+export function runPrincipalColumns(p: Principal) {
+  return {
+    principalKind: p.kind,
+    apiKeyId: p.keyId ?? null,
+    memberId: p.memberId ?? null,
+    memberEmail: p.member?.email ?? null,
+    userId: p.userId ?? null,
+    clientId: p.clientId ?? null,
+    connectionId: p.connectionId ?? null,
+  };
+}
+
 /**
  * Writes one run (DESIGN §10). Callers pass only redacted request/response data; the
  * principal's identity is copied so the run stays readable after keys or members are gone.
  */
 export async function recordRun(hot: HotQueries, run: RunRecord) {
-  const p = run.principal;
   await hot.insertRun({
-      id: run.id,
-      projectId: run.projectId,
-      toolId: run.toolId ?? null,
-      toolName: run.toolName,
-      status: run.status,
-      principalKind: p.kind,
-      apiKeyId: p.keyId ?? null,
-      memberId: p.memberId ?? null,
-      memberEmail: p.member?.email ?? null,
-      userId: p.userId ?? null,
-      clientId: p.clientId ?? null,
-      connectionId: p.connectionId ?? null,
-      httpStatus: run.httpStatus ?? null,
-      attempts: run.attempts ?? 0,
-      gatewayMs: run.gatewayMs ?? null,
-      upstreamMs: run.upstreamMs ?? null,
-      idempotencyKey: run.idempotencyKey ?? null,
-      dedupeSource: run.dedupeSource ?? null,
-      originalRunId: run.originalRunId ?? null,
-      arguments: run.arguments,
-      request: run.request,
-      response: run.response,
-      error: run.error ?? null,
-      createdAt: run.createdAt,
+    id: run.id,
+    projectId: run.projectId,
+    toolId: run.toolId ?? null,
+    toolName: run.toolName,
+    status: run.status,
+    ...runPrincipalColumns(run.principal),
+    httpStatus: run.httpStatus ?? null,
+    attempts: run.attempts ?? 0,
+    gatewayMs: run.gatewayMs ?? null,
+    upstreamMs: run.upstreamMs ?? null,
+    idempotencyKey: run.idempotencyKey ?? null,
+    dedupeSource: run.dedupeSource ?? null,
+    originalRunId: run.originalRunId ?? null,
+    arguments: run.arguments,
+    request: run.request,
+    response: run.response,
+    error: run.error ?? null,
+    createdAt: run.createdAt,
   });
 }

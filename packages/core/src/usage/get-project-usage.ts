@@ -22,6 +22,12 @@ export const usageRangeSchema = z.enum(USAGE_RANGES);
 export const ERROR_STATUSES = ["failed", "denied", "rate_limited"] as const;
 
 // Built from the constant above, never from input.
+/** p50 and p95 of gateway and upstream time, as the StatsRow columns (aggregates skip NULLs). */
+const LATENCY_PERCENTILES = Prisma.sql`
+  percentile_cont(0.5) WITHIN GROUP (ORDER BY "gatewayMs") AS "gatewayP50",
+  percentile_cont(0.95) WITHIN GROUP (ORDER BY "gatewayMs") AS "gatewayP95",
+  percentile_cont(0.5) WITHIN GROUP (ORDER BY "upstreamMs") AS "upstreamP50",
+  percentile_cont(0.95) WITHIN GROUP (ORDER BY "upstreamMs") AS "upstreamP95"`;
 const isError = Prisma.raw(`status IN (${ERROR_STATUSES.map((s) => `'${s}'`).join(", ")})`);
 
 export type UsageBucket = {
@@ -113,20 +119,14 @@ export async function getProjectUsage(db: Db, projectId: string, options: { rang
       SELECT (extract(epoch FROM date_bin(${step}::interval, "createdAt", TIMESTAMP '2000-01-01')) * 1000)::float8 AS t,
              count(*)::int AS calls,
              count(*) FILTER (WHERE ${isError})::int AS errors,
-             percentile_cont(0.5) WITHIN GROUP (ORDER BY "gatewayMs") AS "gatewayP50",
-             percentile_cont(0.95) WITHIN GROUP (ORDER BY "gatewayMs") AS "gatewayP95",
-             percentile_cont(0.5) WITHIN GROUP (ORDER BY "upstreamMs") AS "upstreamP50",
-             percentile_cont(0.95) WITHIN GROUP (ORDER BY "upstreamMs") AS "upstreamP95"
+             ${LATENCY_PERCENTILES}
         FROM "Run"
        WHERE "projectId" = ${projectId} AND "createdAt" >= ${since}::timestamp AND "createdAt" <= ${until}::timestamp
        GROUP BY 1`,
     db.$queryRaw<StatsRow[]>`
       SELECT count(*)::int AS calls,
              count(*) FILTER (WHERE ${isError})::int AS errors,
-             percentile_cont(0.5) WITHIN GROUP (ORDER BY "gatewayMs") AS "gatewayP50",
-             percentile_cont(0.95) WITHIN GROUP (ORDER BY "gatewayMs") AS "gatewayP95",
-             percentile_cont(0.5) WITHIN GROUP (ORDER BY "upstreamMs") AS "upstreamP50",
-             percentile_cont(0.95) WITHIN GROUP (ORDER BY "upstreamMs") AS "upstreamP95"
+             ${LATENCY_PERCENTILES}
         FROM "Run"
        WHERE "projectId" = ${projectId} AND "createdAt" >= ${since}::timestamp AND "createdAt" <= ${until}::timestamp`,
     db.$queryRaw<UsageTool[]>`
@@ -229,10 +229,7 @@ async function readWithRollups(db: Db, projectId: string, w: Window): Promise<Pr
       SELECT ${bin('"createdAt"')} AS t,
              count(*)::int AS calls,
              count(*) FILTER (WHERE ${isError})::int AS errors,
-             percentile_cont(0.5) WITHIN GROUP (ORDER BY "gatewayMs") AS "gatewayP50",
-             percentile_cont(0.95) WITHIN GROUP (ORDER BY "gatewayMs") AS "gatewayP95",
-             percentile_cont(0.5) WITHIN GROUP (ORDER BY "upstreamMs") AS "upstreamP50",
-             percentile_cont(0.95) WITHIN GROUP (ORDER BY "upstreamMs") AS "upstreamP95"
+             ${LATENCY_PERCENTILES}
         FROM "Run"
        WHERE "projectId" = ${projectId} AND "createdAt" >= ${mark}::timestamp AND "createdAt" <= ${until}::timestamp
        GROUP BY 1`,

@@ -1,3 +1,4 @@
+import { masterKeySetting, type UpstreamAllowlist, upstreamAllowlistSetting } from "@tengine/core";
 import { z } from "zod";
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
@@ -15,8 +16,10 @@ export const gatewayEnvSchema = z.object({
   TRUST_PROXY: bool.default(false),
   /** dynamic client registrations allowed per client IP per hour */
   OAUTH_REGISTRATIONS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(20),
-  TENGINE_MASTER_KEY: z.string().min(1, "TENGINE_MASTER_KEY is required: 32 random bytes, base64url (npm start generates one into .data/)"),
+  TENGINE_MASTER_KEY: masterKeySetting,
   ALLOW_PRIVATE_UPSTREAMS: bool.default(false),
+  /** `host:port` pairs the SSRF guard lets through although private (npm start: the demo CRM) */
+  UPSTREAM_ALLOWLIST: upstreamAllowlistSetting,
   /** extra browser origins allowed to call the MCP endpoint, comma-separated */
   ALLOWED_ORIGINS: z.string().default(""),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -43,6 +46,8 @@ export type GatewayConfig = {
   oauthRegistrationLimit?: { max: number; windowMs: number };
   masterKey: string;
   allowPrivateUpstreams: boolean;
+  /** UPSTREAM_ALLOWLIST: exact host:port pairs exempt from the SSRF address checks */
+  upstreamAllowlist?: UpstreamAllowlist;
   allowedOrigins: string[];
   logLevel: string;
   /** `redis://…`; unset = in-process rate limiter (one replica) */
@@ -73,6 +78,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     oauthRegistrationLimit: { max: e.OAUTH_REGISTRATIONS_PER_HOUR, windowMs: 3_600_000 },
     masterKey: e.TENGINE_MASTER_KEY,
     allowPrivateUpstreams: e.ALLOW_PRIVATE_UPSTREAMS,
+    upstreamAllowlist: e.UPSTREAM_ALLOWLIST,
     allowedOrigins: e.ALLOWED_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean),
     logLevel: e.LOG_LEVEL,
     redisUrl: e.REDIS_URL,

@@ -1,3 +1,4 @@
+import { masterKeySetting, type UpstreamAllowlist, upstreamAllowlistSetting } from "@tengine/core";
 import { z } from "zod";
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
@@ -15,9 +16,11 @@ export const workerEnvSchema = z.object({
   /** Prometheus /metrics and /healthz; 0 picks a free port. */
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   WORKER_METRICS_HOST: z.string().default("0.0.0.0"),
-  /** Decrypts project secrets when an approved call is sent (the same key as the gateway's). */
-  TENGINE_MASTER_KEY: z.string({ error: "TENGINE_MASTER_KEY is required: the same key the gateway uses (approved calls are signed with project secrets)" }).min(1),
+  /** Decrypts project secrets when an approved call is sent: the same key as the gateway's. */
+  TENGINE_MASTER_KEY: masterKeySetting,
   ALLOW_PRIVATE_UPSTREAMS: bool.default(false),
+  /** `host:port` pairs the SSRF guard lets through although private (npm start: the demo CRM) */
+  UPSTREAM_ALLOWLIST: upstreamAllowlistSetting,
 });
 
 export type WorkerConfig = {
@@ -31,6 +34,7 @@ export type WorkerConfig = {
   metricsHost: string;
   masterKey: string;
   allowPrivateUpstreams: boolean;
+  upstreamAllowlist?: UpstreamAllowlist;
 };
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -51,5 +55,6 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     metricsHost: e.WORKER_METRICS_HOST,
     masterKey: e.TENGINE_MASTER_KEY,
     allowPrivateUpstreams: e.ALLOW_PRIVATE_UPSTREAMS,
+    upstreamAllowlist: e.UPSTREAM_ALLOWLIST,
   };
 }

@@ -35,7 +35,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const owned = options.database ? undefined : createDb({ url: config.databaseUrl, schema: config.databaseSchema, embedded: config.embeddedDatabase }, { poolSize: 10 });
   const { db, hot } = options.database ?? (owned as NonNullable<typeof owned>);
   const secretBox = new SecretBox(config.masterKey);
-  const outbound = createOutboundClient({ allowPrivate: config.allowPrivateUpstreams });
+  const outbound = createOutboundClient({ allowPrivate: config.allowPrivateUpstreams, ...(config.upstreamAllowlist ? { allowlist: config.upstreamAllowlist } : {}) });
   const runtime = new ProjectRuntimeCache(db, secretBox);
   let lastRedisWarning = 0;
   const onRedisError = (err: Error) => {

@@ -1,3 +1,4 @@
+import { upstreamAllowlistSetting } from "@tengine/core/outbound/upstream-allowlist-setting";
 import { z } from "zod";
 
 // An empty variable (`DATABASE_URL=`) means "not set", as in the apps.
@@ -14,6 +15,7 @@ const schema = z.object({
     GATEWAY_PORT: z.coerce.number().int().default(8081),
     // As in the gateway: lifts the SSRF address checks (here, for `openapi import <url>`).
     ALLOW_PRIVATE_UPSTREAMS: optional(bool),
+    UPSTREAM_ALLOWLIST: upstreamAllowlistSetting,
   });
 
 const parsed = schema.safeParse(process.env);

@@ -334,7 +334,7 @@ program
       let document: string;
       let documentUrl: string | undefined;
       if (fromUrl) {
-        const fetched = await fetchOpenApiDocument(source, { allowPrivate: cliEnv.ALLOW_PRIVATE_UPSTREAMS ?? false, allowHttp: project.allowHttpUpstreams });
+        const fetched = await fetchOpenApiDocument(source, { allowPrivate: cliEnv.ALLOW_PRIVATE_UPSTREAMS ?? false, allowlist: cliEnv.UPSTREAM_ALLOWLIST, allowHttp: project.allowHttpUpstreams });
         document = fetched.text;
         documentUrl = fetched.url;
       } else {

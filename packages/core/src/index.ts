@@ -1,6 +1,7 @@
 // Domain logic shared by the gateway, the dashboard, the worker and the CLI.
 export { newId, idAtTime, ID_PREFIXES, type IdKind } from "./ids/new-id.ts";
 export { SecretBox } from "./crypto/secret-box.ts";
+export { masterKeyProblem, masterKeySetting, MASTER_KEY_HOWTO } from "./crypto/master-key-setting.ts";
 export { sha256Hex, randomBase62 } from "./crypto/hash.ts";
 export { AppError, isAppError, APP_ERROR_STATUS, type AppErrorCode } from "./errors/app-error.ts";
 export { hasScopes, missingScopes, parseScopes } from "./scopes/has-scopes.ts";
@@ -28,7 +29,7 @@ export { type ToolResult, toolError } from "./execution/tool-result.ts";
 export { listRuns, getRun } from "./runs/list-runs.ts";
 export { deleteExpiredIdempotencyKeys } from "./idempotency/settle-idempotency-key.ts";
 export { canonicalJson } from "./idempotency/canonical-json.ts";
-export { createOutboundClient, type OutboundClient } from "./outbound/index.ts";
+export { createOutboundClient, type OutboundClient, type UpstreamAllowlist, upstreamAllowlistSetting } from "./outbound/index.ts";
 export { hashPassword, verifyPassword } from "./users/password.ts";
 export { signUp, signUpInput } from "./users/sign-up.ts";
 export { authenticateUser, SIGN_IN_LIMITS, type SignInResult } from "./users/authenticate-user.ts";

@@ -21,7 +21,7 @@ function services(): Services {
       // rate limits (Project.rateLimits) govern client traffic through the gateway, whose
       // counters live in Redis or the gateway's memory; a dashboard-local counter would neither
       // see nor add to those, so Try it calls are deliberately not rate limited.
-      deps: secretBox ? { db, hot, runtime: new ProjectRuntimeCache(db, secretBox), outbound: createOutboundClient({ allowPrivate: config.allowPrivateUpstreams }) } : undefined,
+      deps: secretBox ? { db, hot, runtime: new ProjectRuntimeCache(db, secretBox), outbound: createOutboundClient({ allowPrivate: config.allowPrivateUpstreams, allowlist: config.upstreamAllowlist }) } : undefined,
     };
   }
   return holder.__tengineDashboard;

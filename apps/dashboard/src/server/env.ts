@@ -1,4 +1,5 @@
 import "server-only";
+import { type UpstreamAllowlist, upstreamAllowlistSetting } from "@tengine/core";
 import { z } from "zod";
 
 const DATABASE_URL_HINT = "DATABASE_URL must be set to a postgres:// URL (npm start sets it for the embedded database)";
@@ -16,6 +17,8 @@ export const dashboardEnvSchema = z.object({
   /** signs session cookies; npm start derives one from the master key */
   NEXTAUTH_SECRET: z.string().min(16).optional(),
   ALLOW_PRIVATE_UPSTREAMS: bool.default(false),
+  /** `host:port` pairs the SSRF guard lets through although private (npm start: the demo CRM) */
+  UPSTREAM_ALLOWLIST: upstreamAllowlistSetting,
   OIDC_ISSUER: z.string().url().optional(),
   OIDC_CLIENT_ID: z.string().optional(),
   OIDC_CLIENT_SECRET: z.string().optional(),
@@ -35,6 +38,7 @@ export type DashboardConfig = {
   masterKey?: string;
   nextAuthSecret?: string;
   allowPrivateUpstreams: boolean;
+  upstreamAllowlist: UpstreamAllowlist;
   oidc?: { issuer: string; clientId: string; clientSecret: string; name: string };
   redisUrl?: string;
   redisKeyPrefix: string;
@@ -63,6 +67,7 @@ export function dashboardConfig(env: NodeJS.ProcessEnv = process.env): Dashboard
     ...(e.TENGINE_MASTER_KEY ? { masterKey: e.TENGINE_MASTER_KEY } : {}),
     ...(e.NEXTAUTH_SECRET ? { nextAuthSecret: e.NEXTAUTH_SECRET } : {}),
     allowPrivateUpstreams: e.ALLOW_PRIVATE_UPSTREAMS,
+    upstreamAllowlist: e.UPSTREAM_ALLOWLIST,
     ...(e.REDIS_URL ? { redisUrl: e.REDIS_URL } : {}),
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     ...(e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET

@@ -39,7 +39,7 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
     },
   });
   const secretBox = new SecretBox(config.masterKey);
-  const outbound = createOutboundClient({ allowPrivate: config.allowPrivateUpstreams });
+  const outbound = createOutboundClient({ allowPrivate: config.allowPrivateUpstreams, ...(config.upstreamAllowlist ? { allowlist: config.upstreamAllowlist } : {}) });
   const runtime = new ProjectRuntimeCache(db, secretBox);
   // Redis when REDIS_URL is set (limits shared by every replica), in-process otherwise.
   const infra = createInfra({ redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix ?? "tengine:" });

@@ -1,11 +1,13 @@
 import { createOutboundClient, type OutboundClient } from "../outbound/index.ts";
-import { checkUpstreamUrl } from "../outbound/ssrf-guard.ts";
+import { checkUpstreamUrl, type UpstreamAllowlist } from "../outbound/ssrf-guard.ts";
 import { OpenApiImportError } from "./openapi-import-error.ts";
 import { MAX_DOCUMENT_BYTES } from "./parse-openapi-document.ts";
 
 export type FetchOpenApiDocumentOptions = {
   /** Lift the SSRF address checks (`ALLOW_PRIVATE_UPSTREAMS`; development and tests only). */
   allowPrivate: boolean;
+  /** `host:port` pairs exempt from the address checks (`UPSTREAM_ALLOWLIST`). */
+  allowlist?: UpstreamAllowlist;
   /** Allow plain `http:` (projects that allow http upstreams; development). Default false. */
   allowHttp?: boolean;
   /** Default 20 MB. */
@@ -30,11 +32,11 @@ const MAX_REDIRECTS = 5;
  */
 export async function fetchOpenApiDocument(url: string, options: FetchOpenApiDocumentOptions): Promise<{ text: string; url: string; contentType?: string }> {
   const maxBytes = options.maxBytes ?? MAX_DOCUMENT_BYTES;
-  const client = options.outbound ?? createOutboundClient({ allowPrivate: options.allowPrivate, connections: 2 });
+  const client = options.outbound ?? createOutboundClient({ allowPrivate: options.allowPrivate, ...(options.allowlist ? { allowlist: options.allowlist } : {}), connections: 2 });
   try {
     let current = url.trim();
     for (let redirects = 0; ; redirects++) {
-      const checked = checkUpstreamUrl(current, { allowHttp: options.allowHttp ?? false, allowPrivate: options.allowPrivate });
+      const checked = checkUpstreamUrl(current, { allowHttp: options.allowHttp ?? false, allowPrivate: options.allowPrivate, ...(options.allowlist ? { allowlist: options.allowlist } : {}) });
       if (!checked.ok) throw new OpenApiImportError(`cannot fetch ${current}: ${checked.reason}`);
       const result = await client.send(
         { method: "GET", url: checked.url.href, headers: { accept: "application/json, application/yaml;q=0.9, text/yaml;q=0.9, */*;q=0.5", "user-agent": "Tengine OpenAPI import" } },

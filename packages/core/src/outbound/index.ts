@@ -1,3 +1,4 @@
 export { createOutboundClient, type OutboundClient, type OutboundRequest, type SendOptions, type SendResult, type SendSuccess, type SendFailure } from "./outbound-client.ts";
 export { mapResponse, mapSendFailure } from "./map-response.ts";
-export { checkUpstreamUrl, isForbiddenAddress } from "./ssrf-guard.ts";
+export { checkUpstreamUrl, isForbiddenAddress, parseUpstreamAllowlist, type UpstreamAllowlist } from "./ssrf-guard.ts";
+export { upstreamAllowlistSetting } from "./upstream-allowlist-setting.ts";

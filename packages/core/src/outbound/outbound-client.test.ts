@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createOutboundClient, type OutboundClient, type SendOptions } from "./outbound-client.ts";
+import { parseUpstreamAllowlist } from "./ssrf-guard.ts";
 
 /** A real upstream on 127.0.0.1; each test installs its own handler and reads what it saw. */
 interface Upstream {
@@ -344,6 +345,29 @@ describe("send: SSRF guard", () => {
       options({ allowedHosts: ["127.0.0.1"] }),
     );
     expect(allowed.ok).toBe(true);
+  });
+
+  it("reaches an allowlisted host:port, and nothing else private, with the guard on", async () => {
+    upstream.handle = (_req, res) => json(res, 200, { hello: "allowlisted" });
+    const parsed = parseUpstreamAllowlist(`127.0.0.1:${upstream.port},localhost:${upstream.port}`);
+    const allowlisted = createOutboundClient({ allowPrivate: false, allowlist: parsed.ok ? parsed.allowlist : new Set() });
+    try {
+      const byAddress = await allowlisted.send({ method: "GET", url: `${upstream.base}/x`, headers: {} }, options());
+      expect(byAddress.ok && byAddress.status).toBe(200);
+      // A listed host name connects without the post-DNS address check too.
+      const byName = await allowlisted.send({ method: "GET", url: `http://localhost:${upstream.port}/y`, headers: {} }, options());
+      expect(byName.ok && byName.status).toBe(200);
+      expect(upstream.hits.map((h) => h.url)).toEqual(["/x", "/y"]);
+
+      // Another port on the same address, and another loopback address on the listed port.
+      const otherPort = await allowlisted.send({ method: "GET", url: `http://127.0.0.1:${upstream.port === 65535 ? 1 : upstream.port + 1}/x`, headers: {} }, options());
+      expect(otherPort).toMatchObject({ ok: false, kind: "blocked", attempts: 0, message: "address 127.0.0.1 is loopback" });
+      const otherHost = await allowlisted.send({ method: "GET", url: `http://127.0.0.2:${upstream.port}/x`, headers: {} }, options());
+      expect(otherHost).toMatchObject({ ok: false, kind: "blocked", message: "address 127.0.0.2 is loopback" });
+      expect(upstream.hits).toHaveLength(2);
+    } finally {
+      await allowlisted.close();
+    }
   });
 
   it("reports invalid URLs without sending", async () => {

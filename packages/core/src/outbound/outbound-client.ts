@@ -5,7 +5,7 @@ import type { Readable } from "node:stream";
 import { setTimeout as delay } from "node:timers/promises";
 import { Agent, buildConnector, type Dispatcher } from "undici";
 import { backoffDelay, honoursRetryAfter, isRetryableStatus, parseRetryAfter } from "./retry-policy.ts";
-import { checkUpstreamUrl, forbiddenAddressReason } from "./ssrf-guard.ts";
+import { checkUpstreamUrl, forbiddenAddressReason, isAllowlisted, type UpstreamAllowlist } from "./ssrf-guard.ts";
 
 /** A fully rendered upstream request (identity, idempotency and auth headers already added). */
 export interface OutboundRequest {
@@ -82,6 +82,8 @@ export interface OutboundClient {
 export interface OutboundClientOptions {
   /** Lift the SSRF address checks (`ALLOW_PRIVATE_UPSTREAMS`; development and tests only). */
   allowPrivate: boolean;
+  /** `host:port` pairs exempt from the address checks (`UPSTREAM_ALLOWLIST`), see `parseUpstreamAllowlist`. */
+  allowlist?: UpstreamAllowlist;
   /** Max connections per origin. */
   connections?: number;
 }
@@ -134,12 +136,18 @@ function guardedLookup(allowPrivate: boolean): LookupFunction {
  * returned as the response — so a redirect cannot lead past the guard.
  */
 export function createOutboundClient(options: OutboundClientOptions): OutboundClient {
-  const { allowPrivate } = options;
+  const { allowPrivate, allowlist } = options;
   const baseConnect = buildConnector({ lookup: guardedLookup(allowPrivate) });
+  // Allowlisted host:port pairs connect without the address checks; only built when needed.
+  const allowlistedConnect = allowlist && allowlist.size > 0 ? buildConnector({}) : undefined;
   // IP-literal hosts skip DNS (and so the lookup above); check them here too, so the pool
   // itself never reaches a forbidden address whoever calls it.
   const connect: buildConnector.connector = (opts, callback) => {
     const host = opts.hostname.replace(/^\[(.*)\]$/, "$1");
+    if (allowlistedConnect && isAllowlisted(allowlist, host, opts.port, opts.protocol)) {
+      allowlistedConnect(opts, callback);
+      return;
+    }
     if (!allowPrivate && isIP(host) !== 0) {
       const reason = forbiddenAddressReason(host);
       if (reason !== undefined) {
@@ -157,7 +165,7 @@ export function createOutboundClient(options: OutboundClientOptions): OutboundCl
   });
 
   return {
-    send: (request, sendOptions) => send(agent, allowPrivate, request, sendOptions),
+    send: (request, sendOptions) => send(agent, { allowPrivate, ...(allowlist ? { allowlist } : {}) }, request, sendOptions),
     close: () => agent.close(),
   };
 }
@@ -168,7 +176,7 @@ type AttemptOutcome =
 
 async function send(
   agent: Agent,
-  allowPrivate: boolean,
+  guard: { allowPrivate: boolean; allowlist?: UpstreamAllowlist },
   request: OutboundRequest,
   options: SendOptions,
 ): Promise<SendResult> {
@@ -178,7 +186,7 @@ async function send(
 
   const checked = checkUpstreamUrl(request.url, {
     allowHttp: options.allowHttp,
-    allowPrivate,
+    ...guard,
     ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
   });
   if (!checked.ok) return { ok: false, kind: checked.kind, message: checked.reason, ...totals() };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkUpstreamUrl, forbiddenAddressReason, isForbiddenAddress } from "./ssrf-guard.ts";
+import { checkUpstreamUrl, forbiddenAddressReason, isAllowlisted, isForbiddenAddress, parseUpstreamAllowlist, type UpstreamAllowlist } from "./ssrf-guard.ts";
+import { upstreamAllowlistSetting } from "./upstream-allowlist-setting.ts";
 
 describe("isForbiddenAddress", () => {
   it.each([
@@ -155,5 +156,74 @@ describe("checkUpstreamUrl", () => {
       reason: "host evil.example.com is not in the allowed hosts",
     });
     expect(checkUpstreamUrl("https://anything.example/", { ...strict, allowedHosts: [] }).ok).toBe(true);
+  });
+});
+
+describe("UPSTREAM_ALLOWLIST", () => {
+  const allowlist = (text: string): UpstreamAllowlist => {
+    const parsed = parseUpstreamAllowlist(text);
+    if (!parsed.ok) throw new Error(parsed.error);
+    return parsed.allowlist;
+  };
+  const lax = { allowHttp: true, allowPrivate: false };
+
+  it("parses host:port entries, normalising case and IPv6 forms", () => {
+    expect([...allowlist(" 127.0.0.1:4010 , [0:0:0:0:0:0:0:1]:4010,CRM.Internal:8080,")]).toEqual(["127.0.0.1:4010", "[::1]:4010", "crm.internal:8080"]);
+    expect(allowlist("").size).toBe(0);
+  });
+
+  it.each([
+    ["127.0.0.1", "is not host:port"],
+    ["127.0.0.1:", "is not host:port"],
+    ["127.0.0.1:0", "is not host:port"],
+    ["127.0.0.1:70000", "is not host:port"],
+    ["::1:4010", "is not host:port"],
+    ["[nope]:4010", "is not host:port"],
+    ["[1.2.3.4]:4010", "has an invalid IPv6 address"],
+    ["http://127.0.0.1:4010", "is not host:port"],
+  ])("refuses the malformed entry %s with a clear error", (entry, problem) => {
+    const parsed = parseUpstreamAllowlist(`127.0.0.1:4010,${entry}`);
+    expect(parsed.ok).toBe(false);
+    expect(!parsed.ok && parsed.error).toBe(`"${entry}" ${problem}${problem === "is not host:port" ? " (e.g. 127.0.0.1:4010 or [::1]:4010)" : ""}`);
+  });
+
+  it("is read from the environment with the same rule, naming the variable when an entry is wrong", () => {
+    expect([...upstreamAllowlistSetting.parse("127.0.0.1:4010")]).toEqual(["127.0.0.1:4010"]);
+    expect(upstreamAllowlistSetting.parse(undefined).size).toBe(0);
+    const bad = upstreamAllowlistSetting.safeParse("localhost");
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues[0]?.message).toBe('UPSTREAM_ALLOWLIST: "localhost" is not host:port (e.g. 127.0.0.1:4010 or [::1]:4010)');
+  });
+
+  it("lets exactly the listed host:port through the address checks", () => {
+    const policy = { ...lax, allowlist: allowlist("127.0.0.1:4010,[::1]:4011") };
+    expect(checkUpstreamUrl("http://127.0.0.1:4010/contacts", policy).ok).toBe(true);
+    expect(checkUpstreamUrl("http://[::1]:4011/contacts", policy).ok).toBe(true);
+    expect(checkUpstreamUrl("http://[0:0::1]:4011/contacts", policy).ok).toBe(true);
+  });
+
+  it.each([
+    ["http://127.0.0.1:4011/", "address 127.0.0.1 is loopback"], // another port of the listed host
+    ["http://127.0.0.1/", "address 127.0.0.1 is loopback"], // the default port
+    ["http://127.0.0.2:4010/", "address 127.0.0.2 is loopback"], // another loopback address
+    ["http://10.0.0.1:4010/", "address 10.0.0.1 is private"], // another private host on the port
+    ["http://169.254.169.254:4010/", "address 169.254.169.254 is link-local (cloud metadata)"],
+    ["http://[::1]:4010/", "address ::1 is loopback"], // listed only as IPv4
+    ["http://[::ffff:127.0.0.1]:4010/", "address ::ffff:7f00:1 is loopback (IPv4-mapped form of 127.0.0.1)"],
+  ])("still refuses %s", (url, reason) => {
+    expect(checkUpstreamUrl(url, { ...lax, allowlist: allowlist("127.0.0.1:4010") })).toEqual({ ok: false, kind: "blocked", reason });
+  });
+
+  it("does not lift the https requirement", () => {
+    const policy = { allowHttp: false, allowPrivate: false, allowlist: allowlist("127.0.0.1:4010") };
+    expect(checkUpstreamUrl("http://127.0.0.1:4010/", policy)).toEqual({ ok: false, kind: "blocked", reason: "plain http is not allowed; use https" });
+  });
+
+  it("compares the scheme's default port when the URL names none", () => {
+    const list = allowlist("10.0.0.5:443,10.0.0.6:80");
+    expect(isAllowlisted(list, "10.0.0.5", "", "https:")).toBe(true);
+    expect(isAllowlisted(list, "10.0.0.5", "", "http:")).toBe(false);
+    expect(isAllowlisted(list, "10.0.0.6", "", "http:")).toBe(true);
+    expect(checkUpstreamUrl("https://10.0.0.5/", { allowHttp: false, allowPrivate: false, allowlist: list }).ok).toBe(true);
   });
 });

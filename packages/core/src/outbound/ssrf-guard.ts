@@ -108,11 +108,60 @@ function reasonV6(address: ipaddr.IPv6): string | undefined {
   return undefined;
 }
 
+/**
+ * Exact `host:port` pairs the address checks let through although they are private
+ * (`UPSTREAM_ALLOWLIST`): `npm start` allows only its demo CRM this way, so the guard stays on
+ * for everything else. Entries are normalised by {@link parseUpstreamAllowlist}.
+ */
+export type UpstreamAllowlist = ReadonlySet<string>;
+
+/** An IP literal or hostname, lower-cased, IPv6 without brackets and in compact form. */
+function normaliseHost(host: string): string {
+  const bare = host.toLowerCase().replace(/^\[(.*)\]$/, "$1");
+  return isIP(bare) === 6 ? ipaddr.parse(bare).toString() : bare;
+}
+
+const allowlistKey = (host: string, port: number) => {
+  const bare = normaliseHost(host);
+  return `${isIP(bare) === 6 ? `[${bare}]` : bare}:${port}`;
+};
+
+/**
+ * Parses `UPSTREAM_ALLOWLIST`: comma-separated `host:port` entries (`127.0.0.1:4010`,
+ * `[::1]:4010`, `crm.internal:8080`). The port is required, so an entry never opens a whole host.
+ * @returns the normalised entries, or the first malformed entry's problem
+ */
+export function parseUpstreamAllowlist(text: string): { ok: true; allowlist: UpstreamAllowlist } | { ok: false; error: string } {
+  const entries = new Set<string>();
+  for (const raw of text.split(",").map((s) => s.trim()).filter(Boolean)) {
+    const match = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(raw);
+    const port = Number(match?.[2]);
+    if (!match || port < 1 || port > 65535) return { ok: false, error: `"${raw}" is not host:port (e.g. 127.0.0.1:4010 or [::1]:4010)` };
+    const host = match[1]!;
+    if (host.startsWith("[") && isIP(host.slice(1, -1)) !== 6) return { ok: false, error: `"${raw}" has an invalid IPv6 address` };
+    entries.add(allowlistKey(host, port));
+  }
+  return { ok: true, allowlist: entries };
+}
+
+/**
+ * Whether a connection to `host` on `port` (an empty port = the scheme's default) is on the
+ * allowlist. Compared exactly: another port of the same host, or another name for the same
+ * address, is not.
+ */
+export function isAllowlisted(allowlist: UpstreamAllowlist | undefined, host: string, port: string | number, protocol: string): boolean {
+  if (!allowlist || allowlist.size === 0) return false;
+  const effectivePort = port === "" || port === undefined ? (protocol === "https:" ? 443 : 80) : Number(port);
+  return allowlist.has(allowlistKey(host, effectivePort));
+}
+
 export interface UpstreamPolicy {
   /** Allow plain `http:` (projects that opted in; development). */
   allowHttp: boolean;
   /** Lift the address checks (`ALLOW_PRIVATE_UPSTREAMS`, development and tests only). */
   allowPrivate: boolean;
+  /** `host:port` pairs exempt from the address checks (`UPSTREAM_ALLOWLIST`). */
+  allowlist?: UpstreamAllowlist;
   /** When non-empty, the only hostnames that may be called (exact, case-insensitive). */
   allowedHosts?: string[];
 }
@@ -149,7 +198,7 @@ export function checkUpstreamUrl(url: string, policy: UpstreamPolicy): UpstreamU
   if (allowed.length > 0 && !allowed.includes(bare)) {
     return { ok: false, kind: "blocked", reason: `host ${hostname} is not in the allowed hosts` };
   }
-  if (!policy.allowPrivate && isIP(bare) !== 0) {
+  if (!policy.allowPrivate && isIP(bare) !== 0 && !isAllowlisted(policy.allowlist, bare, parsed.port, parsed.protocol)) {
     const reason = forbiddenAddressReason(bare);
     if (reason !== undefined) return { ok: false, kind: "blocked", reason: `address ${bare} is ${reason}` };
   }

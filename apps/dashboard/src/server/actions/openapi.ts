@@ -88,7 +88,7 @@ async function planFromSource(db: Db, project: { id: string; allowHttpUpstreams:
   if (input.sourceKind === "url") {
     try {
       // Plain http only where the project allows http upstreams (its tools would call http too).
-      const fetched = await fetchOpenApiDocument(input.url!, { allowPrivate: dashboardConfig().allowPrivateUpstreams, allowHttp: project.allowHttpUpstreams });
+      const fetched = await fetchOpenApiDocument(input.url!, { allowPrivate: dashboardConfig().allowPrivateUpstreams, allowlist: dashboardConfig().upstreamAllowlist, allowHttp: project.allowHttpUpstreams });
       document = fetched.text;
       documentUrl = fetched.url;
       sourceName = input.url;

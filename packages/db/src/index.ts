@@ -5,5 +5,6 @@ export { runMigrations, type MigrateResult } from "./migrate/run-migrations.ts";
 export { startEmbeddedPostgres } from "./embedded/start-embedded-postgres.ts";
 export { resolveDatabase, defaultDataDir } from "./embedded/resolve-database.ts";
 export { resolveMasterKey } from "./embedded/master-key.ts";
+export { resolveNextAuthSecret } from "./embedded/nextauth-secret.ts";
 export { isUniqueViolation } from "./errors.ts";
 export * from "./generated/client.ts";

@@ -1,7 +1,4 @@
-import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
-import path from "node:path";
+import { readOrCreateLocalSecret } from "./local-secret.ts";
 
 /**
  * The master key for secrets at rest: TENGINE_MASTER_KEY when set; in embedded mode a key
@@ -10,10 +7,5 @@ import path from "node:path";
 export async function resolveMasterKey(options: { masterKey?: string; dataDir: string; embedded: boolean }): Promise<string> {
   if (options.masterKey) return options.masterKey;
   if (!options.embedded) throw new Error("TENGINE_MASTER_KEY is required with DATABASE_URL: 32 random bytes, base64url (e.g. `node -e \"console.log(require('crypto').randomBytes(32).toString('base64url'))\"`)");
-  const file = path.join(options.dataDir, "master.key");
-  if (existsSync(file)) return (await readFile(file, "utf8")).trim();
-  await mkdir(options.dataDir, { recursive: true });
-  const key = randomBytes(32).toString("base64url");
-  await writeFile(file, `${key}\n`, { mode: 0o600 });
-  return key;
+  return readOrCreateLocalSecret(options.dataDir, "master.key");
 }

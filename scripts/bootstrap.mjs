@@ -33,20 +33,30 @@ function newest(dirs) {
   return latest;
 }
 
-/** Builds the dashboard when it has never been built or its sources changed since. */
-export function buildDashboard({ quiet = false } = {}) {
+/** Whether the dashboard has been built since its sources (and the lockfile) last changed. */
+export function dashboardIsBuilt() {
   // NEXT_DIST_DIR lets several checkouts' test runs on one machine build side by side.
   const built = mtime(`apps/dashboard/${process.env.NEXT_DIST_DIR ?? ".next"}/BUILD_ID`);
-  if (built > newest(["apps/dashboard/app", "apps/dashboard/src", "packages/core/src", "packages/db/src"]) && built > mtime("package-lock.json")) return;
+  return built > newest(["apps/dashboard/app", "apps/dashboard/src", "packages/core/src", "packages/db/src"]) && built > mtime("package-lock.json");
+}
+
+/** The command that builds the dashboard, for callers that run it themselves (npm start, in the background). */
+export const DASHBOARD_BUILD = { command: "npm", args: ["run", "build", "-w", "@tengine/dashboard", "--silent"], env: { NEXT_TELEMETRY_DISABLED: "1" } };
+
+/** Builds the dashboard when it has never been built or its sources changed since. */
+export function buildDashboard({ quiet = false } = {}) {
+  if (dashboardIsBuilt()) return;
   if (!quiet) console.log("[bootstrap] building the dashboard (next build)…");
-  run("npm", ["run", "build", "-w", "@tengine/dashboard", "--silent"], { NEXT_TELEMETRY_DISABLED: "1" });
+  run(DASHBOARD_BUILD.command, DASHBOARD_BUILD.args, DASHBOARD_BUILD.env);
 }
 
 export function bootstrap({ quiet = false } = {}) {
   const log = (m) => quiet || console.log(`[bootstrap] ${m}`);
   if (!existsSync(at("node_modules/.package-lock.json")) || mtime("package-lock.json") > mtime("node_modules/.package-lock.json")) {
-    log("installing dependencies (npm install)…");
-    run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"]);
+    // `npm ci`, not `npm install`: exactly the lockfile, and the lockfile is never rewritten,
+    // so a fresh clone installs the same everywhere and `git status` stays clean.
+    log("installing dependencies (npm ci)…");
+    run("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"]);
   }
   if (mtime("prisma/schema.prisma") > mtime("packages/db/src/generated/client.ts")) {
     log("generating the Prisma client…");

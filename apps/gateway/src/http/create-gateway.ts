@@ -186,7 +186,14 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
     db,
     logger,
     async listen(port = config.port, host = config.host) {
-      await new Promise<void>((resolve) => server.listen(port, host, resolve));
+      // A port in use rejects (EADDRINUSE) instead of crashing the process from an 'error' event.
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => {
+          server.off("error", reject);
+          resolve();
+        });
+      });
       return (server.address() as AddressInfo).port;
     },
     async close() {

@@ -15,19 +15,25 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The line npm start prints once the dashboard answers (after the MCP banner). */
+export const DASHBOARD_READY = /Dashboard\s+(http\S+)\s+ready/;
+
 export type RunningProduct = {
   /** everything the process printed so far */
   output: () => string;
+  /** resolves once the output matches `pattern` (e.g. the dashboard's ready line) */
+  waitFor: (pattern: RegExp, timeoutMs?: number) => Promise<RegExpExecArray>;
   /** SIGINT to the whole process group (a dashboard build still running stops too); waits for exit */
   stop: () => Promise<void>;
 };
 
 /**
  * Runs `npm start` (scripts/start.mjs) as a user would, with `env`, and resolves once it has
- * printed its banner. The first start may build the dashboard, which takes minutes on a busy
- * machine: hence the generous default timeout.
+ * printed its banner (the MCP URL and key). The dashboard may still be building then: wait for
+ * its ready line with `waitFor`. A fresh clone's first start installs dependencies and builds
+ * the dashboard, which takes minutes on a busy machine: hence the generous default timeouts.
  */
-export async function startProduct(env: NodeJS.ProcessEnv, timeoutMs = 580_000): Promise<RunningProduct> {
+export async function startProduct(env: NodeJS.ProcessEnv, timeoutMs = 580_000, options: { waitForDashboard?: boolean } = {}): Promise<RunningProduct> {
   let output = "";
   // Its own process group, so stopping it also stops a dashboard build still running.
   const child = spawn(process.execPath, [path.join(root, "scripts/start.mjs")], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
@@ -35,6 +41,17 @@ export async function startProduct(env: NodeJS.ProcessEnv, timeoutMs = 580_000):
   child.stderr!.on("data", (d) => (output += d));
   const product: RunningProduct = {
     output: () => output,
+    waitFor: (pattern, timeoutMs = 580_000) =>
+      new Promise((resolve, reject) => {
+        const deadline = Date.now() + timeoutMs;
+        const check = setInterval(() => {
+          const match = pattern.exec(output);
+          if (match) resolve(match);
+          else if (child.exitCode !== null || Date.now() > deadline) reject(new Error(`npm start never printed ${pattern}:\n${output}`));
+          else return;
+          clearInterval(check);
+        }, 100);
+      }),
     stop: async () => {
       if (!child.pid || child.exitCode !== null) return;
       const exited = new Promise((r) => child.once("exit", r));
@@ -59,9 +76,12 @@ export async function startProduct(env: NodeJS.ProcessEnv, timeoutMs = 580_000):
       clearTimeout(timer);
       reject(new Error(`npm start exited with ${code}:\n${output}`));
     });
-  }).catch(async (error: unknown) => {
-    await product.stop();
-    throw error;
-  });
+  })
+    // Most callers use the dashboard too: by default, also wait for its ready line.
+    .then(() => (options.waitForDashboard === false ? undefined : product.waitFor(DASHBOARD_READY, timeoutMs)))
+    .catch(async (error: unknown) => {
+      await product.stop();
+      throw error;
+    });
   return product;
 }

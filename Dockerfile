@@ -10,7 +10,8 @@ RUN chown node:node /app
 USER node
 
 # Dependencies first, so the layer is reused while only sources change. Every workspace's
-# package.json must be here for `npm ci` (add new workspaces to this list).
+# package.json must be here for `npm ci` (add new workspaces to this list; test/install.test.ts
+# fails when one is missing).
 COPY --chown=node:node package.json package-lock.json ./
 COPY --chown=node:node apps/dashboard/package.json apps/dashboard/
 COPY --chown=node:node apps/demo-crm/package.json apps/demo-crm/
@@ -22,6 +23,8 @@ COPY --chown=node:node packages/db/package.json packages/db/
 COPY --chown=node:node packages/sdk/package.json packages/sdk/
 COPY --chown=node:node packages/queue/package.json packages/queue/
 COPY --chown=node:node e2e/package.json e2e/
+# Local packages package.json points at (file:), e.g. the stand-in for @prisma/streams-local.
+COPY --chown=node:node scripts/stubs/ scripts/stubs/
 # Dev dependencies included: the apps run TypeScript through tsx, and the Prisma CLI generates
 # the client below.
 RUN npm ci --include=dev --no-audit --no-fund

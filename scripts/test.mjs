@@ -9,6 +9,13 @@ import { bootstrap } from "./bootstrap.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const reports = path.join(root, "reports");
+// What `git status` shows before the run: anything new afterwards is a file the suite wrote that
+// .gitignore does not cover, and counts as a failure (npm test leaves git status as it found it).
+const gitStatus = () => {
+  const result = spawnSync("git", ["status", "--porcelain", "--untracked-files=all"], { cwd: root, encoding: "utf8" });
+  return result.status === 0 ? new Set(result.stdout.split("\n").filter(Boolean)) : undefined;
+};
+const statusBefore = gitStatus();
 bootstrap();
 rmSync(reports, { recursive: true, force: true });
 mkdirSync(reports, { recursive: true });
@@ -44,5 +51,10 @@ if (specs.length > 0 && process.argv.length <= 2) {
 }
 
 if (broken && totals.failed === 0) totals.failed = 1; // a runner crashed without a report
+const leftBehind = statusBefore ? [...(gitStatus() ?? [])].filter((line) => !statusBefore.has(line)) : [];
+if (leftBehind.length > 0) {
+  console.error(`\nnpm test changed files git does not ignore:\n${leftBehind.map((l) => `  ${l}`).join("\n")}`);
+  totals.failed += 1;
+}
 console.log(`\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ""}`);
 process.exit(totals.failed > 0 ? 1 : 0);

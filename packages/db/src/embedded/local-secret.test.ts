@@ -19,6 +19,7 @@ describe("secrets npm start keeps in .data/", () => {
     expect(Buffer.from(first, "base64url")).toHaveLength(32);
     const file = path.join(dataDir, "nextauth.secret");
     expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
     expect((await readFile(file, "utf8")).trim()).toBe(first);
     expect(await resolveNextAuthSecret({ dataDir })).toBe(first);
   });

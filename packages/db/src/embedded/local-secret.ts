@@ -16,7 +16,7 @@ export async function readOrCreateLocalSecret(dataDir: string, name: string): Pr
     const stored = (await readFile(file, "utf8")).trim();
     if (stored) return stored;
   }
-  await mkdir(dataDir, { recursive: true });
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const secret = randomBytes(32).toString("base64url");
   await writeFile(file, `${secret}\n`, { mode: 0o600 });
   return secret;

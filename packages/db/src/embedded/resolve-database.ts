@@ -27,7 +27,8 @@ export async function resolveDatabase(options: { databaseUrl?: string; schema?: 
   const running = await readRunning(infoPath);
   if (running) return { target: { url: running.url, embedded: true } };
   if (!options.startIfMissing) throw new Error("No database: set DATABASE_URL, or run `npm start` for the embedded one");
-  await mkdir(options.dataDir, { recursive: true });
+  // Owner-only: it holds the database files and the secrets.
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const server = await startEmbeddedPostgres(path.join(options.dataDir, "pg"), options.preferredPort ?? 0);
   await writeFile(infoPath, JSON.stringify({ url: server.url, pid: process.pid } satisfies EmbeddedInfo));
   return {

@@ -2,7 +2,15 @@ import { loadWorkerConfig } from "./env.ts";
 import { createLogger } from "./logger.ts";
 import { startWorker } from "./start-worker.ts";
 
-const config = loadWorkerConfig();
+// Misconfiguration is one clear message and exit 1, not a stack trace.
+const config = (() => {
+  try {
+    return loadWorkerConfig();
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(1);
+  }
+})();
 const logger = createLogger(config.logLevel);
 const worker = await startWorker({ config, logger });
 

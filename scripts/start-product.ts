@@ -56,15 +56,17 @@ const crm = await startDemoCrm({
   port: ports.crm.port,
   host,
   publicUrl: crmUrl,
-  verify: async (req, body) =>
-    verifyRequest(req, {
+  verify: async (req, body) => {
+    const result = await verifyRequest(req, {
       body,
       url: `${crmUrl}${req.url}`,
       secrets: async (keyid) => {
         const row = await db.signingSecret.findFirst({ where: { id: keyid, retiredAt: null }, select: { secretEnc: true } });
         return row ? secretBox.decrypt(row.secretEnc) : undefined;
       },
-    }),
+    });
+    return result.ok ? { ok: true, identity: { ...result.identity } } : { ok: false, reason: result.reason };
+  },
 }).catch(onStartError);
 const credentials = await seedDemo(db, secretBox, { dataDir, demoCrmUrl: crmUrl });
 

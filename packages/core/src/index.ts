@@ -2,6 +2,7 @@
 export { newId, idAtTime, ID_PREFIXES, type IdKind } from "./ids/new-id.ts";
 export { SecretBox } from "./crypto/secret-box.ts";
 export { sha256Hex, randomBase62 } from "./crypto/hash.ts";
+export { masterKeyReason, SECRET_HOWTO, weakSecretReason } from "./crypto/check-secret.ts";
 export { AppError, isAppError, APP_ERROR_STATUS, type AppErrorCode } from "./errors/app-error.ts";
 export { hasScopes, missingScopes, parseScopes } from "./scopes/has-scopes.ts";
 export { type Principal, principalKey } from "./principal/principal.ts";
@@ -30,8 +31,9 @@ export { deleteExpiredIdempotencyKeys } from "./idempotency/settle-idempotency-k
 export { canonicalJson } from "./idempotency/canonical-json.ts";
 export { createOutboundClient, type OutboundClient } from "./outbound/index.ts";
 export { hashPassword, verifyPassword } from "./users/password.ts";
-export { signUp, signUpInput } from "./users/sign-up.ts";
-export { authenticateUser, SIGN_IN_LIMITS, type SignInResult } from "./users/authenticate-user.ts";
+export { signUp, signUpInput, type SignUpResult } from "./users/sign-up.ts";
+export { type AuthenticateOptions, authenticateUser, SIGN_IN_LIMITS, type SignInResult } from "./users/authenticate-user.ts";
+export { OIDC_REFUSALS, type OidcClaims, type OidcSignInResult, resolveOidcUser } from "./users/resolve-oidc-user.ts";
 export { ROLES, roleAtLeast, type Role } from "./access/roles.ts";
 export { getProjectForUser, getOrgForUser, listOrgsForUser } from "./access/project-access.ts";
 export { recordAudit, listAudit, type AuditActor } from "./audit/record-audit.ts";

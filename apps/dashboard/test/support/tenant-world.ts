@@ -19,7 +19,7 @@ async function member(db: Db, orgId: string, label: string, role: Role) {
 
 /**
  * A tenant as the dashboard would have built it (core functions, the real database): owner,
- * member, viewer, a former admin whose membership was removed, and in its project an API key,
+ * admin, member, viewer, a former admin whose membership was removed, and in its project an API key,
  * a tool, a pending approval, a signing secret, a member-assertion secret and the owner's
  * OAuth connection.
  */
@@ -28,6 +28,7 @@ export async function createTenant(db: Db, masterKey: string, name: string) {
   const secretBox = new SecretBox(masterKey);
   const org = await db.organization.create({ data: { id: newId("org"), name, slug: `${name.toLowerCase()}-${n}-${randomBytes(3).toString("hex")}` } });
   const owner = await member(db, org.id, `${name}-owner`, "owner");
+  const admin = await member(db, org.id, `${name}-admin`, "admin");
   const memberUser = await member(db, org.id, `${name}-member`, "member");
   const viewer = await member(db, org.id, `${name}-viewer`, "viewer");
   const removed = await member(db, org.id, `${name}-removed`, "admin");
@@ -49,6 +50,7 @@ export async function createTenant(db: Db, masterKey: string, name: string) {
     org: { id: org.id, slug: org.slug },
     project: { id: project.id, slug: project.slug },
     owner,
+    admin,
     member: memberUser,
     viewer,
     removed,

@@ -62,15 +62,19 @@ describe("docker-compose.yml", () => {
     }
   });
 
+  it("requires NEXTAUTH_SECRET for the dashboard instead of starting without one", () => {
+    expect(String(services.dashboard.environment.NEXTAUTH_SECRET)).toMatch(/^\$\{NEXTAUTH_SECRET:\?/);
+  });
+
   it("is accepted by Compose itself where a Compose binary is installed", () => {
     const binary = composeBinary();
     // No binary on this machine: the structural checks above are what can be verified.
     if (!binary) return;
-    const out = spawnSync(binary[0]!, [...binary.slice(1), "-f", FILE, "config", "-q"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, TENGINE_MASTER_KEY: "test-key-for-config-only" } });
+    const out = spawnSync(binary[0]!, [...binary.slice(1), "-f", FILE, "config", "-q"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, TENGINE_MASTER_KEY: "test-key-for-config-only", NEXTAUTH_SECRET: "test-secret-for-config-only" } });
     expect(out.stderr).not.toMatch(/error/i);
     expect(out.status, out.stderr).toBe(0);
     // And the merged file really has two gateway replicas with the shared settings.
-    const merged = parse(execFileSync(binary[0]!, [...binary.slice(1), "-f", FILE, "config"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, TENGINE_MASTER_KEY: "test-key-for-config-only" } })) as { services: Record<string, any> };
+    const merged = parse(execFileSync(binary[0]!, [...binary.slice(1), "-f", FILE, "config"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, TENGINE_MASTER_KEY: "test-key-for-config-only", NEXTAUTH_SECRET: "test-secret-for-config-only" } })) as { services: Record<string, any> };
     expect(merged.services["gateway-2"].environment.REDIS_URL).toBe("redis://redis:6379");
   });
 });

@@ -106,4 +106,8 @@ describe("docker-compose.yml", () => {
     expect(example).toMatch(/^NEXTAUTH_SECRET=$/m);
     expect(example).toContain("randomBytes(32).toString('base64url')");
   });
+
+  it("requires NEXTAUTH_SECRET for the dashboard instead of starting without one", () => {
+    expect(String(services.dashboard.environment.NEXTAUTH_SECRET)).toMatch(/^\$\{NEXTAUTH_SECRET:\?/);
+  });
 });

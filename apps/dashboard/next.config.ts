@@ -31,15 +31,22 @@ const config: NextConfig = {
   // Overridable so parallel test runs on one machine do not share a build directory.
   distDir: process.env.NEXT_DIST_DIR ?? ".next",
   poweredByHeader: false,
-  // The OAuth consent page and its form target (DESIGN §11) must never be framed (a framed
-  // one-click approval is clickjacking) nor cached; the route handler sets the same headers.
+  // No dashboard page may be framed by another site: a framed Approve, Revoke or consent
+  // button is clickjacking. Every route gets both headers (X-Frame-Options for browsers
+  // without CSP frame-ancestors). The OAuth consent page and its form target are also never
+  // cached; the consent route handler sets the same headers itself.
   async headers() {
     return [
       {
-        source: "/oauth/:path*",
+        source: "/:path*",
         headers: [
           { key: "X-Frame-Options", value: "DENY" },
           { key: "Content-Security-Policy", value: "frame-ancestors 'none'" },
+        ],
+      },
+      {
+        source: "/oauth/:path*",
+        headers: [
           { key: "Cache-Control", value: "no-store" },
           { key: "Referrer-Policy", value: "same-origin" },
         ],

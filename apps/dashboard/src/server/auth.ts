@@ -1,18 +1,20 @@
 import "server-only";
-import { createHash } from "node:crypto";
-import { authenticateUser, newId } from "@tengine/core";
+import { authenticateUser, resolveOidcUser } from "@tengine/core";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
+import { clientAddress } from "./client-address.ts";
 import { getDb } from "./db.ts";
+import { secureSessionCookie } from "./session.ts";
 import { dashboardConfig } from "./env.ts";
+import { OIDC_ERROR_PREFIX } from "./sign-in-errors.ts";
 
 let cached: NextAuthOptions | undefined;
 
 /**
  * next-auth configuration: email + password (scrypt hashes, sign-in rate limited in the
- * database) and, when OIDC_* is set, one OpenID Connect provider. Sessions are signed JWT
- * cookies carrying only the user id; roles are read from the database on every request, so
- * a role change or removal applies at once.
+ * database) and, when OIDC_* is set, one OpenID Connect provider. Sessions are JWT cookies
+ * signed with NEXTAUTH_SECRET (required at boot, never derived) carrying only the user id;
+ * roles are read from the database on every request, so a role change or removal applies at once.
  */
 export function authOptions(): NextAuthOptions {
   if (cached) return cached;
@@ -24,8 +26,8 @@ export function authOptions(): NextAuthOptions {
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
       async authorize(credentials, req) {
         if (!credentials?.email || !credentials.password) return null;
-        const forwarded = (req.headers?.["x-forwarded-for"] as string | undefined)?.split(",")[0]?.trim();
-        const result = await authenticateUser(getDb(), credentials.email, credentials.password, forwarded);
+        const ip = clientAddress(req.headers?.["x-forwarded-for"] as string | string[] | undefined, config.trustProxy);
+        const result = await authenticateUser(getDb(), credentials.email, credentials.password, ip ? { ip } : {});
         if (!result.ok) throw new Error(result.reason === "rate_limited" ? "Too many failed attempts. Try again in 15 minutes." : "Wrong email or password.");
         return { id: result.user.id, email: result.user.email, name: result.user.name };
       },
@@ -42,27 +44,30 @@ export function authOptions(): NextAuthOptions {
       authorization: { params: { scope: "openid email profile" } },
       idToken: true,
       checks: ["pkce", "state"],
-      profile: (profile: { sub: string; email: string; name?: string }) => ({ id: profile.sub, email: profile.email, name: profile.name ?? null }),
+      profile: (profile: { sub: string; email?: string; name?: string }) => ({ id: profile.sub, email: profile.email ?? null, name: profile.name ?? null }),
     });
   }
   cached = {
     providers,
-    // Without NEXTAUTH_SECRET (development without npm start) a per-database secret keeps
-    // sessions valid across restarts; npm start and production set it explicitly.
-    secret: config.nextAuthSecret ?? createHash("sha256").update(`tengine-dev:${config.databaseUrl}`).digest("hex"),
+    secret: config.nextAuthSecret,
+    // the same cookie name session.ts reads, whatever NEXTAUTH_URL says
+    useSecureCookies: secureSessionCookie(),
     session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
-    pages: { signIn: "/login" },
+    pages: { signIn: "/login", error: "/login" },
     callbacks: {
-      async jwt({ token, user, account }) {
-        if (user && account?.provider === "oidc") {
-          // OIDC users are matched by verified email; a first sign-in creates the user.
-          const email = (user.email ?? "").toLowerCase();
-          const db = getDb();
-          const row = (await db.user.findUnique({ where: { email } })) ?? (await db.user.create({ data: { id: newId("user"), email, name: user.name ?? null } }));
-          token.uid = row.id;
-        } else if (user) {
-          token.uid = user.id;
-        }
+      async signIn({ user, account, profile }) {
+        if (account?.provider !== "oidc") return true;
+        // core's one rule: an account is picked by email only when the provider verified it.
+        const result = await resolveOidcUser(getDb(), (profile ?? {}) as Record<string, unknown>);
+        if (!result.ok) return `/login?error=${OIDC_ERROR_PREFIX}${result.reason}`;
+        // Without a database adapter next-auth hands this same object to the jwt callback;
+        // should that ever change, the token would carry the provider's subject, which is no
+        // user id here, and the session would simply not sign anyone in.
+        user.id = result.user.id;
+        return true;
+      },
+      async jwt({ token, user }) {
+        if (user) token.uid = user.id;
         return token;
       },
       async session({ session, token }) {

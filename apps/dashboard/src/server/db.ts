@@ -6,14 +6,14 @@ import { dashboardConfig } from "./env.ts";
 
 // One client (and pg pool) per server process. Kept on globalThis because `next dev` re-evaluates
 // modules on every edit, which would otherwise leak a pool per reload.
-type Services = { db: Db; deps?: ToolCallDeps; secretBox?: SecretBox; approvals?: { queue?: ApprovalJobQueue; pubsub?: PubSub } };
+type Services = { db: Db; deps: ToolCallDeps; secretBox: SecretBox; approvals?: { queue?: ApprovalJobQueue; pubsub?: PubSub } };
 const holder = globalThis as typeof globalThis & { __tengineDashboard?: Services };
 
 function services(): Services {
   if (!holder.__tengineDashboard) {
     const config = dashboardConfig();
     const { db, hot } = createDb({ url: config.databaseUrl, schema: config.databaseSchema, embedded: config.embeddedDatabase }, { poolSize: 5 });
-    const secretBox = config.masterKey ? new SecretBox(config.masterKey) : undefined;
+    const secretBox = new SecretBox(config.masterKey);
     holder.__tengineDashboard = {
       db,
       secretBox,
@@ -21,7 +21,7 @@ function services(): Services {
       // rate limits (Project.rateLimits) govern client traffic through the gateway, whose
       // counters live in Redis or the gateway's memory; a dashboard-local counter would neither
       // see nor add to those, so Try it calls are deliberately not rate limited.
-      deps: secretBox ? { db, hot, runtime: new ProjectRuntimeCache(db, secretBox), outbound: createOutboundClient({ allowPrivate: config.allowPrivateUpstreams, allowlist: config.upstreamAllowlist }) } : undefined,
+      deps: { db, hot, runtime: new ProjectRuntimeCache(db, secretBox), outbound: createOutboundClient({ allowPrivate: config.allowPrivateUpstreams, allowlist: config.upstreamAllowlist }) },
     };
   }
   return holder.__tengineDashboard;
@@ -32,18 +32,14 @@ export function getDb(): Db {
   return services().db;
 }
 
-/** Encrypts secrets typed into forms; needs TENGINE_MASTER_KEY. */
+/** Encrypts secrets typed into forms (TENGINE_MASTER_KEY, required at boot). */
 export function getSecretBox(): SecretBox {
-  const box = services().secretBox;
-  if (!box) throw new Error("TENGINE_MASTER_KEY is not configured for the dashboard");
-  return box;
+  return services().secretBox;
 }
 
-/** What callTool needs, for "Try it"; needs TENGINE_MASTER_KEY. */
+/** What callTool needs, for "Try it". */
 export function getToolCallDeps(): ToolCallDeps {
-  const deps = services().deps;
-  if (!deps) throw new Error("TENGINE_MASTER_KEY is not configured for the dashboard");
-  return deps;
+  return services().deps;
 }
 
 /**

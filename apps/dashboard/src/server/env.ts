@@ -1,5 +1,5 @@
 import "server-only";
-import { type UpstreamAllowlist, upstreamAllowlistSetting } from "@tengine/core";
+import { masterKeySetting, type UpstreamAllowlist, upstreamAllowlistSetting, weakSecretReason } from "@tengine/core";
 import { z } from "zod";
 
 const DATABASE_URL_HINT = "DATABASE_URL must be set to a postgres:// URL (npm start sets it for the embedded database)";
@@ -12,10 +12,21 @@ export const dashboardEnvSchema = z.object({
   EMBEDDED_DATABASE: bool.default(false),
   PUBLIC_GATEWAY_URL: z.string().url().optional(),
   PUBLIC_DASHBOARD_URL: z.string().url().optional(),
-  /** encrypts tool secrets written in the editor; the same key as the gateway's */
-  TENGINE_MASTER_KEY: z.string().min(1).optional(),
-  /** signs session cookies; npm start derives one from the master key */
-  NEXTAUTH_SECRET: z.string().min(16).optional(),
+  /** encrypts tool secrets written in the editor; the same key as the gateway's (npm start generates one) */
+  TENGINE_MASTER_KEY: masterKeySetting,
+  /**
+   * Signs session cookies. Required, at least 32 random bytes: whoever knows it can sign in as
+   * anyone, so it is never derived from anything guessable (npm start generates one).
+   */
+  NEXTAUTH_SECRET: z.string({ error: weakSecretReason("NEXTAUTH_SECRET", undefined) }).superRefine((value, ctx) => {
+    const reason = weakSecretReason("NEXTAUTH_SECRET", value);
+    if (reason) ctx.addIssue({ code: "custom", message: reason });
+  }),
+  /**
+   * Behind one reverse proxy that sets X-Forwarded-For: sign-in limits per client address use
+   * its last hop. Off by default, because a client can send any X-Forwarded-For it likes.
+   */
+  TRUST_PROXY: bool.default(false),
   ALLOW_PRIVATE_UPSTREAMS: bool.default(false),
   /** `host:port` pairs the SSRF guard lets through although private (npm start: the demo CRM) */
   UPSTREAM_ALLOWLIST: upstreamAllowlistSetting,
@@ -35,8 +46,9 @@ export type DashboardConfig = {
   /** where MCP clients reach the gateway; project URLs are `${gatewayUrl}/p/<slug>/mcp` */
   gatewayUrl: string;
   dashboardUrl: string;
-  masterKey?: string;
-  nextAuthSecret?: string;
+  masterKey: string;
+  nextAuthSecret: string;
+  trustProxy: boolean;
   allowPrivateUpstreams: boolean;
   upstreamAllowlist: UpstreamAllowlist;
   oidc?: { issuer: string; clientId: string; clientSecret: string; name: string };
@@ -64,8 +76,9 @@ export function dashboardConfig(env: NodeJS.ProcessEnv = process.env): Dashboard
     embeddedDatabase: e.EMBEDDED_DATABASE,
     gatewayUrl: (e.PUBLIC_GATEWAY_URL ?? "http://localhost:8081").replace(/\/+$/, ""),
     dashboardUrl: (e.PUBLIC_DASHBOARD_URL ?? "http://localhost:3000").replace(/\/+$/, ""),
-    ...(e.TENGINE_MASTER_KEY ? { masterKey: e.TENGINE_MASTER_KEY } : {}),
-    ...(e.NEXTAUTH_SECRET ? { nextAuthSecret: e.NEXTAUTH_SECRET } : {}),
+    masterKey: e.TENGINE_MASTER_KEY,
+    nextAuthSecret: e.NEXTAUTH_SECRET,
+    trustProxy: e.TRUST_PROXY,
     allowPrivateUpstreams: e.ALLOW_PRIVATE_UPSTREAMS,
     upstreamAllowlist: e.UPSTREAM_ALLOWLIST,
     ...(e.REDIS_URL ? { redisUrl: e.REDIS_URL } : {}),
@@ -75,4 +88,20 @@ export function dashboardConfig(env: NodeJS.ProcessEnv = process.env): Dashboard
       : {}),
   };
   return cached;
+}
+
+/**
+ * Called once when the server starts (instrumentation.ts): a dashboard without a usable
+ * NEXTAUTH_SECRET or TENGINE_MASTER_KEY (or with any other bad setting) stops with one message
+ * saying what to set, instead of starting and failing on the first request. `next build` loads
+ * the same hook and needs no secrets, so the build phase is skipped.
+ */
+export function exitOnInvalidConfig(env: NodeJS.ProcessEnv = process.env): void {
+  if (env.NEXT_PHASE === "phase-production-build") return;
+  try {
+    dashboardConfig(env);
+  } catch (error) {
+    console.error(`\n${(error as Error).message}\nThe dashboard did not start.\n`);
+    process.exit(1);
+  }
 }

@@ -1,15 +1,29 @@
 import "server-only";
-import { getServerSession } from "next-auth";
+import { getToken } from "next-auth/jwt";
+import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
-import { authOptions } from "./auth.ts";
 import { getDb } from "./db.ts";
+import { dashboardConfig } from "./env.ts";
 
 export type SessionUser = { id: string; email: string; name: string | null };
 
-/** The signed-in user (checked against the database: a deleted user is signed out). */
+/** Session cookies get the `__Secure-` name on an https dashboard (next-auth's own rule). */
+export function secureSessionCookie(): boolean {
+  return dashboardConfig().dashboardUrl.startsWith("https://");
+}
+
+/**
+ * The signed-in user: the session cookie's signature and expiry checked with NEXTAUTH_SECRET,
+ * then the user looked up in the database (a deleted user is signed out). Only the cookie
+ * counts: getToken would also take an `Authorization: Bearer` header, which is not passed.
+ */
 export async function currentUser(): Promise<SessionUser | null> {
-  const session = await getServerSession(authOptions());
-  const id = (session?.user as { id?: string } | undefined)?.id;
+  const token = await getToken({
+    req: { cookies: await cookies(), headers: {} } as unknown as Parameters<typeof getToken>[0]["req"],
+    secret: dashboardConfig().nextAuthSecret,
+    secureCookie: secureSessionCookie(),
+  });
+  const id = typeof token?.uid === "string" ? token.uid : undefined;
   if (!id) return null;
   return getDb().user.findUnique({ where: { id }, select: { id: true, email: true, name: true } });
 }

@@ -4,9 +4,9 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button, Field, FormError, Input } from "@/components/ui/index.ts";
 
-export function LoginForm({ callbackUrl, oidcName }: { callbackUrl: string; oidcName?: string }) {
+export function LoginForm({ callbackUrl, oidcName, initialError }: { callbackUrl: string; oidcName?: string; initialError?: string }) {
   const router = useRouter();
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<string | undefined>(initialError);
   const [pending, setPending] = useState(false);
   return (
     <div className="space-y-4">

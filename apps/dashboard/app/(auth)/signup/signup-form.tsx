@@ -25,7 +25,13 @@ export function SignUpForm() {
           setFields(result.fieldErrors ?? {});
           return;
         }
-        await signIn("credentials", { email: input.email, password: input.password, redirect: false });
+        const signedIn = await signIn("credentials", { email: input.email, password: input.password, redirect: false });
+        if (!signedIn?.ok) {
+          // Sign-up answers the same whether or not the email had an account; only this password can tell.
+          setPending(false);
+          setError("We could not sign you in with this password. If this email already has an account, sign in with that account's password.");
+          return;
+        }
         router.push("/projects");
       }}
     >

@@ -1,0 +1,2 @@
+// `server-only` throws when bundled for a browser; under vitest every module is server code.
+export {};

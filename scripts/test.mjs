@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { bootstrap } from "./bootstrap.mjs";
+import { bootstrap, buildDashboard } from "./bootstrap.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const reports = path.join(root, "reports");
@@ -17,6 +17,9 @@ const gitStatus = () => {
 };
 const statusBefore = gitStatus();
 bootstrap();
+// Several test files start the whole product at once; built here first, none of them builds
+// the dashboard, so parallel builds never race into one .next directory.
+buildDashboard();
 rmSync(reports, { recursive: true, force: true });
 mkdirSync(reports, { recursive: true });
 

@@ -331,7 +331,7 @@ async function useServer(url: string, headers: Record<string, string>, ctx: Ctx)
   expect(response.status).toBe(401);
   const metadataUrl = /resource_metadata="([^"]+)"/.exec(response.headers.get("www-authenticate") ?? "")?.[1];
   expect(metadataUrl).toBeTruthy();
-  const metadata = await (await fetch(metadataUrl!)).json();
+  const metadata = (await (await fetch(metadataUrl!)).json()) as { resource: string; authorization_servers: string[] };
   expect(metadata.resource).toBe(ctx.mcpUrl);
   expect(metadata.authorization_servers.length).toBeGreaterThan(0);
 }

@@ -35,7 +35,7 @@ import { cliEnv, gatewayUrl } from "./env.ts";
 import { exitWhenFlushed } from "./exit.ts";
 import { print } from "./output.ts";
 import { reportError } from "./report-error.ts";
-import { oneOf, wholeNumber } from "./usage-error.ts";
+import { isoDateTime, oneOf, wholeNumber } from "./usage-error.ts";
 
 const program = new Command("tengine")
   .description("Tengine: HTTP APIs as MCP tools, run safely")
@@ -122,7 +122,7 @@ keys
   .requiredOption("--project <slug>")
   .option("--name <name>", "a name to recognise the key by", "API key")
   .option("--scopes <scopes>", "comma-separated scopes (default: full project access)")
-  .option("--expires-at <iso>", "expiry time (ISO 8601)")
+  .option("--expires-at <iso>", "expiry time (ISO 8601)", isoDateTime("--expires-at"))
   .action(
     projectAction(async (ctx, project, opts: { project: string; name: string; scopes?: string; expiresAt?: string }) => {
       const key = await createApiKey(ctx.db, project.id, { name: opts.name, scopes: splitList(opts.scopes), expiresAt: opts.expiresAt });

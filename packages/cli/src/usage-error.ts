@@ -25,3 +25,13 @@ export function oneOf<T extends string>(flag: string, values: readonly T[]) {
     return value as T;
   };
 }
+
+/** An option parser for a date and time: the ISO 8601 text, checked, passed on as given. */
+export function isoDateTime(flag: string) {
+  return (value: string): string => {
+    if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value) || Number.isNaN(Date.parse(value))) {
+      throw new UsageError(`${flag} must be a date and time in ISO 8601, e.g. 2027-01-01T00:00:00Z (got "${value}")`);
+    }
+    return value;
+  };
+}

@@ -117,6 +117,7 @@ describe("tengine output", () => {
       [["runs", "list", "--project", "runs", "--limit", "500"], 'error: --limit must be a whole number between 1 and 200 (got "500")\n'],
       [["runs", "list", "--project", "runs", "--status", "broken"], 'error: --status must be one of running, succeeded, failed, denied, deduplicated, rate_limited, pending (got "broken")\n'],
       [["keys", "list"], "error: required option '--project <slug>' not specified\n"],
+      [["keys", "create", "--project", "runs", "--expires-at", "next week"], 'error: --expires-at must be a date and time in ISO 8601, e.g. 2027-01-01T00:00:00Z (got "next week")\n'],
       [["tools", "list", "--project", "big", "--colour"], "error: unknown option '--colour'\n"],
       [["toolz"], "error: unknown command 'toolz' (Did you mean tools?)\n"],
     ];

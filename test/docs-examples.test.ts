@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import * as core from "@tengine/core";
 import { createTestDatabase } from "@tengine/db/testing";
-import { createMemberAssertion, SIGNATURE_ALGORITHM, SIGNATURE_LABEL, SIGNED_COMPONENTS, verifyRequest } from "@tengine/sdk";
+import { createMemberAssertion, SIGNATURE_ALGORITHM, SIGNATURE_LABEL, SIGNED_COMPONENTS } from "@tengine/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileRequestTemplate } from "../packages/core/src/templates/compile-request-template.ts";
 import { renderRequest } from "../packages/core/src/templates/render-request.ts";
@@ -48,7 +48,7 @@ type Handling =
   /** runs every command without a placeholder; commands with one are checked against the CLI's help */
   | { kind: "shell"; then?: (outputs: Output[], ctx: Ctx) => void | Promise<void> }
   /** runs the block with tsx; a fragment gets the declarations it assumes from `prelude` */
-  | { kind: "typescript"; prelude?: string; postlude?: string; then?: (output: Output, ctx: Ctx) => void | Promise<void> }
+  | { kind: "typescript"; prelude?: string; postlude?: string; wrap?: (code: string) => string; then?: (output: Output, ctx: Ctx) => void | Promise<void> }
   /** cannot run here, for `why`; `check` verifies what can be verified */
   | { kind: "check"; why: string; check: (block: CodeBlock, ctx: Ctx) => void | Promise<void> };
 
@@ -199,9 +199,12 @@ const HANDLING: Record<string, Handling> = {
   // After tools.md created the "billing" project.
   "docs/signing.md › Signing secrets #1": {
     kind: "shell",
-    then: (outputs) => {
+    then: (outputs, ctx) => {
       expect(outputs[0]!.stdout).toMatch(/keyid: sig_/);
       expect(outputs[1]!.stdout).toContain("keyid");
+      // What the reader gives their API (signing.md, "Verifying in your API").
+      ctx.env.TENGINE_SIGNING_KEYID = /keyid: (\S+)/.exec(outputs[0]!.stdout)![1];
+      ctx.env.TENGINE_SIGNING_SECRET = /secret: (\S+)/.exec(outputs[0]!.stdout)![1];
     },
   },
   "docs/signing.md › What the gateway signs #1": {
@@ -216,13 +219,18 @@ const HANDLING: Record<string, Handling> = {
     },
   },
   "docs/signing.md › Rotation #1": { kind: "typescript" },
+  // The body of a request handler: run inside a Node http server, called with a request signed
+  // like the gateway signs (the SDK's signRequest), then with the body tampered.
   "docs/signing.md › Verifying in your API #1": {
-    kind: "check",
-    why: "the body of your API's request handler (req, res); the SDK's own tests verify gateway-signed requests with it",
-    check: (block) => {
-      expect(typeof verifyRequest).toBe("function");
-      const reason = /reason says why, e\.g\. "(\w+)"/.exec(block.code)![1]!;
-      expect(readFileSyncText("packages/sdk/src/verify/verify-result.ts")).toContain(`"${reason}"`);
+    kind: "typescript",
+    wrap: (code) => {
+      const imports = code.split("\n").filter((l) => l.startsWith("import "));
+      const body = code.split("\n").filter((l) => !l.startsWith("import "));
+      return [...imports, 'import http from "node:http";', 'import type { AddressInfo } from "node:net";', 'import { signRequest } from "@tengine/sdk";', "const server = http.createServer(async (req, res) => {", ...body, SIGNED_HANDLER_END].join("\n");
+    },
+    then: (output) => {
+      const seen = JSON.parse(output.stdout.trim().split("\n").at(-1)!);
+      expect(seen).toMatchObject({ ok: 200, identity: { runId: "run_docs1", projectId: "prj_docs", principal: "api_key", idempotencyKey: "k-1" }, tampered: 401 });
     },
   },
   "docs/database.md › Tests: one schema per test file #1": { kind: "typescript" },
@@ -291,9 +299,19 @@ const HANDLING: Record<string, Handling> = {
   },
 };
 
-function readFileSyncText(file: string): string {
-  return readFileSync(path.join(root, file), "utf8");
-}
+/** Ends the handler around signing.md's verify example, starts it and calls it twice. */
+const SIGNED_HANDLER_END = `res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(result.identity));
+});
+await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+const url = \`http://127.0.0.1:\${(server.address() as AddressInfo).port}/contacts\`;
+const body = JSON.stringify({ name: "Ada" });
+const headers = { "content-type": "application/json", "idempotency-key": "k-1", "x-tengine-run-id": "run_docs1", "x-tengine-project-id": "prj_docs", "x-tengine-principal": "api_key" };
+const signed = signRequest({ method: "POST", url, headers, body }, { keyid: process.env.TENGINE_SIGNING_KEYID!, secret: process.env.TENGINE_SIGNING_SECRET! });
+const ok = await fetch(url, { method: "POST", headers: { ...headers, ...signed }, body });
+const identity = await ok.json();
+const tampered = await fetch(url, { method: "POST", headers: { ...headers, ...signed }, body: body.replace("Ada", "Eve") });
+console.log(JSON.stringify({ ok: ok.status, identity, tampered: tampered.status }));
+server.close();`;
 
 /** The docs' literal `http://localhost:8081…` on this test's gateway port. */
 function documentedUrl(url: string, ctx: Ctx): string {
@@ -444,7 +462,7 @@ describe("documentation examples against npm start's demo", () => {
       expect(block, `${key} is not in the docs any more`).toBeDefined();
       if (handling.kind === "check") return handling.check(block!, ctx);
       if (handling.kind === "typescript") {
-        const code = [handling.prelude, block!.code, handling.postlude].filter(Boolean).join("\n");
+        const code = (handling.wrap ?? ((c: string) => c))([handling.prelude, block!.code, handling.postlude].filter(Boolean).join("\n"));
         const output = await runTypeScript(ctx.dir, key.replace(/\W+/g, "_"), code, ctx.env).catch((error: { stderr?: string; message: string }) => {
           throw new Error(`${key} (${block!.file}:${block!.line}) failed:\n${error.stderr ?? error.message}`);
         });

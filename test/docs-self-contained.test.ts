@@ -51,6 +51,24 @@ describe("the documentation is self-contained", () => {
     expect(find(/not (built|enforced|implemented|supported) yet|coming soon|\bTODO\b/i)).toEqual([]);
   });
 
+  it("documents only environment variables the code reads", () => {
+    // Where configuration is read: each app's env.ts, the CLI's, npm start, the test database helper.
+    const readers = [
+      ...["apps/gateway/src/env.ts", "apps/worker/src/env.ts", "apps/dashboard/src/server/env.ts", "packages/cli/src/env.ts", "packages/db/src/testing.ts"],
+      ...readdirSync(path.join(root, "scripts")).map((f) => `scripts/${f}`),
+    ].map((f) => readFileSync(path.join(root, f), "utf8"));
+    const unread: string[] = [];
+    for (const file of ["README.md", ...files.filter((f) => f.startsWith("docs/"))]) {
+      // The first column of configuration tables: | `NAME` | … (or `NAME`, `OTHER` | …)
+      for (const [, cell] of readFileSync(path.join(root, file), "utf8").matchAll(/^\| ((?:`[A-Z][A-Z0-9_]+`(?:, )?)+) \|/gm)) {
+        for (const [, name] of cell!.matchAll(/`([A-Z][A-Z0-9_]+)`/g)) {
+          if (!readers.some((text) => new RegExp(`\\b${name}\\b`).test(text))) unread.push(`${file}: ${name}`);
+        }
+      }
+    }
+    expect(unread).toEqual([]);
+  });
+
   it("links only to files that exist in the repository", () => {
     const broken: string[] = [];
     for (const file of files) {

@@ -455,5 +455,6 @@ try {
   await program.parseAsync(process.argv);
   exitWhenFlushed(0);
 } catch (error) {
-  exitWhenFlushed(reportError(error, json()));
+  // A usage error can stop parsing before a later --json was read; the command line still asked for JSON.
+  exitWhenFlushed(reportError(error, json() || process.argv.slice(2).includes("--json")));
 }

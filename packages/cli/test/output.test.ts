@@ -128,5 +128,8 @@ describe("tengine output", () => {
     const asJson = await tengine("--json", "runs", "list", "--project", "runs", "--limit", "0");
     expect(asJson.code).toBe(2);
     expect(JSON.parse(asJson.stderr)).toEqual({ error: "usage", message: '--limit must be a whole number between 1 and 200 (got "0")' });
+    const jsonLast = await tengine("runs", "list", "--project", "runs", "--limit", "x", "--json");
+    expect(jsonLast.code).toBe(2);
+    expect(JSON.parse(jsonLast.stderr)).toEqual({ error: "usage", message: '--limit must be a whole number between 1 and 200 (got "x")' });
   });
 });

@@ -16,6 +16,7 @@ import {
   listApiKeys,
   listConnections,
   listRuns,
+  listRunsInput,
   listSigningSecrets,
   listTools,
   parseRateLimitRule,
@@ -380,7 +381,8 @@ function printImport(plan: ImportPlan, mood: "would be" | "", importId?: string)
   process.stdout.write(`${out.join("\n")}\n`);
 }
 
-const RUN_STATUSES = ["running", "succeeded", "failed", "denied", "deduplicated", "rate_limited", "pending"] as const;
+/** The statuses `runs list --status` accepts: the ones core's run filter knows. */
+const RUN_STATUSES = listRunsInput.shape.status.unwrap().options;
 
 const runs = program.command("runs").description("run history");
 runs

@@ -426,12 +426,11 @@ describe("documentation examples against npm start's demo", () => {
   let product: RunningProduct | undefined;
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   const ctx = {} as Ctx;
-  let dataDir: string;
 
   beforeAll(async () => {
     database = await createTestDatabase("docs_examples");
     ctx.dir = await scratchDir();
-    dataDir = path.join(ctx.dir, ".data");
+    const dataDir = path.join(ctx.dir, ".data");
     await mkdir(dataDir);
     const productEnv: NodeJS.ProcessEnv = {
       ...process.env,

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, symlink, writeFile } from "node:fs/promises";
+import { mkdtemp, symlink, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -124,8 +124,4 @@ export function parseSimpleToml(text: string): Record<string, Record<string, str
     result[table]![pair[1]!] = pair[2] ?? Number(pair[3]);
   }
   return result;
-}
-
-export async function ensureDir(dir: string) {
-  await mkdir(dir, { recursive: true });
 }

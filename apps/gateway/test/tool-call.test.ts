@@ -106,9 +106,12 @@ describe("tools/call", () => {
     await client.close();
   });
 
-  it("reports an unknown tool as a protocol error", async () => {
+  it("reports an unknown tool as a protocol error whose message names the code once", async () => {
     const client = await connectClient(p.mcpUrl, p.key);
-    await expect(client.callTool({ name: "nope", arguments: {} })).rejects.toThrow(/Unknown tool: nope/);
+    const error = await client.callTool({ name: "nope", arguments: {} }).then(() => null, (e: Error & { code?: number }) => e);
+    // The client SDK adds "MCP error <code>: " itself; the gateway's message must not carry it too.
+    expect(error?.code).toBe(-32602);
+    expect(error?.message).toBe("MCP error -32602: Unknown tool: nope");
     await client.close();
   });
 

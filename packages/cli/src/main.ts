@@ -11,11 +11,12 @@ import {
   fetchOpenApiDocument,
   getOAuthPolicy,
   getProjectBySlugOrThrow,
+  getRunDetail,
   type ImportPlan,
-  isAppError,
   listApiKeys,
   listConnections,
   listRuns,
+  listRunsInput,
   listSigningSecrets,
   listTools,
   parseRateLimitRule,
@@ -32,12 +33,18 @@ import {
 } from "@tengine/core";
 import { openContext } from "./context.ts";
 import { cliEnv, gatewayUrl } from "./env.ts";
+import { exitWhenFlushed } from "./exit.ts";
 import { print } from "./output.ts";
+import { reportError } from "./report-error.ts";
+import { isoDateTime, oneOf, wholeNumber } from "./usage-error.ts";
 
 const program = new Command("tengine")
   .description("Tengine: HTTP APIs as MCP tools, run safely")
   .addOption(new Option("--json", "machine-readable JSON output"))
-  .showHelpAfterError();
+  // Subcommands inherit both: a usage error becomes a thrown CommanderError that main reports
+  // as one line (exit 2), instead of commander printing it and the whole help text.
+  .exitOverride()
+  .configureOutput({ outputError: () => {} });
 
 const json = () => program.opts<{ json?: boolean }>().json === true;
 
@@ -116,7 +123,7 @@ keys
   .requiredOption("--project <slug>")
   .option("--name <name>", "a name to recognise the key by", "API key")
   .option("--scopes <scopes>", "comma-separated scopes (default: full project access)")
-  .option("--expires-at <iso>", "expiry time (ISO 8601)")
+  .option("--expires-at <iso>", "expiry time (ISO 8601)", isoDateTime("--expires-at"))
   .action(
     projectAction(async (ctx, project, opts: { project: string; name: string; scopes?: string; expiresAt?: string }) => {
       const key = await createApiKey(ctx.db, project.id, { name: opts.name, scopes: splitList(opts.scopes), expiresAt: opts.expiresAt });
@@ -192,7 +199,7 @@ program
 
 program
   .command("member-secret")
-  .description("the HS256 secret backends sign member assertions with (DESIGN §11)")
+  .description("the HS256 secret backends sign member assertions with (docs/member-sessions.md)")
   .command("create")
   .requiredOption("--project <slug>")
   .action(
@@ -206,7 +213,7 @@ program
 
 program
   .command("limits")
-  .description("per-project rate limits (DESIGN §7 step 4); MAX/SECONDS, sliding window")
+  .description("per-project call rate limits: MAX/SECONDS, sliding window")
   .command("set")
   .requiredOption("--project <slug>")
   .option("--project-limit <max/sec>", "calls of the whole project, e.g. 100/60")
@@ -234,7 +241,7 @@ program
     }),
   );
 
-const policy = program.command("policy").description("OAuth policy of a project: MCP enabled, redirect URIs, client ids, scope ceiling (DESIGN §11)");
+const policy = program.command("policy").description("OAuth policy of a project: MCP enabled, redirect URIs, client ids, scope ceiling (docs/oauth.md)");
 policy
   .command("set")
   .description("change the policy; lists given replace the stored ones, an empty value ('') clears a list; omitted fields stay")
@@ -374,19 +381,60 @@ function printImport(plan: ImportPlan, mood: "would be" | "", importId?: string)
   process.stdout.write(`${out.join("\n")}\n`);
 }
 
-program
-  .command("runs")
-  .description("run history")
+/** The statuses `runs list --status` accepts: the ones core's run filter knows. */
+const RUN_STATUSES = listRunsInput.shape.status.unwrap().options;
+
+const runs = program.command("runs").description("run history");
+runs
   .command("list")
+  .description("runs, newest first; a full page ends with the command for the next one")
   .requiredOption("--project <slug>")
-  .option("--tool <name>")
-  .option("--status <status>")
-  .option("--limit <n>", "page size", "50")
-  .option("--cursor <runId>", "continue after this run")
+  .option("--tool <name>", "only this tool's runs")
+  .option("--status <status>", `only runs with this status (${RUN_STATUSES.join(", ")})`, oneOf("--status", RUN_STATUSES))
+  .option("--limit <n>", "page size, 1 to 200", wholeNumber("--limit", 1, 200), 50)
+  .option("--cursor <runId>", "continue after this run (the nextCursor of the previous page)")
   .action(
-    projectAction(async (ctx, project, opts: { project: string; tool?: string; status?: string; limit: string; cursor?: string }) => {
-      const page = await listRuns(ctx.db, project.id, { toolName: opts.tool, status: opts.status as never, limit: Number(opts.limit), cursor: opts.cursor });
-      print(json(), page, { rows: page.runs, columns: ["id", "toolName", "status", "httpStatus", "attempts", "gatewayMs", "upstreamMs", "principalKind", "createdAt"] });
+    projectAction(async (ctx, project, opts: { project: string; tool?: string; status?: (typeof RUN_STATUSES)[number]; limit: number; cursor?: string }) => {
+      const page = await listRuns(ctx.db, project.id, { toolName: opts.tool, status: opts.status, limit: opts.limit, cursor: opts.cursor });
+      if (json()) return print(true, page);
+      print(false, page, { rows: page.runs, columns: ["id", "toolName", "status", "httpStatus", "attempts", "gatewayMs", "upstreamMs", "principalKind", "createdAt"] });
+      if (page.nextCursor) {
+        const filters = [opts.tool ? `--tool ${opts.tool}` : "", opts.status ? `--status ${opts.status}` : "", opts.limit !== 50 ? `--limit ${opts.limit}` : ""].filter(Boolean).join(" ");
+        process.stdout.write(`more runs: npx tengine runs list --project ${project.slug}${filters ? ` ${filters}` : ""} --cursor ${page.nextCursor}\n`);
+      }
+      const failed = page.runs.filter((r) => r.error).length;
+      if (failed) process.stdout.write(`${failed} run(s) with an error: see npx tengine runs show --project ${project.slug} <id>\n`);
+    }),
+  );
+runs
+  .command("show <runId>")
+  .description("one run: status, timings, who called, its error, and the redacted request and response")
+  .requiredOption("--project <slug>")
+  .action(
+    projectAction(async (ctx, project, _opts: { project: string }, runId: string) => {
+      const detail = await getRunDetail(ctx.db, project.id, runId);
+      if (!detail) throw new AppError("not_found", `run "${runId}" not found in project "${project.slug}"`);
+      if (json()) return print(true, detail);
+      const { run } = detail;
+      const caller = detail.apiKey ? `API key "${detail.apiKey.name}" (${detail.apiKey.prefix}…)` : detail.user ? `user ${detail.user.email}` : run.memberEmail ? `member ${run.memberEmail}` : run.principalKind;
+      print(false, {
+        id: run.id,
+        tool: run.toolName,
+        status: run.status,
+        error: run.error,
+        httpStatus: run.httpStatus,
+        attempts: run.attempts,
+        gatewayMs: run.gatewayMs,
+        upstreamMs: run.upstreamMs,
+        caller,
+        idempotencyKey: run.idempotencyKey,
+        originalRunId: run.originalRunId,
+        createdAt: run.createdAt,
+        finishedAt: run.finishedAt,
+        arguments: run.arguments,
+        request: run.request,
+        response: run.response,
+      });
     }),
   );
 
@@ -407,17 +455,8 @@ async function readStdin(): Promise<string> {
 
 try {
   await program.parseAsync(process.argv);
-  // Exit as soon as the command is done instead of waiting for idle sockets to time out.
-  process.exit(0);
+  exitWhenFlushed(0);
 } catch (error) {
-  if (isAppError(error)) {
-    if (json()) process.stderr.write(`${JSON.stringify({ error: error.code, message: error.message })}\n`);
-    else process.stderr.write(`error: ${error.message}\n`);
-    process.exit(1);
-  }
-  if (error instanceof Error && error.name === "ZodError") {
-    process.stderr.write(`error: ${error.message}\n`);
-    process.exit(1);
-  }
-  throw error;
+  // A usage error can stop parsing before a later --json was read; the command line still asked for JSON.
+  exitWhenFlushed(reportError(error, json() || process.argv.slice(2).includes("--json")));
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { z } from "zod";
-import { CallToolRequestSchema, ErrorCode, InitializeRequestSchema, ListToolsRequestSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
+import { CallToolRequestSchema, ErrorCode, InitializeRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { callTool, hasScopes, type ToolCallDeps } from "@tengine/core";
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../http/database-unavailable.ts";
 import type { Metrics } from "../observability/metrics.ts";
@@ -11,7 +11,7 @@ import type { CallContext } from "./call-context.ts";
 import { ELICITATION_SESSION_PREFIX } from "./elicitation-broker.ts";
 import { GatewayTransport } from "./gateway-transport.ts";
 
-/** Protocol versions this gateway speaks (DESIGN §4). */
+/** Protocol versions this gateway speaks. */
 export const SUPPORTED_PROTOCOL_VERSIONS = ["2025-11-25", "2025-06-18", "2025-03-26"] as const;
 export const LATEST_PROTOCOL_VERSION = SUPPORTED_PROTOCOL_VERSIONS[0];
 
@@ -20,11 +20,20 @@ export const INSUFFICIENT_SCOPE_CODE = -32003;
 /** JSON-RPC error code for a request that failed because Postgres is unreachable (HTTP 503). */
 export const DATABASE_UNAVAILABLE_CODE = -32010;
 
+/**
+ * A JSON-RPC error the SDK sends as `{ code, message }`. Not `McpError`: its constructor puts
+ * "MCP error <code>: " into the message, and the client SDK adds that prefix again when it
+ * wraps the error, so users read it twice. The wire message is the plain sentence.
+ */
+function rpcError(code: number, message: string): Error {
+  return Object.assign(new Error(message), { code });
+}
+
 /** Rethrows a database outage as a clear JSON-RPC error and marks the request for a 503. */
 function unavailable(ctx: CallContext, error: unknown): never {
   if (!isDatabaseUnavailable(error)) throw error;
   ctx.databaseUnavailable = true;
-  throw Object.assign(new Error(DATABASE_UNAVAILABLE_MESSAGE), { code: DATABASE_UNAVAILABLE_CODE });
+  throw rpcError(DATABASE_UNAVAILABLE_CODE, DATABASE_UNAVAILABLE_MESSAGE);
 }
 
 /** The metric status of a tools/call result: run outcomes, with the message contract of core. */
@@ -65,7 +74,7 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics) {
     const ctx = extra.authInfo!.extra as CallContext;
     const parsed = CallToolRequestSchema.safeParse(raw);
     if (!parsed.success) {
-      throw new McpError(ErrorCode.InvalidParams, `Invalid tools/call params: ${parsed.error.issues.map((i) => `${i.path.join(".") || "params"} ${i.message}`).join("; ")}`);
+      throw rpcError(ErrorCode.InvalidParams, `Invalid tools/call params: ${parsed.error.issues.map((i) => `${i.path.join(".") || "params"} ${i.message}`).join("; ")}`);
     }
     const { name, arguments: args, _meta } = parsed.data.params;
     if (isBuiltinTool(name)) return callBuiltinTool(deps.db, ctx, name, args ?? {});
@@ -81,11 +90,10 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics) {
       if (isDatabaseUnavailable(error)) metrics.toolCalls.inc({ project: ctx.project.slug, tool: name, status: "unavailable" });
       return unavailable(ctx, error);
     });
-    if (outcome.kind === "unknown_tool") throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
+    if (outcome.kind === "unknown_tool") throw rpcError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
     if (outcome.kind === "insufficient_scope") {
       ctx.insufficientScope = outcome.missing;
-      // Not McpError: its message gets an "MCP error -32003:" prefix; DESIGN §5 fixes the text.
-      throw Object.assign(new Error(`Tool requires scopes: ${outcome.missing.join(", ")}`), { code: INSUFFICIENT_SCOPE_CODE });
+      throw rpcError(INSUFFICIENT_SCOPE_CODE, `Tool requires scopes: ${outcome.missing.join(", ")}`);
     }
     metrics.toolCalls.inc({ project: ctx.project.slug, tool: name, status: callStatus(outcome.result) });
     if (outcome.timing) {

@@ -55,7 +55,7 @@ describe("the documentation is self-contained", () => {
     // Where configuration is read: each app's env.ts, the CLI's, npm start, the test database helper.
     const readers = [
       ...["apps/gateway/src/env.ts", "apps/worker/src/env.ts", "apps/dashboard/src/server/env.ts", "packages/cli/src/env.ts", "packages/db/src/testing.ts"],
-      ...readdirSync(path.join(root, "scripts")).map((f) => `scripts/${f}`),
+      ...readdirSync(path.join(root, "scripts"), { withFileTypes: true }).filter((e) => e.isFile()).map((e) => `scripts/${e.name}`),
     ].map((f) => readFileSync(path.join(root, f), "utf8"));
     const unread: string[] = [];
     for (const file of ["README.md", ...files.filter((f) => f.startsWith("docs/"))]) {

@@ -8,6 +8,13 @@ export const gatewayEnvSchema = z.object({
   DATABASE_SCHEMA: z.string().optional(),
   GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
   GATEWAY_HOST: z.string().default("127.0.0.1"),
+  /** the internal listener of /metrics and /healthz, never the public port; 0 picks a free port */
+  GATEWAY_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
+  /** metrics list every tenant's slugs and tools: loopback unless a private network is meant */
+  GATEWAY_METRICS_HOST: z.string().min(1).default("127.0.0.1"),
+  /** when set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>` */
+  // An empty value (compose's `${METRICS_TOKEN:-}`) means unset.
+  METRICS_TOKEN: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(16, "METRICS_TOKEN must be at least 16 characters").optional()),
   PUBLIC_GATEWAY_URL: z.string().url().optional(),
   /** where the OAuth consent page lives; default http://localhost:3000 */
   PUBLIC_DASHBOARD_URL: z.string().url().default("http://localhost:3000"),
@@ -34,6 +41,12 @@ export type GatewayConfig = {
   embeddedDatabase: boolean;
   port: number;
   host: string;
+  /** internal /metrics listener (GATEWAY_METRICS_PORT, default 9465; 0 = a free port) */
+  metricsPort: number;
+  /** GATEWAY_METRICS_HOST, default 127.0.0.1 */
+  metricsHost: string;
+  /** METRICS_TOKEN: bearer token GET /metrics requires */
+  metricsToken?: string;
   publicUrl: string;
   /** PUBLIC_DASHBOARD_URL, no trailing slash (default http://localhost:3000) */
   dashboardUrl?: string;
@@ -67,6 +80,9 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     embeddedDatabase: e.EMBEDDED_DATABASE,
     port: e.GATEWAY_PORT,
     host: e.GATEWAY_HOST,
+    metricsPort: e.GATEWAY_METRICS_PORT,
+    metricsHost: e.GATEWAY_METRICS_HOST,
+    ...(e.METRICS_TOKEN ? { metricsToken: e.METRICS_TOKEN } : {}),
     publicUrl,
     dashboardUrl: e.PUBLIC_DASHBOARD_URL.replace(/\/+$/, ""),
     trustProxy: e.TRUST_PROXY,

@@ -76,6 +76,7 @@ export { RedisPubSub, type RedisPubSubOptions } from "./infra/redis-pub-sub.ts";
 export { createInfra, type CreateInfraOptions, type Infra } from "./infra/create-infra.ts";
 export { deleteKeysWithPrefix } from "./infra/delete-keys-with-prefix.ts";
 export { createRedisClient, REDIS_CLIENT_DEFAULTS, type RedisClientOptions } from "./infra/create-redis-client.ts";
+export { startMetricsServer, type MetricsServer, type MetricsServerOptions, type MetricsSource } from "./infra/metrics-server.ts";
 export { InfraUnavailableError, isInfraUnavailableError } from "./infra/infra-unavailable-error.ts";
 export { rateLimitsSchema, rateLimitRuleSchema, parseRateLimitRule, type RateLimits, type RateLimitsInput, type RateLimitRule, type RateLimitScope } from "./limits/rate-limits.ts";
 export { checkRateLimits, readRateLimits, rateLimitMessage, type RateLimitCheck, type RateLimitSubject } from "./limits/check-rate-limits.ts";

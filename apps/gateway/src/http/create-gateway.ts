@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createInfra, createOutboundClient, GatewayKeys, type Principal, ProjectRuntimeCache, type RateLimitEvent, requestStepUp, SecretBox } from "@tengine/core";
+import { createInfra, createOutboundClient, GatewayKeys, type MetricsServer, startMetricsServer, type Principal, ProjectRuntimeCache, type RateLimitEvent, requestStepUp, SecretBox } from "@tengine/core";
 import { createDb } from "@tengine/db";
 import type { GatewayConfig } from "../env.ts";
 import { handleMcpPost } from "../mcp/mcp-endpoint.ts";
@@ -143,11 +143,6 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
       }
       return "readyz";
     }
-    if (path === "/metrics") {
-      res.writeHead(200, { "content-type": metrics.registry.contentType });
-      res.end(await metrics.registry.metrics());
-      return "metrics";
-    }
     sendError(res, 404, "not_found", `no route for ${req.method} ${path}`, requestId);
     return "not_found";
   }
@@ -180,16 +175,26 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
       });
   });
   server.keepAliveTimeout = 65_000;
+  // /metrics lists every tenant's slugs and tool names: it is served only on this internal
+  // listener (loopback by default, optionally behind METRICS_TOKEN), never on the public port.
+  let metricsServer: MetricsServer | undefined;
 
   return {
     server,
     db,
     logger,
+    /** Starts the public listener and the internal metrics one; returns the public port. */
     async listen(port = config.port, host = config.host) {
       await new Promise<void>((resolve) => server.listen(port, host, resolve));
+      metricsServer ??= await startMetricsServer(metrics.registry, { port: config.metricsPort, host: config.metricsHost, token: config.metricsToken });
       return (server.address() as AddressInfo).port;
     },
+    /** The bound port of the internal /metrics listener, once listening. */
+    get metricsPort(): number | undefined {
+      return metricsServer?.port;
+    },
     async close() {
+      await metricsServer?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await outbound.close();

@@ -23,6 +23,7 @@ export { toToolView, type ToolView } from "./tools/to-tool-view.ts";
 export { createSigningSecret, retireSigningSecret, listSigningSecrets } from "./signing/signing-secrets.ts";
 export { setProjectSecret, listProjectSecretNames } from "./secrets/project-secrets.ts";
 export { ProjectRuntimeCache } from "./runtime/project-runtime-cache.ts";
+export { authorizePrincipal, checkCredential, checkToolAccess, readCredentialState, PRINCIPAL_DENIALS, PRINCIPAL_DENIAL_REASONS, type CredentialState, type PrincipalAuthorization, type PrincipalDenialCode } from "./execution/authorize-principal.ts";
 export { callTool, type ToolCallDeps, type ToolCallOutcome, type ToolCallRequest, type RateLimitEvent } from "./execution/call-tool.ts";
 export { type ToolResult, toolError } from "./execution/tool-result.ts";
 export { listRuns, getRun } from "./runs/list-runs.ts";

@@ -23,6 +23,8 @@ export const gatewayEnvSchema = z.object({
   /** dynamic client registrations allowed per client IP per hour */
   OAUTH_REGISTRATIONS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(20),
   TENGINE_MASTER_KEY: z.string().min(1, "TENGINE_MASTER_KEY is required: 32 random bytes, base64url (npm start generates one into .data/)"),
+  /** Older master keys, comma-separated: still read (never written) during a master-key rotation. */
+  TENGINE_PREVIOUS_MASTER_KEYS: z.string().default(""),
   ALLOW_PRIVATE_UPSTREAMS: bool.default(false),
   /** extra browser origins allowed to call the MCP endpoint, comma-separated */
   ALLOWED_ORIGINS: z.string().default(""),
@@ -55,6 +57,8 @@ export type GatewayConfig = {
   /** dynamic client registration limit per client IP (default 20 an hour) */
   oauthRegistrationLimit?: { max: number; windowMs: number };
   masterKey: string;
+  /** TENGINE_PREVIOUS_MASTER_KEYS: decrypt-only keys during a master-key rotation */
+  previousMasterKeys?: string[];
   allowPrivateUpstreams: boolean;
   allowedOrigins: string[];
   logLevel: string;
@@ -88,6 +92,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     trustProxy: e.TRUST_PROXY,
     oauthRegistrationLimit: { max: e.OAUTH_REGISTRATIONS_PER_HOUR, windowMs: 3_600_000 },
     masterKey: e.TENGINE_MASTER_KEY,
+    previousMasterKeys: splitKeys(e.TENGINE_PREVIOUS_MASTER_KEYS),
     allowPrivateUpstreams: e.ALLOW_PRIVATE_UPSTREAMS,
     allowedOrigins: e.ALLOWED_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean),
     logLevel: e.LOG_LEVEL,
@@ -95,4 +100,8 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     ...(e.APPROVAL_WAIT_MS !== undefined ? { approvalWaitMs: e.APPROVAL_WAIT_MS } : {}),
   };
+}
+
+function splitKeys(value: string): string[] {
+  return value.split(",").map((k) => k.trim()).filter(Boolean);
 }

@@ -21,6 +21,8 @@ export const workerEnvSchema = z.object({
   METRICS_TOKEN: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(16, "METRICS_TOKEN must be at least 16 characters").optional()),
   /** Decrypts project secrets when an approved call is sent (the same key as the gateway's). */
   TENGINE_MASTER_KEY: z.string({ error: "TENGINE_MASTER_KEY is required: the same key the gateway uses (approved calls are signed with project secrets)" }).min(1),
+  /** Older master keys, comma-separated: still read (never written) during a master-key rotation. */
+  TENGINE_PREVIOUS_MASTER_KEYS: z.string().default(""),
   ALLOW_PRIVATE_UPSTREAMS: bool.default(false),
 });
 
@@ -36,6 +38,8 @@ export type WorkerConfig = {
   /** bearer token required by GET /metrics; unset = the listener's host is the only protection */
   metricsToken?: string;
   masterKey: string;
+  /** TENGINE_PREVIOUS_MASTER_KEYS: decrypt-only keys during a master-key rotation */
+  previousMasterKeys?: string[];
   allowPrivateUpstreams: boolean;
 };
 
@@ -57,6 +61,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     metricsHost: e.WORKER_METRICS_HOST,
     ...(e.METRICS_TOKEN ? { metricsToken: e.METRICS_TOKEN } : {}),
     masterKey: e.TENGINE_MASTER_KEY,
+    previousMasterKeys: e.TENGINE_PREVIOUS_MASTER_KEYS.split(",").map((k) => k.trim()).filter(Boolean),
     allowPrivateUpstreams: e.ALLOW_PRIVATE_UPSTREAMS,
   };
 }

@@ -33,7 +33,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const logger = options.logger ?? createLogger(config.logLevel);
   const owned = options.database ? undefined : createDb({ url: config.databaseUrl, schema: config.databaseSchema, embedded: config.embeddedDatabase }, { poolSize: 10 });
   const { db, hot } = options.database ?? (owned as NonNullable<typeof owned>);
-  const secretBox = new SecretBox(config.masterKey);
+  const secretBox = new SecretBox(config.masterKey, { previousKeys: config.previousMasterKeys ?? [] });
   const outbound = createOutboundClient({ allowPrivate: config.allowPrivateUpstreams });
   const runtime = new ProjectRuntimeCache(db, secretBox);
   let lastRedisWarning = 0;

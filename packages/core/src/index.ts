@@ -1,6 +1,8 @@
 // Domain logic shared by the gateway, the dashboard, the worker and the CLI.
 export { newId, idAtTime, ID_PREFIXES, type IdKind } from "./ids/new-id.ts";
-export { SecretBox } from "./crypto/secret-box.ts";
+export { SecretBox, secretAd, type SecretAd, SecretUnreadableError } from "./crypto/secret-box.ts";
+export { reencryptSecrets, type ReencryptResult } from "./crypto/reencrypt-secrets.ts";
+export { listGatewayKeys, rotateGatewayKey, retireGatewayKey, type GatewayKeyView } from "./member-sessions/rotate-gateway-keys.ts";
 export { sha256Hex, randomBase62 } from "./crypto/hash.ts";
 export { AppError, isAppError, APP_ERROR_STATUS, type AppErrorCode } from "./errors/app-error.ts";
 export { hasScopes, missingScopes, parseScopes } from "./scopes/has-scopes.ts";
@@ -20,7 +22,7 @@ export { listTools } from "./tools/list-tools.ts";
 export { checkToolDefinition } from "./tools/check-tool-definition.ts";
 export { toolDefinitionSchema, type ToolDefinition, type ToolDefinitionInput, TOOL_NAME_PATTERN } from "./tools/tool-definition.ts";
 export { toToolView, type ToolView } from "./tools/to-tool-view.ts";
-export { createSigningSecret, retireSigningSecret, listSigningSecrets } from "./signing/signing-secrets.ts";
+export { createSigningSecret, retireSigningSecret, listSigningSecrets, findActiveSigningSecret } from "./signing/signing-secrets.ts";
 export { setProjectSecret, listProjectSecretNames } from "./secrets/project-secrets.ts";
 export { ProjectRuntimeCache } from "./runtime/project-runtime-cache.ts";
 export { authorizePrincipal, checkCredential, checkToolAccess, readCredentialState, PRINCIPAL_DENIALS, PRINCIPAL_DENIAL_REASONS, type CredentialState, type PrincipalAuthorization, type PrincipalDenialCode } from "./execution/authorize-principal.ts";

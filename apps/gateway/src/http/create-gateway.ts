@@ -38,7 +38,7 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
       logger.warn({ what, reason: error instanceof Error ? error.message : String(error) }, "database unreachable after an upstream call: retrying the write");
     },
   });
-  const secretBox = new SecretBox(config.masterKey);
+  const secretBox = new SecretBox(config.masterKey, { previousKeys: config.previousMasterKeys ?? [] });
   const outbound = createOutboundClient({ allowPrivate: config.allowPrivateUpstreams });
   const runtime = new ProjectRuntimeCache(db, secretBox);
   // Redis when REDIS_URL is set (limits shared by every replica), in-process otherwise.

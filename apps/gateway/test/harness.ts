@@ -41,7 +41,7 @@ export async function startUpstream(respond?: (req: UpstreamRequest, res: http.S
  */
 export async function startWorld(label: string, overrides: Partial<GatewayConfig> = {}) {
   const database = await createTestDatabase(label);
-  const masterKey = SecretBox.generateKey();
+  const masterKey = overrides.masterKey ?? SecretBox.generateKey();
   const secretBox = new SecretBox(masterKey);
   const logLines: string[] = [];
   const logger = pino({ level: "debug" }, new Writable({ write(chunk, _enc, cb) { logLines.push(String(chunk)); cb(); } }));

@@ -27,7 +27,7 @@ export async function authenticate(deps: AuthDeps, authorization: string | undef
   if (!match) return { ok: false, status: 401, error: "invalid_token", description: "Authorization must be 'Bearer <credential>'" };
   const token = match[1]!;
   if (looksLikeMemberSessionToken(token)) {
-    const result = await authenticateMemberSession({ hot: deps.hot, gatewayKeys: deps.gatewayKeys, issuer: deps.issuer }, token, slug);
+    const result = await authenticateMemberSession({ hot: deps.hot, gatewayKeys: deps.gatewayKeys, issuer: deps.issuer, ...(deps.now ? { now: deps.now } : {}) }, token, slug);
     return result.ok ? result : { ok: false, status: 401, error: "invalid_token", description: result.reason };
   }
   if (looksLikeJwt(token)) {

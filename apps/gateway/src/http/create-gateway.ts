@@ -66,7 +66,8 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
   // pubsub wakes calls waiting for an approval decision (they also poll: the dashboard is another process).
   const { transport } = await createMcpServer({ db, hot, runtime, outbound, limiter: infra.rateLimiter, onRateLimit, pubsub: infra.pubSub, ...(config.approvalWaitMs !== undefined ? { approvalWaitMs: config.approvalWaitMs } : {}) }, metrics);
   // The gateway's own ES256 keys sign member session tokens; PUBLIC_GATEWAY_URL is their issuer.
-  const gatewayKeys = new GatewayKeys(db, secretBox);
+  // The same clock for key caching as for token lifetimes: tests move it instead of sleeping.
+  const gatewayKeys = new GatewayKeys(db, secretBox, options.now ? { now: options.now } : {});
   const auth: AuthDeps = { hot, gatewayKeys, issuer: config.publicUrl, ...(options.now ? { now: options.now } : {}) };
   // The OAuth authorization server (DESIGN §11): tokens signed with the same gateway keys.
   const oauth = {

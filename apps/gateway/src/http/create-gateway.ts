@@ -17,9 +17,8 @@ import { DurableHotQueries } from "./durable-hot-queries.ts";
 import { handleMintMemberSession } from "./member-sessions.ts";
 import { createOriginCheck } from "./origin.ts";
 import { sendError, sendJson } from "./respond.ts";
+import { GATEWAY_ROUTES, type GatewayRouteName, matchRoute } from "./routes.ts";
 
-const MCP_PATH = /^\/(?:p\/([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)\/)?mcp\/?$/;
-const METADATA_PATH = /^\/\.well-known\/oauth-protected-resource(?:\/p\/([a-z0-9-]+))?(?:\/mcp)?\/?$/;
 
 /**
  * The gateway: one Node HTTP server, one database pool, one outbound connection pool and one
@@ -99,53 +98,60 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
   };
   const originAllowed = createOriginCheck([config.publicUrl, config.dashboardUrl, ...config.allowedOrigins]);
 
-  async function route(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<string> {
-    const url = new URL(req.url ?? "/", "http://gateway");
-    const path = url.pathname;
-    const mcp = MCP_PATH.exec(path);
-    if (mcp) {
-      if (!originAllowed(req.headers.origin)) {
-        sendError(res, 403, "forbidden_origin", `Origin ${req.headers.origin} is not allowed`, requestId);
-        return "mcp";
-      }
-      if (req.method === "POST") await handleMcpPost({ auth, transport, publicUrl: config.publicUrl, onDatabaseUnavailable, onInsufficientScope, elicitations }, req, res, mcp[1], requestId);
+  type Handler = (req: IncomingMessage, res: ServerResponse, ctx: { requestId: string; url: URL; match: RegExpExecArray }) => Promise<void> | void;
+  const notFound: Handler = (req, res, { requestId, url }) => sendError(res, 404, "not_found", `no route for ${req.method} ${url.pathname}`, requestId);
+  const oauthRoute: Handler = async (req, res, { url }) => {
+    await routeOAuth(oauth, req, res, url);
+  };
+  // One handler per route of GATEWAY_ROUTES (the type demands each): the table is the router.
+  const handlers: Record<GatewayRouteName, Handler> = {
+    async mcp(req, res, { requestId, match }) {
+      if (!originAllowed(req.headers.origin)) return sendError(res, 403, "forbidden_origin", `Origin ${req.headers.origin} is not allowed`, requestId);
+      if (req.method === "POST") await handleMcpPost({ auth, transport, publicUrl: config.publicUrl, onDatabaseUnavailable, onInsufficientScope, elicitations }, req, res, match[1], requestId);
       else if (req.method === "OPTIONS") res.writeHead(204, { allow: "POST" }).end();
       else sendError(res, 405, "method_not_allowed", "This stateless MCP endpoint answers POST only (no SSE stream is offered)", requestId, { allow: "POST" });
-      return "mcp";
-    }
-    const metadata = METADATA_PATH.exec(path);
-    if (metadata && req.method === "GET") {
-      const doc = await protectedResourceMetadata(db, config.publicUrl, metadata[1]);
+    },
+    async metadata(req, res, ctx) {
+      if (req.method !== "GET") return notFound(req, res, ctx);
+      const doc = await protectedResourceMetadata(db, config.publicUrl, ctx.match[1]);
       if (doc) sendJson(res, 200, doc, { "cache-control": "public, max-age=300", "access-control-allow-origin": "*" });
-      else sendError(res, 404, "not_found", "no such MCP resource", requestId);
-      return "metadata";
-    }
-    const oauthRoute = await routeOAuth(oauth, req, res, url);
-    if (oauthRoute) return oauthRoute;
-    if (path === "/v1/member-sessions") {
+      else sendError(res, 404, "not_found", "no such MCP resource", ctx.requestId);
+    },
+    oauth_metadata: oauthRoute,
+    oauth_authorize: oauthRoute,
+    oauth_register: oauthRoute,
+    oauth_token: oauthRoute,
+    oauth_revoke: oauthRoute,
+    async member_sessions(req, res, { requestId }) {
       if (req.method === "POST") await handleMintMemberSession({ auth, mint }, req, res, requestId);
       else sendError(res, 405, "method_not_allowed", "POST a member assertion to mint a member session", requestId, { allow: "POST" });
-      return "member_sessions";
-    }
-    if (path === "/.well-known/jwks.json" && req.method === "GET") {
+    },
+    async jwks(req, res, ctx) {
+      if (req.method !== "GET") return notFound(req, res, ctx);
       sendJson(res, 200, await gatewayKeys.jwks(), { "cache-control": "public, max-age=300", "access-control-allow-origin": "*" });
-      return "jwks";
-    }
-    if (path === "/healthz") {
+    },
+    healthz(_req, res) {
       sendJson(res, 200, { status: "ok" });
-      return "healthz";
-    }
-    if (path === "/readyz") {
+    },
+    async readyz(_req, res) {
       try {
         await db.$queryRaw`SELECT 1`;
         sendJson(res, 200, { status: "ready" });
       } catch {
         sendJson(res, 503, { status: "unavailable", reason: "database unreachable" });
       }
-      return "readyz";
+    },
+  };
+
+  async function route(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<string> {
+    const url = new URL(req.url ?? "/", "http://gateway");
+    const found = matchRoute(url.pathname);
+    if (!found) {
+      await notFound(req, res, { requestId, url, match: [] as unknown as RegExpExecArray });
+      return "not_found";
     }
-    sendError(res, 404, "not_found", `no route for ${req.method} ${path}`, requestId);
-    return "not_found";
+    await handlers[found.name](req, res, { requestId, url, match: found.match });
+    return found.name;
   }
 
   const server = http.createServer((req, res) => {
@@ -184,6 +190,8 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
     server,
     db,
     logger,
+    /** the route table this gateway dispatches from */
+    routes: GATEWAY_ROUTES,
     /** Starts the public listener and the internal metrics one; returns the public port. */
     async listen(port = config.port, host = config.host) {
       await new Promise<void>((resolve) => server.listen(port, host, resolve));

@@ -78,7 +78,7 @@ export async function executeApprovedRun(deps: ToolCallDeps & { pubsub?: PubSub 
   if (!tool) return refuse(`Tool ${approval.toolName} was disabled, deleted or replaced after the call was approved; nothing was sent`);
   // The same rule a direct call passes, against the state stored NOW: whatever was revoked,
   // removed, rotated or tightened while the call waited for a person stops it here.
-  const authorized = authorizePrincipal({ credential: await readCredentialState(deps.hot, principal), principal, project, tool });
+  const authorized = authorizePrincipal({ credential: await readCredentialState(deps.hot, principal, deps.now ? startedAt : undefined), principal, project, tool });
   if (!authorized.ok) return refuse(`Not sent: ${PRINCIPAL_DENIAL_REASONS[authorized.code]} after the call was approved`, "denied");
   const args = approval.arguments ?? {};
   if (!tool.validate(args)) return refuse(`Not sent: the arguments no longer match tool ${tool.name}'s input schema: ${describeValidationErrors(tool.validate.errors).join("; ")}`);

@@ -97,13 +97,13 @@ export function authorizePrincipal(input: { credential: CredentialState; princip
  * prepared queries the authenticators use. A row of another project, user or client counts
  * as gone.
  */
-export async function readCredentialState(hot: HotQueries, principal: Principal): Promise<CredentialState> {
+export async function readCredentialState(hot: HotQueries, principal: Principal, now?: Date): Promise<CredentialState> {
   switch (principal.kind) {
     case "dashboard":
       return { kind: "dashboard" };
     case "api_key":
     case "member": {
-      const row = principal.keyId ? await hot.findMemberSessionKey(principal.keyId) : null;
+      const row = principal.keyId ? await hot.findMemberSessionKey(principal.keyId, now) : null;
       const key = row && row.projectId === principal.projectId ? row : null;
       return principal.kind === "api_key" ? { kind: "api_key", key } : { kind: "member", key, memberAssertionKeyId: principal.memberAssertionKeyId };
     }

@@ -11,9 +11,9 @@ export type AuthFailure = { ok: false; reason: string };
  * lookup by hash on every call, so revoked and expired keys fail at once. `lastUsedAt` is
  * refreshed at most once a minute per key, off the response path.
  */
-export async function authenticateApiKey(hot: HotQueries, key: string): Promise<{ ok: true; principal: Principal; project: ProjectConfig } | AuthFailure> {
+export async function authenticateApiKey(hot: HotQueries, key: string, now?: () => number): Promise<{ ok: true; principal: Principal; project: ProjectConfig } | AuthFailure> {
   if (!looksLikeApiKey(key)) return { ok: false, reason: "malformed API key" };
-  const row = await hot.findApiKey(hashApiKey(key));
+  const row = await hot.findApiKey(hashApiKey(key), now ? new Date(now()) : undefined);
   const checked = checkCredential({ kind: "api_key", key: row });
   if (!checked.ok || !row) return { ok: false, reason: API_KEY_FAILURES[checked.ok ? "api_key_unknown" : checked.code] ?? "unknown API key" };
   if (row.touchDue) void hot.touchApiKey(row.id).catch(() => {});

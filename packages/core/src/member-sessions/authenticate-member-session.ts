@@ -65,7 +65,7 @@ export async function authenticateMemberSession(deps: AuthenticateMemberSessionD
   const tokenSlug = slugFromResource(deps.issuer, claims.aud);
   if (!tokenSlug) return { ok: false, reason: "malformed member session token: its audience is not a project MCP URL" };
 
-  const row = await deps.hot.findMemberSessionKey(claims.api_key_id);
+  const row = await deps.hot.findMemberSessionKey(claims.api_key_id, deps.now ? new Date(deps.now()) : undefined);
   if (!row || row.projectId !== claims.pid) return { ok: false, reason: "session revoked: its API key no longer exists" };
   if (row.slug !== tokenSlug) return { ok: false, reason: "session ended: the project's MCP URL changed since it was minted" };
   const checked = checkCredential({ kind: "member", key: row, memberAssertionKeyId: claims.mak });

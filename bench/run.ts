@@ -164,10 +164,10 @@ async function main() {
   log(`seeded: project ${calls.project.slug} (2 tools), project ${list.project.slug} (${LIST_TOOL_COUNT} tools in ${Math.round(performance.now() - t)} ms)`);
 
   t = performance.now();
-  const { child: gateway, url: gatewayUrl } = await startGatewayChild(ROOT, database.target, masterKey, { ALLOW_PRIVATE_UPSTREAMS: "true" });
+  const { child: gateway, url: gatewayUrl, metricsUrl: gatewayMetricsUrl } = await startGatewayChild(ROOT, database.target, masterKey, { ALLOW_PRIVATE_UPSTREAMS: "true" });
   log(`gateway on ${gatewayUrl} (pid ${gateway.proc.pid}, healthy after ${Math.round(performance.now() - t)} ms)`);
   t = performance.now();
-  const { child: limitsGateway, url: limitsGatewayUrl } = await startGatewayChild(ROOT, database.target, masterKey, { ALLOW_PRIVATE_UPSTREAMS: "true", REDIS_URL, REDIS_KEY_PREFIX: redisPrefix });
+  const { child: limitsGateway, url: limitsGatewayUrl, metricsUrl: limitsMetricsUrl } = await startGatewayChild(ROOT, database.target, masterKey, { ALLOW_PRIVATE_UPSTREAMS: "true", REDIS_URL, REDIS_KEY_PREFIX: redisPrefix });
   log(`gateway with Redis rate limits + pub/sub on ${limitsGatewayUrl} (pid ${limitsGateway.proc.pid}, healthy after ${Math.round(performance.now() - t)} ms)`);
   const cpuOf = { gateway: gateway.proc.pid, upstream: upstream.proc.pid };
   const cpuOfLimits = { gateway: limitsGateway.proc.pid, upstream: upstream.proc.pid };
@@ -319,7 +319,7 @@ async function main() {
   const runCheck = await checkRuns(db, calls.project.id, gatewayCallsSent, inFlightBound);
   // The gateway's own count of tools/call it completed (including calls still in flight when
   // a load run stopped): every one of them must have a run, exactly.
-  const completedByTool = await gatewayToolCalls(gatewayUrl, calls.project.slug);
+  const completedByTool = await gatewayToolCalls(gatewayMetricsUrl, calls.project.slug);
   for (const g of runCheck.byTool) {
     const completed = completedByTool[g.toolName] ?? 0;
     if (completed !== g.count) {
@@ -331,14 +331,14 @@ async function main() {
   // The rate-limited project: the same accounting, against its own gateway's counter, and no
   // call may have been refused or run without its Redis check.
   const limitedRunCheck = await checkRuns(db, limited.project.id, limitedCallsSent, limitedInFlightBound);
-  const limitedCompleted = await gatewayToolCalls(limitsGatewayUrl, limited.project.slug);
+  const limitedCompleted = await gatewayToolCalls(limitsMetricsUrl, limited.project.slug);
   for (const g of limitedRunCheck.byTool) {
     if ((limitedCompleted[g.toolName] ?? 0) !== g.count) {
       limitedRunCheck.ok = false;
       limitedRunCheck.problem = [limitedRunCheck.problem, `${g.toolName}: ${g.count} runs but the gateway completed ${limitedCompleted[g.toolName] ?? 0} calls`].filter(Boolean).join("; ");
     }
   }
-  const limitsMetrics = await (await fetch(`${limitsGatewayUrl}/metrics`)).text();
+  const limitsMetrics = await (await fetch(`${limitsMetricsUrl}/metrics`)).text();
   const limiterDown = sumMetric(limitsMetrics, "tengine_rate_limit_unavailable_total") + sumMetric(limitsMetrics, "tengine_rate_limited_total");
   if (limiterDown > 0) {
     limitedRunCheck.ok = false;
@@ -535,8 +535,8 @@ async function checkRuns(db: Db, projectId: string, answered: number, inFlightBo
 }
 
 /** tools/call completed per tool for one project, from the gateway's Prometheus metrics. */
-async function gatewayToolCalls(gatewayUrl: string, projectSlug: string): Promise<Record<string, number>> {
-  const text = await (await fetch(`${gatewayUrl}/metrics`)).text();
+async function gatewayToolCalls(metricsUrl: string, projectSlug: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${metricsUrl}/metrics`)).text();
   const counts: Record<string, number> = {};
   for (const line of text.split("\n")) {
     if (!line.startsWith("tengine_tool_calls_total{")) continue;

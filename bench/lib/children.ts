@@ -150,6 +150,8 @@ export function processCpuMs(pid: number | undefined): number | undefined {
 export async function startGatewayChild(root: string, database: { url: string; schema?: string }, masterKey: string, extraEnv: NodeJS.ProcessEnv = {}) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  // /metrics is served only on the gateway's internal listener.
+  const metricsPort = await freePort();
   const child = spawnTs("gateway", "apps/gateway/src/main.ts", {
     cwd: root,
     env: {
@@ -159,11 +161,13 @@ export async function startGatewayChild(root: string, database: { url: string; s
       TENGINE_MASTER_KEY: masterKey,
       GATEWAY_PORT: String(port),
       GATEWAY_HOST: "127.0.0.1",
+      GATEWAY_METRICS_PORT: String(metricsPort),
+      GATEWAY_METRICS_HOST: "127.0.0.1",
       LOG_LEVEL: "warn",
       EMBEDDED_DATABASE: "false",
       ...extraEnv,
     },
   });
   await waitForHttp200(child, `${url}/healthz`, 60_000);
-  return { child, url };
+  return { child, url, metricsUrl: `http://127.0.0.1:${metricsPort}` };
 }

@@ -172,6 +172,8 @@ export async function startWorld(databaseUrl: string, overrides: Partial<Gateway
     embeddedDatabase: false,
     port: 0,
     host: "127.0.0.1",
+    metricsPort: 0,
+    metricsHost: "127.0.0.1",
     publicUrl: "http://gateway.test",
     masterKey,
     allowPrivateUpstreams: true,
@@ -189,7 +191,7 @@ export async function startWorld(databaseUrl: string, overrides: Partial<Gateway
       const gateway = await createGateway(config, { logger });
       const port = await gateway.listen(0, "127.0.0.1");
       gateways.push(gateway);
-      return { base: `http://127.0.0.1:${port}`, gateway };
+      return { base: `http://127.0.0.1:${port}`, metricsBase: `http://127.0.0.1:${gateway.metricsPort}`, gateway };
     },
     async createProjectWithKey(name: string) {
       const project = await createProject(db, { orgId: org.id, name, allowHttpUpstreams: true });

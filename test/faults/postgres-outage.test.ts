@@ -11,12 +11,13 @@ let pg: Awaited<ReturnType<typeof startPrivatePostgres>>;
 let upstream: Awaited<ReturnType<typeof startUpstream>>;
 let world: Awaited<ReturnType<typeof startWorld>>;
 let base: string;
+let metricsBase: string;
 let p: Awaited<ReturnType<Awaited<ReturnType<typeof startWorld>>["createProjectWithKey"]>>;
 
 beforeAll(async () => {
   [pg, upstream] = await Promise.all([startPrivatePostgres(), startUpstream()]);
   world = await startWorld(pg.url);
-  ({ base } = await world.startGateway());
+  ({ base, metricsBase } = await world.startGateway());
   p = await world.createProjectWithKey("Writes");
   await world.addTool(p.project.id, { name: "create_order", description: "Creates an order", inputSchema: echoSchema, method: "POST", url: `${upstream.url}/orders`, body: { n: "{{input.n}}" } });
 }, 120_000);
@@ -89,7 +90,7 @@ describe("Postgres stopped (immediate) and restarted during a stream of writes",
     }
     const unavailable = first.filter((f) => classify(f.answer) === "unavailable");
     expect(unavailable.length).toBeGreaterThan(0);
-    const metricsDown = await (await fetch(`${base}/metrics`)).text();
+    const metricsDown = await (await fetch(`${metricsBase}/metrics`)).text();
     expect(metricValue(metricsDown, "tengine_database_unavailable_total")).toBeGreaterThanOrEqual(unavailable.length);
     expect(world.logLines.some((l) => l.includes("database unreachable: MCP request answered 503"))).toBe(true);
 
@@ -98,7 +99,7 @@ describe("Postgres stopped (immediate) and restarted during a stream of writes",
 
     // The calls caught at the upstream waited for Postgres to store what they did.
     expect(world.logLines.some((l) => l.includes("database unreachable after an upstream call: retrying the write"))).toBe(true);
-    expect(metricValue(await (await fetch(`${base}/metrics`)).text(), "tengine_database_unavailable_total", { phase: "run_write" })).toBeGreaterThan(0);
+    expect(metricValue(await (await fetch(`${metricsBase}/metrics`)).text(), "tengine_database_unavailable_total", { phase: "run_write" })).toBeGreaterThan(0);
 
     // The client retries every call with the same key, twice: results for all, no write
     // executed twice, the upstream never received a key a second time.

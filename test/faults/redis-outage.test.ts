@@ -13,13 +13,14 @@ let pg: Awaited<ReturnType<typeof startPrivatePostgres>>;
 let upstream: Awaited<ReturnType<typeof startUpstream>>;
 let world: Awaited<ReturnType<typeof startWorld>>;
 let base: string;
+let metricsBase: string;
 let open: { project: { id: string; slug: string }; key: string };
 let closed: { project: { id: string; slug: string }; key: string };
 
 beforeAll(async () => {
   [redis, pg, upstream] = await Promise.all([startPrivateRedis(), startPrivatePostgres(), startUpstream()]);
   world = await startWorld(pg.url, { redisUrl: redis.url, redisKeyPrefix: "faults:" });
-  ({ base } = await world.startGateway());
+  ({ base, metricsBase } = await world.startGateway());
   open = await world.createProjectWithKey("Fails open");
   closed = await world.createProjectWithKey("Fails closed");
   for (const p of [open, closed]) {
@@ -36,7 +37,7 @@ afterAll(async () => {
 
 let n = 0;
 const ping = (p: typeof open) => callTool(base, p.project.slug, p.key, "ping", { n: ++n });
-const metrics = async () => (await fetch(`${base}/metrics`)).text();
+const metrics = async () => (await fetch(`${metricsBase}/metrics`)).text();
 
 describe("Redis killed during a stream of calls", () => {
   it("keeps answering; fails open or closed per project; limits hold again after recovery", { timeout: 90_000 }, async () => {

@@ -9,12 +9,13 @@ let pg: Awaited<ReturnType<typeof startPrivatePostgres>>;
 let upstream: Awaited<ReturnType<typeof startUpstream>>;
 let world: Awaited<ReturnType<typeof startWorld>>;
 let base: string;
+let metricsBase: string;
 let p: Awaited<ReturnType<Awaited<ReturnType<typeof startWorld>>["createProjectWithKey"]>>;
 
 beforeAll(async () => {
   [pg, upstream] = await Promise.all([startPrivatePostgres(), startUpstream()]);
   world = await startWorld(pg.url);
-  ({ base } = await world.startGateway());
+  ({ base, metricsBase } = await world.startGateway());
   p = await world.createProjectWithKey("Flaky upstream");
   await world.addTool(p.project.id, { name: "create_order", description: "Creates an order", inputSchema: echoSchema, method: "POST", url: `${upstream.url}/orders`, body: { n: "{{input.n}}" }, timeoutMs: 300, maxAttempts: 3 });
 }, 120_000);
@@ -69,7 +70,7 @@ describe("upstream slow or down", () => {
     expect(hitsOf(1)).toHaveLength(4);
     expect(new Set(hitsOf(1).map((h) => h.key)).size).toBe(1);
     expect(upstream.executed.has(hitsOf(1)[0]!.key!)).toBe(true);
-    const metrics = await (await fetch(`${base}/metrics`)).text();
+    const metrics = await (await fetch(`${metricsBase}/metrics`)).text();
     expect(metricValue(metrics, "tengine_tool_calls_total", { project: p.project.slug, tool: "create_order", status: "error" })).toBe(2);
     expect(metricValue(metrics, "tengine_tool_calls_total", { project: p.project.slug, tool: "create_order", status: "ok" })).toBe(2);
   });

@@ -9,6 +9,13 @@ export const gatewayEnvSchema = z.object({
   DATABASE_SCHEMA: z.string().optional(),
   GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
   GATEWAY_HOST: z.string().default("127.0.0.1"),
+  /** the internal listener of /metrics and /healthz, never the public port; 0 picks a free port */
+  GATEWAY_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
+  /** metrics list every tenant's slugs and tools: loopback unless a private network is meant */
+  GATEWAY_METRICS_HOST: z.string().min(1).default("127.0.0.1"),
+  /** when set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>` */
+  // An empty value (compose's `${METRICS_TOKEN:-}`) means unset.
+  METRICS_TOKEN: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(16, "METRICS_TOKEN must be at least 16 characters").optional()),
   PUBLIC_GATEWAY_URL: z.string().url().optional(),
   /** where the OAuth consent page lives; default http://localhost:3000 */
   PUBLIC_DASHBOARD_URL: z.string().url().default("http://localhost:3000"),
@@ -17,6 +24,8 @@ export const gatewayEnvSchema = z.object({
   /** dynamic client registrations allowed per client IP per hour */
   OAUTH_REGISTRATIONS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(20),
   TENGINE_MASTER_KEY: masterKeySetting,
+  /** Older master keys, comma-separated: still read (never written) during a master-key rotation. */
+  TENGINE_PREVIOUS_MASTER_KEYS: z.string().default(""),
   ALLOW_PRIVATE_UPSTREAMS: bool.default(false),
   /** `host:port` pairs the SSRF guard lets through although private (npm start: the demo CRM) */
   UPSTREAM_ALLOWLIST: upstreamAllowlistSetting,
@@ -37,6 +46,12 @@ export type GatewayConfig = {
   embeddedDatabase: boolean;
   port: number;
   host: string;
+  /** internal /metrics listener (GATEWAY_METRICS_PORT, default 9465; 0 = a free port) */
+  metricsPort: number;
+  /** GATEWAY_METRICS_HOST, default 127.0.0.1 */
+  metricsHost: string;
+  /** METRICS_TOKEN: bearer token GET /metrics requires */
+  metricsToken?: string;
   publicUrl: string;
   /** PUBLIC_DASHBOARD_URL, no trailing slash (default http://localhost:3000) */
   dashboardUrl?: string;
@@ -45,6 +60,8 @@ export type GatewayConfig = {
   /** dynamic client registration limit per client IP (default 20 an hour) */
   oauthRegistrationLimit?: { max: number; windowMs: number };
   masterKey: string;
+  /** TENGINE_PREVIOUS_MASTER_KEYS: decrypt-only keys during a master-key rotation */
+  previousMasterKeys?: string[];
   allowPrivateUpstreams: boolean;
   /** UPSTREAM_ALLOWLIST: exact host:port pairs exempt from the SSRF address checks */
   upstreamAllowlist?: UpstreamAllowlist;
@@ -72,11 +89,15 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     embeddedDatabase: e.EMBEDDED_DATABASE,
     port: e.GATEWAY_PORT,
     host: e.GATEWAY_HOST,
+    metricsPort: e.GATEWAY_METRICS_PORT,
+    metricsHost: e.GATEWAY_METRICS_HOST,
+    ...(e.METRICS_TOKEN ? { metricsToken: e.METRICS_TOKEN } : {}),
     publicUrl,
     dashboardUrl: e.PUBLIC_DASHBOARD_URL.replace(/\/+$/, ""),
     trustProxy: e.TRUST_PROXY,
     oauthRegistrationLimit: { max: e.OAUTH_REGISTRATIONS_PER_HOUR, windowMs: 3_600_000 },
     masterKey: e.TENGINE_MASTER_KEY,
+    previousMasterKeys: splitKeys(e.TENGINE_PREVIOUS_MASTER_KEYS),
     allowPrivateUpstreams: e.ALLOW_PRIVATE_UPSTREAMS,
     upstreamAllowlist: e.UPSTREAM_ALLOWLIST,
     allowedOrigins: e.ALLOWED_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean),
@@ -85,4 +106,8 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     ...(e.APPROVAL_WAIT_MS !== undefined ? { approvalWaitMs: e.APPROVAL_WAIT_MS } : {}),
   };
+}
+
+function splitKeys(value: string): string[] {
+  return value.split(",").map((k) => k.trim()).filter(Boolean);
 }

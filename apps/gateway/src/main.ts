@@ -16,7 +16,7 @@ const port = await gateway.listen().catch((error: NodeJS.ErrnoException) => {
   console.error(`gateway: cannot listen on ${config.host}:${config.port} (${error.code === "EADDRINUSE" ? "in use" : "not permitted"}); set GATEWAY_PORT or GATEWAY_HOST`);
   process.exit(1);
 });
-gateway.logger.info({ port, publicUrl: config.publicUrl }, "gateway listening");
+gateway.logger.info({ port, publicUrl: config.publicUrl, metrics: `${config.metricsHost}:${gateway.metricsPort}` }, "gateway listening");
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {

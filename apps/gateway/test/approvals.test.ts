@@ -216,7 +216,7 @@ describe("approval-required calls", () => {
     await decideApproval(world.db, { projectId: p.project.id, approvalId: approval.id, actor, role: "member", decision: "approve" });
     expect(await executeApprovedRun(worker, approval.id)).toEqual({ executed: true, runId });
     expect(hits("refund").length).toBe(before);
-    expect(await getRun(world.db, p.project.id, runId)).toMatchObject({ status: "failed", error: "Not sent: the API key was revoked after the call was approved" });
+    expect(await getRun(world.db, p.project.id, runId)).toMatchObject({ status: "denied", error: "Not sent: the API key was revoked after the call was approved" });
   }, 20_000);
 });
 

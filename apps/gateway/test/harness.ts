@@ -41,7 +41,7 @@ export async function startUpstream(respond?: (req: UpstreamRequest, res: http.S
  */
 export async function startWorld(label: string, overrides: Partial<GatewayConfig> = {}) {
   const database = await createTestDatabase(label);
-  const masterKey = SecretBox.generateKey();
+  const masterKey = overrides.masterKey ?? SecretBox.generateKey();
   const secretBox = new SecretBox(masterKey);
   const logLines: string[] = [];
   const logger = pino({ level: "debug" }, new Writable({ write(chunk, _enc, cb) { logLines.push(String(chunk)); cb(); } }));
@@ -51,6 +51,8 @@ export async function startWorld(label: string, overrides: Partial<GatewayConfig
     embeddedDatabase: false,
     port: 0,
     host: "127.0.0.1",
+    metricsPort: 0,
+    metricsHost: "127.0.0.1",
     publicUrl: "http://gateway.test",
     masterKey,
     allowPrivateUpstreams: true,
@@ -76,6 +78,8 @@ export async function startWorld(label: string, overrides: Partial<GatewayConfig
   return {
     db,
     base,
+    /** the internal /metrics listener */
+    metricsBase: `http://127.0.0.1:${gateway.metricsPort}`,
     config,
     /**
      * Another gateway process on the same database and configuration (Redis included): a
@@ -85,7 +89,7 @@ export async function startWorld(label: string, overrides: Partial<GatewayConfig
       const replica = await createGateway(config, { logger });
       const replicaPort = await replica.listen(0, "127.0.0.1");
       replicas.push(replica);
-      return { base: `http://127.0.0.1:${replicaPort}`, mcpUrl: (slug: string) => `http://127.0.0.1:${replicaPort}/p/${slug}/mcp` };
+      return { base: `http://127.0.0.1:${replicaPort}`, metricsBase: `http://127.0.0.1:${replica.metricsPort}`, mcpUrl: (slug: string) => `http://127.0.0.1:${replicaPort}/p/${slug}/mcp` };
     },
     secretBox,
     logLines,

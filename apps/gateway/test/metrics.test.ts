@@ -2,7 +2,7 @@ import { setRateLimits } from "@tengine/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { echoSchema, rpc, startUpstream, startWorld } from "./harness.ts";
 
-// GET /metrics after real calls: counts by project, tool and status, latency histograms of the
+// GET /metrics (on the gateway's internal listener) after real calls: counts by project, tool and status, latency histograms of the
 // gateway and the upstream, rate-limit hits — with label values from a bounded set only.
 
 type World = Awaited<ReturnType<typeof startWorld>>;
@@ -49,7 +49,7 @@ describe("GET /metrics", () => {
     // Unknown tools are a protocol error and never become a label value.
     expect((await call("no_such_tool_x1", {})).json.error.message).toContain("Unknown tool");
 
-    const res = await fetch(`${world.base}/metrics`);
+    const res = await fetch(`${world.metricsBase}/metrics`);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("text/plain");
     const text = await res.text();
@@ -69,5 +69,37 @@ describe("GET /metrics", () => {
     expect(text).toContain("# TYPE tengine_database_unavailable_total counter");
     // No ids, keys or arguments in any label.
     expect(text).not.toMatch(/run_[0-9a-z]{10}|tengine_[A-Za-z0-9]{20,}|m-1/);
+  });
+});
+
+describe("where /metrics is served", () => {
+  it("the public port answers 404 for /metrics; the internal listener serves it and /healthz", async () => {
+    const publicRes = await fetch(`${world.base}/metrics`);
+    expect(publicRes.status).toBe(404);
+    expect(await publicRes.text()).not.toContain("tengine_tool_calls_total");
+    expect((await fetch(`${world.metricsBase}/metrics`)).status).toBe(200);
+    expect(await (await fetch(`${world.metricsBase}/healthz`)).json()).toEqual({ status: "ok" });
+    // The internal listener serves nothing else: no MCP, no OAuth.
+    expect((await fetch(`${world.metricsBase}/p/${p.project.slug}/mcp`, { method: "POST" })).status).toBe(404);
+  });
+
+  it("with METRICS_TOKEN, /metrics needs that bearer token; /healthz stays open", async () => {
+    const token = "metrics-token-0123456789";
+    const guarded = await startWorld("metricstok", { metricsToken: token });
+    try {
+      const none = await fetch(`${guarded.metricsBase}/metrics`);
+      expect(none.status).toBe(401);
+      expect(none.headers.get("www-authenticate")).toBe('Bearer realm="metrics"');
+      expect(await none.text()).not.toContain("tengine_");
+      expect((await fetch(`${guarded.metricsBase}/metrics`, { headers: { authorization: "Bearer wrong-token-0123456789" } })).status).toBe(401);
+      expect((await fetch(`${guarded.metricsBase}/metrics`, { headers: { authorization: token } })).status).toBe(401);
+      const ok = await fetch(`${guarded.metricsBase}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+      expect(ok.status).toBe(200);
+      expect(await ok.text()).toContain("# TYPE tengine_tool_calls_total counter");
+      expect((await fetch(`${guarded.metricsBase}/healthz`)).status).toBe(200);
+      expect((await fetch(`${guarded.base}/metrics`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(404);
+    } finally {
+      await guarded.close();
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { requestStepUp } from "@tengine/core";
 import { decodeJwt, decodeProtectedHeader } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -104,6 +105,32 @@ describe("authorization_code grant", () => {
     expect(connection.revokedReason).toBe("code_replay");
     const audit = await world.db.auditLog.findFirst({ where: { targetId: connection.id, action: "oauth_connection.revoke" } });
     expect(audit?.details).toMatchObject({ reason: "code_replay", userId, clientId });
+  });
+
+  it("a leaked code with the wrong client, redirect URI or verifier burns nothing and revokes nothing", async () => {
+    const { code, verifier } = await obtainCode(world, { base: world.base, clientId, resource, userId });
+    const otherClient = await registerPublic(world.base);
+    const good = { grant_type: "authorization_code", code, code_verifier: verifier, redirect_uri: REDIRECT, client_id: clientId };
+    const attempts = [
+      { ...good, client_id: otherClient },
+      { ...good, redirect_uri: "http://localhost:3118/other" },
+      { ...good, code_verifier: "x".repeat(43) },
+    ];
+    for (const form of attempts) {
+      const res = await token(world.base, form);
+      expect(res.json.error).toBe("invalid_grant");
+    }
+    const stored = await world.db.oAuthCode.findUniqueOrThrow({ where: { codeHash: createHash("sha256").update(code).digest("hex") } });
+    expect(stored.usedAt).toBeNull();
+
+    // The rightful client still redeems it, and an attacker replaying it afterwards without the
+    // verifier cannot end the victim's connection.
+    const first = await token(world.base, good);
+    expect(first.status).toBe(200);
+    for (const form of attempts) expect((await token(world.base, form)).json.error).toBe("invalid_grant");
+    const connection = await world.db.oAuthConnection.findUniqueOrThrow({ where: { id: connectionOf(first.json.access_token) } });
+    expect(connection.revokedAt).toBeNull();
+    expect((await list(first.json.access_token)).status).toBe(200);
   });
 
   it("codes expire (5 min): the clock moves, no sleeping", async () => {

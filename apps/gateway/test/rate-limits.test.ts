@@ -12,6 +12,7 @@ let world: World;
 let upstream: Awaited<ReturnType<typeof startUpstream>>;
 let p: Awaited<ReturnType<World["createProjectWithKey"]>>;
 let replicaMcpUrl: string;
+let replicaMetricsBase: string;
 
 beforeAll(async () => {
   world = await startWorld("ratelimits", { redisUrl: REDIS_URL, redisKeyPrefix: `test:${randomBytes(6).toString("hex")}:` });
@@ -21,6 +22,7 @@ beforeAll(async () => {
   await setRateLimits(world.db, p.project.id, { principal: { max: 3, windowSec: 60 } });
   const replica = await world.startReplica();
   replicaMcpUrl = replica.mcpUrl(p.project.slug);
+  replicaMetricsBase = replica.metricsBase;
 }, 60_000);
 
 afterAll(async () => {
@@ -53,7 +55,7 @@ describe("rate limits across two gateway replicas", () => {
   });
 
   it("counts the refusal in the metrics of the replica that refused", async () => {
-    const metrics = await (await fetch(`${replicaMcpUrl.replace(/\/p\/.*$/, "")}/metrics`)).text();
+    const metrics = await (await fetch(`${replicaMetricsBase}/metrics`)).text();
     expect(metrics).toMatch(new RegExp(`tengine_rate_limited_total\\{project="${p.project.slug}",scope="principal"\\} 1`));
   });
 

@@ -1,6 +1,7 @@
 import { createApiKey, listRuns, revokeApiKey } from "@tengine/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectClient, rpc, startUpstream, startWorld } from "./harness.ts";
+import { startClockedGateway } from "./oauth-helpers.ts";
 
 type World = Awaited<ReturnType<typeof startWorld>>;
 let world: World;
@@ -62,10 +63,20 @@ describe("authentication", () => {
     expect(res.headers.get("www-authenticate")).toContain('error="invalid_token"');
   });
 
-  it("refuses an expired key", async () => {
-    const key = await createApiKey(world.db, a.project.id, { name: "short", expiresAt: new Date(Date.now() + 1500) });
-    await new Promise((r) => setTimeout(r, 1600));
-    expect((await rpc(a.mcpUrl, call, { authorization: `Bearer ${key.key}` })).status).toBe(401);
+  it("refuses an expired key: the clock moves, no sleeping", async () => {
+    const clocked = await startClockedGateway(world);
+    try {
+      const url = `${clocked.base}/p/${a.project.slug}/mcp`;
+      const list = { jsonrpc: "2.0", id: 1, method: "tools/list" };
+      const key = await createApiKey(world.db, a.project.id, { name: "short", expiresAt: new Date(clocked.clock.now + 60_000) });
+      expect((await rpc(url, list, { authorization: `Bearer ${key.key}` })).status).toBe(200);
+      clocked.clock.now += 60_001;
+      const res = await rpc(url, list, { authorization: `Bearer ${key.key}` });
+      expect(res.status).toBe(401);
+      expect(res.json.error.message).toContain("API key expired");
+    } finally {
+      await clocked.close();
+    }
   });
 });
 

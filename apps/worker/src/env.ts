@@ -15,9 +15,15 @@ export const workerEnvSchema = z.object({
   REDIS_KEY_PREFIX: z.string().min(1).default("tengine:"),
   /** Prometheus /metrics and /healthz; 0 picks a free port. */
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
-  WORKER_METRICS_HOST: z.string().default("0.0.0.0"),
-  /** Decrypts project secrets when an approved call is sent: the same key as the gateway's. */
+  /** Metrics list every tenant's slugs and tools: loopback unless a private network is meant. */
+  WORKER_METRICS_HOST: z.string().min(1).default("127.0.0.1"),
+  /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>` (/healthz stays open). */
+  // An empty value (compose's `${METRICS_TOKEN:-}`) means unset.
+  METRICS_TOKEN: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(16, "METRICS_TOKEN must be at least 16 characters").optional()),
+  /** Decrypts project secrets when an approved call is sent (the same key as the gateway's). */
   TENGINE_MASTER_KEY: masterKeySetting,
+  /** Older master keys, comma-separated: still read (never written) during a master-key rotation. */
+  TENGINE_PREVIOUS_MASTER_KEYS: z.string().default(""),
   ALLOW_PRIVATE_UPSTREAMS: bool.default(false),
   /** `host:port` pairs the SSRF guard lets through although private (npm start: the demo CRM) */
   UPSTREAM_ALLOWLIST: upstreamAllowlistSetting,
@@ -32,7 +38,11 @@ export type WorkerConfig = {
   redisKeyPrefix: string;
   metricsPort: number;
   metricsHost: string;
+  /** bearer token required by GET /metrics; unset = the listener's host is the only protection */
+  metricsToken?: string;
   masterKey: string;
+  /** TENGINE_PREVIOUS_MASTER_KEYS: decrypt-only keys during a master-key rotation */
+  previousMasterKeys?: string[];
   allowPrivateUpstreams: boolean;
   upstreamAllowlist?: UpstreamAllowlist;
 };
@@ -53,7 +63,9 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     metricsPort: e.WORKER_METRICS_PORT,
     metricsHost: e.WORKER_METRICS_HOST,
+    ...(e.METRICS_TOKEN ? { metricsToken: e.METRICS_TOKEN } : {}),
     masterKey: e.TENGINE_MASTER_KEY,
+    previousMasterKeys: e.TENGINE_PREVIOUS_MASTER_KEYS.split(",").map((k) => k.trim()).filter(Boolean),
     allowPrivateUpstreams: e.ALLOW_PRIVATE_UPSTREAMS,
     upstreamAllowlist: e.UPSTREAM_ALLOWLIST,
   };

@@ -1,11 +1,10 @@
-import { createInfra, createOutboundClient, type JobEvent, JOB_NAMES, type JobOverrides, ProjectRuntimeCache, resolveJobDefinition, SecretBox, type WorkerJobQueue } from "@tengine/core";
+import { createInfra, createOutboundClient, startMetricsServer, type JobEvent, JOB_NAMES, type JobOverrides, ProjectRuntimeCache, resolveJobDefinition, SecretBox, type WorkerJobQueue } from "@tengine/core";
 import { createJobQueue } from "@tengine/queue";
 import { createDb, type Db, type HotQueries } from "@tengine/db";
 import type { WorkerConfig } from "./env.ts";
 import { createJobHandlers } from "./job-handlers.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createWorkerMetrics } from "./metrics.ts";
-import { startMetricsServer } from "./metrics-server.ts";
 
 export type StartWorkerOptions = {
   config: WorkerConfig;
@@ -34,7 +33,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const logger = options.logger ?? createLogger(config.logLevel);
   const owned = options.database ? undefined : createDb({ url: config.databaseUrl, schema: config.databaseSchema, embedded: config.embeddedDatabase }, { poolSize: 10 });
   const { db, hot } = options.database ?? (owned as NonNullable<typeof owned>);
-  const secretBox = new SecretBox(config.masterKey);
+  const secretBox = new SecretBox(config.masterKey, { previousKeys: config.previousMasterKeys ?? [] });
   const outbound = createOutboundClient({ allowPrivate: config.allowPrivateUpstreams, ...(config.upstreamAllowlist ? { allowlist: config.upstreamAllowlist } : {}) });
   const runtime = new ProjectRuntimeCache(db, secretBox);
   let lastRedisWarning = 0;
@@ -70,7 +69,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   for (const name of JOB_NAMES) {
     if (resolveJobDefinition(name, options.overrides).repeatEveryMs) await queue.schedule(name);
   }
-  const server = await startMetricsServer(metrics.registry, { port: config.metricsPort, host: config.metricsHost, healthy: () => !stopping });
+  const server = await startMetricsServer(metrics.registry, { port: config.metricsPort, host: config.metricsHost, token: config.metricsToken, healthy: () => !stopping });
   logger.info({ queue: queue.kind, metricsPort: server.port }, `worker ready (${queue.kind === "redis" ? "BullMQ on Redis" : "in-process queue"})`);
 
   let closing: Promise<void> | undefined;

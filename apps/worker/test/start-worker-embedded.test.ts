@@ -69,4 +69,23 @@ describe("startWorker without Redis", () => {
     expect(await database.db.project.count()).toBe(1);
     await expect(fetch(`http://127.0.0.1:${worker.metricsPort}/healthz`)).rejects.toThrow();
   });
+
+  it("serves metrics on loopback by default, and behind METRICS_TOKEN when it is set", async () => {
+    const base = { DATABASE_URL: database.target.url, DATABASE_SCHEMA: database.target.schema, TENGINE_MASTER_KEY: SecretBox.generateKey(), WORKER_METRICS_PORT: "0" };
+    expect(loadWorkerConfig(base).metricsHost).toBe("127.0.0.1");
+    expect(() => loadWorkerConfig({ ...base, METRICS_TOKEN: "short" })).toThrow(/METRICS_TOKEN must be at least 16 characters/);
+    const token = "worker-metrics-token-123";
+    const worker = await startWorker({ config: loadWorkerConfig({ ...base, METRICS_TOKEN: token }), logger: pino({ level: "silent" }), database: { db: database.db, hot: database.hot } });
+    try {
+      const url = `http://127.0.0.1:${worker.metricsPort}`;
+      expect((await fetch(`${url}/metrics`)).status).toBe(401);
+      expect((await fetch(`${url}/metrics`, { headers: { authorization: "Bearer not-the-token-000000" } })).status).toBe(401);
+      const ok = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+      expect(ok.status).toBe(200);
+      expect(await ok.text()).toContain("tengine_worker_queue_depth");
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    } finally {
+      await worker.close();
+    }
+  });
 });

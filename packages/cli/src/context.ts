@@ -1,6 +1,6 @@
 import { SecretBox } from "@tengine/core";
 import { createDb, type Db, defaultDataDir, resolveDatabase, resolveMasterKey, runMigrations } from "@tengine/db";
-import { cliEnv } from "./env.ts";
+import { cliEnv, previousMasterKeys } from "./env.ts";
 
 export type CliContext = { db: Db; secretBox: () => Promise<SecretBox>; close(): Promise<void> };
 
@@ -21,7 +21,7 @@ export async function openContext(options: { migrate?: boolean } = {}): Promise<
     db,
     applied,
     async secretBox() {
-      box ??= new SecretBox(await resolveMasterKey({ masterKey: cliEnv.TENGINE_MASTER_KEY, dataDir, embedded: !!target.embedded }));
+      box ??= new SecretBox(await resolveMasterKey({ masterKey: cliEnv.TENGINE_MASTER_KEY, dataDir, embedded: !!target.embedded }), { previousKeys: previousMasterKeys() });
       return box;
     },
     async close() {

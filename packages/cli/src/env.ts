@@ -10,6 +10,10 @@ const schema = z.object({
     DATABASE_URL: optional(z.string().url({ message: "must be a postgres:// URL" })),
     DATABASE_SCHEMA: optional(z.string()),
     TENGINE_MASTER_KEY: optional(z.string()),
+    // Master-key rotation (tengine secrets rotate-master-key): the key to re-encrypt under, and
+    // older keys that are still read, comma-separated.
+    TENGINE_MASTER_KEY_NEW: optional(z.string()),
+    TENGINE_PREVIOUS_MASTER_KEYS: optional(z.string()),
     TENGINE_DATA_DIR: optional(z.string()),
     PUBLIC_GATEWAY_URL: optional(z.string().url({ message: "must be a URL" })),
     GATEWAY_PORT: z.coerce.number().int().default(8081),
@@ -28,3 +32,6 @@ if (!parsed.success) {
 export const cliEnv = parsed.data;
 
 export const gatewayUrl = (cliEnv.PUBLIC_GATEWAY_URL ?? `http://localhost:${cliEnv.GATEWAY_PORT}`).replace(/\/+$/, "");
+
+/** TENGINE_PREVIOUS_MASTER_KEYS as a list. */
+export const previousMasterKeys = () => (cliEnv.TENGINE_PREVIOUS_MASTER_KEYS ?? "").split(",").map((k) => k.trim()).filter(Boolean);

@@ -31,6 +31,7 @@ import {
   setRateLimits,
   type RateLimitsInput,
 } from "@tengine/core";
+import { registerKeyRotationCommands } from "./commands/key-rotation.ts";
 import { openContext } from "./context.ts";
 import { cliEnv, gatewayUrl } from "./env.ts";
 import { exitWhenFlushed } from "./exit.ts";
@@ -452,6 +453,8 @@ async function readStdin(): Promise<string> {
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString("utf8");
 }
+
+registerKeyRotationCommands(program, json);
 
 try {
   await program.parseAsync(process.argv);

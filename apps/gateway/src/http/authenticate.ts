@@ -27,14 +27,14 @@ export async function authenticate(deps: AuthDeps, authorization: string | undef
   if (!match) return { ok: false, status: 401, error: "invalid_token", description: "Authorization must be 'Bearer <credential>'" };
   const token = match[1]!;
   if (looksLikeMemberSessionToken(token)) {
-    const result = await authenticateMemberSession({ hot: deps.hot, gatewayKeys: deps.gatewayKeys, issuer: deps.issuer }, token, slug);
+    const result = await authenticateMemberSession({ hot: deps.hot, gatewayKeys: deps.gatewayKeys, issuer: deps.issuer, ...(deps.now ? { now: deps.now } : {}) }, token, slug);
     return result.ok ? result : { ok: false, status: 401, error: "invalid_token", description: result.reason };
   }
   if (looksLikeJwt(token)) {
     const result = await authenticateAccessToken({ hot: deps.hot, gatewayKeys: deps.gatewayKeys, issuer: deps.issuer, ...(deps.now ? { now: deps.now } : {}) }, token, slug);
     return result.ok ? result : { ok: false, status: 401, error: "invalid_token", description: result.reason };
   }
-  const result = await authenticateApiKey(deps.hot, token);
+  const result = await authenticateApiKey(deps.hot, token, deps.now);
   if (!result.ok) return { ok: false, status: 401, error: "invalid_token", description: result.reason };
   if (slug !== undefined && result.project.slug !== slug) {
     return { ok: false, status: 401, error: "invalid_token", description: "credential is not valid for this MCP endpoint" };

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createInfra, createOutboundClient, GatewayKeys, type Principal, ProjectRuntimeCache, type RateLimitEvent, requestStepUp, SecretBox } from "@tengine/core";
+import { createInfra, createOutboundClient, GatewayKeys, type MetricsServer, startMetricsServer, type Principal, ProjectRuntimeCache, type RateLimitEvent, requestStepUp, SecretBox } from "@tengine/core";
 import { createDb } from "@tengine/db";
 import type { GatewayConfig } from "../env.ts";
 import { handleMcpPost } from "../mcp/mcp-endpoint.ts";
@@ -17,9 +17,8 @@ import { DurableHotQueries } from "./durable-hot-queries.ts";
 import { handleMintMemberSession } from "./member-sessions.ts";
 import { createOriginCheck } from "./origin.ts";
 import { sendError, sendJson } from "./respond.ts";
+import { GATEWAY_ROUTES, type GatewayRouteName, matchRoute } from "./routes.ts";
 
-const MCP_PATH = /^\/(?:p\/([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)\/)?mcp\/?$/;
-const METADATA_PATH = /^\/\.well-known\/oauth-protected-resource(?:\/p\/([a-z0-9-]+))?(?:\/mcp)?\/?$/;
 
 /**
  * The gateway: one Node HTTP server, one database pool, one outbound connection pool and one
@@ -38,7 +37,7 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
       logger.warn({ what, reason: error instanceof Error ? error.message : String(error) }, "database unreachable after an upstream call: retrying the write");
     },
   });
-  const secretBox = new SecretBox(config.masterKey);
+  const secretBox = new SecretBox(config.masterKey, { previousKeys: config.previousMasterKeys ?? [] });
   const outbound = createOutboundClient({ allowPrivate: config.allowPrivateUpstreams, ...(config.upstreamAllowlist ? { allowlist: config.upstreamAllowlist } : {}) });
   const runtime = new ProjectRuntimeCache(db, secretBox);
   // Redis when REDIS_URL is set (limits shared by every replica), in-process otherwise.
@@ -66,7 +65,8 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
   // pubsub wakes calls waiting for an approval decision (they also poll: the dashboard is another process).
   const { transport } = await createMcpServer({ db, hot, runtime, outbound, limiter: infra.rateLimiter, onRateLimit, pubsub: infra.pubSub, ...(config.approvalWaitMs !== undefined ? { approvalWaitMs: config.approvalWaitMs } : {}) }, metrics);
   // The gateway's own ES256 keys sign member session tokens; PUBLIC_GATEWAY_URL is their issuer.
-  const gatewayKeys = new GatewayKeys(db, secretBox);
+  // The same clock for key caching as for token lifetimes: tests move it instead of sleeping.
+  const gatewayKeys = new GatewayKeys(db, secretBox, options.now ? { now: options.now } : {});
   const auth: AuthDeps = { hot, gatewayKeys, issuer: config.publicUrl, ...(options.now ? { now: options.now } : {}) };
   // The OAuth authorization server (DESIGN §11): tokens signed with the same gateway keys.
   const oauth = {
@@ -98,58 +98,60 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
   };
   const originAllowed = createOriginCheck([config.publicUrl, config.dashboardUrl, ...config.allowedOrigins]);
 
-  async function route(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<string> {
-    const url = new URL(req.url ?? "/", "http://gateway");
-    const path = url.pathname;
-    const mcp = MCP_PATH.exec(path);
-    if (mcp) {
-      if (!originAllowed(req.headers.origin)) {
-        sendError(res, 403, "forbidden_origin", `Origin ${req.headers.origin} is not allowed`, requestId);
-        return "mcp";
-      }
-      if (req.method === "POST") await handleMcpPost({ auth, transport, publicUrl: config.publicUrl, onDatabaseUnavailable, onInsufficientScope, elicitations }, req, res, mcp[1], requestId);
+  type Handler = (req: IncomingMessage, res: ServerResponse, ctx: { requestId: string; url: URL; match: RegExpExecArray }) => Promise<void> | void;
+  const notFound: Handler = (req, res, { requestId, url }) => sendError(res, 404, "not_found", `no route for ${req.method} ${url.pathname}`, requestId);
+  const oauthRoute: Handler = async (req, res, { url }) => {
+    await routeOAuth(oauth, req, res, url);
+  };
+  // One handler per route of GATEWAY_ROUTES (the type demands each): the table is the router.
+  const handlers: Record<GatewayRouteName, Handler> = {
+    async mcp(req, res, { requestId, match }) {
+      if (!originAllowed(req.headers.origin)) return sendError(res, 403, "forbidden_origin", `Origin ${req.headers.origin} is not allowed`, requestId);
+      if (req.method === "POST") await handleMcpPost({ auth, transport, publicUrl: config.publicUrl, onDatabaseUnavailable, onInsufficientScope, elicitations }, req, res, match[1], requestId);
       else if (req.method === "OPTIONS") res.writeHead(204, { allow: "POST" }).end();
       else sendError(res, 405, "method_not_allowed", "This stateless MCP endpoint answers POST only (no SSE stream is offered)", requestId, { allow: "POST" });
-      return "mcp";
-    }
-    const metadata = METADATA_PATH.exec(path);
-    if (metadata && req.method === "GET") {
-      const doc = await protectedResourceMetadata(db, config.publicUrl, metadata[1]);
+    },
+    async metadata(req, res, ctx) {
+      if (req.method !== "GET") return notFound(req, res, ctx);
+      const doc = await protectedResourceMetadata(db, config.publicUrl, ctx.match[1]);
       if (doc) sendJson(res, 200, doc, { "cache-control": "public, max-age=300", "access-control-allow-origin": "*" });
-      else sendError(res, 404, "not_found", "no such MCP resource", requestId);
-      return "metadata";
-    }
-    const oauthRoute = await routeOAuth(oauth, req, res, url);
-    if (oauthRoute) return oauthRoute;
-    if (path === "/v1/member-sessions") {
+      else sendError(res, 404, "not_found", "no such MCP resource", ctx.requestId);
+    },
+    oauth_metadata: oauthRoute,
+    oauth_authorize: oauthRoute,
+    oauth_register: oauthRoute,
+    oauth_token: oauthRoute,
+    oauth_revoke: oauthRoute,
+    async member_sessions(req, res, { requestId }) {
       if (req.method === "POST") await handleMintMemberSession({ auth, mint }, req, res, requestId);
       else sendError(res, 405, "method_not_allowed", "POST a member assertion to mint a member session", requestId, { allow: "POST" });
-      return "member_sessions";
-    }
-    if (path === "/.well-known/jwks.json" && req.method === "GET") {
+    },
+    async jwks(req, res, ctx) {
+      if (req.method !== "GET") return notFound(req, res, ctx);
       sendJson(res, 200, await gatewayKeys.jwks(), { "cache-control": "public, max-age=300", "access-control-allow-origin": "*" });
-      return "jwks";
-    }
-    if (path === "/healthz") {
+    },
+    healthz(_req, res) {
       sendJson(res, 200, { status: "ok" });
-      return "healthz";
-    }
-    if (path === "/readyz") {
+    },
+    async readyz(_req, res) {
       try {
         await db.$queryRaw`SELECT 1`;
         sendJson(res, 200, { status: "ready" });
       } catch {
         sendJson(res, 503, { status: "unavailable", reason: "database unreachable" });
       }
-      return "readyz";
+    },
+  };
+
+  async function route(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<string> {
+    const url = new URL(req.url ?? "/", "http://gateway");
+    const found = matchRoute(url.pathname);
+    if (!found) {
+      await notFound(req, res, { requestId, url, match: [] as unknown as RegExpExecArray });
+      return "not_found";
     }
-    if (path === "/metrics") {
-      res.writeHead(200, { "content-type": metrics.registry.contentType });
-      res.end(await metrics.registry.metrics());
-      return "metrics";
-    }
-    sendError(res, 404, "not_found", `no route for ${req.method} ${path}`, requestId);
-    return "not_found";
+    await handlers[found.name](req, res, { requestId, url, match: found.match });
+    return found.name;
   }
 
   const server = http.createServer((req, res) => {
@@ -180,11 +182,17 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
       });
   });
   server.keepAliveTimeout = 65_000;
+  // /metrics lists every tenant's slugs and tool names: it is served only on this internal
+  // listener (loopback by default, optionally behind METRICS_TOKEN), never on the public port.
+  let metricsServer: MetricsServer | undefined;
 
   return {
     server,
     db,
     logger,
+    /** the route table this gateway dispatches from */
+    routes: GATEWAY_ROUTES,
+    /** Starts the public listener and the internal metrics one; returns the public port. */
     async listen(port = config.port, host = config.host) {
       // A port in use rejects (EADDRINUSE) instead of crashing the process from an 'error' event.
       await new Promise<void>((resolve, reject) => {
@@ -194,9 +202,15 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
           resolve();
         });
       });
+      metricsServer ??= await startMetricsServer(metrics.registry, { port: config.metricsPort, host: config.metricsHost, token: config.metricsToken });
       return (server.address() as AddressInfo).port;
     },
+    /** The bound port of the internal /metrics listener, once listening. */
+    get metricsPort(): number | undefined {
+      return metricsServer?.port;
+    },
     async close() {
+      await metricsServer?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await outbound.close();

@@ -1,15 +1,15 @@
 import type { Prisma, RunStatus } from "@tengine/db";
 import type { ToolCallDeps } from "../execution/call-tool.ts";
+import { authorizePrincipal, PRINCIPAL_DENIAL_REASONS, readCredentialState } from "../execution/authorize-principal.ts";
 import { type Execution, previewToolRequest, sendToolRequest } from "../execution/send-tool-request.ts";
 import type { ToolResult } from "../execution/tool-result.ts";
 import { settleIdempotencyKey } from "../idempotency/settle-idempotency-key.ts";
 import type { StoredToolResult } from "../idempotency/claim-idempotency-key.ts";
 import type { PubSub } from "../infra/pub-sub.ts";
-import type { Principal } from "../principal/principal.ts";
+import { storedPrincipalSchema } from "../principal/principal.ts";
 import { type ProjectConfig, projectConfigSelect } from "../projects/project-config.ts";
 import { describeValidationErrors } from "../validation/json-schema.ts";
 import { readApprovalIdempotency, releaseApprovalClaim } from "./approval-claim.ts";
-import { principalNoLongerValid } from "./principal-still-valid.ts";
 import { runChannel } from "./wait-for-run.ts";
 
 /** A claim older than this (plus the tool's own send budget) was abandoned by a crashed worker. */
@@ -26,8 +26,11 @@ const LEASE_MARGIN_MS = 30_000;
  * workers one sends; a worker that dies mid-send leaves a claim that expires after the tool's
  * send budget, and the taker-over re-sends with the SAME Idempotency-Key, which the upstream
  * dedupes. Before sending it re-checks what may have changed while the call waited: the
- * credential (revoked key or connection, MCP disabled), the tool (disabled, deleted or edited
- * so the request differs from the one approved) and the arguments against the current schema.
+ * principal with the same rule as a direct call (`authorizePrincipal`: revoked key, session
+ * or connection, user left the organization, client no longer allowlisted, scopes above the
+ * ceiling or below the tool's requirement, member-assertion key changed, MCP disabled), the
+ * tool (disabled, deleted or edited so the request differs from the one approved) and the
+ * arguments against the current schema. A principal refused here ends the run `denied`.
  */
 export async function executeApprovedRun(deps: ToolCallDeps & { pubsub?: PubSub }, approvalId: string): Promise<{ executed: boolean; runId: string }> {
   const { db } = deps;
@@ -58,21 +61,25 @@ export async function executeApprovedRun(deps: ToolCallDeps & { pubsub?: PubSub 
   if (count !== 1) return { executed: false, runId };
   const takenOver = approval.executionStartedAt !== null;
 
-  const principal = approval.principal as unknown as Principal;
+  const stored = storedPrincipalSchema.safeParse(approval.principal);
   const claim = readApprovalIdempotency(approval.idempotency);
   const upstreamKey = claim?.upstreamKey ?? runId;
   const started = performance.now();
 
-  const refuse = async (message: string) => {
-    await settleRun(deps, approval.id, runId, project.id, { status: "failed", error: message, gatewayMs: Math.round(performance.now() - started) });
+  const refuse = async (message: string, status: RunStatus = "failed") => {
+    await settleRun(deps, approval.id, runId, project.id, { status, error: message, gatewayMs: Math.round(performance.now() - started) });
     await releaseApprovalClaim(db, claim, runId);
     await publish(deps.pubsub, runId);
     return { executed: true, runId };
   };
 
+  if (!stored.success) return refuse("Not sent: the call's stored principal is unreadable", "denied");
+  const principal = stored.data;
   if (!tool) return refuse(`Tool ${approval.toolName} was disabled, deleted or replaced after the call was approved; nothing was sent`);
-  const invalid = await principalNoLongerValid(db, principal, startedAt);
-  if (invalid) return refuse(`Not sent: ${invalid} after the call was approved`);
+  // The same rule a direct call passes, against the state stored NOW: whatever was revoked,
+  // removed, rotated or tightened while the call waited for a person stops it here.
+  const authorized = authorizePrincipal({ credential: await readCredentialState(deps.hot, principal, deps.now ? startedAt : undefined), principal, project, tool });
+  if (!authorized.ok) return refuse(`Not sent: ${PRINCIPAL_DENIAL_REASONS[authorized.code]} after the call was approved`, "denied");
   const args = approval.arguments ?? {};
   if (!tool.validate(args)) return refuse(`Not sent: the arguments no longer match tool ${tool.name}'s input schema: ${describeValidationErrors(tool.validate.errors).join("; ")}`);
 

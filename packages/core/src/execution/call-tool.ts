@@ -13,8 +13,8 @@ import { type Principal, principalKey } from "../principal/principal.ts";
 import type { ProjectConfig } from "../projects/project-config.ts";
 import { recordRun, type RunRecord } from "../runs/record-run.ts";
 import type { ProjectRuntimeCache } from "../runtime/project-runtime-cache.ts";
-import { missingScopes } from "../scopes/has-scopes.ts";
 import { describeValidationErrors } from "../validation/json-schema.ts";
+import { checkToolAccess, PRINCIPAL_DENIAL_REASONS } from "./authorize-principal.ts";
 import { type Execution, previewToolRequest, sendToolRequest } from "./send-tool-request.ts";
 import { type ToolResult, toolError } from "./tool-result.ts";
 
@@ -88,13 +88,15 @@ export async function callTool(deps: ToolCallDeps, req: ToolCallRequest): Promis
     return { kind: "unknown_tool", runId };
   }
   const run = { ...base, toolId: tool.id };
-  const missing = missingScopes(tool.requiredScopes, principal.scopes);
-  if (missing.length) {
+  // The credential itself was checked by the authenticator on this request (checkCredential);
+  // what the tool and project demand now is the second half of the same rule.
+  const access = checkToolAccess(principal, project, tool);
+  if (!access.ok && access.code === "insufficient_scope") {
     await recordRun(deps.hot, { ...run, status: "denied", error: `Tool requires scopes: ${tool.requiredScopes.join(", ")}`, gatewayMs: elapsed(started) });
     return { kind: "insufficient_scope", runId, missing: tool.requiredScopes };
   }
-  if (project.requireMember && !principal.memberId) {
-    const message = "This project requires a member identity: call with a member session token (tng_mst_…)";
+  if (!access.ok) {
+    const message = access.code === "member_required" ? "This project requires a member identity: call with a member session token (tng_mst_…)" : `Not sent: ${PRINCIPAL_DENIAL_REASONS[access.code]}`;
     return finish("denied", { ...run, error: message }, toolError(message));
   }
 

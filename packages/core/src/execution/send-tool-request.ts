@@ -1,3 +1,4 @@
+import { SecretUnreadableError } from "../crypto/secret-box.ts";
 import type { RunStatus } from "@tengine/db";
 import { signRequest } from "@tengine/sdk";
 import { mapResponse, mapSendFailure } from "../outbound/index.ts";
@@ -46,9 +47,17 @@ function buildToolRequest(tool: PreparedTool, runtime: ToolRuntime, call: CallId
   const secretValues = [...request.secretValues];
   const headers: Record<string, string> = { ...request.headers, ...identityHeaders(principal, runId, upstreamKey) };
   if (request.contentType && !hasHeader(headers, "content-type")) headers["content-type"] = request.contentType;
-  if (tool.authType === "bearer" || tool.authType === "bearer+hmac") setHeader(headers, "authorization", `Bearer ${tool.authSecret ?? ""}`);
-  if (tool.authType === "header" && tool.authHeaderName) setHeader(headers, tool.authHeaderName, tool.authSecret ?? "");
-  if (tool.authSecret) secretValues.push(tool.authSecret);
+  let authSecret: string | undefined;
+  try {
+    authSecret = tool.authSecret;
+  } catch (error) {
+    // A wrong master key, or a ciphertext moved from another row: refuse, never send without it.
+    if (error instanceof SecretUnreadableError) return { ok: false, message: `The stored credential of tool ${tool.name} cannot be decrypted (TENGINE_MASTER_KEY does not open it for this tool); nothing was sent` };
+    throw error;
+  }
+  if (tool.authType === "bearer" || tool.authType === "bearer+hmac") setHeader(headers, "authorization", `Bearer ${authSecret ?? ""}`);
+  if (tool.authType === "header" && tool.authHeaderName) setHeader(headers, tool.authHeaderName, authSecret ?? "");
+  if (authSecret) secretValues.push(authSecret);
 
   const signs = tool.authType === "hmac" || tool.authType === "bearer+hmac";
   if (signs && !runtime.signingKey) {

@@ -1,6 +1,7 @@
 import type { HotQueries } from "@tengine/db";
 import type { Principal } from "../principal/principal.ts";
 import { type ProjectConfig, projectConfigFromRow } from "../projects/project-config.ts";
+import { checkCredential, type PrincipalDenialCode } from "../execution/authorize-principal.ts";
 import { hashApiKey, looksLikeApiKey } from "./api-key-format.ts";
 
 export type AuthFailure = { ok: false; reason: string };
@@ -10,12 +11,11 @@ export type AuthFailure = { ok: false; reason: string };
  * lookup by hash on every call, so revoked and expired keys fail at once. `lastUsedAt` is
  * refreshed at most once a minute per key, off the response path.
  */
-export async function authenticateApiKey(hot: HotQueries, key: string): Promise<{ ok: true; principal: Principal; project: ProjectConfig } | AuthFailure> {
+export async function authenticateApiKey(hot: HotQueries, key: string, now?: () => number): Promise<{ ok: true; principal: Principal; project: ProjectConfig } | AuthFailure> {
   if (!looksLikeApiKey(key)) return { ok: false, reason: "malformed API key" };
-  const row = await hot.findApiKey(hashApiKey(key));
-  if (!row) return { ok: false, reason: "unknown API key" };
-  if (row.revoked) return { ok: false, reason: "API key revoked" };
-  if (row.expired) return { ok: false, reason: "API key expired" };
+  const row = await hot.findApiKey(hashApiKey(key), now ? new Date(now()) : undefined);
+  const checked = checkCredential({ kind: "api_key", key: row });
+  if (!checked.ok || !row) return { ok: false, reason: API_KEY_FAILURES[checked.ok ? "api_key_unknown" : checked.code] ?? "unknown API key" };
   if (row.touchDue) void hot.touchApiKey(row.id).catch(() => {});
   return {
     ok: true,
@@ -23,3 +23,9 @@ export async function authenticateApiKey(hot: HotQueries, key: string): Promise<
     principal: { projectId: row.projectId, projectSlug: row.slug, kind: "api_key", keyId: row.id, scopes: row.scopes.length ? row.scopes : null },
   };
 }
+
+const API_KEY_FAILURES: Partial<Record<PrincipalDenialCode, string>> = {
+  api_key_unknown: "unknown API key",
+  api_key_revoked: "API key revoked",
+  api_key_expired: "API key expired",
+};

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { HotQueries } from "@tengine/db";
+import { checkCredential, type PrincipalDenialCode } from "../execution/authorize-principal.ts";
 import type { AuthFailure } from "../keys/authenticate-api-key.ts";
 import type { Principal } from "../principal/principal.ts";
 import { type ProjectConfig, projectConfigFromRow } from "../projects/project-config.ts";
@@ -64,12 +65,11 @@ export async function authenticateMemberSession(deps: AuthenticateMemberSessionD
   const tokenSlug = slugFromResource(deps.issuer, claims.aud);
   if (!tokenSlug) return { ok: false, reason: "malformed member session token: its audience is not a project MCP URL" };
 
-  const row = await deps.hot.findMemberSessionKey(claims.api_key_id);
+  const row = await deps.hot.findMemberSessionKey(claims.api_key_id, deps.now ? new Date(deps.now()) : undefined);
   if (!row || row.projectId !== claims.pid) return { ok: false, reason: "session revoked: its API key no longer exists" };
   if (row.slug !== tokenSlug) return { ok: false, reason: "session ended: the project's MCP URL changed since it was minted" };
-  if (row.revoked) return { ok: false, reason: "session revoked: its API key was revoked" };
-  if (row.expired) return { ok: false, reason: "session ended: its API key expired" };
-  if (row.memberAssertionKeyId !== claims.mak) return { ok: false, reason: "session ended: the member-assertion key was rotated" };
+  const checked = checkCredential({ kind: "member", key: row, memberAssertionKeyId: claims.mak });
+  if (!checked.ok) return { ok: false, reason: MEMBER_SESSION_ENDED[checked.code] ?? "session revoked" };
   if (row.touchDue) void deps.hot.touchApiKey(row.id).catch(() => {});
 
   const requested = claims.scope === undefined ? undefined : claims.scope.split(" ").filter(Boolean);
@@ -89,8 +89,16 @@ export async function authenticateMemberSession(deps: AuthenticateMemberSessionD
       keyId: row.id,
       memberId: claims.sub,
       member,
+      memberAssertionKeyId: claims.mak,
       scopes: narrowScopes(requested, row.scopes.length ? row.scopes : null),
       expiresAt: claims.exp,
     },
   };
 }
+
+const MEMBER_SESSION_ENDED: Partial<Record<PrincipalDenialCode, string>> = {
+  api_key_unknown: "session revoked: its API key no longer exists",
+  api_key_revoked: "session revoked: its API key was revoked",
+  api_key_expired: "session ended: its API key expired",
+  member_assertion_key_changed: "session ended: the member-assertion key was rotated",
+};

@@ -1,6 +1,6 @@
 import { type CryptoKey, exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
 import type { Db } from "@tengine/db";
-import type { SecretBox } from "../crypto/secret-box.ts";
+import { type SecretBox, secretAd } from "../crypto/secret-box.ts";
 import { newId } from "../ids/new-id.ts";
 
 /** The algorithm of the gateway's own tokens. */
@@ -10,7 +10,7 @@ export const GATEWAY_KEY_ALG = "ES256";
 const CREATE_LOCK = 7_466_201_511;
 
 /** How long a loaded key is trusted before it is read again (a retired key stops within this). */
-const REFRESH_MS = 5 * 60_000;
+export const GATEWAY_KEY_REFRESH_MS = 5 * 60_000;
 
 export type GatewaySigningKey = { kid: string; alg: typeof GATEWAY_KEY_ALG; privateKey: CryptoKey };
 
@@ -18,10 +18,11 @@ type Cached<T> = { value: Promise<T>; loadedAt: number };
 
 /**
  * The gateway's ES256 signing keys (GatewayKey table) for the tokens it issues: member session
- * tokens now, OAuth access tokens later. Private keys are stored as JWKs encrypted with the
+ * tokens and OAuth access tokens. Private keys are stored as JWKs encrypted with the
  * SecretBox. The first replica to need a key creates it (under an advisory lock, then every
- * replica re-reads the oldest active key, so all of them sign with the same one). Imported keys
- * are cached in memory: they change only when a key is retired.
+ * replica re-reads the newest active key, so all of them sign with the same one). Imported
+ * keys are cached in memory for GATEWAY_KEY_REFRESH_MS: a rotation or retirement reaches every replica
+ * within that time.
  */
 export class GatewayKeys {
   readonly #db: Db;
@@ -36,10 +37,14 @@ export class GatewayKeys {
     this.#now = options.now ?? Date.now;
   }
 
-  /** The key new tokens are signed with: the oldest active one, created if there is none. */
+  /**
+   * The key new tokens are signed with: the NEWEST active one (so `tengine gateway-keys rotate`
+   * moves signing to the new key while tokens of the older ones still verify until retired),
+   * created if there is none.
+   */
   signingKey(): Promise<GatewaySigningKey> {
     const cached = this.#signing;
-    if (cached && this.#now() - cached.loadedAt < REFRESH_MS) return cached.value;
+    if (cached && this.#now() - cached.loadedAt < GATEWAY_KEY_REFRESH_MS) return cached.value;
     const value = this.#loadOrCreate();
     const entry = { value, loadedAt: this.#now() };
     this.#signing = entry;
@@ -55,7 +60,7 @@ export class GatewayKeys {
    */
   async verificationKey(kid: string): Promise<CryptoKey | null> {
     const cached = this.#verifying.get(kid);
-    if (cached && this.#now() - cached.loadedAt < REFRESH_MS) return cached.value;
+    if (cached && this.#now() - cached.loadedAt < GATEWAY_KEY_REFRESH_MS) return cached.value;
     const value = this.#loadPublic(kid);
     const entry = { value, loadedAt: this.#now() };
     this.#verifying.set(kid, entry);
@@ -75,7 +80,7 @@ export class GatewayKeys {
   }
 
   async #loadOrCreate(): Promise<GatewaySigningKey> {
-    const existing = await this.#oldestActive();
+    const existing = await this.#newestActive();
     if (existing) return existing;
     const fresh = await createKeyMaterial(this.#secretBox);
     await this.#db.$transaction(async (tx) => {
@@ -83,15 +88,15 @@ export class GatewayKeys {
       const active = await tx.gatewayKey.findFirst({ where: { retiredAt: null }, select: { id: true } });
       if (!active) await tx.gatewayKey.create({ data: fresh });
     });
-    const created = await this.#oldestActive();
+    const created = await this.#newestActive();
     if (!created) throw new Error("no active gateway signing key after creating one");
     return created;
   }
 
-  async #oldestActive(): Promise<GatewaySigningKey | null> {
-    const row = await this.#db.gatewayKey.findFirst({ where: { retiredAt: null }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { id: true, alg: true, privateKeyEnc: true } });
+  async #newestActive(): Promise<GatewaySigningKey | null> {
+    const row = await this.#db.gatewayKey.findFirst({ where: { retiredAt: null }, orderBy: SIGNING_ORDER, select: { id: true, alg: true, privateKeyEnc: true } });
     if (!row) return null;
-    const jwk = JSON.parse(this.#secretBox.decrypt(row.privateKeyEnc)) as JWK;
+    const jwk = JSON.parse(this.#secretBox.decrypt(row.privateKeyEnc, secretAd.gatewayKey(row.id))) as JWK;
     return { kid: row.id, alg: GATEWAY_KEY_ALG, privateKey: (await importJWK(jwk, GATEWAY_KEY_ALG)) as CryptoKey };
   }
 
@@ -103,10 +108,13 @@ export class GatewayKeys {
   }
 }
 
-async function createKeyMaterial(secretBox: SecretBox) {
+/** Which active key signs: the newest (ids are time-sortable, so they break createdAt ties). */
+export const SIGNING_ORDER = [{ createdAt: "desc" as const }, { id: "desc" as const }];
+
+export async function createKeyMaterial(secretBox: SecretBox) {
   const kid = newId("gatewayKey");
   const { publicKey, privateKey } = await generateKeyPair(GATEWAY_KEY_ALG, { extractable: true });
   const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: GATEWAY_KEY_ALG, use: "sig" };
   const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: GATEWAY_KEY_ALG };
-  return { id: kid, alg: GATEWAY_KEY_ALG, publicJwk, privateKeyEnc: secretBox.encrypt(JSON.stringify(privateJwk)) };
+  return { id: kid, alg: GATEWAY_KEY_ALG, publicJwk, privateKeyEnc: secretBox.encrypt(JSON.stringify(privateJwk), secretAd.gatewayKey(kid)) };
 }

@@ -1,7 +1,7 @@
 import { decodeProtectedHeader, importJWK, type JWK, jwtVerify, type JWTVerifyGetKey } from "jose";
 import { z } from "zod";
 import type { Db, HotQueries } from "@tengine/db";
-import type { SecretBox } from "../crypto/secret-box.ts";
+import { type SecretBox, secretAd } from "../crypto/secret-box.ts";
 import { memberAssertionJwkSchema } from "../projects/set-member-assertion-key.ts";
 import { SCOPE_PATTERN } from "../scopes/has-scopes.ts";
 import { narrowScopes } from "../scopes/narrow-scopes.ts";
@@ -127,7 +127,7 @@ export async function verifyMemberAssertion(deps: VerifyMemberAssertionDeps, inp
     where: { id: input.projectId },
     select: { memberAssertionSecretEnc: true, memberAssertionJwk: true, memberAssertionKeyId: true },
   });
-  const key = project ? loadKey(deps.secretBox, project) : undefined;
+  const key = project ? loadKey(deps.secretBox, input.projectId, project) : undefined;
   if (!project || !key || !project.memberAssertionKeyId) {
     return fail("no_key_configured", "no member-assertion key is configured for this project: generate a secret or register a public key in the project settings");
   }
@@ -190,7 +190,7 @@ export async function verifyMemberAssertion(deps: VerifyMemberAssertionDeps, inp
 
 type AssertionKey = { kind: "secret" | "jwk"; algorithms: string[]; kid?: string; getKey: JWTVerifyGetKey | Uint8Array };
 
-function loadKey(secretBox: SecretBox, project: { memberAssertionSecretEnc: string | null; memberAssertionJwk: unknown }): AssertionKey | undefined {
+function loadKey(secretBox: SecretBox, projectId: string, project: { memberAssertionSecretEnc: string | null; memberAssertionJwk: unknown }): AssertionKey | undefined {
   if (project.memberAssertionJwk) {
     const parsed = memberAssertionJwkSchema.safeParse(project.memberAssertionJwk);
     if (!parsed.success) return undefined;
@@ -200,7 +200,7 @@ function loadKey(secretBox: SecretBox, project: { memberAssertionSecretEnc: stri
     return { kind: "jwk", algorithms, ...(jwk.kid ? { kid: jwk.kid } : {}), getKey: async (header) => importJWK(publicJwk, header.alg) };
   }
   if (project.memberAssertionSecretEnc) {
-    return { kind: "secret", algorithms: ["HS256"], getKey: new TextEncoder().encode(secretBox.decrypt(project.memberAssertionSecretEnc)) };
+    return { kind: "secret", algorithms: ["HS256"], getKey: new TextEncoder().encode(secretBox.decrypt(project.memberAssertionSecretEnc, secretAd.memberAssertionSecret(projectId))) };
   }
   return undefined;
 }

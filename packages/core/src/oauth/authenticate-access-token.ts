@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { HotQueries } from "@tengine/db";
+import { checkCredential } from "../execution/authorize-principal.ts";
 import type { AuthFailure } from "../keys/authenticate-api-key.ts";
 import type { GatewayKeys } from "../member-sessions/gateway-keys.ts";
 import { slugFromResource } from "../member-sessions/member-session-token.ts";
@@ -7,7 +8,7 @@ import { type TokenFailureMessages, verifyGatewayToken } from "../member-session
 import type { Principal } from "../principal/principal.ts";
 import { type ProjectConfig, projectConfigFromRow } from "../projects/project-config.ts";
 import { ACCESS_TOKEN_TYP } from "./oauth-lifetimes.ts";
-import { clientAllowed, OAUTH_MESSAGES, scopesWithinCeiling, splitScopeParam } from "./oauth-policy.ts";
+import { OAUTH_MESSAGES, splitScopeParam } from "./oauth-policy.ts";
 
 export type AuthenticateAccessTokenDeps = {
   hot: HotQueries;
@@ -71,7 +72,7 @@ export async function authenticateAccessToken(deps: AuthenticateAccessTokenDeps,
   const row = await deps.hot.findOAuthConnection(claims.cid);
   if (!row || row.slug !== tokenSlug || row.userId !== claims.sub || row.clientId !== claims.client_id) return failed();
   const scopes = splitScopeParam(claims.scope);
-  if (row.revoked || !row.isMember || !row.mcpEnabled || !clientAllowed(row, row.clientId) || !scopesWithinCeiling(scopes, row.oauthScopes)) return failed();
+  if (!checkCredential({ kind: "oauth", connection: row, scopes }).ok || !row.mcpEnabled) return failed();
   if (row.touchDue) void deps.hot.touchOAuthConnection(row.id).catch(() => {});
 
   return {

@@ -10,11 +10,11 @@ import { clientAllowed, OAUTH_MESSAGES, oauthPolicySelect, scopesWithinCeiling, 
 const VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
 
 /**
- * `grant_type=authorization_code` (OAuth 2.1 §4.1.3). The code is claimed atomically (single
- * use across replicas); a second redemption is a replay: the connection the first one created
- * is revoked with all its tokens (RFC 6749 §4.1.2) and the answer is `invalid_grant`. The code
- * must be unexpired and was bound to this client, this redirect URI and the PKCE challenge
- * (S256 of `code_verifier`). The project's policy is checked again: it may have been
+ * `grant_type=authorization_code` (OAuth 2.1 §4.1.3). The code must be bound to this client,
+ * this redirect URI and the PKCE challenge (S256 of `code_verifier`); only then is it claimed
+ * atomically (single use across replicas). A second fully bound redemption is a replay: the
+ * connection the first one created is revoked with all its tokens (RFC 6749 §4.1.2) and the
+ * answer is `invalid_grant`; a mismatched one changes nothing. The code must be unexpired. The project's policy is checked again: it may have been
  * tightened since consent. An optional `scope` may narrow the grant, never widen it.
  */
 export async function redeemAuthorizationCode(
@@ -30,21 +30,26 @@ export async function redeemAuthorizationCode(
   if (!VERIFIER.test(input.codeVerifier)) throw new OAuthError("invalid_request", "code_verifier must be 43-128 characters of [A-Za-z0-9-._~] (RFC 7636)");
   if (!input.redirectUri) throw new OAuthError("invalid_request", "redirect_uri is required: the one sent to /oauth/authorize");
 
-  const codeHash = sha256Hex(input.code);
-  const claimed = await db.oAuthCode.updateMany({ where: { codeHash, usedAt: null }, data: { usedAt: now } });
-  const row = await db.oAuthCode.findUnique({ where: { codeHash } });
+  // Every binding (client, redirect URI, PKCE, expiry, resource) is checked BEFORE the code is
+  // claimed: a leaked code presented without its verifier neither burns it nor, as a "replay",
+  // revokes the victim's connection. Only a fully valid redemption consumes it.
+  const row = await db.oAuthCode.findUnique({ where: { codeHash: sha256Hex(input.code) } });
   if (!row) throw new OAuthError("invalid_grant", "The authorization code is invalid");
-  if (claimed.count !== 1) {
-    await endConnection(db, row.connectionId, "code_replay", now);
-    throw new OAuthError("invalid_grant", "The authorization code was already used; the tokens issued for it are revoked");
-  }
-  if (row.expiresAt <= now) throw new OAuthError("invalid_grant", "The authorization code expired; authorize again");
   if (row.clientId !== client.id) throw new OAuthError("invalid_grant", "The authorization code was issued to another client");
   if (row.redirectUri !== input.redirectUri) throw new OAuthError("invalid_grant", "redirect_uri does not match the authorization request");
   if (createHash("sha256").update(input.codeVerifier).digest("base64url") !== row.codeChallenge) {
     throw new OAuthError("invalid_grant", "code_verifier does not match the code_challenge");
   }
   if (input.resource !== undefined && input.resource !== row.resource) throw new OAuthError("invalid_target", `resource must be ${row.resource}, the one authorized`);
+
+  const claimed = await db.oAuthCode.updateMany({ where: { codeHash: row.codeHash, usedAt: null }, data: { usedAt: now } });
+  if (claimed.count !== 1) {
+    // The rightful client redeemed it twice (or someone holding the code AND its verifier did):
+    // RFC 6749 §4.1.2 — revoke what the first redemption issued.
+    await endConnection(db, row.connectionId, "code_replay", now);
+    throw new OAuthError("invalid_grant", "The authorization code was already used; the tokens issued for it are revoked");
+  }
+  if (row.expiresAt <= now) throw new OAuthError("invalid_grant", "The authorization code expired; authorize again");
 
   const [project, connection] = await Promise.all([
     db.project.findUnique({ where: { id: row.projectId }, select: oauthPolicySelect }),

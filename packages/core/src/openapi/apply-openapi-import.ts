@@ -2,7 +2,7 @@ import type { Db, Prisma } from "@tengine/db";
 import { isUniqueViolation } from "@tengine/db";
 import { z } from "zod";
 import { type AuditActor, recordAudit } from "../audit/record-audit.ts";
-import type { SecretBox } from "../crypto/secret-box.ts";
+import { type SecretBox, secretAd } from "../crypto/secret-box.ts";
 import { AppError, isAppError } from "../errors/app-error.ts";
 import { newId } from "../ids/new-id.ts";
 import { bumpConfigVersion } from "../projects/bump-config-version.ts";
@@ -131,7 +131,7 @@ export async function applyOpenApiImport(db: Db, secretBox: SecretBox, projectId
             where: { id: c.entry.toolId },
             data: {
               ...definitionColumns(c.def),
-              authSecretEnc: c.keep ? stored.authSecretEnc : secret ? secretBox.encrypt(secret) : null,
+              authSecretEnc: c.keep ? stored.authSecretEnc : secret ? secretBox.encrypt(secret, secretAd.toolAuthSecret(c.entry.toolId)) : null,
               source: "openapi",
               importId,
               ...(operation ? { operationId: operation.operationId ?? null } : {}),
@@ -143,11 +143,12 @@ export async function applyOpenApiImport(db: Db, secretBox: SecretBox, projectId
           await tx.tool.createMany({
             data: added.map((a) => {
               const secret = secretOf(a.def);
+              const id = newId("tool");
               return {
-                id: newId("tool"),
+                id,
                 projectId,
                 ...definitionColumns(a.def),
-                authSecretEnc: secret ? secretBox.encrypt(secret) : null,
+                authSecretEnc: secret ? secretBox.encrypt(secret, secretAd.toolAuthSecret(id)) : null,
                 source: "openapi" as const,
                 importId,
                 operationId: origin(a.def.name)?.operationId ?? null,

@@ -1,7 +1,7 @@
 import { createTestDatabase } from "@tengine/db/testing";
 import { exportJWK, generateKeyPair, SignJWT, jwtVerify, importJWK } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SecretBox } from "../crypto/secret-box.ts";
+import { SecretBox, secretAd } from "../crypto/secret-box.ts";
 import { createOrganization } from "../orgs/create-organization.ts";
 import { createProject } from "./create-project.ts";
 import { clearMemberAssertion, getMemberAssertionStatus, parseMemberAssertionJwk, setMemberAssertionJwk, setMemberAssertionSecret } from "./set-member-assertion-key.ts";
@@ -31,13 +31,13 @@ describe("member assertion secret", () => {
     expect(Buffer.from(secret, "base64url")).toHaveLength(32);
     const stored = await row();
     expect(stored.memberAssertionSecretEnc).not.toContain(secret);
-    expect(box.decrypt(stored.memberAssertionSecretEnc!)).toBe(secret);
+    expect(box.decrypt(stored.memberAssertionSecretEnc!, secretAd.memberAssertionSecret(projectId))).toBe(secret);
     expect(stored.configVersion).toBe(v0 + 1);
     expect(await getMemberAssertionStatus(database.db, projectId)).toEqual({ kind: "secret", alg: "HS256" });
     // rotating replaces it
     const next = await setMemberAssertionSecret(database.db, box, projectId);
     expect(next.secret).not.toBe(secret);
-    expect(box.decrypt((await row()).memberAssertionSecretEnc!)).toBe(next.secret);
+    expect(box.decrypt((await row()).memberAssertionSecretEnc!, secretAd.memberAssertionSecret(projectId))).toBe(next.secret);
   });
 });
 

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { calculateJwkThumbprint, importJWK, type JWK } from "jose";
 import { z } from "zod";
 import { type Db, Prisma } from "@tengine/db";
-import type { SecretBox } from "../crypto/secret-box.ts";
+import { type SecretBox, secretAd } from "../crypto/secret-box.ts";
 import { AppError } from "../errors/app-error.ts";
 import { bumpConfigVersion } from "./bump-config-version.ts";
 
@@ -80,7 +80,7 @@ export async function parseMemberAssertionJwk(input: unknown): Promise<MemberAss
 export async function setMemberAssertionSecret(db: Db, secretBox: SecretBox, projectId: string) {
   const secret = randomBytes(32).toString("base64url");
   await db.$transaction(async (tx) => {
-    const { count } = await tx.project.updateMany({ where: { id: projectId }, data: { memberAssertionSecretEnc: secretBox.encrypt(secret), memberAssertionJwk: Prisma.DbNull, memberAssertionKeyId: newId("memberKey") } });
+    const { count } = await tx.project.updateMany({ where: { id: projectId }, data: { memberAssertionSecretEnc: secretBox.encrypt(secret, secretAd.memberAssertionSecret(projectId)), memberAssertionJwk: Prisma.DbNull, memberAssertionKeyId: newId("memberKey") } });
     if (count === 0) throw new AppError("not_found", "project not found");
     await bumpConfigVersion(tx, projectId);
   });

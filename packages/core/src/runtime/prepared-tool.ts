@@ -1,6 +1,6 @@
 import type { Tool } from "@tengine/db";
 import type { ValidateFunction } from "ajv";
-import type { SecretBox } from "../crypto/secret-box.ts";
+import { type SecretBox, secretAd } from "../crypto/secret-box.ts";
 import { type CompiledRequestTemplate, compileRequestTemplate } from "../templates/index.ts";
 import { authTypeFromDb, type ToolAuth } from "../tools/tool-definition.ts";
 import { compileInputSchema } from "../validation/json-schema.ts";
@@ -81,7 +81,7 @@ export class PreparedTool {
   }
 
   get authSecret(): string | undefined {
-    if (this.#authSecret === undefined && this.#authSecretEnc) this.#authSecret = this.#secretBox.decrypt(this.#authSecretEnc);
+    if (this.#authSecret === undefined && this.#authSecretEnc) this.#authSecret = this.#secretBox.decrypt(this.#authSecretEnc, secretAd.toolAuthSecret(this.id));
     return this.#authSecret;
   }
 }

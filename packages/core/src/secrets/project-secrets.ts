@@ -1,5 +1,5 @@
 import type { Db } from "@tengine/db";
-import type { SecretBox } from "../crypto/secret-box.ts";
+import { type SecretBox, secretAd } from "../crypto/secret-box.ts";
 import { AppError } from "../errors/app-error.ts";
 import { newId } from "../ids/new-id.ts";
 import { bumpConfigVersion } from "../projects/bump-config-version.ts";
@@ -13,7 +13,7 @@ export const MIN_SECRET_LENGTH = 8;
 export async function setProjectSecret(db: Db, secretBox: SecretBox, projectId: string, name: string, value: string) {
   if (!SECRET_NAME.test(name)) throw new AppError("bad_request", "secret name must match ^[A-Za-z0-9_-]{1,64}$");
   if (value.length < MIN_SECRET_LENGTH) throw new AppError("bad_request", `secret value must be at least ${MIN_SECRET_LENGTH} characters`);
-  const valueEnc = secretBox.encrypt(value);
+  const valueEnc = secretBox.encrypt(value, secretAd.projectSecret(projectId, name));
   await db.$transaction(async (tx) => {
     await tx.secret.upsert({
       where: { projectId_name: { projectId, name } },
@@ -31,5 +31,5 @@ export async function listProjectSecretNames(db: Db, projectId: string) {
 
 export async function loadProjectSecrets(db: Db, secretBox: SecretBox, projectId: string): Promise<Record<string, string>> {
   const rows = await db.secret.findMany({ where: { projectId }, select: { name: true, valueEnc: true } });
-  return Object.fromEntries(rows.map((r) => [r.name, secretBox.decrypt(r.valueEnc)]));
+  return Object.fromEntries(rows.map((r) => [r.name, secretBox.decrypt(r.valueEnc, secretAd.projectSecret(projectId, r.name))]));
 }

@@ -1,6 +1,6 @@
 import type { Db } from "@tengine/db";
 import { generateSigningSecret } from "@tengine/sdk";
-import type { SecretBox } from "../crypto/secret-box.ts";
+import { type SecretBox, secretAd } from "../crypto/secret-box.ts";
 import { AppError } from "../errors/app-error.ts";
 import { newId } from "../ids/new-id.ts";
 import { bumpConfigVersion } from "../projects/bump-config-version.ts";
@@ -21,7 +21,7 @@ export async function createSigningSecret(db: Db, secretBox: SecretBox, projectI
     if (active >= MAX_ACTIVE_SIGNING_SECRETS) {
       throw new AppError("conflict", "this project already has two active signing secrets: retire the older one before creating another");
     }
-    await tx.signingSecret.create({ data: { id: keyid, projectId, secretEnc: secretBox.encrypt(secret) } });
+    await tx.signingSecret.create({ data: { id: keyid, projectId, secretEnc: secretBox.encrypt(secret, secretAd.signingSecret(keyid)) } });
     await bumpConfigVersion(tx, projectId);
   });
   return { keyid, secret };
@@ -43,5 +43,11 @@ export function listSigningSecrets(db: Db, projectId: string) {
 /** The key the gateway signs with: the oldest active secret. */
 export async function loadSigningKey(db: Db, secretBox: SecretBox, projectId: string): Promise<{ keyid: string; secret: string } | null> {
   const row = await db.signingSecret.findFirst({ where: { projectId, retiredAt: null }, orderBy: { id: "asc" }, select: { id: true, secretEnc: true } });
-  return row ? { keyid: row.id, secret: secretBox.decrypt(row.secretEnc) } : null;
+  return row ? { keyid: row.id, secret: secretBox.decrypt(row.secretEnc, secretAd.signingSecret(row.id)) } : null;
+}
+
+/** An active signing secret by keyid (a verifier's lookup, e.g. the demo upstream of npm start). */
+export async function findActiveSigningSecret(db: Db, secretBox: SecretBox, keyid: string): Promise<string | undefined> {
+  const row = await db.signingSecret.findFirst({ where: { id: keyid, retiredAt: null }, select: { id: true, secretEnc: true } });
+  return row ? secretBox.decrypt(row.secretEnc, secretAd.signingSecret(row.id)) : undefined;
 }

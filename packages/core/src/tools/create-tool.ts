@@ -1,6 +1,6 @@
 import type { Db } from "@tengine/db";
 import { isUniqueViolation } from "@tengine/db";
-import type { SecretBox } from "../crypto/secret-box.ts";
+import { type SecretBox, secretAd } from "../crypto/secret-box.ts";
 import { AppError } from "../errors/app-error.ts";
 import { newId } from "../ids/new-id.ts";
 import { bumpConfigVersion } from "../projects/bump-config-version.ts";
@@ -14,13 +14,14 @@ export async function createTool(db: Db, secretBox: SecretBox, projectId: string
   const def = checkToolDefinition(input);
   const secret = def.auth.type === "bearer" || def.auth.type === "bearer+hmac" ? def.auth.token : def.auth.type === "header" ? def.auth.value : undefined;
   try {
+    const id = newId("tool");
     const row = await db.$transaction(async (tx) => {
       const created = await tx.tool.create({
         data: {
-          id: newId("tool"),
+          id,
           projectId,
           ...definitionColumns(def),
-          authSecretEnc: secret ? secretBox.encrypt(secret) : null,
+          authSecretEnc: secret ? secretBox.encrypt(secret, secretAd.toolAuthSecret(id)) : null,
           source: source?.kind ?? "manual",
           importId: source?.importId ?? null,
           operationId: source?.operationId ?? null,

@@ -1,6 +1,6 @@
 import { createTestDatabase } from "@tengine/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SecretBox } from "../crypto/secret-box.ts";
+import { SecretBox, secretAd } from "../crypto/secret-box.ts";
 import { isAppError } from "../errors/app-error.ts";
 import { createOrganization } from "../orgs/create-organization.ts";
 import { createProject } from "../projects/create-project.ts";
@@ -35,7 +35,7 @@ afterAll(() => database?.drop());
 const configVersion = async (id = projectId) => (await database.db.project.findUniqueOrThrow({ where: { id } })).configVersion;
 const storedSecret = async (toolId: string) => {
   const row = await database.db.tool.findUniqueOrThrow({ where: { id: toolId } });
-  return row.authSecretEnc ? secretBox.decrypt(row.authSecretEnc) : null;
+  return row.authSecretEnc ? secretBox.decrypt(row.authSecretEnc, secretAd.toolAuthSecret(toolId)) : null;
 };
 const failure = async (promise: Promise<unknown>) => {
   try {

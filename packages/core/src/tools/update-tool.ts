@@ -1,6 +1,6 @@
 import type { Db, Tool } from "@tengine/db";
 import { isUniqueViolation, Prisma } from "@tengine/db";
-import type { SecretBox } from "../crypto/secret-box.ts";
+import { type SecretBox, secretAd } from "../crypto/secret-box.ts";
 import { AppError } from "../errors/app-error.ts";
 import { canonicalJson } from "../idempotency/canonical-json.ts";
 import { bumpConfigVersion } from "../projects/bump-config-version.ts";
@@ -43,7 +43,7 @@ export async function updateTool(db: Db, secretBox: SecretBox, projectId: string
         where: { id: existing.id },
         data: {
           ...definitionColumns(def),
-          authSecretEnc: keep ? existing.authSecretEnc : secret ? secretBox.encrypt(secret) : null,
+          authSecretEnc: keep ? existing.authSecretEnc : secret ? secretBox.encrypt(secret, secretAd.toolAuthSecret(existing.id)) : null,
         },
       });
       await bumpConfigVersion(tx, projectId);

@@ -20,17 +20,20 @@ export class HotQueries {
     return this.pool.query<R>(this.named ? { name, text, values } : { text, values });
   }
 
-  /** An API key by hash with what the call path needs of its project. */
-  async findApiKey(hash: string): Promise<ApiKeyAuthRow | null> {
+  /**
+   * An API key by hash with what the call path needs of its project. `now` (tests' clock)
+   * decides expiry; default the database's clock.
+   */
+  async findApiKey(hash: string, now?: Date): Promise<ApiKeyAuthRow | null> {
     const { rows } = await this.query<ApiKeyAuthRow>(
       "tengine_find_api_key",
       `SELECT k.id, k.scopes, k."revokedAt" IS NOT NULL AS revoked,
-              (k."expiresAt" IS NOT NULL AND k."expiresAt" <= (now() AT TIME ZONE 'UTC')) AS expired,
+              (k."expiresAt" IS NOT NULL AND k."expiresAt" <= COALESCE($2::timestamp, now() AT TIME ZONE 'UTC')) AS expired,
               (k."lastUsedAt" IS NULL OR k."lastUsedAt" < (now() AT TIME ZONE 'UTC') - interval '1 minute') AS "touchDue",
               p.id AS "projectId", p.slug, p."configVersion", p."requireMember", p."allowHttpUpstreams", p."allowedUpstreamHosts", p."mcpEnabled"
          FROM "ApiKey" k JOIN "Project" p ON p.id = k."projectId"
         WHERE k.hash = $1`,
-      [hash],
+      [hash, now ? utc(now) : null],
     );
     return rows[0] ?? null;
   }
@@ -40,17 +43,17 @@ export class HotQueries {
    * current member-assertion key id: one lookup per call, so revoking the key or rotating the
    * member-assertion key ends the session at its next call on every replica (DESIGN §7, §11).
    */
-  async findMemberSessionKey(apiKeyId: string): Promise<MemberSessionAuthRow | null> {
+  async findMemberSessionKey(apiKeyId: string, now?: Date): Promise<MemberSessionAuthRow | null> {
     const { rows } = await this.query<MemberSessionAuthRow>(
       "tengine_find_member_session_key",
       `SELECT k.id, k.scopes, k."revokedAt" IS NOT NULL AS revoked,
-              (k."expiresAt" IS NOT NULL AND k."expiresAt" <= (now() AT TIME ZONE 'UTC')) AS expired,
+              (k."expiresAt" IS NOT NULL AND k."expiresAt" <= COALESCE($2::timestamp, now() AT TIME ZONE 'UTC')) AS expired,
               (k."lastUsedAt" IS NULL OR k."lastUsedAt" < (now() AT TIME ZONE 'UTC') - interval '1 minute') AS "touchDue",
               p.id AS "projectId", p.slug, p."configVersion", p."requireMember", p."allowHttpUpstreams", p."allowedUpstreamHosts",
               p."memberAssertionKeyId", p."mcpEnabled"
          FROM "ApiKey" k JOIN "Project" p ON p.id = k."projectId"
         WHERE k.id = $1`,
-      [apiKeyId],
+      [apiKeyId, now ? utc(now) : null],
     );
     return rows[0] ?? null;
   }

@@ -9,7 +9,7 @@
  * own host:port allowlisted.
  */
 import path from "node:path";
-import { SecretBox } from "@tengine/core";
+import { findActiveSigningSecret, SecretBox } from "@tengine/core";
 import { createDb, defaultDataDir, resolveDatabase, resolveMasterKey, resolveNextAuthSecret, runMigrations } from "@tengine/db";
 import { startDemoCrm } from "@tengine/demo-crm";
 import { createGateway, loadGatewayConfig } from "@tengine/gateway";
@@ -28,6 +28,7 @@ const ports = {
   crm: { port: Number(env.DEMO_CRM_PORT || 4010), host, variable: "DEMO_CRM_PORT", what: "demo CRM" },
   dashboard: { port: Number(env.DASHBOARD_PORT || 3000), host, variable: "DASHBOARD_PORT", what: "dashboard" },
   workerMetrics: { port: Number(env.WORKER_METRICS_PORT || 0), host: env.WORKER_METRICS_HOST || host, variable: "WORKER_METRICS_PORT", what: "worker metrics" },
+  gatewayMetrics: { port: Number(env.GATEWAY_METRICS_PORT || 0), host: env.GATEWAY_METRICS_HOST || host, variable: "GATEWAY_METRICS_PORT", what: "gateway metrics" },
 } satisfies Record<string, NamedPort>;
 
 // A second `npm start`, or anything else on our ports: one line, before anything starts.
@@ -60,10 +61,7 @@ const crm = await startDemoCrm({
     const result = await verifyRequest(req, {
       body,
       url: `${crmUrl}${req.url}`,
-      secrets: async (keyid) => {
-        const row = await db.signingSecret.findFirst({ where: { id: keyid, retiredAt: null }, select: { secretEnc: true } });
-        return row ? secretBox.decrypt(row.secretEnc) : undefined;
-      },
+      secrets: (keyid) => findActiveSigningSecret(db, secretBox, keyid),
     });
     return result.ok ? { ok: true, identity: { ...result.identity } } : { ok: false, reason: result.reason };
   },
@@ -79,6 +77,9 @@ const config = loadGatewayConfig({
   ...env,
   ...database,
   GATEWAY_HOST: gatewayHost,
+  // /metrics is on its own loopback listener, a free port unless GATEWAY_METRICS_PORT is set.
+  GATEWAY_METRICS_PORT: String(ports.gatewayMetrics.port),
+  GATEWAY_METRICS_HOST: ports.gatewayMetrics.host,
   UPSTREAM_ALLOWLIST: upstreamAllowlist,
   // The OAuth authorize endpoint sends browsers to the dashboard's consent page.
   PUBLIC_DASHBOARD_URL: dashboardUrl,
@@ -109,7 +110,7 @@ ${line}
 
  MCP URL      ${mcpUrl}
  API key      ${credentials.apiKey}
- Gateway      ${config.publicUrl}   (health: ${config.publicUrl}/healthz, metrics: /metrics)
+ Gateway      ${config.publicUrl}   (health: ${config.publicUrl}/healthz, metrics: http://${ports.gatewayMetrics.host}:${gateway.metricsPort}/metrics)
  Worker       ${worker.queue.kind === "redis" ? "BullMQ on REDIS_URL" : "in-process queue"}   (metrics: http://${ports.workerMetrics.host}:${worker.metricsPort}/metrics)
  Demo CRM     ${crm.url}   (the upstream API behind the demo tools)
  Admin login  ${credentials.adminEmail} / ${credentials.adminPassword}

@@ -33,6 +33,7 @@ const ROWS: Row[] = [
   { name: "scopes above a lowered ceiling", principal: oauth, credential: { kind: "oauth", connection: { ...connection, oauthScopes: ["items:read"] }, scopes: ["items:write"] }, expected: "scope_above_ceiling" },
   { name: "MCP disabled", principal: apiKey, credential: { kind: "api_key", key }, project: { mcpEnabled: false }, expected: "mcp_disabled" },
   { name: "a project that requires members, called with a key", principal: apiKey, credential: { kind: "api_key", key }, project: { requireMember: true }, expected: "member_required" },
+  { name: "a principal checked against another kind of credential", principal: apiKey, credential: { kind: "oauth", connection, scopes: [] }, expected: "credential_mismatch" },
   { name: "a tool needing a scope the caller lacks", principal: { ...oauth, scopes: ["items:read"] }, credential: { kind: "oauth", connection, scopes: ["items:read"] }, expected: "insufficient_scope" },
 ];
 

@@ -200,6 +200,31 @@ const HANDLING: Record<string, Handling> = {
       expect(rendered.request.headers["x-account"] ?? rendered.request.headers["X-Account"]).toBe("acct_123");
     },
   },
+  "docs/operations.md › Metrics #1": {
+    kind: "check",
+    why: "a Prometheus scrape config (no Prometheus here); the test reads it and scrapes the demo's gateway metrics listener with it",
+    check: async (block, ctx) => {
+      const { parse } = await import("yaml");
+      const [job] = parse(block.code).scrape_configs;
+      expect(job.job_name).toBe("tengine");
+      expect(job.authorization.credentials).toBe("<METRICS_TOKEN>");
+      expect(job.static_configs[0].targets).toEqual(["gateway-1:9465", "gateway-2:9465", "worker:9464"]);
+      // The public port never serves /metrics; the internal listener npm start prints does.
+      expect((await fetch(`${ctx.gatewayUrl}/metrics`)).status).toBe(404);
+      const internal = /metrics: (http:\/\/127\.0\.0\.1:\d+\/metrics)\)/.exec(ctx.banner)![1]!;
+      expect(await (await fetch(internal)).text()).toContain("tengine_tool_calls_total");
+    },
+  },
+  // Key rotation: commands without a placeholder run against the demo (a new gateway key is
+  // harmless: the old one keeps verifying); those with one are checked against the CLI's help.
+  "docs/operations.md › Master key (`TENGINE_MASTER_KEY`) #1": { kind: "shell" },
+  "docs/operations.md › Gateway signing keys #1": {
+    kind: "shell",
+    then: (outputs) => {
+      expect(outputs[0]!.stdout).toMatch(/gwk_|kid/);
+      expect(outputs[1]!.stdout).toMatch(/gwk_|kid/);
+    },
+  },
   "README.md › Defining tools #1": { kind: "check", why: "a tool definition; the test validates it as tools create does", check: (block) => void core.checkToolDefinition(JSON.parse(block.code)) },
   // After tools.md created the "billing" project.
   "docs/signing.md › Signing secrets #1": {

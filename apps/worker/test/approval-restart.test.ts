@@ -4,6 +4,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import {
+  readCredentialState,
   callTool,
   createApiKey,
   createOrganization,
@@ -139,7 +140,7 @@ describe("an approved run across a worker crash", () => {
     // The gateway's path: the call becomes a pending run with an Approval (no wait here).
     const principal: Principal = { projectId: project.id, projectSlug: project.slug, kind: "api_key", keyId: key.id, scopes: null };
     const outbound = createOutboundClient({ allowPrivate: true });
-    const outcome = await callTool({ db, hot, runtime: new ProjectRuntimeCache(db, secretBox), outbound, approvalWaitMs: 0 }, { principal, project: config, toolName: "refund", args: { amount: 25 } });
+    const outcome = await callTool({ db, hot, runtime: new ProjectRuntimeCache(db, secretBox), outbound, approvalWaitMs: 0 }, { principal, credential: await readCredentialState(hot, principal), project: config, toolName: "refund", args: { amount: 25 } });
     await outbound.close();
     expect(outcome.kind).toBe("result");
     const runId = outcome.runId;

@@ -13,7 +13,7 @@ function services(): Services {
   if (!holder.__tengineDashboard) {
     const config = dashboardConfig();
     const { db, hot } = createDb({ url: config.databaseUrl, schema: config.databaseSchema, embedded: config.embeddedDatabase }, { poolSize: 5 });
-    const secretBox = new SecretBox(config.masterKey);
+    const secretBox = new SecretBox(config.masterKey, { previousKeys: config.previousMasterKeys });
     holder.__tengineDashboard = {
       db,
       secretBox,

@@ -14,6 +14,8 @@ export const dashboardEnvSchema = z.object({
   PUBLIC_DASHBOARD_URL: z.string().url().optional(),
   /** encrypts tool secrets written in the editor; the same key as the gateway's (npm start generates one) */
   TENGINE_MASTER_KEY: masterKeySetting,
+  /** older master keys, comma-separated: still read (never written) during a master-key rotation */
+  TENGINE_PREVIOUS_MASTER_KEYS: z.string().default(""),
   /**
    * Signs session cookies. Required, at least 32 random bytes: whoever knows it can sign in as
    * anyone, so it is never derived from anything guessable (npm start generates one).
@@ -47,6 +49,8 @@ export type DashboardConfig = {
   gatewayUrl: string;
   dashboardUrl: string;
   masterKey: string;
+  /** TENGINE_PREVIOUS_MASTER_KEYS: decrypt-only keys during a master-key rotation */
+  previousMasterKeys: string[];
   nextAuthSecret: string;
   trustProxy: boolean;
   allowPrivateUpstreams: boolean;
@@ -77,6 +81,7 @@ export function dashboardConfig(env: NodeJS.ProcessEnv = process.env): Dashboard
     gatewayUrl: (e.PUBLIC_GATEWAY_URL ?? "http://localhost:8081").replace(/\/+$/, ""),
     dashboardUrl: (e.PUBLIC_DASHBOARD_URL ?? "http://localhost:3000").replace(/\/+$/, ""),
     masterKey: e.TENGINE_MASTER_KEY,
+    previousMasterKeys: e.TENGINE_PREVIOUS_MASTER_KEYS.split(",").map((k) => k.trim()).filter(Boolean),
     nextAuthSecret: e.NEXTAUTH_SECRET,
     trustProxy: e.TRUST_PROXY,
     allowPrivateUpstreams: e.ALLOW_PRIVATE_UPSTREAMS,

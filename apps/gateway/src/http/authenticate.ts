@@ -1,7 +1,8 @@
-import { authenticateAccessToken, authenticateApiKey, authenticateMemberSession, type GatewayKeys, looksLikeJwt, looksLikeMemberSessionToken, type Principal, type ProjectConfig } from "@tengine/core";
+import { authenticateAccessToken, authenticateApiKey, authenticateMemberSession, type CredentialState, type GatewayKeys, looksLikeJwt, looksLikeMemberSessionToken, type Principal, type ProjectConfig } from "@tengine/core";
 import type { HotQueries } from "@tengine/db";
 
-export type Authenticated = { ok: true; principal: Principal; project: ProjectConfig };
+/** `credential`: the stored state the authenticator checked, handed on to the call's authorization. */
+export type Authenticated = { ok: true; principal: Principal; project: ProjectConfig; credential: CredentialState };
 export type AuthRejected = { ok: false; status: 401; error?: "invalid_token"; description: string };
 
 export type AuthDeps = {

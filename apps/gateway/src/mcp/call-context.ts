@@ -1,4 +1,4 @@
-import type { Principal, ProjectConfig } from "@tengine/core";
+import type { CredentialState, Principal, ProjectConfig } from "@tengine/core";
 import type { ElicitAnswer } from "./elicitation-broker.ts";
 
 /**
@@ -8,6 +8,8 @@ import type { ElicitAnswer } from "./elicitation-broker.ts";
 export type CallContext = {
   principal: Principal;
   project: ProjectConfig;
+  /** the credential's stored state as the authenticator read it on this request */
+  credential: CredentialState;
   idempotencyKeyHeader?: string;
   requestId: string;
   /** set by a handler that needs the HTTP answer to be a 403 with a challenge */

@@ -109,6 +109,7 @@ export async function handleMcpPost(deps: McpEndpointDeps, req: IncomingMessage,
       const ctx: CallContext = {
         principal: auth.principal,
         project: auth.project,
+        credential: auth.credential,
         requestId,
         ...(typeof idempotencyKey === "string" ? { idempotencyKeyHeader: idempotencyKey } : {}),
       };

@@ -81,6 +81,7 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics) {
     const outcome = await callTool(deps, {
       principal: ctx.principal,
       project: ctx.project,
+      credential: ctx.credential,
       toolName: name,
       args: args ?? {},
       headerIdempotencyKey: ctx.idempotencyKeyHeader,

@@ -9,6 +9,7 @@ import { missingScopes } from "../scopes/has-scopes.ts";
  * wording (an auth failure at the edge, a denied run after approval), never match on prose.
  */
 export const PRINCIPAL_DENIALS = [
+  "credential_mismatch",
   "api_key_unknown",
   "api_key_revoked",
   "api_key_expired",
@@ -83,11 +84,14 @@ export function checkToolAccess(principal: Principal, project: Pick<ProjectConfi
 }
 
 /**
- * The principal-authorization step (one rule for the direct and the approved call): the
- * credential as stored now, then the tool as configured now. A pipeline step: pure, given
- * the state, answering a typed result.
+ * The principal-authorization step, one rule for the direct and the approved call: the
+ * credential as stored now, then the tool as configured now. `callTool` runs it with the state
+ * its authenticator read on the same request; an approved call re-reads the state first
+ * (`readCredentialState`). A pipeline step: pure, given the state, answering a typed result.
  */
 export function authorizePrincipal(input: { credential: CredentialState; principal: Principal; project: Pick<ProjectConfig, "mcpEnabled" | "requireMember">; tool: { requiredScopes: readonly string[] } }): PrincipalAuthorization {
+  // A principal checked against another kind of credential's state is a bug: refuse it.
+  if (input.credential.kind !== input.principal.kind) return deny("credential_mismatch");
   const credential = checkCredential(input.credential);
   return credential.ok ? checkToolAccess(input.principal, input.project, input.tool) : credential;
 }
@@ -117,6 +121,7 @@ export async function readCredentialState(hot: HotQueries, principal: Principal,
 
 /** How an approved call that was not sent explains itself in its run and tool error. */
 export const PRINCIPAL_DENIAL_REASONS: Record<PrincipalDenialCode, string> = {
+  credential_mismatch: "the call's credential does not match its principal",
   api_key_unknown: "the call's API key no longer exists",
   api_key_revoked: "the API key was revoked",
   api_key_expired: "the API key expired",

@@ -14,7 +14,7 @@ import type { ProjectConfig } from "../projects/project-config.ts";
 import { recordRun, type RunRecord } from "../runs/record-run.ts";
 import type { ProjectRuntimeCache } from "../runtime/project-runtime-cache.ts";
 import { describeValidationErrors } from "../validation/json-schema.ts";
-import { checkToolAccess, PRINCIPAL_DENIAL_REASONS } from "./authorize-principal.ts";
+import { authorizePrincipal, type CredentialState, PRINCIPAL_DENIAL_REASONS } from "./authorize-principal.ts";
 import { type Execution, previewToolRequest, sendToolRequest } from "./send-tool-request.ts";
 import { type ToolResult, toolError } from "./tool-result.ts";
 
@@ -45,6 +45,11 @@ export type RateLimitEvent = { projectId: string; projectSlug: string; toolName:
 export type ToolCallRequest = {
   principal: Principal;
   project: ProjectConfig;
+  /**
+   * The stored state of the principal's credential, as its authenticator read it on this
+   * request (no second query): the call's authorization runs the whole rule on it.
+   */
+  credential: CredentialState;
   toolName: string;
   args: unknown;
   /** `Idempotency-Key` header of the MCP request */
@@ -88,9 +93,8 @@ export async function callTool(deps: ToolCallDeps, req: ToolCallRequest): Promis
     return { kind: "unknown_tool", runId };
   }
   const run = { ...base, toolId: tool.id };
-  // The credential itself was checked by the authenticator on this request (checkCredential);
-  // what the tool and project demand now is the second half of the same rule.
-  const access = checkToolAccess(principal, project, tool);
+  // The same rule an approved call passes before it is sent (authorizePrincipal).
+  const access = authorizePrincipal({ credential: req.credential, principal, project, tool });
   if (!access.ok && access.code === "insufficient_scope") {
     await recordRun(deps.hot, { ...run, status: "denied", error: `Tool requires scopes: ${tool.requiredScopes.join(", ")}`, gatewayMs: elapsed(started) });
     return { kind: "insufficient_scope", runId, missing: tool.requiredScopes };

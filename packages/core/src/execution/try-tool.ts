@@ -44,7 +44,7 @@ export type TryToolOutcome =
  */
 export async function tryTool(deps: ToolCallDeps, req: TryToolRequest): Promise<TryToolOutcome> {
   const principal: Principal = { projectId: req.project.id, projectSlug: req.project.slug, kind: "dashboard", userId: req.user.id, scopes: null };
-  const outcome = await callTool(deps, { principal, project: req.project, toolName: req.toolName, args: req.args });
+  const outcome = await callTool(deps, { principal, project: req.project, credential: { kind: "dashboard" }, toolName: req.toolName, args: req.args });
   const run = await loadRun(deps, req.project.id, outcome.runId);
   if (outcome.kind === "result") return { kind: "result", runId: outcome.runId, result: outcome.result, run };
   if (outcome.kind === "unknown_tool") return { kind: "unknown_tool", runId: outcome.runId, run };

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { HotQueries } from "@tengine/db";
-import { checkCredential, type PrincipalDenialCode } from "../execution/authorize-principal.ts";
+import { checkCredential, type CredentialState, type PrincipalDenialCode } from "../execution/authorize-principal.ts";
 import type { AuthFailure } from "../keys/authenticate-api-key.ts";
 import type { Principal } from "../principal/principal.ts";
 import { type ProjectConfig, projectConfigFromRow } from "../projects/project-config.ts";
@@ -50,7 +50,7 @@ const MEMBER_SESSION_FAILURES: TokenFailureMessages = {
  * expired key, or a member-assertion key rotated since minting, ends the session at once on
  * every replica. Scopes are the token's (narrowed) scopes within the key's current ones.
  */
-export async function authenticateMemberSession(deps: AuthenticateMemberSessionDeps, token: string, slug?: string): Promise<{ ok: true; principal: Principal; project: ProjectConfig } | AuthFailure> {
+export async function authenticateMemberSession(deps: AuthenticateMemberSessionDeps, token: string, slug?: string): Promise<{ ok: true; principal: Principal; project: ProjectConfig; credential: CredentialState } | AuthFailure> {
   if (!token.startsWith(MEMBER_SESSION_PREFIX)) return { ok: false, reason: "malformed member session token" };
   const verified = await verifyGatewayToken(deps, token.slice(MEMBER_SESSION_PREFIX.length), {
     typ: MEMBER_SESSION_TYP,
@@ -93,6 +93,7 @@ export async function authenticateMemberSession(deps: AuthenticateMemberSessionD
       scopes: narrowScopes(requested, row.scopes.length ? row.scopes : null),
       expiresAt: claims.exp,
     },
+    credential: { kind: "member", key: row, memberAssertionKeyId: claims.mak },
   };
 }
 

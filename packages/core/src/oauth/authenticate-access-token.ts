@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { HotQueries } from "@tengine/db";
-import { checkCredential } from "../execution/authorize-principal.ts";
+import { checkCredential, type CredentialState } from "../execution/authorize-principal.ts";
 import type { AuthFailure } from "../keys/authenticate-api-key.ts";
 import type { GatewayKeys } from "../member-sessions/gateway-keys.ts";
 import { slugFromResource } from "../member-sessions/member-session-token.ts";
@@ -54,7 +54,7 @@ export function looksLikeJwt(token: string): boolean {
  * allowed or token scopes beyond the current ceiling all fail with `Token validation failed`
  * at once on every replica. `lastUsedAt` is touched at most once a minute, off the response path.
  */
-export async function authenticateAccessToken(deps: AuthenticateAccessTokenDeps, token: string, slug?: string): Promise<{ ok: true; principal: Principal; project: ProjectConfig } | AuthFailure> {
+export async function authenticateAccessToken(deps: AuthenticateAccessTokenDeps, token: string, slug?: string): Promise<{ ok: true; principal: Principal; project: ProjectConfig; credential: CredentialState } | AuthFailure> {
   const failed = (reason?: string): AuthFailure => ({ ok: false, reason: reason ? `${OAUTH_MESSAGES.tokenValidation}: ${reason}` : OAUTH_MESSAGES.tokenValidation });
   const verified = await verifyGatewayToken(deps, token, {
     typ: ACCESS_TOKEN_TYP,
@@ -88,5 +88,6 @@ export async function authenticateAccessToken(deps: AuthenticateAccessTokenDeps,
       scopes,
       expiresAt: claims.exp,
     },
+    credential: { kind: "oauth", connection: row, scopes },
   };
 }

@@ -7,6 +7,8 @@ import { createTestDatabase } from "@tengine/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SecretBox } from "../crypto/secret-box.ts";
 import { callTool, type ToolCallDeps } from "../execution/call-tool.ts";
+import { authenticateApiKey } from "../keys/authenticate-api-key.ts";
+import { createApiKey } from "../keys/create-api-key.ts";
 import { createOrganization } from "../orgs/create-organization.ts";
 import { createOutboundClient } from "../outbound/index.ts";
 import { createProject } from "../projects/create-project.ts";
@@ -297,7 +299,10 @@ describe("a generated tool called through the real path", () => {
     try {
       const config = await database.db.project.findUniqueOrThrow({ where: { id: project.id }, select: projectConfigSelect });
       const args = { pathParams: { petId: "rex/1 ?" }, query: { notify: true, tag: ["a", "b c"] }, headers: { "X-Trace": "t-1" }, body: { text: "Vet visit", stars: null } };
-      const outcome = await callTool(deps, { principal: { projectId: project.id, projectSlug: project.slug, kind: "api_key", keyId: "key_test", scopes: null }, project: config, toolName: "add_note", args });
+      // A real key, authenticated as the gateway does: its principal and the credential it checked.
+      const caller = await authenticateApiKey(database.hot, (await createApiKey(database.db, project.id, { name: "import test" })).key);
+      if (!caller.ok) throw new Error(caller.reason);
+      const outcome = await callTool(deps, { principal: caller.principal, credential: caller.credential, project: config, toolName: "add_note", args });
       expect(outcome.kind).toBe("result");
       if (outcome.kind !== "result") return;
       expect(outcome.result.isError, JSON.stringify(outcome.result)).toBeFalsy();
@@ -312,7 +317,7 @@ describe("a generated tool called through the real path", () => {
 
       // Arguments are validated against the generated schema before anything is sent.
       const before = received.length;
-      const invalid = await callTool(deps, { principal: { projectId: project.id, projectSlug: project.slug, kind: "api_key", keyId: "key_test", scopes: null }, project: config, toolName: "add_note", args: { pathParams: { petId: "x" }, body: { stars: 2 } } });
+      const invalid = await callTool(deps, { principal: caller.principal, credential: caller.credential, project: config, toolName: "add_note", args: { pathParams: { petId: "x" }, body: { stars: 2 } } });
       expect(invalid).toMatchObject({ kind: "result", result: { isError: true } });
       expect(received.length).toBe(before);
     } finally {

@@ -10,6 +10,7 @@ import { hashPassword, newId, setOAuthPolicy } from "@tengine/core";
 import { createTestDatabase } from "@tengine/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, type RunningProduct, startProduct } from "./start-product.ts";
+import { Browser as DashboardBrowser } from "../apps/dashboard/test/support/running-dashboard.ts";
 
 /**
  * Issue 4's end-to-end flow with the official MCP SDK client's own OAuth support, against the
@@ -64,44 +65,16 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-/** A user agent: a cookie jar and manual redirects, so every hop can be checked. */
-class Browser {
-  private readonly cookies = new Map<string, string>();
-
-  async get(url: string | URL): Promise<Response> {
-    return this.request(url, { method: "GET" });
+/** The dashboard's test user agent (cookie jar, manual redirects), signed in as the login form does. */
+class Browser extends DashboardBrowser {
+  constructor() {
+    super(() => dashboardUrl);
   }
 
-  async post(url: string | URL, form: [string, string][], headers: Record<string, string> = {}): Promise<Response> {
-    return this.request(url, { method: "POST", body: new URLSearchParams(form), headers: { "content-type": "application/x-www-form-urlencoded", ...headers } });
-  }
-
-  private async request(url: string | URL, init: RequestInit): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.cookies.size) headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-    const response = await fetch(url, { ...init, headers, redirect: "manual" });
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = ""] = line.split(";");
-      const eq = pair.indexOf("=");
-      const name = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1).trim();
-      if (value === "" || /max-age=0\b/i.test(line)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return response;
-  }
-
-  /** next-auth's credentials sign-in, as the login form does it. */
-  async signIn(email: string, password: string): Promise<void> {
-    const { csrfToken } = (await (await this.get(`${dashboardUrl}/api/auth/csrf`)).json()) as { csrfToken: string };
-    const response = await this.post(`${dashboardUrl}/api/auth/callback/credentials`, [
-      ["csrfToken", csrfToken],
-      ["email", email],
-      ["password", password],
-      ["json", "true"],
-    ]);
+  async signInChecked(email: string, password: string): Promise<void> {
+    const response = await this.signIn(email, password);
     expect(response.status, await response.clone().text()).toBeLessThan(400);
-    const session = (await (await this.get(`${dashboardUrl}/api/auth/session`)).json()) as { user?: { email?: string } };
+    const session = (await (await this.get("/api/auth/session")).json()) as { user?: { email?: string } };
     expect(session.user?.email).toBe(email);
   }
 }
@@ -211,7 +184,7 @@ describe("the MCP SDK client's OAuth flow against the running apps", () => {
     const login = location(toLogin);
     expect(login.pathname).toBe("/login");
     expect(login.searchParams.get("callbackUrl")).toBe(consentUrl.pathname + consentUrl.search);
-    await browser.signIn(admin.email, admin.password);
+    await browser.signInChecked(admin.email, admin.password);
 
     const page = await browser.get(new URL(login.searchParams.get("callbackUrl")!, dashboardUrl));
     expectUnframeable(page);
@@ -297,7 +270,7 @@ describe("the MCP SDK client's OAuth flow against the running apps", () => {
 describe("the consent screen's guards", () => {
   const browser = new Browser();
   beforeAll(async () => {
-    await browser.signIn(admin.email, admin.password);
+    await browser.signInChecked(admin.email, admin.password);
   });
 
   it("shows an unknown request as such, without redirecting anywhere", async () => {

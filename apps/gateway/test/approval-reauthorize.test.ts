@@ -1,10 +1,9 @@
-import { createOutboundClient, decideApproval, executeApprovedRun, getRun, ProjectRuntimeCache, revokeApiKey, revokeConnection, setMemberAssertionSecret, type ToolCallDeps, updateProjectSettings, updateTool } from "@tengine/core";
-import { createDb } from "@tengine/db";
+import { decideApproval, executeApprovedRun, getRun, revokeApiKey, revokeConnection, setMemberAssertionSecret, type ToolCallDeps, updateProjectSettings, updateTool } from "@tengine/core";
 import { createMemberAssertion, mintMemberSession } from "@tengine/sdk";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser, obtainTokens, REDIRECT, registerPublic, setPolicy } from "./oauth-helpers.ts";
-import { connectClient, echoSchema, startUpstream, startWorld } from "./harness.ts";
+import { connectClient, echoSchema, startUpstream, startWorkerDeps, startWorld } from "./harness.ts";
 
 // An approved call is sent later, by the worker, with the principal stored when it was made.
 // Before sending it passes the same principal-authorization rule as a direct call, against
@@ -23,18 +22,8 @@ const CEILING = ["contacts:read", "contacts:write"];
 beforeAll(async () => {
   world = await startWorld("reauth", { approvalWaitMs: 15_000 });
   upstream = await startUpstream();
-  const { db, hot, close } = createDb({ url: world.config.databaseUrl, ...(world.config.databaseSchema ? { schema: world.config.databaseSchema } : {}) });
-  const outbound = createOutboundClient({ allowPrivate: true });
-  worker = {
-    db,
-    hot,
-    runtime: new ProjectRuntimeCache(db, world.secretBox),
-    outbound,
-    async close() {
-      await outbound.close();
-      await close();
-    },
-  };
+  // The worker's view of the world: its own pool, runtime cache and outbound client.
+  worker = startWorkerDeps(world);
 }, 60_000);
 
 afterAll(async () => {

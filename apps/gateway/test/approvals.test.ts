@@ -1,12 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { createApiKey, createOutboundClient, decideApproval, executeApprovedRun, expireApprovals, getRun, sweepApprovedRuns, listAudit, ProjectRuntimeCache, revokeApiKey, setApprovalPolicy, type ToolCallDeps } from "@tengine/core";
+import { createApiKey, decideApproval, executeApprovedRun, expireApprovals, getRun, sweepApprovedRuns, listAudit, revokeApiKey, setApprovalPolicy, type ToolCallDeps } from "@tengine/core";
 import { createJobQueue } from "@tengine/queue";
-import { createDb } from "@tengine/db";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectClient, echoSchema, rpc, startUpstream, startWorld } from "./harness.ts";
+import { connectClient, echoSchema, rpc, startUpstream, startWorkerDeps, startWorld } from "./harness.ts";
 
 // Human approval (DESIGN §7 step 6): an approval-required call waits for a decision taken in
 // core (what the dashboard does) and is executed by core's executeApprovedRun (what the
@@ -32,18 +31,7 @@ beforeAll(async () => {
   await tool("create_note");
   await tool("get_contact", { method: "GET", body: undefined, annotations: { readOnlyHint: true } });
   // The worker's view of the world: its own pool, runtime cache and outbound client.
-  const { db, hot, close } = createDb(world.config.databaseSchema ? { url: world.config.databaseUrl, schema: world.config.databaseSchema } : { url: world.config.databaseUrl });
-  const outbound = createOutboundClient({ allowPrivate: true });
-  worker = {
-    db,
-    hot,
-    runtime: new ProjectRuntimeCache(db, world.secretBox),
-    outbound,
-    async close() {
-      await outbound.close();
-      await close();
-    },
-  };
+  worker = startWorkerDeps(world);
 }, 60_000);
 
 afterAll(async () => {

@@ -3,7 +3,8 @@ import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { createApiKey, createOrganization, createProject, createSigningSecret, createTool, SecretBox, type ToolDefinitionInput } from "@tengine/core";
+import { createApiKey, createOrganization, createOutboundClient, createProject, createSigningSecret, createTool, ProjectRuntimeCache, SecretBox, type ToolCallDeps, type ToolDefinitionInput } from "@tengine/core";
+import { createDb } from "@tengine/db";
 import { createTestDatabase } from "@tengine/db/testing";
 import pino from "pino";
 import { createGateway } from "../src/http/create-gateway.ts";
@@ -130,3 +131,22 @@ export async function rpc(url: string, body: unknown, headers: Record<string, st
 }
 
 export const echoSchema = { type: "object", properties: {}, additionalProperties: true } as const;
+
+/**
+ * What the worker brings to an approved call, as its own process would: its own pool, runtime
+ * cache and outbound client on the world's database (private upstreams allowed, as in the world).
+ */
+export function startWorkerDeps(world: Awaited<ReturnType<typeof startWorld>>): ToolCallDeps & { close(): Promise<void> } {
+  const { db, hot, close } = createDb(world.config.databaseSchema ? { url: world.config.databaseUrl, schema: world.config.databaseSchema } : { url: world.config.databaseUrl });
+  const outbound = createOutboundClient({ allowPrivate: true });
+  return {
+    db,
+    hot,
+    runtime: new ProjectRuntimeCache(db, world.secretBox),
+    outbound,
+    async close() {
+      await outbound.close();
+      await close();
+    },
+  };
+}

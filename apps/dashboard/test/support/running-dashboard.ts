@@ -51,20 +51,22 @@ export async function waitUntilUp(dashboard: DashboardProcess, url: string, time
 export class Browser {
   readonly cookies = new Map<string, string>();
 
-  constructor(private readonly base: string) {}
+  /** `base` may be a function when the dashboard's URL is known only once it has started. */
+  constructor(private readonly base: string | (() => string)) {}
 
-  async get(pathname: string): Promise<Response> {
-    return this.request(pathname, { method: "GET" });
+  /** A path on the dashboard, or any absolute URL (an OAuth flow crosses to the gateway). */
+  async get(url: string | URL): Promise<Response> {
+    return this.request(url, { method: "GET" });
   }
 
-  async post(pathname: string, form: [string, string][]): Promise<Response> {
-    return this.request(pathname, { method: "POST", body: new URLSearchParams(form), headers: { "content-type": "application/x-www-form-urlencoded" } });
+  async post(url: string | URL, form: [string, string][], headers: Record<string, string> = {}): Promise<Response> {
+    return this.request(url, { method: "POST", body: new URLSearchParams(form), headers: { "content-type": "application/x-www-form-urlencoded", ...headers } });
   }
 
-  private async request(pathname: string, init: RequestInit): Promise<Response> {
+  private async request(url: string | URL, init: RequestInit): Promise<Response> {
     const headers = new Headers(init.headers);
     if (this.cookies.size) headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-    const response = await fetch(`${this.base}${pathname}`, { ...init, headers, redirect: "manual" });
+    const response = await fetch(typeof url === "string" && url.startsWith("/") ? `${typeof this.base === "string" ? this.base : this.base()}${url}` : url, { ...init, headers, redirect: "manual" });
     for (const line of response.headers.getSetCookie()) {
       const [pair = ""] = line.split(";");
       const eq = pair.indexOf("=");

@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { createRedisClient, SecretBox, setRateLimits } from "@tengine/core";
 import type { Db } from "@tengine/db";
 import { type Child, forkTs, firstMessage, freePort, spawnTs, startGatewayChild, stopAllChildren, waitForHttp200 } from "./lib/children.ts";
-import { type LoadResult, percentile, runLoad } from "./lib/load.ts";
+import { type LoadResult, medianOfRounds, percentile, runLoad } from "./lib/load.ts";
 import { fmt, table } from "./lib/report.ts";
 import { READ_TOOL, seedCallProject, seedListProject, WRITE_TOOL } from "./lib/seed.ts";
 
@@ -24,6 +24,8 @@ const LIST_TOOL_COUNT = positiveNumber("BENCH_LIST_TOOLS", 1000);
 const CALL_CONCURRENCY = [1, 64];
 const LIST_CONCURRENCY = [1, 8];
 const COLD_LOADS = 5;
+/** Measured runs of the gateway and of the forwarder per scenario, alternated A/B/A/B. */
+const ROUNDS = positiveNumber("BENCH_ROUNDS", 2);
 const PROTOCOL_VERSION = "2025-06-18";
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 /** Limits no benchmark run comes near (checked on every call, never refusing one). */
@@ -65,9 +67,11 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 type Scenario = {
   id: string;
   label: string;
-  kind: "direct" | "gateway";
+  kind: "direct" | "gateway" | "forwarder";
   /** the direct scenario this one is compared with */
   baseline?: string;
+  /** the bare-forwarder scenario measured in alternation with this gateway scenario */
+  forwarder?: Scenario;
   /** the execution-core scenario a rate-limited one is compared with */
   core?: string;
   /** which gateway process serves it (for CPU) */
@@ -79,14 +83,18 @@ type Scenario = {
   verifyBody: (body: string) => boolean;
 };
 
+type ProfileWindow = { scenario: string; connections: number; round: number; startUs: number; endUs: number; responses: number };
+
 type Row = {
   scenario: string;
   label: string;
-  kind: "direct" | "gateway";
+  kind: "direct" | "gateway" | "forwarder";
   baseline?: string;
   core?: string;
   connections: number;
+  /** the median over the alternated rounds for gateway/forwarder pairs, else the one run */
   result: LoadResult;
+  rounds?: LoadResult[];
   vsBaseline?: { throughputRatio: number; p50Ratio: number; p99Ratio: number; p50PlusMs: number; p99PlusMs: number };
   flagged: boolean;
 };
@@ -141,6 +149,10 @@ async function main() {
   const { port: upstreamPort } = await firstMessage<{ port: number }>(upstream, 30_000);
   const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
   log(`upstream on ${upstreamUrl} (pid ${upstream.proc.pid})`);
+  const forwarder = forkTs("forwarder", path.join(ROOT, "bench/forwarder.ts"), { cwd: ROOT, env: { ...process.env, FORWARDER_UPSTREAM_URL: upstreamUrl } });
+  const { port: forwarderPort } = await firstMessage<{ port: number }>(forwarder, 30_000);
+  const forwarderUrl = `http://127.0.0.1:${forwarderPort}/mcp`;
+  log(`bare forwarder on ${forwarderUrl} (pid ${forwarder.proc.pid})`);
 
   const masterKey = SecretBox.generateKey();
   const secretBox = new SecretBox(masterKey);
@@ -171,6 +183,8 @@ async function main() {
   log(`gateway with Redis rate limits + pub/sub on ${limitsGatewayUrl} (pid ${limitsGateway.proc.pid}, healthy after ${Math.round(performance.now() - t)} ms)`);
   const cpuOf = { gateway: gateway.proc.pid, upstream: upstream.proc.pid };
   const cpuOfLimits = { gateway: limitsGateway.proc.pid, upstream: upstream.proc.pid };
+  // For the forwarder rows, "gateway" is the forwarder process: the one between client and upstream.
+  const cpuOfForwarder = { gateway: forwarder.proc.pid, upstream: upstream.proc.pid };
   const limitedMcpUrl = `${limitsGatewayUrl}/p/${limited.project.slug}/mcp`;
 
   const callMcpUrl = `${gatewayUrl}/p/${calls.project.slug}/mcp`;
@@ -200,6 +214,15 @@ async function main() {
     }
     log(`verified tools/call ${name}: HTTP 200, ${res.bytes} bytes, ${fmt.ms(res.ms)} ms (first call)`);
   }
+  for (const [name, args] of [
+    [READ_TOOL, readArgs],
+    [WRITE_TOOL, { n: unique(), note: NOTE, amount: 42 }],
+  ] as const) {
+    const res = await post(forwarderUrl, mcpHeaders(calls.key), rpc("tools/call", { name, arguments: args }));
+    if (res.status !== 200 || !res.json?.result || res.json.result.isError || !String(res.json.result.content?.[0]?.text).includes('"ok":true')) {
+      throw new Error(`verification: the bare forwarder's tools/call ${name} did not succeed (HTTP ${res.status}): ${res.text.slice(0, 1000)}\n--- forwarder output ---\n${forwarder.output()}`);
+    }
+  }
   const stats0 = await upstreamStats(upstreamUrl);
   const limitKeys = await redis.keys(`${redisPrefix}rl:*`);
   if (limitKeys.length < 3) throw new Error(`verification: the rate-limited gateway left ${limitKeys.length} limit keys in Redis under ${redisPrefix}rl: (expected the project, principal and tool windows)`);
@@ -219,6 +242,17 @@ async function main() {
     },
     {
       id: "gateway_read",
+      forwarder: {
+        id: "forwarder_read",
+        label: `bare forwarder tools/call ${READ_TOOL} (GET)`,
+        kind: "forwarder",
+        baseline: "direct_get",
+        url: forwarderUrl,
+        method: "POST",
+        headers: mcpHeaders(calls.key),
+        body: rpc("tools/call", { name: READ_TOOL, arguments: readArgs }),
+        verifyBody: isToolSuccess,
+      },
       label: `gateway tools/call ${READ_TOOL} (GET, read-only)`,
       kind: "gateway",
       baseline: "direct_get",
@@ -253,6 +287,17 @@ async function main() {
     },
     {
       id: "gateway_write",
+      forwarder: {
+        id: "forwarder_write",
+        label: `bare forwarder tools/call ${WRITE_TOOL} (POST)`,
+        kind: "forwarder",
+        baseline: "direct_post",
+        url: forwarderUrl,
+        method: "POST",
+        headers: mcpHeaders(calls.key),
+        body: () => rpc("tools/call", { name: WRITE_TOOL, arguments: { n: unique(), note: NOTE, amount: 42 } }),
+        verifyBody: isToolSuccess,
+      },
       label: `gateway tools/call ${WRITE_TOOL} (POST, hmac, idempotency)`,
       kind: "gateway",
       baseline: "direct_post",
@@ -278,40 +323,83 @@ async function main() {
   ];
 
   const rows: Row[] = [];
+  /** When each measured gateway run started and ended (monotonic µs): the profile is cut by these. */
+  const profileWindows: ProfileWindow[] = [];
   let inFlightBound = 0;
   let limitedInFlightBound = 0;
   const gatewayResponses: Record<string, number> = { [READ_TOOL]: 1, [WRITE_TOOL]: 1 };
+  const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
   for (const connections of CALL_CONCURRENCY) {
     for (const s of scenarios) {
-      const spec = { url: s.url, method: s.method, headers: s.headers, body: s.body, connections, verifyBody: s.verifyBody, cpuOf: s.gateway === "limits" ? cpuOfLimits : cpuOf };
+      const specOf = (sc: Scenario) => ({
+        url: sc.url,
+        method: sc.method,
+        headers: sc.headers,
+        body: sc.body,
+        connections,
+        verifyBody: sc.verifyBody,
+        cpuOf: sc.kind === "forwarder" ? cpuOfForwarder : sc.gateway === "limits" ? cpuOfLimits : cpuOf,
+      });
+      // A gateway scenario with a forwarder pair is measured A/B/A/B: gateway, forwarder,
+      // gateway, forwarder… so both see the same machine conditions; the median is reported.
+      const pair = s.forwarder;
+      const spec = specOf(s);
       log(`${s.label} @ ${connections}: warm-up ${WARMUP_SEC} s…`);
       const warm = await runLoad({ ...spec, durationSec: WARMUP_SEC });
-      ensureAlive(gateway, limitsGateway, upstream);
-      log(`${s.label} @ ${connections}: measuring ${DURATION_SEC} s…`);
-      const result = await runLoad({ ...spec, durationSec: DURATION_SEC });
-      ensureAlive(gateway, limitsGateway, upstream);
+      ensureAlive(gateway, limitsGateway, upstream, forwarder);
+      let pairWarm: LoadResult | undefined;
+      if (pair) {
+        log(`${pair.label} @ ${connections}: warm-up ${WARMUP_SEC} s…`);
+        pairWarm = await runLoad({ ...specOf(pair), durationSec: WARMUP_SEC });
+        ensureAlive(forwarder, upstream);
+      }
+      const rounds: LoadResult[] = [];
+      const pairRounds: LoadResult[] = [];
+      for (let round = 1; round <= (pair ? ROUNDS : 1); round++) {
+        const tag = pair ? ` round ${round}/${ROUNDS}` : "";
+        log(`${s.label} @ ${connections}${tag}: measuring ${DURATION_SEC} s…`);
+        const startUs = monotonicUs();
+        const one = await runLoad({ ...spec, durationSec: DURATION_SEC });
+        if (s.kind === "gateway" && s.gateway !== "limits") profileWindows.push({ scenario: s.id, connections, round, startUs, endUs: monotonicUs(), responses: one.responses });
+        ensureAlive(gateway, limitsGateway, upstream, forwarder);
+        rounds.push(one);
+        log(`  ${fmt.int(one.callsPerSec)} calls/s, p50 ${fmt.ms(one.latencyMs.p50)} ms, p99 ${fmt.ms(one.latencyMs.p99)} ms, errors ${one.errors.total}`);
+        if (pair) {
+          log(`${pair.label} @ ${connections}${tag}: measuring ${DURATION_SEC} s…`);
+          const other = await runLoad({ ...specOf(pair), durationSec: DURATION_SEC });
+          ensureAlive(forwarder, upstream);
+          pairRounds.push(other);
+          log(`  ${fmt.int(other.callsPerSec)} calls/s, p50 ${fmt.ms(other.latencyMs.p50)} ms, p99 ${fmt.ms(other.latencyMs.p99)} ms, errors ${other.errors.total}`);
+        }
+      }
+      const answered = warm.responses + rounds.reduce((n, r) => n + r.responses, 0);
       if (s.gateway === "limits") {
-        limitedCallsSent += warm.responses + result.responses;
-        limitedInFlightBound += 2 * connections;
+        limitedCallsSent += answered;
+        limitedInFlightBound += (1 + rounds.length) * connections;
       } else if (s.kind === "gateway") {
         const tool = s.id === "gateway_read" ? READ_TOOL : WRITE_TOOL;
-        gatewayResponses[tool] = (gatewayResponses[tool] ?? 0) + warm.responses + result.responses;
-        gatewayCallsSent += warm.responses + result.responses;
-        inFlightBound += 2 * connections;
+        gatewayResponses[tool] = (gatewayResponses[tool] ?? 0) + answered;
+        gatewayCallsSent += answered;
+        inFlightBound += (1 + rounds.length) * connections;
       }
-      const row: Row = { scenario: s.id, label: s.label, kind: s.kind, baseline: s.baseline, core: s.core, connections, result, flagged: result.errors.total > 0 || warm.errors.total > 0 };
-      if (s.baseline) {
-        const base = rows.find((r) => r.scenario === s.baseline && r.connections === connections)!.result;
-        row.vsBaseline = {
-          throughputRatio: base.callsPerSec / result.callsPerSec,
-          p50Ratio: result.latencyMs.p50 / base.latencyMs.p50,
-          p99Ratio: result.latencyMs.p99 / base.latencyMs.p99,
-          p50PlusMs: result.latencyMs.p50 - base.latencyMs.p50,
-          p99PlusMs: result.latencyMs.p99 - base.latencyMs.p99,
-        };
+      const measured: [Scenario, LoadResult, LoadResult[]][] = [[s, warm, rounds]];
+      if (pair) measured.push([pair, pairWarm!, pairRounds]);
+      for (const [sc, warmRun, runs] of measured) {
+        const result = runs.length === 1 ? runs[0]! : medianOfRounds(runs);
+        const flagged = warmRun.errors.total > 0 || runs.some((r) => r.errors.total > 0);
+        const row: Row = { scenario: sc.id, label: sc.label, kind: sc.kind, baseline: sc.baseline, core: sc.core, connections, result, ...(runs.length > 1 ? { rounds: runs } : {}), flagged };
+        if (sc.baseline) {
+          const base = rows.find((r) => r.scenario === sc.baseline && r.connections === connections)!.result;
+          row.vsBaseline = {
+            throughputRatio: base.callsPerSec / result.callsPerSec,
+            p50Ratio: result.latencyMs.p50 / base.latencyMs.p50,
+            p99Ratio: result.latencyMs.p99 / base.latencyMs.p99,
+            p50PlusMs: result.latencyMs.p50 - base.latencyMs.p50,
+            p99PlusMs: result.latencyMs.p99 - base.latencyMs.p99,
+          };
+        }
+        rows.push(row);
       }
-      rows.push(row);
-      log(`  ${fmt.int(result.callsPerSec)} calls/s, p50 ${fmt.ms(result.latencyMs.p50)} ms, p99 ${fmt.ms(result.latencyMs.p99)} ms, errors ${result.errors.total}`);
     }
   }
 
@@ -387,10 +475,10 @@ async function main() {
   const loadAfter = os.loadavg();
   out.push(`1-min load average before: ${loadBefore[0]!.toFixed(2)}, after: ${loadAfter[0]!.toFixed(2)} (includes this benchmark's own processes${loadBefore[0]! > os.cpus().length * 0.5 ? "; the machine was busy before the start: numbers are noisy" : ""})`);
   out.push("");
-  out.push("tools/call — the same upstream called directly (baseline) and through the gateway");
+  out.push(`tools/call — the same upstream called directly (baseline), through the bare forwarder and through the gateway (gateway and forwarder alternated, ${ROUNDS} rounds each: median)`);
   out.push(
     table(
-      ["scenario", "conc", "calls/s", "p50 ms", "p99 ms", "errors", "direct/gw calls/s", "p50 ×", "p99 ×", "+p50 ms", "+p99 ms", "gw CPU/call", "gw cores"],
+      ["scenario", "conc", "calls/s", "p50 ms", "p99 ms", "errors", "direct/gw calls/s", "p50 ×", "p99 ×", "+p50 ms", "+p99 ms", "CPU/call", "cores"],
       rows.map((r) => [
         `${r.flagged ? "! " : ""}${r.label}`,
         r.connections,
@@ -403,14 +491,40 @@ async function main() {
         r.vsBaseline ? fmt.ratio(r.vsBaseline.p99Ratio) : "",
         r.vsBaseline ? fmt.plusMs(r.vsBaseline.p50PlusMs) : "",
         r.vsBaseline ? fmt.plusMs(r.vsBaseline.p99PlusMs) : "",
-        r.kind === "gateway" ? fmt.cpu(r.result.cpuMsPerCall.gateway) : "",
-        r.kind === "gateway" ? fmt.cores(r.result.cpuCores.gateway) : "",
+        r.kind !== "direct" ? fmt.cpu(r.result.cpuMsPerCall.gateway) : "",
+        r.kind !== "direct" ? fmt.cores(r.result.cpuCores.gateway) : "",
       ]),
     ),
   );
-  out.push("  direct/gw calls/s = how many times fewer calls per second than the direct baseline; p50 × / p99 × = gateway latency ÷ direct latency;");
-  out.push("  +p50/+p99 ms = latency the gateway adds; gw CPU/call = gateway process CPU time per call;");
-  out.push("  gw cores = share of one core the gateway process used during the run (well below 1: it was waiting — on Postgres, or for a busy CPU). '!' = the run (or its warm-up) had errors.");
+  out.push("  direct/gw calls/s = how many times fewer calls per second than the direct baseline; p50 × / p99 × = latency ÷ direct latency;");
+  out.push("  +p50/+p99 ms = latency added over the direct call; CPU/call = CPU time per call of the process in the middle (gateway or forwarder);");
+  out.push("  cores = share of one core that process used during the run (well below 1: it was waiting — on Postgres, or for a busy CPU). '!' = the run (or its warm-up) had errors.");
+  out.push("");
+  out.push("gateway ÷ bare forwarder — the headline ratios (same run, alternated A/B/A/B, median of the rounds)");
+  const ratioRows = forwarderRatios(rows);
+  out.push(
+    table(
+      ["tools/call", "conc", "fwd calls/s", "gw calls/s", "gw ÷ fwd", "fwd p50", "gw p50", "+p50 ms", "fwd p99", "gw p99", "p99 ×", "fwd CPU/call", "gw CPU/call", "gw calls/s by round"],
+      ratioRows.map((r) => [
+        `${r.flagged ? "! " : ""}${r.op}`,
+        r.connections,
+        fmt.int(r.fwd.callsPerSec),
+        fmt.int(r.gw.callsPerSec),
+        fmt.pct(r.throughputShare),
+        fmt.ms(r.fwd.latencyMs.p50),
+        fmt.ms(r.gw.latencyMs.p50),
+        fmt.plusMs(r.p50PlusMs),
+        fmt.ms(r.fwd.latencyMs.p99),
+        fmt.ms(r.gw.latencyMs.p99),
+        fmt.ratio(r.p99Ratio),
+        fmt.cpu(r.fwd.cpuMsPerCall.gateway),
+        fmt.cpu(r.gw.cpuMsPerCall.gateway),
+        r.gwRounds.map((x) => fmt.int(x.callsPerSec)).join(" / "),
+      ]),
+    ),
+  );
+  out.push("  gw ÷ fwd = gateway calls/s as a share of the forwarder's; +p50 ms = gateway p50 − forwarder p50; p99 × = gateway p99 ÷ forwarder p99.");
+  out.push("  Issue 13's targets (quiet machine): reads ≥ 40 % and writes ≥ 30 % at 64 connections; +p50 ≤ 0.5 ms at 1; p99 × ≤ 3 at 64.");
   out.push("");
   out.push("tools/call with rate limiting (Redis, 3 sliding windows per call) and pub/sub on, beside the execution core (same scenarios)");
   const limitRows = rows.filter((r) => r.core);
@@ -488,6 +602,7 @@ async function main() {
     commit: gitCommit(),
     settings: { durationSec: DURATION_SEC, warmupSec: WARMUP_SEC, callConcurrency: CALL_CONCURRENCY, listConcurrency: LIST_CONCURRENCY, listToolCount: LIST_TOOL_COUNT, protocolVersion: PROTOCOL_VERSION },
     toolsCall: rows,
+    gatewayVsForwarder: forwarderRatios(rows).map((r) => ({ op: r.op, connections: r.connections, throughputShare: r.throughputShare, p50PlusMs: r.p50PlusMs, p99Ratio: r.p99Ratio, gatewayCpuMsPerCall: r.gw.cpuMsPerCall.gateway, forwarderCpuMsPerCall: r.fwd.cpuMsPerCall.gateway })),
     rateLimited: { redisUrl: REDIS_URL.replace(/\/\/[^@]*@/, "//"), limits: GENEROUS, runsRecorded: { ...limitedRunCheck, gatewayCallsAnswered: limitedCallsSent, inFlightBound: limitedInFlightBound, gatewayCompletedByTool: limitedCompleted } },
     runsRecorded: { ...runCheck, gatewayCallsAnswered: gatewayCallsSent, inFlightBound, answeredByTool: gatewayResponses, gatewayCompletedByTool: completedByTool },
     upstream: upstreamAfter,
@@ -509,6 +624,31 @@ async function main() {
 }
 
 // ---------------------------------------------------------------- helpers
+/** The gateway ÷ forwarder rows: reads and writes at each concurrency. */
+function forwarderRatios(rows: Row[]) {
+  const out = [];
+  for (const op of ["read", "write"] as const) {
+    for (const gwRow of rows.filter((r) => r.scenario === `gateway_${op}`)) {
+      const fwdRow = rows.find((r) => r.scenario === `forwarder_${op}` && r.connections === gwRow.connections);
+      if (!fwdRow) continue;
+      const gw = gwRow.result;
+      const fwd = fwdRow.result;
+      out.push({
+        op: op === "read" ? `${READ_TOOL} (read)` : `${WRITE_TOOL} (write)`,
+        connections: gwRow.connections,
+        gw,
+        fwd,
+        gwRounds: gwRow.rounds ?? [gw],
+        throughputShare: gw.callsPerSec / fwd.callsPerSec,
+        p50PlusMs: gw.latencyMs.p50 - fwd.latencyMs.p50,
+        p99Ratio: gw.latencyMs.p99 / fwd.latencyMs.p99,
+        flagged: gwRow.flagged || fwdRow.flagged,
+      });
+    }
+  }
+  return out.sort((a, b) => a.op.localeCompare(b.op) || a.connections - b.connections);
+}
+
 async function upstreamStats(upstreamUrl: string): Promise<{ GET: number; POST: number; other: number; signed: number; bytesIn: number }> {
   const res = await fetch(`${upstreamUrl}/__stats`);
   return (await res.json()) as { GET: number; POST: number; other: number; signed: number; bytesIn: number };

@@ -113,3 +113,45 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1));
   return sorted[rank]!;
 }
+
+/**
+ * One result for several alternated rounds of the same scenario: the median of each figure
+ * across rounds (with 2 rounds, their mean), errors and responses summed.
+ */
+export function medianOfRounds(rounds: LoadResult[]): LoadResult {
+  if (rounds.length === 0) throw new Error("medianOfRounds: no rounds");
+  const med = (pick: (r: LoadResult) => number) => {
+    const values = rounds.map(pick).sort((a, b) => a - b);
+    const mid = values.length / 2;
+    return values.length % 2 ? values[Math.floor(mid)]! : (values[mid - 1]! + values[mid]!) / 2;
+  };
+  const medNullable = (pick: (r: LoadResult) => number | null) => (rounds.some((r) => pick(r) === null) ? null : med((r) => pick(r)!));
+  const sum = (pick: (r: LoadResult) => number) => rounds.reduce((n, r) => n + pick(r), 0);
+  const keys = [...new Set(rounds.flatMap((r) => Object.keys(r.cpuMsPerCall)))];
+  const statusCodes: Record<string, number> = {};
+  for (const r of rounds) for (const [code, n] of Object.entries(r.errors.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n;
+  return {
+    connections: rounds[0]!.connections,
+    durationSec: sum((r) => r.durationSec),
+    responses: sum((r) => r.responses),
+    callsPerSec: med((r) => r.callsPerSec),
+    latencyMs: {
+      p50: med((r) => r.latencyMs.p50),
+      p90: med((r) => r.latencyMs.p90),
+      p99: med((r) => r.latencyMs.p99),
+      p999: med((r) => r.latencyMs.p999),
+      max: Math.max(...rounds.map((r) => r.latencyMs.max)),
+      mean: med((r) => r.latencyMs.mean),
+    },
+    errors: {
+      total: sum((r) => r.errors.total),
+      connErrors: sum((r) => r.errors.connErrors),
+      timeouts: sum((r) => r.errors.timeouts),
+      non2xx: sum((r) => r.errors.non2xx),
+      mismatches: sum((r) => r.errors.mismatches),
+      statusCodes,
+    },
+    cpuMsPerCall: Object.fromEntries(keys.map((k) => [k, medNullable((r) => r.cpuMsPerCall[k] ?? null)])),
+    cpuCores: Object.fromEntries(keys.map((k) => [k, medNullable((r) => r.cpuCores[k] ?? null)])),
+  };
+}

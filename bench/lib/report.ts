@@ -15,4 +15,5 @@ export const fmt = {
   cpu: (n: number | null | undefined) => (n === null || n === undefined || !Number.isFinite(n) ? "n/a" : n < 1 ? `${Math.round(n * 1000)} µs` : `${n.toFixed(2)} ms`),
   cores: (n: number | null | undefined) => (n === null || n === undefined || !Number.isFinite(n) ? "n/a" : n.toFixed(2)),
   kb: (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`,
+  pct: (n: number) => (Number.isFinite(n) ? `${(n * 100).toFixed(1)} %` : "n/a"),
 };

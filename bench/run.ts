@@ -14,6 +14,8 @@ import { createRedisClient, SecretBox, setRateLimits } from "@tengine/core";
 import type { Db } from "@tengine/db";
 import { type Child, forkTs, firstMessage, freePort, spawnTs, startGatewayChild, stopAllChildren, waitForHttp200 } from "./lib/children.ts";
 import { type LoadResult, medianOfRounds, percentile, runLoad } from "./lib/load.ts";
+import { formatSummary, mainThreadProfile, summariseProfile } from "./lib/cpu-profile.ts";
+import { type PgCounts, pgDelta, startPgCounter } from "./lib/pg-counter.ts";
 import { fmt, table } from "./lib/report.ts";
 import { READ_TOOL, seedCallProject, seedListProject, WRITE_TOOL } from "./lib/seed.ts";
 
@@ -26,6 +28,13 @@ const LIST_CONCURRENCY = [1, 8];
 const COLD_LOADS = 5;
 /** Measured runs of the gateway and of the forwarder per scenario, alternated A/B/A/B. */
 const ROUNDS = positiveNumber("BENCH_ROUNDS", 2);
+/**
+ * BENCH_PROFILE=1: the execution-core gateway runs with --cpu-prof and reaches Postgres
+ * through a counting proxy; the profile is cut by the measured runs and summarised, with the
+ * Postgres round trips per call. The profiler and the proxy cost time: read that run's
+ * breakdown, not its calls/s.
+ */
+const PROFILE = process.env.BENCH_PROFILE === "1";
 const PROTOCOL_VERSION = "2025-06-18";
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 /** Limits no benchmark run comes near (checked on every call, never refusing one). */
@@ -83,7 +92,7 @@ type Scenario = {
   verifyBody: (body: string) => boolean;
 };
 
-type ProfileWindow = { scenario: string; connections: number; round: number; startUs: number; endUs: number; responses: number };
+type ProfileWindow = { scenario: string; connections: number; round: number; startUs: number; endUs: number; responses: number; pg?: PgCounts };
 
 type Row = {
   scenario: string;
@@ -176,7 +185,27 @@ async function main() {
   log(`seeded: project ${calls.project.slug} (2 tools), project ${list.project.slug} (${LIST_TOOL_COUNT} tools in ${Math.round(performance.now() - t)} ms)`);
 
   t = performance.now();
-  const { child: gateway, url: gatewayUrl, metricsUrl: gatewayMetricsUrl } = await startGatewayChild(ROOT, database.target, masterKey, { ALLOW_PRIVATE_UPSTREAMS: "true" });
+  const profileDir = path.join(ROOT, "bench/results", `profile-${startedAt.toISOString().replace(/[:.]/g, "-")}`);
+  let gatewayDatabase = database.target;
+  let pgCounter: Awaited<ReturnType<typeof startPgCounter>> | undefined;
+  if (PROFILE) {
+    mkdirSync(profileDir, { recursive: true });
+    const dbUrl = new URL(database.target.url);
+    pgCounter = await startPgCounter({ host: dbUrl.hostname, port: Number(dbUrl.port || 5432) });
+    const counter = pgCounter;
+    cleanups.push(() => counter.close());
+    dbUrl.hostname = "127.0.0.1";
+    dbUrl.port = String(pgCounter.port);
+    gatewayDatabase = { ...database.target, url: dbUrl.toString() };
+    log(`profile mode: gateway CPU profile into ${path.relative(ROOT, profileDir)}, its Postgres connections counted through 127.0.0.1:${pgCounter.port}`);
+  }
+  const { child: gateway, url: gatewayUrl, metricsUrl: gatewayMetricsUrl } = await startGatewayChild(
+    ROOT,
+    gatewayDatabase,
+    masterKey,
+    { ALLOW_PRIVATE_UPSTREAMS: "true" },
+    PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
+  );
   log(`gateway on ${gatewayUrl} (pid ${gateway.proc.pid}, healthy after ${Math.round(performance.now() - t)} ms)`);
   t = performance.now();
   const { child: limitsGateway, url: limitsGatewayUrl, metricsUrl: limitsMetricsUrl } = await startGatewayChild(ROOT, database.target, masterKey, { ALLOW_PRIVATE_UPSTREAMS: "true", REDIS_URL, REDIS_KEY_PREFIX: redisPrefix });
@@ -358,9 +387,13 @@ async function main() {
       for (let round = 1; round <= (pair ? ROUNDS : 1); round++) {
         const tag = pair ? ` round ${round}/${ROUNDS}` : "";
         log(`${s.label} @ ${connections}${tag}: measuring ${DURATION_SEC} s…`);
+        const pgBefore = pgCounter?.snapshot();
         const startUs = monotonicUs();
         const one = await runLoad({ ...spec, durationSec: DURATION_SEC });
-        if (s.kind === "gateway" && s.gateway !== "limits") profileWindows.push({ scenario: s.id, connections, round, startUs, endUs: monotonicUs(), responses: one.responses });
+        const endUs = monotonicUs();
+        if (s.kind === "gateway" && s.gateway !== "limits") {
+          profileWindows.push({ scenario: s.id, connections, round, startUs, endUs, responses: one.responses, ...(pgCounter && pgBefore ? { pg: pgDelta(pgBefore, pgCounter.snapshot()) } : {}) });
+        }
         ensureAlive(gateway, limitsGateway, upstream, forwarder);
         rounds.push(one);
         log(`  ${fmt.int(one.callsPerSec)} calls/s, p50 ${fmt.ms(one.latencyMs.p50)} ms, p99 ${fmt.ms(one.latencyMs.p99)} ms, errors ${one.errors.total}`);
@@ -466,6 +499,10 @@ async function main() {
       log(`  ${fmt.int(result.callsPerSec)} calls/s, p50 ${fmt.ms(result.latencyMs.p50)} ms, p99 ${fmt.ms(result.latencyMs.p99)} ms, errors ${result.errors.total}`);
     }
   }
+
+  // ------------------------------------------------------------ profile (BENCH_PROFILE=1)
+  const profileOut: string[] = [];
+  if (PROFILE) profileOut.push(...(await summariseGatewayProfile(gateway, profileDir, profileWindows)));
 
   // ------------------------------------------------------------ report
   const out: string[] = [];
@@ -585,6 +622,7 @@ async function main() {
       ]),
     ),
   );
+  if (profileOut.length) out.push("", ...profileOut);
   const flagged = [...rows.filter((r) => r.flagged).map((r) => `${r.label} @ ${r.connections}`), ...listRows.filter((r) => r.flagged).map((r) => `${r.label} @ ${r.connections}`)];
   out.push("");
   if (flagged.length) out.push(`FLAGGED (errors during the run): ${flagged.join("; ")}`);
@@ -624,6 +662,47 @@ async function main() {
 }
 
 // ---------------------------------------------------------------- helpers
+/**
+ * Stops the profiled gateway (its profile is written when it exits), then summarises the
+ * samples of each measured tools/call run, with the Postgres round trips per call.
+ */
+async function summariseGatewayProfile(gateway: Child, profileDir: string, windows: ProfileWindow[]) {
+  log("profile mode: stopping the gateway so it writes its CPU profile…");
+  await gateway.stop(120_000);
+  const file = mainThreadProfile(profileDir);
+  if (!file) throw new Error(`profile mode: the gateway wrote no .cpuprofile into ${profileDir}`);
+  writeFileSync(
+    path.join(profileDir, "windows.json"),
+    `${JSON.stringify(windows.map((w) => ({ ...w, pg: w.pg && { ...w.pg, byStatement: Object.fromEntries(w.pg.byStatement) } })), null, 2)}\n`,
+  );
+  const out: string[] = [`gateway CPU profile (BENCH_PROFILE=1): ${path.relative(ROOT, file)} — profiler and Postgres proxy on: read the shares, not this run's calls/s`];
+  for (const scenario of ["gateway_read", "gateway_write"]) {
+    for (const connections of CALL_CONCURRENCY) {
+      const ws = windows.filter((w) => w.scenario === scenario && w.connections === connections);
+      if (!ws.length) continue;
+      const calls = ws.reduce((n, w) => n + w.responses, 0);
+      out.push("", `--- ${scenario} @ ${connections} connections (${ws.length} measured runs, ${fmt.int(calls)} calls)`);
+      const pg = ws.map((w) => w.pg).filter((p): p is PgCounts => p !== undefined);
+      if (pg.length) {
+        const trips = pg.reduce((n, p) => n + p.roundTrips, 0);
+        const statements = pg.reduce((n, p) => n + p.statements, 0);
+        const byStatement = new Map<string, number>();
+        for (const p of pg) for (const [sql, n] of p.byStatement) byStatement.set(sql, (byStatement.get(sql) ?? 0) + n);
+        out.push(`Postgres per call: ${(trips / calls).toFixed(2)} round trips, ${(statements / calls).toFixed(2)} statements`);
+        out.push(
+          table(
+            ["statement (per call)", "per call"],
+            [...byStatement].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([sql, n]) => [sql, (n / calls).toFixed(2)]),
+            [false, true],
+          ),
+        );
+      }
+      out.push(formatSummary(summariseProfile(file, ws), calls, 15));
+    }
+  }
+  return out;
+}
+
 /** The gateway ÷ forwarder rows: reads and writes at each concurrency. */
 function forwarderRatios(rows: Row[]) {
   const out = [];

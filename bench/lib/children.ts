@@ -11,7 +11,8 @@ export type Child = {
   output(): string;
   /** resolves when the process has exited */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  stop(): Promise<void>;
+  /** SIGTERM, then SIGKILL after `graceMs` (default 5 s) */
+  stop(graceMs?: number): Promise<void>;
 };
 
 const running = new Set<Child>();
@@ -40,11 +41,11 @@ function track(name: string, proc: ChildProcess): Child {
     proc,
     output: () => lines.join("\n"),
     exited,
-    async stop() {
+    async stop(graceMs = 5_000) {
       running.delete(child);
       if (proc.exitCode !== null || proc.signalCode !== null) return;
       proc.kill("SIGTERM");
-      const timer = setTimeout(() => proc.kill("SIGKILL"), 5_000);
+      const timer = setTimeout(() => proc.kill("SIGKILL"), graceMs);
       await exited;
       clearTimeout(timer);
     },
@@ -65,9 +66,9 @@ export function forkTs(name: string, file: string, options: { cwd: string; env?:
   return track(name, proc);
 }
 
-/** `node --import tsx <file>` with its output piped (no IPC). */
-export function spawnTs(name: string, file: string, options: { cwd: string; env: NodeJS.ProcessEnv }) {
-  const proc = spawn(process.execPath, ["--import", "tsx", file], { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
+/** `node [nodeArgs] --import tsx <file>` with its output piped (no IPC). */
+export function spawnTs(name: string, file: string, options: { cwd: string; env: NodeJS.ProcessEnv; nodeArgs?: string[] }) {
+  const proc = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", file], { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
   return track(name, proc);
 }
 
@@ -147,13 +148,14 @@ export function processCpuMs(pid: number | undefined): number | undefined {
  * The gateway (apps/gateway/src/main.ts) in its own process on a free port, on the given
  * database schema, healthy before this resolves.
  */
-export async function startGatewayChild(root: string, database: { url: string; schema?: string }, masterKey: string, extraEnv: NodeJS.ProcessEnv = {}) {
+export async function startGatewayChild(root: string, database: { url: string; schema?: string }, masterKey: string, extraEnv: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   // /metrics is served only on the gateway's internal listener.
   const metricsPort = await freePort();
   const child = spawnTs("gateway", "apps/gateway/src/main.ts", {
     cwd: root,
+    nodeArgs,
     env: {
       ...process.env,
       DATABASE_URL: database.url,

@@ -541,7 +541,7 @@ async function main() {
   const ratioRows = forwarderRatios(rows);
   out.push(
     table(
-      ["tools/call", "conc", "fwd calls/s", "gw calls/s", "gw ÷ fwd", "fwd p50", "gw p50", "+p50 ms", "fwd p99", "gw p99", "p99 ×", "fwd CPU/call", "gw CPU/call", "gw calls/s by round"],
+      ["tools/call", "conc", "fwd calls/s", "gw calls/s", "gw ÷ fwd", "fwd p50", "gw p50", "+p50 ms", "fwd p99", "gw p99", "p99 ×", "fwd CPU/call", "gw CPU/call", "gw CPU in kernel", "gw calls/s by round"],
       ratioRows.map((r) => [
         `${r.flagged ? "! " : ""}${r.op}`,
         r.connections,
@@ -556,11 +556,13 @@ async function main() {
         fmt.ratio(r.p99Ratio),
         fmt.cpu(r.fwd.cpuMsPerCall.gateway),
         fmt.cpu(r.gw.cpuMsPerCall.gateway),
+        fmt.pct(r.gw.cpuSystemShare?.gateway ?? NaN),
         r.gwRounds.map((x) => fmt.int(x.callsPerSec)).join(" / "),
       ]),
     ),
   );
-  out.push("  gw ÷ fwd = gateway calls/s as a share of the forwarder's; +p50 ms = gateway p50 − forwarder p50; p99 × = gateway p99 ÷ forwarder p99.");
+  out.push("  gw ÷ fwd = gateway calls/s as a share of the forwarder's; +p50 ms = gateway p50 − forwarder p50; p99 × = gateway p99 ÷ forwarder p99;");
+  out.push("  gw CPU in kernel = share of the gateway's CPU spent in system time (socket syscalls; on loopback the kernel's TCP work for the receiver is in it too).");
   out.push("  Issue 13's targets (quiet machine): reads ≥ 40 % and writes ≥ 30 % at 64 connections; +p50 ≤ 0.5 ms at 1; p99 × ≤ 3 at 64.");
   out.push("");
   out.push("tools/call with rate limiting (Redis, 3 sliding windows per call) and pub/sub on, beside the execution core (same scenarios)");

@@ -122,8 +122,8 @@ export async function freePort(): Promise<number> {
 
 let clockTicks: number | undefined;
 
-/** CPU time (user + system, ms) a process has used so far, from /proc; undefined elsewhere. */
-export function processCpuMs(pid: number | undefined): number | undefined {
+/** User and system (kernel: syscalls, loopback TCP) CPU ms of a process so far, from /proc; undefined elsewhere. */
+export function processCpuSplitMs(pid: number | undefined): { user: number; system: number } | undefined {
   if (pid === undefined) return undefined;
   try {
     if (clockTicks === undefined) {
@@ -136,9 +136,7 @@ export function processCpuMs(pid: number | undefined): number | undefined {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     // Fields after the command name (which may contain spaces) start at ") ".
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const utime = Number(fields[11]);
-    const stime = Number(fields[12]);
-    return ((utime + stime) * 1000) / clockTicks;
+    return { user: (Number(fields[11]) * 1000) / clockTicks, system: (Number(fields[12]) * 1000) / clockTicks };
   } catch {
     return undefined;
   }

@@ -3,7 +3,7 @@
 // direct call into "0 ms" and makes ratios meaningless. Every response's exact duration is
 // collected here instead, and percentiles are computed from the sorted samples.
 import autocannon, { type RequestSpec, type Result } from "autocannon";
-import { processCpuMs } from "./children.ts";
+import { processCpuSplitMs } from "./children.ts";
 
 export type LoadSpec = {
   url: string;
@@ -32,6 +32,8 @@ export type LoadResult = {
   cpuMsPerCall: Record<string, number | null>;
   /** share of one core each measured process used over the run */
   cpuCores: Record<string, number | null>;
+  /** of each measured process's CPU, the share spent in the kernel (syscalls, loopback TCP) */
+  cpuSystemShare?: Record<string, number | null>;
 };
 
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
@@ -42,7 +44,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   if (typeof body === "function") request.setupRequest = (req) => ({ ...req, body: body() });
   else if (body !== undefined) request.body = body;
 
-  const cpuBefore = Object.fromEntries(Object.entries(spec.cpuOf ?? {}).map(([k, pid]) => [k, processCpuMs(pid)]));
+  const cpuBefore = Object.fromEntries(Object.entries(spec.cpuOf ?? {}).map(([k, pid]) => [k, processCpuSplitMs(pid)]));
   const selfBefore = process.cpuUsage();
   const started = performance.now();
 
@@ -69,10 +71,12 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const responses = samples.length;
   const cpuMsPerCall: Record<string, number | null> = { bench: responses ? (self.user + self.system) / 1000 / responses : null };
   const cpuCores: Record<string, number | null> = { bench: (self.user + self.system) / 1e6 / wallSec };
+  const cpuSystemShare: Record<string, number | null> = {};
   for (const [name, pid] of Object.entries(spec.cpuOf ?? {})) {
     const before = cpuBefore[name];
-    const after = processCpuMs(pid);
-    const used = before === undefined || after === undefined ? undefined : after - before;
+    const after = processCpuSplitMs(pid);
+    const used = before === undefined || after === undefined ? undefined : after.user + after.system - before.user - before.system;
+    cpuSystemShare[name] = used === undefined || used <= 0 ? null : (after!.system - before!.system) / used;
     cpuMsPerCall[name] = used === undefined || !responses ? null : used / responses;
     cpuCores[name] = used === undefined ? null : used / 1000 / wallSec;
   }
@@ -104,6 +108,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     errors,
     cpuMsPerCall,
     cpuCores,
+    cpuSystemShare,
   };
 }
 
@@ -153,5 +158,6 @@ export function medianOfRounds(rounds: LoadResult[]): LoadResult {
     },
     cpuMsPerCall: Object.fromEntries(keys.map((k) => [k, medNullable((r) => r.cpuMsPerCall[k] ?? null)])),
     cpuCores: Object.fromEntries(keys.map((k) => [k, medNullable((r) => r.cpuCores[k] ?? null)])),
+    cpuSystemShare: Object.fromEntries(keys.map((k) => [k, medNullable((r) => r.cpuSystemShare?.[k] ?? null)])),
   };
 }

@@ -10,6 +10,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { formatSummary, mainThreadProfile, summariseProfile } from "./lib/cpu-profile.ts";
+import { formatPgPerCall, type PgCounts } from "./lib/pg-counter.ts";
 
 const args = process.argv.slice(2);
 const topAt = args.indexOf("--top");
@@ -21,7 +22,7 @@ if (!target || !existsSync(target) || !Number.isInteger(topN) || topN < 1) {
   process.exit(2);
 }
 
-type SavedWindow = { scenario: string; connections: number; startUs: number; endUs: number; responses: number };
+type SavedWindow = { scenario: string; connections: number; startUs: number; endUs: number; responses: number; pg?: { roundTrips: number; statements: number; byStatement: Record<string, number> } };
 let file = target;
 let windows: SavedWindow[] | undefined;
 if (statSync(target).isDirectory()) {
@@ -44,4 +45,6 @@ if (statSync(target).isDirectory()) {
 }
 const calls = windows?.reduce((n, w) => n + w.responses, 0);
 process.stdout.write(`${path.basename(file)}${windows ? ` — ${scenarioArg}, ${windows.length} measured run(s)` : " — whole profile"}\n`);
+const pg: PgCounts[] = (windows ?? []).flatMap((w) => (w.pg ? [{ ...w.pg, byStatement: new Map(Object.entries(w.pg.byStatement)) }] : []));
+if (calls && pg.length) process.stdout.write(`${formatPgPerCall(pg, calls)}\n`);
 process.stdout.write(`${formatSummary(summariseProfile(file, windows), calls, topN)}\n`);

@@ -15,7 +15,7 @@ import type { Db } from "@tengine/db";
 import { type Child, forkTs, firstMessage, freePort, spawnTs, startGatewayChild, stopAllChildren, waitForHttp200 } from "./lib/children.ts";
 import { type LoadResult, medianOfRounds, percentile, runLoad } from "./lib/load.ts";
 import { formatSummary, mainThreadProfile, summariseProfile } from "./lib/cpu-profile.ts";
-import { type PgCounts, pgDelta, startPgCounter } from "./lib/pg-counter.ts";
+import { formatPgPerCall, type PgCounts, pgDelta, startPgCounter } from "./lib/pg-counter.ts";
 import { fmt, table } from "./lib/report.ts";
 import { READ_TOOL, seedCallProject, seedListProject, WRITE_TOOL } from "./lib/seed.ts";
 
@@ -685,20 +685,7 @@ async function summariseGatewayProfile(gateway: Child, profileDir: string, windo
       const calls = ws.reduce((n, w) => n + w.responses, 0);
       out.push("", `--- ${scenario} @ ${connections} connections (${ws.length} measured runs, ${fmt.int(calls)} calls)`);
       const pg = ws.map((w) => w.pg).filter((p): p is PgCounts => p !== undefined);
-      if (pg.length) {
-        const trips = pg.reduce((n, p) => n + p.roundTrips, 0);
-        const statements = pg.reduce((n, p) => n + p.statements, 0);
-        const byStatement = new Map<string, number>();
-        for (const p of pg) for (const [sql, n] of p.byStatement) byStatement.set(sql, (byStatement.get(sql) ?? 0) + n);
-        out.push(`Postgres per call: ${(trips / calls).toFixed(2)} round trips, ${(statements / calls).toFixed(2)} statements`);
-        out.push(
-          table(
-            ["statement (per call)", "per call"],
-            [...byStatement].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([sql, n]) => [sql, (n / calls).toFixed(2)]),
-            [false, true],
-          ),
-        );
-      }
+      if (pg.length) out.push(formatPgPerCall(pg, calls));
       out.push(formatSummary(summariseProfile(file, ws), calls, 15));
     }
   }

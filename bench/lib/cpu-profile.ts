@@ -21,7 +21,7 @@ export type ProfileSummary = {
   functions: Entry[];
 };
 
-/** Builtins without a script (JSON.parse, crypto bindings, RegExp…): charged to their caller. */
+/** Builtins without a script (native bindings, some V8 builtins) and wasm: charged to their caller. */
 const NATIVE = "V8/native builtins";
 
 const PACKAGE_AREAS: [RegExp, string][] = [
@@ -46,6 +46,8 @@ export function areaOf(frame: CallFrame): string {
     if (functionName === "(program)") return "V8/native (program)";
     return NATIVE;
   }
+  // WebAssembly (undici's llhttp parser, Prisma's query compiler) is charged to its caller too.
+  if (url.startsWith("wasm://")) return NATIVE;
   if (url.startsWith("node:internal/deps/undici")) return "undici (upstream HTTP)";
   if (/^node:(internal\/)?(http|_http|https|net|stream|streams|tls|dns)/.test(url) || url.startsWith("node:internal/webstreams")) return "node http/net/streams";
   if (url.startsWith("node:")) return "node other internals";
@@ -91,12 +93,12 @@ export function summariseProfile(file: string, windows?: Window[]): ProfileSumma
     let fn = `${frame.functionName || "(anonymous)"} ${file}${frame.url ? `:${frame.lineNumber + 1}` : ""}`;
     if (area === NATIVE) {
       let up = parent.get(id);
-      while (up !== undefined && !byId.get(up)!.callFrame.url) up = parent.get(up);
+      while (up !== undefined && areaOf(byId.get(up)!.callFrame) === NATIVE) up = parent.get(up);
       if (up !== undefined) {
         const caller = byId.get(up)!.callFrame;
         area = areaOf(caller);
         file = shortFile(caller.url);
-        fn = `${frame.functionName || "(anonymous)"} [native] ← ${caller.functionName || "(anonymous)"} ${file}:${caller.lineNumber + 1}`;
+        fn = `${frame.functionName || "(anonymous)"} [${frame.url ? "wasm" : "native"}] ← ${caller.functionName || "(anonymous)"} ${file}:${caller.lineNumber + 1}`;
       }
     }
     const out = { area, file, fn };

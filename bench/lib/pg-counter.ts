@@ -10,6 +10,7 @@
 // ReadyForQuery) or a simple Query ('Q'). Statements are Bind ('B') and Query messages; the
 // text of a Bind's statement comes from the Parse ('P') that named it.
 import net from "node:net";
+import { table } from "./report.ts";
 
 export type PgCounts = { roundTrips: number; statements: number; byStatement: Map<string, number> };
 
@@ -114,4 +115,20 @@ export function pgDelta(before: PgCounts, after: PgCounts): PgCounts {
     if (d > 0) byStatement.set(sql, d);
   }
   return { roundTrips: after.roundTrips - before.roundTrips, statements: after.statements - before.statements, byStatement };
+}
+
+/** Round trips and statements per call over some measured runs, with the statements by count. */
+export function formatPgPerCall(windows: PgCounts[], calls: number): string {
+  const trips = windows.reduce((n, p) => n + p.roundTrips, 0);
+  const statements = windows.reduce((n, p) => n + p.statements, 0);
+  const byStatement = new Map<string, number>();
+  for (const p of windows) for (const [sql, n] of p.byStatement) byStatement.set(sql, (byStatement.get(sql) ?? 0) + n);
+  return [
+    `Postgres per call: ${(trips / calls).toFixed(2)} round trips, ${(statements / calls).toFixed(2)} statements`,
+    table(
+      ["statement (per call)", "per call"],
+      [...byStatement].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([sql, n]) => [sql, (n / calls).toFixed(2)]),
+      [false, true],
+    ),
+  ].join("\n");
 }

@@ -28,6 +28,7 @@ const LIST_CONCURRENCY = [1, 8];
 const COLD_LOADS = 5;
 /** Measured runs of the gateway and of the forwarder per scenario, alternated A/B/A/B. */
 const ROUNDS = positiveNumber("BENCH_ROUNDS", 2);
+if (!Number.isInteger(ROUNDS)) settingError(`BENCH_ROUNDS must be a whole number of rounds (got "${process.env.BENCH_ROUNDS}")`);
 /**
  * BENCH_PROFILE=1: the execution-core gateway runs with --cpu-prof and reaches Postgres
  * through a counting proxy; the profile is cut by the measured runs and summarised, with the
@@ -778,8 +779,14 @@ function positiveNumber(name: string, fallback: number) {
   const raw = process.env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number (got "${raw}")`);
+  if (!Number.isFinite(value) || value <= 0) settingError(`${name} must be a positive number (got "${raw}")`);
   return value;
+}
+
+/** A bad setting ends the benchmark before anything starts, with the message and no stack. */
+function settingError(message: string): never {
+  process.stderr.write(`[bench] ${message}\n`);
+  process.exit(2);
 }
 
 // ---------------------------------------------------------------- entry

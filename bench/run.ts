@@ -1,10 +1,12 @@
-// `npm run bench`: the same trivial upstream called directly and through the gateway
-// (tools/call with an API key, every run recorded) at concurrency 1 and 64, and tools/list
-// for a project with 1,000 tools. See bench/README.md for what is measured and how to read it.
+// `npm run bench`: the same trivial upstream called directly, through a bare forwarder and
+// through the gateway (tools/call with an API key, every run recorded; gateway and forwarder
+// alternated) at concurrency 1 and 64, and tools/list for a project with 1,000 tools.
+// BENCH_PROFILE=1 also profiles the gateway and counts its Postgres round trips. See
+// bench/README.md for what is measured and how to read it.
 //
-// Processes: this one generates load (autocannon) and owns the database seeding; the upstream
-// and the gateway each run in a child process, so the 2 cores are shared the way they would
-// be in production-like use (plus Postgres, which runs outside).
+// Processes: this one generates load (autocannon) and owns the database seeding; the upstream,
+// the forwarder and the gateways each run in a child process, so the 2 cores are shared the
+// way they would be in production-like use (plus Postgres, which runs outside).
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";

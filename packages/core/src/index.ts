@@ -31,6 +31,7 @@ export { authorizePrincipal, checkCredential, checkToolAccess, readCredentialSta
 export { callTool, type ToolCallDeps, type ToolCallOutcome, type ToolCallRequest, type RateLimitEvent } from "./execution/call-tool.ts";
 export { CALL_FAILURES, ToolCallInternalError, type CallFailure, type CallFailureCode, type StepResult } from "./execution/call-failure.ts";
 export type { CallIdentity, Execution, ToolKind, ToolRuntime } from "./execution/tool-kind.ts";
+export { readRecordedRequest, readRecordedResponse, recordedRequestSchema, recordedResponseSchema, type RecordedRequest, type RecordedResponse } from "./runs/stored-exchange.ts";
 export { type ToolResult, toolError } from "./execution/tool-result.ts";
 export { listRuns, getRun } from "./runs/list-runs.ts";
 export { deleteExpiredIdempotencyKeys } from "./idempotency/settle-idempotency-key.ts";

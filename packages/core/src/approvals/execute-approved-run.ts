@@ -10,6 +10,7 @@ import { settleIdempotencyKey } from "../idempotency/settle-idempotency-key.ts";
 import type { StoredToolResult } from "../idempotency/claim-idempotency-key.ts";
 import type { PubSub } from "../infra/pub-sub.ts";
 import { storedPrincipalSchema } from "../principal/principal.ts";
+import { readRecordedRequest } from "../runs/stored-exchange.ts";
 import { type ProjectConfig, projectConfigSelect } from "../projects/project-config.ts";
 import { readApprovalIdempotency, releaseApprovalClaim } from "./approval-claim.ts";
 import { runChannel } from "./wait-for-run.ts";
@@ -93,7 +94,9 @@ export async function executeApprovedRun(deps: ToolCallDeps & { pubsub?: PubSub 
   const call = { principal, project, args, runId, upstreamKey };
   const preview = previewCall(tool, runtime, call);
   if (!preview.ok) return refuse(preview.failure);
-  if (run?.request && comparable(run.request) !== comparable(preview.value)) {
+  // The approved request is read back validated; one that no longer parses cannot be compared, so nothing is sent.
+  const approved = readRecordedRequest(run?.request);
+  if (run?.request != null && (!approved || comparable(approved) !== comparable(preview.value))) {
     return refuse(failed("tool_changed", `Tool ${tool.name} was changed after the call was approved (the request would differ from the one approved); nothing was sent`).failure);
   }
 

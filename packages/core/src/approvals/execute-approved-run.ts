@@ -7,7 +7,6 @@ import type { Execution } from "../execution/tool-kind.ts";
 import type { ToolResult } from "../execution/tool-result.ts";
 import { validateArguments } from "../execution/validate-arguments.ts";
 import { settleIdempotencyKey } from "../idempotency/settle-idempotency-key.ts";
-import type { StoredToolResult } from "../idempotency/claim-idempotency-key.ts";
 import type { PubSub } from "../infra/pub-sub.ts";
 import { storedPrincipalSchema } from "../principal/principal.ts";
 import { readRecordedRequest } from "../runs/stored-exchange.ts";
@@ -114,7 +113,7 @@ export async function executeApprovedRun(deps: ToolCallDeps & { pubsub?: PubSub 
   await settleRun(deps, approval.id, runId, project.id, { ...execution.run, status: execution.status, gatewayMs: Math.max(0, Math.round(performance.now() - started - (execution.run.upstreamMs ?? 0))) });
   if (claim) {
     if (execution.settle === "released") await releaseApprovalClaim(db, claim, runId);
-    else await settleIdempotencyKey(db, deps.hot, claim.recordId, runId, execution.settle === "completed" ? { kind: "completed", result: result as StoredToolResult } : { kind: "retryable" });
+    else await settleIdempotencyKey(db, deps.hot, claim.recordId, runId, execution.settle === "completed" ? { kind: "completed", result } : { kind: "retryable" });
   }
   await publish(deps.pubsub, runId);
   return { executed: true, runId };

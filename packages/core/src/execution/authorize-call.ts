@@ -1,4 +1,4 @@
-import { authorizePrincipal, type CredentialState, PRINCIPAL_DENIAL_REASONS } from "./authorize-principal.ts";
+import { authorizePrincipal, PRINCIPAL_DENIAL_REASONS } from "./authorize-principal.ts";
 import { failed, type StepResult } from "./call-failure.ts";
 
 /**
@@ -6,7 +6,7 @@ import { failed, type StepResult } from "./call-failure.ts";
  * authenticator read on this request, worded for the caller. An approved call runs the same
  * rule and words its refusal itself (`failure.denial`).
  */
-export function authorizeCall(input: Parameters<typeof authorizePrincipal>[0] & { credential: CredentialState }): StepResult<void> {
+export function authorizeCall(input: Parameters<typeof authorizePrincipal>[0]): StepResult<void> {
   const access = authorizePrincipal(input);
   if (access.ok) return OK;
   if (access.code === "insufficient_scope") return failed("insufficient_scope", `Tool requires scopes: ${input.tool.requiredScopes.join(", ")}`, "denied", { denial: access.code });

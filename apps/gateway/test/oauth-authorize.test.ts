@@ -186,6 +186,20 @@ describe("consent hand-off", () => {
     await expect(approve(world, requestId, "usr_outsider0000000000000000000")).rejects.toThrow(/not a member/);
   });
 
+  it("refusals carry a reason code for the consent page, not only a message", async () => {
+    const res = await authorize(world.base, authorizeParams({ clientId, resource, challenge, scope: "contacts:read" }));
+    const requestId = consentRequestId(res.location);
+    await expect(approve(world, requestId, userId, [])).rejects.toMatchObject({ code: "bad_request", reason: "no_scope_approved" });
+    await setPolicy(world, p.project.id, { scopes: ["deals:read"] });
+    try {
+      await expect(approve(world, requestId, userId)).rejects.toMatchObject({ code: "forbidden", reason: "scopes_not_allowed" });
+      await setPolicy(world, p.project.id, { mcpEnabled: false });
+      await expect(approve(world, requestId, userId)).rejects.toMatchObject({ code: "forbidden", reason: "mcp_disabled" });
+    } finally {
+      await setPolicy(world, p.project.id, { mcpEnabled: true, scopes: ["contacts:read", "contacts:write", "deals:read"] });
+    }
+  });
+
   it("an expired request is gone", async () => {
     const res = await authorize(world.base, authorizeParams({ clientId, resource, challenge }));
     const requestId = consentRequestId(res.location);

@@ -6,7 +6,7 @@ export { listGatewayKeys, rotateGatewayKey, retireGatewayKey, type GatewayKeyVie
 export { masterKeyProblem, masterKeySetting, MASTER_KEY_HOWTO } from "./crypto/master-key-setting.ts";
 export { sha256Hex, randomBase62 } from "./crypto/hash.ts";
 export { SECRET_HOWTO, weakSecretReason } from "./crypto/check-secret.ts";
-export { AppError, isAppError, APP_ERROR_STATUS, type AppErrorCode } from "./errors/app-error.ts";
+export { AppError, isAppError, APP_ERROR_STATUS, APP_ERROR_REASONS, type AppErrorCode, type AppErrorReason, type FieldProblem } from "./errors/app-error.ts";
 export { hasScopes, missingScopes, parseScopes } from "./scopes/has-scopes.ts";
 export { type Principal, principalKey } from "./principal/principal.ts";
 export { createOrganization } from "./orgs/create-organization.ts";
@@ -29,6 +29,9 @@ export { setProjectSecret, listProjectSecretNames } from "./secrets/project-secr
 export { ProjectRuntimeCache } from "./runtime/project-runtime-cache.ts";
 export { authorizePrincipal, checkCredential, checkToolAccess, readCredentialState, PRINCIPAL_DENIALS, PRINCIPAL_DENIAL_REASONS, type CredentialState, type PrincipalAuthorization, type PrincipalDenialCode } from "./execution/authorize-principal.ts";
 export { callTool, type ToolCallDeps, type ToolCallOutcome, type ToolCallRequest, type RateLimitEvent } from "./execution/call-tool.ts";
+export { CALL_FAILURES, ToolCallInternalError, type CallFailure, type CallFailureCode, type StepResult } from "./execution/call-failure.ts";
+export type { CallIdentity, Execution, ToolKind, ToolRuntime } from "./execution/tool-kind.ts";
+export { readRecordedRequest, readRecordedResponse, recordedRequestSchema, recordedResponseSchema, type RecordedRequest, type RecordedResponse } from "./runs/stored-exchange.ts";
 export { type ToolResult, toolError } from "./execution/tool-result.ts";
 export { listRuns, getRun } from "./runs/list-runs.ts";
 export { deleteExpiredIdempotencyKeys } from "./idempotency/settle-idempotency-key.ts";

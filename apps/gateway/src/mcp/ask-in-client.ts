@@ -1,4 +1,4 @@
-import { declineApprovalInClient, type ToolCallDeps, type ToolCallRequest } from "@tengine/core";
+import { declineApprovalInClient, readRecordedRequest, type ToolCallDeps, type ToolCallRequest } from "@tengine/core";
 import type { CallContext } from "./call-context.ts";
 
 export type PendingApproval = Parameters<NonNullable<ToolCallRequest["onApprovalPending"]>>[0];
@@ -12,8 +12,9 @@ const QUESTION_TIMEOUT_MS = 10 * 60_000;
  * approver — the user's yes is not an approval, a person in the dashboard still decides.
  */
 export function askInClient(deps: ToolCallDeps, ctx: CallContext, pending: PendingApproval) {
-  const request = pending.request as { method?: string; url?: string } | null;
-  const action = request?.method && request.url ? `send ${request.method} ${request.url}` : "run";
+  // The request as its kind described it: an HTTP request names its method and URL.
+  const request = readRecordedRequest(pending.request);
+  const action = request ? `send ${request.method} ${request.url}` : "run";
   const message =
     `Tool ${pending.toolTitle ?? pending.toolName} wants to ${action} with ${JSON.stringify(pending.args)}. ` +
     `It waits for approval in the Tengine dashboard (run ${pending.runId}). Decline to cancel it now; accept to leave it to the approver.`;

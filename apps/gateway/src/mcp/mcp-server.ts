@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { z } from "zod";
 import { CallToolRequestSchema, ErrorCode, InitializeRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
-import { callTool, hasScopes, type ToolCallDeps } from "@tengine/core";
+import { type CallFailureCode, callTool, hasScopes, type ToolCallDeps } from "@tengine/core";
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../http/database-unavailable.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import { askInClient, type PendingApproval } from "./ask-in-client.ts";
@@ -36,12 +36,11 @@ function unavailable(ctx: CallContext, error: unknown): never {
   throw rpcError(DATABASE_UNAVAILABLE_CODE, DATABASE_UNAVAILABLE_MESSAGE);
 }
 
-/** The metric status of a tools/call result: run outcomes, with the message contract of core. */
-function callStatus(result: { isError?: boolean; content?: Array<{ type: string; text?: string }>; _meta?: Record<string, unknown> }): string {
-  if (result._meta?.["tengine/deduplicated"] === true) return "deduplicated";
-  if (!result.isError) return "ok";
-  const text = result.content?.[0]?.text ?? "";
-  return /^Rate limit(ing is temporarily unavailable| exceeded)/.test(text) ? "rate_limited" : "error";
+/** The metric status of a tools/call outcome, from its typed failure code (never its text). */
+function callStatus(outcome: { result: { isError?: boolean }; failure?: CallFailureCode; deduplicated?: true }): string {
+  if (outcome.deduplicated) return "deduplicated";
+  if (!outcome.result.isError) return "ok";
+  return outcome.failure === "rate_limited" ? "rate_limited" : "error";
 }
 
 /** The process's one MCP Server, with tools/list and tools/call backed by packages/core. */
@@ -96,7 +95,7 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics) {
       ctx.insufficientScope = outcome.missing;
       throw rpcError(INSUFFICIENT_SCOPE_CODE, `Tool requires scopes: ${outcome.missing.join(", ")}`);
     }
-    metrics.toolCalls.inc({ project: ctx.project.slug, tool: name, status: callStatus(outcome.result) });
+    metrics.toolCalls.inc({ project: ctx.project.slug, tool: name, status: callStatus(outcome) });
     if (outcome.timing) {
       metrics.gatewaySeconds.observe({ project: ctx.project.slug }, outcome.timing.gatewayMs / 1000);
       if (outcome.timing.upstreamMs !== undefined) metrics.upstreamSeconds.observe({ project: ctx.project.slug }, outcome.timing.upstreamMs / 1000);

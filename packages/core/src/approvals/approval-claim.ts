@@ -1,14 +1,14 @@
+import { z } from "zod";
 import type { Db, Prisma } from "@tengine/db";
 
 /** The idempotency claim a pending call holds, kept on its Approval so the worker settles it. */
-export type ApprovalIdempotency = { recordId: string; key: string; source: string; upstreamKey: string };
+export const approvalIdempotencySchema = z.object({ recordId: z.string(), key: z.string(), source: z.string(), upstreamKey: z.string() });
+export type ApprovalIdempotency = z.infer<typeof approvalIdempotencySchema>;
 
+/** The `Approval.idempotency` column, validated on read; null when absent or of another shape. */
 export function readApprovalIdempotency(value: Prisma.JsonValue | null): ApprovalIdempotency | null {
-  if (!value || typeof value !== "object" || Array.isArray(value)) return null;
-  const v = value as Record<string, unknown>;
-  return typeof v.recordId === "string" && typeof v.upstreamKey === "string" && typeof v.key === "string" && typeof v.source === "string"
-    ? { recordId: v.recordId, key: v.key, source: v.source, upstreamKey: v.upstreamKey }
-    : null;
+  const parsed = approvalIdempotencySchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
 }
 
 /**

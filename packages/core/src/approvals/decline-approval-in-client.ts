@@ -1,7 +1,7 @@
 import type { Db } from "@tengine/db";
 import { recordAudit } from "../audit/record-audit.ts";
 import type { PubSub } from "../infra/pub-sub.ts";
-import { type Principal, principalKey } from "../principal/principal.ts";
+import { type Principal, principalKey, storedPrincipalSchema } from "../principal/principal.ts";
 import { readApprovalIdempotency, releaseApprovalClaim } from "./approval-claim.ts";
 import { runChannel } from "./wait-for-run.ts";
 
@@ -17,7 +17,9 @@ export async function declineApprovalInClient(db: Db, input: { projectId: string
   const now = input.now ?? new Date();
   const denied = await db.$transaction(async (tx) => {
     const approval = await tx.approval.findFirst({ where: { runId: input.runId, projectId: input.projectId } });
-    if (!approval || principalKey(approval.principal as unknown as Principal) !== principalKey(input.principal)) return null;
+    // An unreadable stored principal matches no caller: only the operator can decide it.
+    const stored = approval ? storedPrincipalSchema.safeParse(approval.principal) : undefined;
+    if (!approval || !stored?.success || principalKey(stored.data) !== principalKey(input.principal)) return null;
     const { count } = await tx.approval.updateMany({
       where: { id: approval.id, status: "pending" },
       data: { status: "denied", reason: DECLINED_IN_CLIENT, decidedByUserId: input.principal.userId ?? null, decidedByEmail: input.principal.member?.email ?? null, decidedAt: now },

@@ -1,14 +1,16 @@
 import type { Prisma, RunStatus } from "@tengine/db";
-import type { ToolCallDeps } from "../execution/call-tool.ts";
 import { authorizePrincipal, PRINCIPAL_DENIAL_REASONS, readCredentialState } from "../execution/authorize-principal.ts";
-import { type Execution, previewToolRequest, sendToolRequest } from "../execution/send-tool-request.ts";
+import type { ToolCallDeps } from "../execution/call-deps.ts";
+import { type CallFailure, failed } from "../execution/call-failure.ts";
+import { previewCall, sendCall } from "../execution/send-call.ts";
+import type { Execution } from "../execution/tool-kind.ts";
 import type { ToolResult } from "../execution/tool-result.ts";
+import { validateArguments } from "../execution/validate-arguments.ts";
 import { settleIdempotencyKey } from "../idempotency/settle-idempotency-key.ts";
-import type { StoredToolResult } from "../idempotency/claim-idempotency-key.ts";
 import type { PubSub } from "../infra/pub-sub.ts";
 import { storedPrincipalSchema } from "../principal/principal.ts";
+import { readRecordedRequest } from "../runs/stored-exchange.ts";
 import { type ProjectConfig, projectConfigSelect } from "../projects/project-config.ts";
-import { describeValidationErrors } from "../validation/json-schema.ts";
 import { readApprovalIdempotency, releaseApprovalClaim } from "./approval-claim.ts";
 import { runChannel } from "./wait-for-run.ts";
 
@@ -66,36 +68,42 @@ export async function executeApprovedRun(deps: ToolCallDeps & { pubsub?: PubSub 
   const upstreamKey = claim?.upstreamKey ?? runId;
   const started = performance.now();
 
-  const refuse = async (message: string, status: RunStatus = "failed") => {
+  const refuse = async ({ message, status }: CallFailure) => {
     await settleRun(deps, approval.id, runId, project.id, { status, error: message, gatewayMs: Math.round(performance.now() - started) });
     await releaseApprovalClaim(db, claim, runId);
     await publish(deps.pubsub, runId);
     return { executed: true, runId };
   };
 
-  if (!stored.success) return refuse("Not sent: the call's stored principal is unreadable", "denied");
+  // The steps of a direct call from scopes on, against what is stored NOW: whatever was
+  // revoked, removed, rotated, tightened or edited while the call waited for a person stops it.
+  if (!stored.success) return refuse(failed("principal_unreadable", "Not sent: the call's stored principal is unreadable", "denied").failure);
   const principal = stored.data;
-  if (!tool) return refuse(`Tool ${approval.toolName} was disabled, deleted or replaced after the call was approved; nothing was sent`);
-  // The same rule a direct call passes, against the state stored NOW: whatever was revoked,
-  // removed, rotated or tightened while the call waited for a person stops it here.
+  if (!tool) return refuse(failed("tool_changed", `Tool ${approval.toolName} was disabled, deleted or replaced after the call was approved; nothing was sent`).failure);
+  // scopes: the same rule a direct call passes (`authorizePrincipal`), with the credential re-read
   const authorized = authorizePrincipal({ credential: await readCredentialState(deps.hot, principal, deps.now ? startedAt : undefined), principal, project, tool });
-  if (!authorized.ok) return refuse(`Not sent: ${PRINCIPAL_DENIAL_REASONS[authorized.code]} after the call was approved`, "denied");
-  const args = approval.arguments ?? {};
-  if (!tool.validate(args)) return refuse(`Not sent: the arguments no longer match tool ${tool.name}'s input schema: ${describeValidationErrors(tool.validate.errors).join("; ")}`);
+  if (!authorized.ok) return refuse(failed("principal_denied", `Not sent: ${PRINCIPAL_DENIAL_REASONS[authorized.code]} after the call was approved`, "denied", { denial: authorized.code }).failure);
+  // validate
+  const valid = validateArguments(tool, approval.arguments ?? {});
+  if (!valid.ok) return refuse({ ...valid.failure, message: `Not sent: the arguments no longer match tool ${tool.name}'s input schema: ${(valid.failure.problems ?? []).join("; ")}` });
+  const args = valid.value;
 
+  // render, and compare with what the approver approved: a tool edited since would send another request
   const run = await db.run.findFirst({ where: { id: runId, projectId: project.id }, select: { request: true } });
   const call = { principal, project, args, runId, upstreamKey };
-  const preview = previewToolRequest(tool, runtime, call);
-  // The approver approved one rendered request; a tool edited since would send another.
-  if (!preview.ok) return refuse(preview.message);
-  if (run?.request && comparable(run.request) !== comparable(preview.request)) {
-    return refuse(`Tool ${tool.name} was changed after the call was approved (the request would differ from the one approved); nothing was sent`);
+  const preview = previewCall(tool, runtime, call);
+  if (!preview.ok) return refuse(preview.failure);
+  // The approved request is read back validated; one that no longer parses cannot be compared, so nothing is sent.
+  const approved = readRecordedRequest(run?.request);
+  if (run?.request != null && (!approved || comparable(approved) !== comparable(preview.value))) {
+    return refuse(failed("tool_changed", `Tool ${tool.name} was changed after the call was approved (the request would differ from the one approved); nothing was sent`).failure);
   }
 
   await db.run.updateMany({ where: { id: runId, projectId: project.id, status: { in: ["pending", "running"] } }, data: { status: "running" } });
+  // sign → send → map, by the tool's kind
   let execution: Execution;
   try {
-    execution = await sendToolRequest(deps, tool, runtime, call);
+    execution = await sendCall(deps, tool, runtime, call);
   } catch (error) {
     // Database or bug mid-send: the lease stays, so after it expires another worker re-sends
     // with the same upstream key.
@@ -105,7 +113,7 @@ export async function executeApprovedRun(deps: ToolCallDeps & { pubsub?: PubSub 
   await settleRun(deps, approval.id, runId, project.id, { ...execution.run, status: execution.status, gatewayMs: Math.max(0, Math.round(performance.now() - started - (execution.run.upstreamMs ?? 0))) });
   if (claim) {
     if (execution.settle === "released") await releaseApprovalClaim(db, claim, runId);
-    else await settleIdempotencyKey(db, deps.hot, claim.recordId, runId, execution.settle === "completed" ? { kind: "completed", result: result as StoredToolResult } : { kind: "retryable" });
+    else await settleIdempotencyKey(db, deps.hot, claim.recordId, runId, execution.settle === "completed" ? { kind: "completed", result } : { kind: "retryable" });
   }
   await publish(deps.pubsub, runId);
   return { executed: true, runId };

@@ -1,5 +1,6 @@
 import type { ApprovalStatus, Db, PrincipalKind } from "@tengine/db";
-import type { Principal } from "../principal/principal.ts";
+import { storedPrincipalSchema } from "../principal/principal.ts";
+import { type RecordedRequest, readRecordedRequest } from "../runs/stored-exchange.ts";
 
 export type ApprovalView = {
   id: string;
@@ -8,8 +9,8 @@ export type ApprovalView = {
   status: ApprovalStatus;
   principal: { kind: PrincipalKind; keyId?: string; memberId?: string; memberEmail?: string; userId?: string; clientId?: string };
   arguments: unknown;
-  /** the rendered request, secrets redacted */
-  request: unknown;
+  /** the rendered request, secrets redacted (null when the run is gone or its column unreadable) */
+  request: RecordedRequest | null;
   runStatus: string | null;
   runError: string | null;
   reason: string | null;
@@ -39,27 +40,22 @@ export async function listApprovals(db: Db, projectId: string, options: { cursor
   const page = decided.slice(0, limit);
   const runs = await db.run.findMany({
     where: { projectId, id: { in: [...pending, ...page].map((a) => a.runId) } },
-    select: { id: true, request: true, status: true, error: true },
+    select: { id: true, request: true, status: true, error: true, principalKind: true, apiKeyId: true, memberId: true, memberEmail: true, userId: true, clientId: true },
   });
   const byId = new Map(runs.map((r) => [r.id, r]));
-  const view = (a: (typeof pending)[number]): ApprovalView => {
-    const p = a.principal as unknown as Principal;
+  const view = (a: (typeof pending)[number]): ApprovalView | null => {
     const run = byId.get(a.runId);
+    const principal = principalView(a.principal, run);
+    // Neither a readable stored principal nor its run (deleted by retention): nothing true to show.
+    if (!principal) return null;
     return {
       id: a.id,
       runId: a.runId,
       toolName: a.toolName,
       status: a.status,
-      principal: {
-        kind: p.kind,
-        ...(p.keyId ? { keyId: p.keyId } : {}),
-        ...(p.memberId ? { memberId: p.memberId } : {}),
-        ...(p.member?.email ? { memberEmail: p.member.email } : {}),
-        ...(p.userId ? { userId: p.userId } : {}),
-        ...(p.clientId ? { clientId: p.clientId } : {}),
-      },
+      principal,
       arguments: a.arguments,
-      request: run?.request ?? null,
+      request: readRecordedRequest(run?.request),
       runStatus: run?.status ?? null,
       runError: run?.error ?? null,
       reason: a.reason,
@@ -70,10 +66,40 @@ export async function listApprovals(db: Db, projectId: string, options: { cursor
       createdAt: a.createdAt,
     };
   };
-  return { pending: pending.map(view), decided: page.map(view), nextCursor: decided.length > limit ? page[page.length - 1]!.id : null };
+  return { pending: pending.map(view).filter((v) => v !== null), decided: page.map(view).filter((v) => v !== null), nextCursor: decided.length > limit ? page[page.length - 1]!.id : null };
 }
 
 /** Pending approvals of a project, for the nav badge. */
 export async function countPendingApprovals(db: Db, projectId: string, now = new Date()) {
   return db.approval.count({ where: { projectId, status: "pending", expiresAt: { gt: now } } });
+}
+
+type RunPrincipalColumns = { principalKind: PrincipalKind; apiKeyId: string | null; memberId: string | null; memberEmail: string | null; userId: string | null; clientId: string | null };
+
+/**
+ * Who made the call: the approval's stored principal, validated on read; when it does not
+ * parse, the same identity from its run's typed columns.
+ */
+function principalView(stored: unknown, run: RunPrincipalColumns | undefined): ApprovalView["principal"] | null {
+  const parsed = storedPrincipalSchema.safeParse(stored);
+  if (parsed.success) {
+    const p = parsed.data;
+    return {
+      kind: p.kind,
+      ...(p.keyId ? { keyId: p.keyId } : {}),
+      ...(p.memberId ? { memberId: p.memberId } : {}),
+      ...(p.member?.email ? { memberEmail: p.member.email } : {}),
+      ...(p.userId ? { userId: p.userId } : {}),
+      ...(p.clientId ? { clientId: p.clientId } : {}),
+    };
+  }
+  if (!run) return null;
+  return {
+    kind: run.principalKind,
+    ...(run.apiKeyId ? { keyId: run.apiKeyId } : {}),
+    ...(run.memberId ? { memberId: run.memberId } : {}),
+    ...(run.memberEmail ? { memberEmail: run.memberEmail } : {}),
+    ...(run.userId ? { userId: run.userId } : {}),
+    ...(run.clientId ? { clientId: run.clientId } : {}),
+  };
 }

@@ -1,6 +1,7 @@
 import type { Db, Run, RunStatus } from "@tengine/db";
 import type { ToolResult } from "../execution/tool-result.ts";
-import { toolError } from "../execution/tool-result.ts";
+import { toolError, toolResultSchema } from "../execution/tool-result.ts";
+import { readRecordedResponse } from "../runs/stored-exchange.ts";
 import { mapResponse, type SendSuccess } from "../outbound/index.ts";
 
 /** Statuses after which a run never changes again. */
@@ -19,12 +20,10 @@ export async function toolResultOfRun(db: Db, run: Pick<Run, "id" | "projectId" 
   const meta = { "tengine/runId": run.id };
   if (run.status === "denied" || run.status === "rate_limited") return { ...toolError(run.error ?? `run ${run.id} was ${run.status}`), _meta: meta };
   const stored = await db.idempotencyRecord.findFirst({ where: { projectId: run.projectId, runId: run.id, state: "completed" }, select: { result: true } });
-  if (stored?.result && typeof stored.result === "object") {
-    const result = stored.result as ToolResult;
-    return { ...result, _meta: { ...result._meta, ...meta } };
-  }
-  const response = run.response as { status?: number; headers?: Record<string, string>; body?: string; truncated?: boolean } | null;
-  if (response && typeof response.status === "number") {
+  const result = toolResultSchema.safeParse(stored?.result);
+  if (result.success) return { ...result.data, _meta: { ...result.data._meta, ...meta } };
+  const response = readRecordedResponse(run.response);
+  if (response) {
     const tool = run.toolId ? await db.tool.findFirst({ where: { id: run.toolId, projectId: run.projectId }, select: { maxResponseBytes: true } }) : null;
     const sent = { ok: true, status: response.status, headers: response.headers ?? {}, body: Buffer.from(response.body ?? "", "utf8"), truncated: response.truncated === true } as unknown as SendSuccess;
     const mapped = mapResponse(sent, tool?.maxResponseBytes ?? 16 * 1024);

@@ -1,4 +1,4 @@
-import type { ToolCallDeps } from "../execution/call-tool.ts";
+import type { ToolCallDeps } from "../execution/call-deps.ts";
 import type { PubSub } from "../infra/pub-sub.ts";
 import { executeApprovedRun } from "./execute-approved-run.ts";
 

@@ -20,15 +20,46 @@ export const APP_ERROR_STATUS = {
 
 export type AppErrorCode = keyof typeof APP_ERROR_STATUS;
 
+/**
+ * Why an expected failure happened, where a caller must tell failures of the same `code` apart
+ * (the consent page names the policy that refused; the tool editor marks each field). A closed
+ * set: callers branch on it, never on `message`, which is prose for people and may change.
+ */
+export const APP_ERROR_REASONS = [
+  /** the project's MCP access is off */
+  "mcp_disabled",
+  /** the OAuth client is not on the project's allowlist */
+  "client_not_allowed",
+  /** the redirect URI is not allowed by the project's policy */
+  "redirect_uri_not_allowed",
+  /** the scopes asked for are above the project's OAuth scope ceiling */
+  "scopes_not_allowed",
+  /** a consent approved none of the scopes the request asked for */
+  "no_scope_approved",
+  /** a tool definition failed its checks: `problems` names each field */
+  "invalid_tool_definition",
+] as const;
+export type AppErrorReason = (typeof APP_ERROR_REASONS)[number];
+
+/** One problem of an input, at a dotted path (`auth.token`, `headers.X-A`, `(root)`). */
+export type FieldProblem = { path: string; message: string };
+
 export class AppError extends Error {
   readonly code: AppErrorCode;
   readonly status: number;
+  readonly reason?: AppErrorReason;
+  /** each problem by field, when the input had several (`invalid_tool_definition`) */
+  readonly problems?: readonly FieldProblem[];
 
-  constructor(code: AppErrorCode, message: string) {
+  constructor(code: AppErrorCode, message: string, detail?: { reason: AppErrorReason; problems?: readonly FieldProblem[] }) {
     super(message);
     this.name = "AppError";
     this.code = code;
     this.status = APP_ERROR_STATUS[code];
+    if (detail) {
+      this.reason = detail.reason;
+      if (detail.problems) this.problems = detail.problems;
+    }
   }
 }
 

@@ -11,7 +11,7 @@ import { ProjectRuntimeCache } from "../runtime/project-runtime-cache.ts";
 import { createSigningSecret } from "../signing/signing-secrets.ts";
 import { createTool } from "../tools/create-tool.ts";
 import { setToolEnabled } from "../tools/set-tool-enabled.ts";
-import type { ToolCallDeps } from "./call-tool.ts";
+import type { ToolCallDeps } from "./call-deps.ts";
 import { tryTool } from "./try-tool.ts";
 
 const TOKEN = "upstream-bearer-token-do-not-leak";

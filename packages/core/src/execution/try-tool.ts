@@ -2,7 +2,9 @@ import type { RunStatus } from "@tengine/db";
 import type { Principal } from "../principal/principal.ts";
 import type { ProjectConfig } from "../projects/project-config.ts";
 import { getRun } from "../runs/list-runs.ts";
-import { callTool, type ToolCallDeps } from "./call-tool.ts";
+import { type RecordedRequest, type RecordedResponse, readRecordedRequest, readRecordedResponse } from "../runs/stored-exchange.ts";
+import type { ToolCallDeps } from "./call-deps.ts";
+import { callTool } from "./call-tool.ts";
 import type { ToolResult } from "./tool-result.ts";
 
 export type TryToolRequest = {
@@ -27,8 +29,8 @@ export type TriedRun = {
   dedupeSource: string | null;
   originalRunId: string | null;
 };
-export type TriedRequest = { method: string; url: string; headers: Record<string, string>; body?: string; bodyTruncated?: boolean; signedWith?: string };
-export type TriedResponse = { status: number; headers: Record<string, string>; body: string; truncated?: boolean };
+export type TriedRequest = RecordedRequest;
+export type TriedResponse = RecordedResponse;
 
 export type TryToolOutcome =
   | { kind: "result"; runId: string; result: ToolResult; run: TriedRun | null }
@@ -60,8 +62,8 @@ async function loadRun(deps: ToolCallDeps, projectId: string, runId: string): Pr
     attempts: row.attempts,
     gatewayMs: row.gatewayMs,
     upstreamMs: row.upstreamMs,
-    request: (row.request as TriedRequest | null) ?? null,
-    response: (row.response as TriedResponse | null) ?? null,
+    request: readRecordedRequest(row.request),
+    response: readRecordedResponse(row.response),
     error: row.error,
     idempotencyKey: row.idempotencyKey,
     dedupeSource: row.dedupeSource,

@@ -42,7 +42,7 @@ describe("claimIdempotencyKey", () => {
 
   it("frees an expired key for any arguments, with a fresh upstream key", async () => {
     const first = await claimIdempotencyKey(database.db, database.hot, scope(), explicit("k2", { a: 1 }), "run_10", options);
-    await settleIdempotencyKey(database.db, database.hot, (first as { recordId: string }).recordId, "run_10", { kind: "completed", result: {} });
+    await settleIdempotencyKey(database.db, database.hot, (first as { recordId: string }).recordId, "run_10", { kind: "completed", result: { content: [] } });
     offset += 25 * 60 * 60 * 1000;
     expect(await claimIdempotencyKey(database.db, database.hot, scope(), explicit("k2", { other: true }), "run_11", options)).toMatchObject({ kind: "claimed", upstreamKey: "run_11" });
   });
@@ -65,6 +65,21 @@ describe("claimIdempotencyKey", () => {
     const first = await claimIdempotencyKey(database.db, database.hot, scope(), explicit("k5", {}), "run_40", options);
     await settleIdempotencyKey(database.db, database.hot, (first as { recordId: string }).recordId, "run_40", { kind: "released" });
     expect(await claimIdempotencyKey(database.db, database.hot, scope(), explicit("k5", { now: "different" }), "run_41", options)).toMatchObject({ kind: "claimed", upstreamKey: "run_41" });
+  });
+
+  it("validates a stored result on read: an unreadable one replays as an error, never re-sends", async () => {
+    const first = await claimIdempotencyKey(database.db, database.hot, scope(), explicit("k6", {}), "run_50", options);
+    const recordId = (first as { recordId: string }).recordId;
+    await settleIdempotencyKey(database.db, database.hot, recordId, "run_50", { kind: "completed", result: { content: [{ type: "text", text: "done" }], isError: false } });
+    expect(await claimIdempotencyKey(database.db, database.hot, scope(), explicit("k6", {}), "run_51", options)).toEqual({
+      kind: "replay",
+      originalRunId: "run_50",
+      result: { content: [{ type: "text", text: "done" }], isError: false },
+    });
+    // a row edited by hand (or written by another version) into another shape
+    await database.db.idempotencyRecord.update({ where: { id: recordId }, data: { result: { content: "not a list" } } });
+    const replay = await claimIdempotencyKey(database.db, database.hot, scope(), explicit("k6", {}), "run_52", options);
+    expect(replay).toMatchObject({ kind: "replay", originalRunId: "run_50", result: { isError: true, content: [{ type: "text", text: expect.stringContaining("stored result of run run_50") }] } });
   });
 
   it("refuses malformed explicit keys", () => {

@@ -1,8 +1,10 @@
 import type { Db, HotQueries, IdempotencyRecord } from "@tengine/db";
+import { type ToolResult, toolError, toolResultSchema } from "../execution/tool-result.ts";
 import { newId } from "../ids/new-id.ts";
 import type { ResolvedIdempotencyKey } from "./resolve-idempotency-key.ts";
 
-export type StoredToolResult = Record<string, unknown>;
+/** What a completed key replays: the tool result of its run. */
+export type StoredToolResult = ToolResult;
 
 export type ClaimOutcome =
   /** this call owns the key: execute, sending `upstreamKey` upstream */
@@ -55,7 +57,7 @@ export async function claimIdempotencyKey(
     // An expired key is free again, whatever arguments it was first used with.
     if (existing.requestHash !== key.requestHash && existing.expiresAt.getTime() > t) return { kind: "mismatch" };
     if (existing.state === "completed" && existing.expiresAt.getTime() > t) {
-      return { kind: "replay", originalRunId: existing.runId, result: existing.result as StoredToolResult };
+      return { kind: "replay", originalRunId: existing.runId, result: readStoredResult(existing.result, existing.runId) };
     }
     const takeover = existing.expiresAt.getTime() <= t || existing.state === "retryable" || (existing.leaseUntil?.getTime() ?? 0) <= t;
     if (takeover) {
@@ -91,4 +93,14 @@ async function tryTakeOver(db: Db, existing: IdempotencyRecord, key: ResolvedIde
     },
   });
   return count === 1 ? { id: existing.id, upstreamKey } : null;
+}
+
+/**
+ * The stored result of a completed key, validated like input. A result that does not parse
+ * (edited by hand, an older shape) is still a replay — re-sending could act twice — answered
+ * as a tool error that names the original run.
+ */
+function readStoredResult(stored: unknown, runId: string): StoredToolResult {
+  const parsed = toolResultSchema.safeParse(stored);
+  return parsed.success ? parsed.data : toolError(`The stored result of run ${runId} (same idempotency key) is unreadable; the call was not sent again`);
 }

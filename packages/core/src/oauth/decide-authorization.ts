@@ -75,9 +75,9 @@ export async function decideAuthorization(
   if (!membership) throw new AppError("forbidden", `You are not a member of the workspace that owns project "${project.slug}"; sign in with another account.`);
 
   // The policy as of now: the admin may have tightened it since /oauth/authorize.
-  if (!project.mcpEnabled) throw new AppError("forbidden", OAUTH_MESSAGES.mcpDisabled);
-  if (!clientAllowed(project, client.id)) throw new AppError("forbidden", OAUTH_MESSAGES.clientId);
-  if (!redirectUriAllowed(project, client.redirectUris, request.redirectUri)) throw new AppError("forbidden", OAUTH_MESSAGES.redirectUri);
+  if (!project.mcpEnabled) throw new AppError("forbidden", OAUTH_MESSAGES.mcpDisabled, { reason: "mcp_disabled" });
+  if (!clientAllowed(project, client.id)) throw new AppError("forbidden", OAUTH_MESSAGES.clientId, { reason: "client_not_allowed" });
+  if (!redirectUriAllowed(project, client.redirectUris, request.redirectUri)) throw new AppError("forbidden", OAUTH_MESSAGES.redirectUri, { reason: "redirect_uri_not_allowed" });
 
   const target = new URL(request.redirectUri);
   const respond = (params: Record<string, string>) => {
@@ -95,8 +95,8 @@ export async function decideAuthorization(
   const approved = input.scopes === undefined ? request.scopes : [...new Set(input.scopes)];
   const outside = approved.filter((s) => !request.scopes.includes(s));
   if (outside.length) throw new AppError("bad_request", `Scopes not in this request: ${outside.join(", ")}`);
-  if (approved.length === 0 && request.scopes.length > 0) throw new AppError("bad_request", "Approve at least one scope, or deny the request");
-  if (!scopesWithinCeiling(approved, project.oauthScopes)) throw new AppError("forbidden", OAUTH_MESSAGES.scopes);
+  if (approved.length === 0 && request.scopes.length > 0) throw new AppError("bad_request", "Approve at least one scope, or deny the request", { reason: "no_scope_approved" });
+  if (!scopesWithinCeiling(approved, project.oauthScopes)) throw new AppError("forbidden", OAUTH_MESSAGES.scopes, { reason: "scopes_not_allowed" });
 
   const code = randomBytes(32).toString("base64url");
   const connectionId = newId("connection");

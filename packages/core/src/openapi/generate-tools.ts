@@ -126,7 +126,7 @@ export function generateTools(parsed: ParsedOpenApiDocument, options: GenerateTo
         built.push({ ...ref, baseName: baseNameFor(operation, method, path), definition });
       } catch (error) {
         if (error instanceof SkipOperation || error instanceof SchemaConversionError) skip(error.message);
-        else if (isAppError(error)) skip(error.message.replace(/^invalid tool definition: /, ""));
+        else if (isAppError(error)) skip(error.problems ? error.problems.map((p) => `${p.path}: ${p.message}`).join("; ") : error.message);
         else throw error;
       }
     }

@@ -32,3 +32,20 @@ describe("checkToolDefinition", () => {
     expect(error({ ...base, headers: { "x-api-key": "x" }, auth: { type: "header", name: "X-Api-Key", value: "long-enough-value" } })).toContain("headers.x-api-key");
   });
 });
+
+describe("checkToolDefinition problems", () => {
+  it("carries each problem by field with a reason code, for forms to place without parsing the message", () => {
+    let caught: unknown;
+    try {
+      checkToolDefinition({ ...base, name: "bad name", timeoutMs: 0 } as never);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toMatchObject({ code: "bad_request", reason: "invalid_tool_definition" });
+    const problems = (caught as { problems: { path: string; message: string }[] }).problems;
+    expect(problems.map((p) => p.path)).toEqual(["name", "timeoutMs"]);
+    expect(problems[0]?.message).toContain("must match");
+    // the message a person reads is the same problems in one line
+    expect((caught as Error).message).toBe(`invalid tool definition: ${problems.map((p) => `${p.path}: ${p.message}`).join("; ")}`);
+  });
+});

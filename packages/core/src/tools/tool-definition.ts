@@ -1,3 +1,4 @@
+import type { FieldProblem } from "../errors/app-error.ts";
 import { z } from "zod";
 
 /**
@@ -63,7 +64,7 @@ export function authTypeFromDb(type: string): ToolAuth["type"] {
   return type === "bearer_hmac" ? "bearer+hmac" : (type as ToolAuth["type"]);
 }
 
-/** zod issues as one line a user can act on: `inputSchema: …; auth.token: …`. */
-export function describeZodError(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
+/** Each issue of a failed parse at its dotted path (`(root)` for the object itself). */
+export function zodProblems(error: z.ZodError): FieldProblem[] {
+  return error.issues.map((i) => ({ path: i.path.join(".") || "(root)", message: i.message }));
 }

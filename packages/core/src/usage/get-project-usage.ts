@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type Db, Prisma } from "@tengine/db";
+import { type Db, readRollupUsage, readRunUsage, RUN_ERROR_STATUSES, type UsageStatsRow, type UsageToolRow, utcWallClock } from "@tengine/db";
 import { addHistogram, histogramPercentile, LATENCY_BOUNDS, LATENCY_BUCKETS } from "./latency-histogram.ts";
 import { readUsageWatermark } from "./usage-rollup-state.ts";
 
@@ -18,17 +18,8 @@ export const USAGE_RANGE_SPEC: Record<UsageRange, { stepMs: number; buckets: num
 
 export const usageRangeSchema = z.enum(USAGE_RANGES);
 
-/** Statuses that count as errors in the error rate (DESIGN §10). */
-export const ERROR_STATUSES = ["failed", "denied", "rate_limited"] as const;
-
-// Built from the constant above, never from input.
-/** p50 and p95 of gateway and upstream time, as the StatsRow columns (aggregates skip NULLs). */
-const LATENCY_PERCENTILES = Prisma.sql`
-  percentile_cont(0.5) WITHIN GROUP (ORDER BY "gatewayMs") AS "gatewayP50",
-  percentile_cont(0.95) WITHIN GROUP (ORDER BY "gatewayMs") AS "gatewayP95",
-  percentile_cont(0.5) WITHIN GROUP (ORDER BY "upstreamMs") AS "upstreamP50",
-  percentile_cont(0.95) WITHIN GROUP (ORDER BY "upstreamMs") AS "upstreamP95"`;
-const isError = Prisma.raw(`status IN (${ERROR_STATUSES.map((s) => `'${s}'`).join(", ")})`);
+/** Statuses that count as errors in the error rate. */
+export const ERROR_STATUSES = RUN_ERROR_STATUSES;
 
 export type UsageBucket = {
   /** start of the bucket, ISO 8601 UTC */
@@ -57,7 +48,7 @@ export type UsageTotals = {
   upstreamP95: number | null;
 };
 
-export type UsageTool = { toolName: string; calls: number; errors: number; gatewayP95: number | null; upstreamP95: number | null };
+export type UsageTool = UsageToolRow;
 
 export type ProjectUsage = {
   range: UsageRange;
@@ -71,14 +62,7 @@ export type ProjectUsage = {
   topTools: UsageTool[];
 };
 
-type StatsRow = {
-  calls: number;
-  errors: number;
-  gatewayP50: number | null;
-  gatewayP95: number | null;
-  upstreamP50: number | null;
-  upstreamP95: number | null;
-};
+type StatsRow = UsageStatsRow;
 
 /**
  * Call volume, error rate, gateway and upstream latency percentiles and the busiest tools of
@@ -103,9 +87,8 @@ export async function getProjectUsage(db: Db, projectId: string, options: { rang
   const now = options.now ?? new Date();
   const lastBucket = Math.floor(now.getTime() / stepMs) * stepMs;
   const sinceMs = lastBucket - (count - 1) * stepMs;
-  const since = utcWallClock(new Date(sinceMs));
-  const until = utcWallClock(now);
-  const step = `${stepMs / 1000} seconds`;
+  const since = utcWallClock(sinceMs);
+  const until = utcWallClock(now.getTime());
   const limit = options.topTools ?? 8;
 
   const watermark = options.watermark !== undefined ? options.watermark : await readUsageWatermark(db);
@@ -114,33 +97,7 @@ export async function getProjectUsage(db: Db, projectId: string, options: { rang
 
   // Latency percentiles skip runs without a measurement (aggregates ignore NULLs): a
   // deduplicated or denied run has no upstream time.
-  const [bucketRows, totalRows, toolRows] = await Promise.all([
-    db.$queryRaw<Array<StatsRow & { t: number }>>`
-      SELECT (extract(epoch FROM date_bin(${step}::interval, "createdAt", TIMESTAMP '2000-01-01')) * 1000)::float8 AS t,
-             count(*)::int AS calls,
-             count(*) FILTER (WHERE ${isError})::int AS errors,
-             ${LATENCY_PERCENTILES}
-        FROM "Run"
-       WHERE "projectId" = ${projectId} AND "createdAt" >= ${since}::timestamp AND "createdAt" <= ${until}::timestamp
-       GROUP BY 1`,
-    db.$queryRaw<StatsRow[]>`
-      SELECT count(*)::int AS calls,
-             count(*) FILTER (WHERE ${isError})::int AS errors,
-             ${LATENCY_PERCENTILES}
-        FROM "Run"
-       WHERE "projectId" = ${projectId} AND "createdAt" >= ${since}::timestamp AND "createdAt" <= ${until}::timestamp`,
-    db.$queryRaw<UsageTool[]>`
-      SELECT "toolName",
-             count(*)::int AS calls,
-             count(*) FILTER (WHERE ${isError})::int AS errors,
-             percentile_cont(0.95) WITHIN GROUP (ORDER BY "gatewayMs") AS "gatewayP95",
-             percentile_cont(0.95) WITHIN GROUP (ORDER BY "upstreamMs") AS "upstreamP95"
-        FROM "Run"
-       WHERE "projectId" = ${projectId} AND "createdAt" >= ${since}::timestamp AND "createdAt" <= ${until}::timestamp
-       GROUP BY "toolName"
-       ORDER BY calls DESC, "toolName" ASC
-       LIMIT ${limit}`,
-  ]);
+  const [bucketRows, totalRows, toolRows] = await readRunUsage(db, { projectId, since, until, stepMs, limit });
 
   const byStart = new Map(bucketRows.map((row) => [Number(row.t), row]));
   const buckets: UsageBucket[] = [];
@@ -189,8 +146,6 @@ export async function getProjectUsage(db: Db, projectId: string, options: { rang
 
 type Window = { range: UsageRange; stepMs: number; count: number; sinceMs: number; wm: number; now: Date; limit: number };
 type Agg = { calls: number; errors: number; gateway: number[]; upstream: number[] };
-type CountRow = { t: number; toolName: string; calls: number; errors: number };
-type HistRow = { t: number; toolName: string; k: "g" | "u"; i: number; n: number };
 
 /**
  * The window read as roll-ups before the watermark `wm` and runs from it on. Counts add up;
@@ -198,42 +153,15 @@ type HistRow = { t: number; toolName: string; k: "g" | "u"; i: number; n: number
  */
 async function readWithRollups(db: Db, projectId: string, w: Window): Promise<ProjectUsage> {
   const { stepMs, count, sinceMs, wm, now } = w;
-  const since = utcWallClock(new Date(sinceMs));
-  const mark = utcWallClock(new Date(wm));
-  const until = utcWallClock(now);
-  const step = `${stepMs / 1000} seconds`;
-  const bounds = LATENCY_BOUNDS as number[];
-  const bin = (col: string) => Prisma.raw(`(extract(epoch FROM date_bin('${step}'::interval, ${col}, TIMESTAMP '2000-01-01')) * 1000)::float8`);
-
-  // Roll-ups: one row per chart bucket and tool, histograms summed element-wise in SQL
-  // (one sum per histogram slot reads each roll-up row once; unnesting the arrays is slower).
-  const slots = (column: string, prefix: string) => Array.from({ length: LATENCY_BUCKETS }, (_, k) => `sum(${column}[${k + 1}])::int AS ${prefix}${k}`).join(", ");
-  const [rollups, tailCounts, tailHists, tailExact] = await Promise.all([
-    db.$queryRaw<Array<CountRow & Record<string, number | null>>>`
-      SELECT ${bin('"bucketStart"')} AS t, "toolName", sum(calls)::int AS calls, (coalesce(sum(calls) FILTER (WHERE ${isError}), 0))::int AS errors,
-             ${Prisma.raw(slots('"gatewayHist"', "g"))}, ${Prisma.raw(slots('"upstreamHist"', "u"))}
-        FROM "UsageRollup"
-       WHERE "projectId" = ${projectId} AND "bucketStart" >= ${since}::timestamp AND "bucketStart" < ${mark}::timestamp
-       GROUP BY 1, 2`,
-    db.$queryRaw<CountRow[]>`
-      SELECT ${bin('"createdAt"')} AS t, "toolName", count(*)::int AS calls, count(*) FILTER (WHERE ${isError})::int AS errors
-        FROM "Run"
-       WHERE "projectId" = ${projectId} AND "createdAt" >= ${mark}::timestamp AND "createdAt" <= ${until}::timestamp
-       GROUP BY 1, 2`,
-    db.$queryRaw<HistRow[]>`
-      SELECT ${bin('r."createdAt"')} AS t, r."toolName", v.k, width_bucket(v.ms, ${bounds}::int[]) AS i, count(*)::int AS n
-        FROM "Run" r, LATERAL (VALUES ('g', r."gatewayMs"), ('u', r."upstreamMs")) AS v(k, ms)
-       WHERE r."projectId" = ${projectId} AND r."createdAt" >= ${mark}::timestamp AND r."createdAt" <= ${until}::timestamp AND v.ms IS NOT NULL
-       GROUP BY 1, 2, 3, 4`,
-    db.$queryRaw<Array<StatsRow & { t: number }>>`
-      SELECT ${bin('"createdAt"')} AS t,
-             count(*)::int AS calls,
-             count(*) FILTER (WHERE ${isError})::int AS errors,
-             ${LATENCY_PERCENTILES}
-        FROM "Run"
-       WHERE "projectId" = ${projectId} AND "createdAt" >= ${mark}::timestamp AND "createdAt" <= ${until}::timestamp
-       GROUP BY 1`,
-  ]);
+  const [rollups, tailCounts, tailHists, tailExact] = await readRollupUsage(db, {
+    projectId,
+    since: utcWallClock(sinceMs),
+    mark: utcWallClock(wm),
+    until: utcWallClock(now.getTime()),
+    stepMs,
+    bounds: LATENCY_BOUNDS as number[],
+    slots: LATENCY_BUCKETS,
+  });
 
   const empty = (): Agg => ({ calls: 0, errors: 0, gateway: [], upstream: [] });
   const byBucket = new Map<number, Agg>();
@@ -310,11 +238,6 @@ async function readWithRollups(db: Db, projectId: string, w: Window): Promise<Pr
     },
     topTools,
   };
-}
-
-/** `timestamp without time zone` literal of a UTC instant (the column's convention). */
-function utcWallClock(date: Date): string {
-  return date.toISOString().replace("Z", "");
 }
 
 /** Latency in ms with one decimal (percentile_cont interpolates between samples). */

@@ -1,4 +1,4 @@
-import { type Db, Prisma, type RunStatus } from "@tengine/db";
+import { aggregateRunsForRollup, type Db, findSettledRollupBuckets, type RunStatus } from "@tengine/db";
 import { idAtTime } from "../ids/new-id.ts";
 import { LATENCY_BOUNDS, trimHistogram } from "./latency-histogram.ts";
 import { ROLLUP_BUCKET_MS, USAGE_ROLLUP_JOB_STATE, USAGE_ROLLUP_SETTLED_STATE } from "./usage-rollup-state.ts";
@@ -31,7 +31,6 @@ export type RollUpUsageResult = {
 };
 
 type Key = { projectId: string; t: number; toolName: string; status: RunStatus };
-type AggRow = Key & { k: "g" | "u"; i: number | null; n: number };
 
 /**
  * `usage.rollup`: aggregates closed 10-minute buckets of `Run` into `UsageRollup` (calls and
@@ -67,20 +66,8 @@ export async function rollUpUsage(db: Db, options: RollUpUsageOptions = {}): Pro
  * moves the watermark, all in one transaction.
  */
 async function rollUpRange(db: Db, range: { from: number; to: number; projectId?: string; advanceTo?: number }): Promise<number> {
-  const fromSql = utcWallClock(range.from);
-  const toSql = utcWallClock(range.to);
-  const projectFilter = range.projectId ? Prisma.sql`AND "projectId" = ${range.projectId}` : Prisma.empty;
-  // One scan of the range: each run contributes a gateway and an upstream sample (NULL
-  // latencies land in bucket NULL and only count as calls).
-  const agg = await db.$queryRaw<AggRow[]>`
-    SELECT r."projectId",
-           (extract(epoch FROM date_bin('600 seconds'::interval, r."createdAt", TIMESTAMP '2000-01-01')) * 1000)::float8 AS t,
-           r."toolName", r.status::text AS status, v.k,
-           width_bucket(v.ms, ${LATENCY_BOUNDS as number[]}::int[]) AS i,
-           count(*)::int AS n
-      FROM "Run" r, LATERAL (VALUES ('g', r."gatewayMs"), ('u', r."upstreamMs")) AS v(k, ms)
-     WHERE r."createdAt" >= ${fromSql}::timestamp AND r."createdAt" < ${toSql}::timestamp ${projectFilter}
-     GROUP BY 1, 2, 3, 4, 5, 6`;
+  // One scan of the range: each run contributes a gateway and an upstream sample.
+  const agg = await aggregateRunsForRollup(db, { from: range.from, to: range.to, bounds: LATENCY_BOUNDS as number[], ...(range.projectId ? { projectId: range.projectId } : {}) });
   const groups = new Map<string, { key: Key; calls: number; gateway: number[]; upstream: number[] }>();
   for (const row of agg) {
     const id = `${row.projectId}\u0000${row.t}\u0000${row.toolName}\u0000${row.status}`;
@@ -131,12 +118,7 @@ async function rollUpRange(db: Db, range: { from: number; to: number; projectId?
 async function reRollSettled(db: Db, now: Date, watermark: number): Promise<number> {
   const state = await db.jobState.findUnique({ where: { name: USAGE_ROLLUP_SETTLED_STATE }, select: { cursor: true } });
   const since = state?.cursor ?? new Date(now.getTime() - ROLLUP_HORIZON_MS);
-  const settled = await db.$queryRaw<Array<{ projectId: string; t: number }>>`
-    SELECT DISTINCT r."projectId", (extract(epoch FROM date_bin('600 seconds'::interval, r."createdAt", TIMESTAMP '2000-01-01')) * 1000)::float8 AS t
-      FROM "Approval" a JOIN "Run" r ON r.id = a."runId" AND r."projectId" = a."projectId"
-     WHERE a.id >= ${idAtTime("approval", now.getTime() - ROLLUP_HORIZON_MS)} AND a.status <> 'pending'
-       AND r."finishedAt" >= ${utcWallClock(since.getTime())}::timestamp
-       AND r."createdAt" < ${utcWallClock(watermark)}::timestamp`;
+  const settled = await findSettledRollupBuckets(db, { approvalIdFrom: idAtTime("approval", now.getTime() - ROLLUP_HORIZON_MS), since: since.getTime(), watermark });
   for (const { projectId, t } of settled) {
     const start = Number(t);
     await rollUpRange(db, { from: start, to: start + ROLLUP_BUCKET_MS, projectId });
@@ -144,9 +126,4 @@ async function reRollSettled(db: Db, now: Date, watermark: number): Promise<numb
   const next = new Date(now.getTime() - 5 * 60_000);
   await db.jobState.upsert({ where: { name: USAGE_ROLLUP_SETTLED_STATE }, create: { name: USAGE_ROLLUP_SETTLED_STATE, cursor: next }, update: { cursor: next } });
   return settled.length;
-}
-
-/** `timestamp without time zone` literal of a UTC instant (the column's convention). */
-function utcWallClock(ms: number): string {
-  return new Date(ms).toISOString().replace("Z", "");
 }

@@ -1,4 +1,8 @@
 import type pg from "pg";
+import { type ProjectConfigColumns, projectConfigSql } from "./project-config-columns.ts";
+
+/** The project settings every credential lookup joins (one list: project-config-columns.ts). */
+const PROJECT = projectConfigSql("p");
 
 /**
  * The few queries every tool call runs, as prepared SQL on the pg pool. Prisma's query
@@ -30,7 +34,7 @@ export class HotQueries {
       `SELECT k.id, k.scopes, k."revokedAt" IS NOT NULL AS revoked,
               (k."expiresAt" IS NOT NULL AND k."expiresAt" <= COALESCE($2::timestamp, now() AT TIME ZONE 'UTC')) AS expired,
               (k."lastUsedAt" IS NULL OR k."lastUsedAt" < (now() AT TIME ZONE 'UTC') - interval '1 minute') AS "touchDue",
-              p.id AS "projectId", p.slug, p."configVersion", p."requireMember", p."allowHttpUpstreams", p."allowedUpstreamHosts", p."mcpEnabled"
+              ${PROJECT}
          FROM "ApiKey" k JOIN "Project" p ON p.id = k."projectId"
         WHERE k.hash = $1`,
       [hash, now ? utc(now) : null],
@@ -49,8 +53,7 @@ export class HotQueries {
       `SELECT k.id, k.scopes, k."revokedAt" IS NOT NULL AS revoked,
               (k."expiresAt" IS NOT NULL AND k."expiresAt" <= COALESCE($2::timestamp, now() AT TIME ZONE 'UTC')) AS expired,
               (k."lastUsedAt" IS NULL OR k."lastUsedAt" < (now() AT TIME ZONE 'UTC') - interval '1 minute') AS "touchDue",
-              p.id AS "projectId", p.slug, p."configVersion", p."requireMember", p."allowHttpUpstreams", p."allowedUpstreamHosts",
-              p."memberAssertionKeyId", p."mcpEnabled"
+              ${PROJECT}, p."memberAssertionKeyId"
          FROM "ApiKey" k JOIN "Project" p ON p.id = k."projectId"
         WHERE k.id = $1`,
       [apiKeyId, now ? utc(now) : null],
@@ -84,8 +87,7 @@ export class HotQueries {
       `SELECT c.id, c."userId", c."clientId", c."revokedAt" IS NOT NULL AS revoked,
               (c."lastUsedAt" IS NULL OR c."lastUsedAt" < (now() AT TIME ZONE 'UTC') - interval '1 minute') AS "touchDue",
               EXISTS (SELECT 1 FROM "Membership" m WHERE m."orgId" = p."orgId" AND m."userId" = c."userId") AS "isMember",
-              p.id AS "projectId", p.slug, p."configVersion", p."requireMember", p."allowHttpUpstreams", p."allowedUpstreamHosts",
-              p."mcpEnabled", p."oauthClientIds", p."oauthScopes"
+              ${PROJECT}, p."oauthClientIds", p."oauthScopes"
          FROM "OAuthConnection" c JOIN "Project" p ON p.id = c."projectId"
         WHERE c.id = $1`,
       [connectionId],
@@ -158,22 +160,15 @@ export type IdempotencyClaimInsert = {
   expiresAt: Date;
 };
 
-export type ApiKeyAuthRow = {
+export type ApiKeyAuthRow = ProjectConfigColumns & {
   id: string;
   scopes: string[];
   revoked: boolean;
   expired: boolean;
   touchDue: boolean;
-  projectId: string;
-  slug: string;
-  configVersion: number;
-  requireMember: boolean;
-  allowHttpUpstreams: boolean;
-  allowedUpstreamHosts: string[];
-  mcpEnabled: boolean;
 };
 
-export type OAuthConnectionAuthRow = {
+export type OAuthConnectionAuthRow = ProjectConfigColumns & {
   id: string;
   userId: string;
   clientId: string;
@@ -181,13 +176,6 @@ export type OAuthConnectionAuthRow = {
   touchDue: boolean;
   /** the user is still a member of the project's organization */
   isMember: boolean;
-  projectId: string;
-  slug: string;
-  configVersion: number;
-  requireMember: boolean;
-  allowHttpUpstreams: boolean;
-  allowedUpstreamHosts: string[];
-  mcpEnabled: boolean;
   oauthClientIds: string[];
   oauthScopes: string[];
 };

@@ -1,7 +1,8 @@
+import type { FieldProblem } from "@tengine/core";
+
 /**
- * Maps a tool-definition error from packages/core (`invalid tool definition: inputSchema: …;
- * auth.token: …`) to the editor's fields. Problems whose path names no field of the editor
- * stay in `rest`, shown above the form.
+ * Maps the problems of a tool definition refused by packages/core to the editor's fields.
+ * Problems whose path names no field of the editor stay in `rest`, shown above the form.
  */
 const FIELDS = [
   "name",
@@ -24,22 +25,17 @@ const FIELDS = [
   "idempotencyWindowSec",
 ] as const;
 
-const PREFIX = "invalid tool definition: ";
-// A new problem starts where "; " is followed by a known field path and ": " (messages such as
-// ajv's may contain "; " themselves, paths such as "headers.Bad Header" may contain spaces).
-const SPLIT = new RegExp(`; (?=(?:${FIELDS.join("|")}|\\(root\\))(?:\\.[^:]*)?: )`);
-
-export function definitionFieldErrors(message: string): { fieldErrors: Record<string, string>; rest: string[] } {
+/**
+ * Groups the problems of a refused definition (core's `AppError.problems`, reason
+ * `invalid_tool_definition`) by editor field. Problems of one field are joined with "; ".
+ */
+export function definitionFieldErrors(problems: readonly FieldProblem[]): { fieldErrors: Record<string, string>; rest: string[] } {
   const fieldErrors: Record<string, string> = {};
   const rest: string[] = [];
-  if (!message.startsWith(PREFIX)) return { fieldErrors, rest: [message] };
-  for (const problem of message.slice(PREFIX.length).split(SPLIT)) {
-    const colon = problem.indexOf(": ");
-    const path = colon < 0 ? "" : problem.slice(0, colon);
-    const text = colon < 0 ? problem : problem.slice(colon + 2);
+  for (const { path, message } of problems) {
     const key = fieldKey(path);
-    if (!key) rest.push(problem);
-    else fieldErrors[key] = fieldErrors[key] ? `${fieldErrors[key]}; ${text}` : text;
+    if (!key) rest.push(`${path}: ${message}`);
+    else fieldErrors[key] = fieldErrors[key] ? `${fieldErrors[key]}; ${message}` : message;
   }
   return { fieldErrors, rest };
 }

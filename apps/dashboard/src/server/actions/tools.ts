@@ -1,5 +1,5 @@
 "use server";
-import { createTool, deleteTool, isAppError, projectConfigSelect, recordAudit, setToolEnabled, type ToolDefinitionInput, type TryToolOutcome, tryTool, updateTool } from "@tengine/core";
+import { createTool, deleteTool, isAppError, projectConfigSelect, recordAudit, setToolEnabled, ToolCallInternalError, type ToolDefinitionInput, type TryToolOutcome, tryTool, updateTool } from "@tengine/core";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { definitionFieldErrors } from "@/components/tools/definition-errors.ts";
@@ -63,8 +63,8 @@ export const tryToolAction = withProjectRole("member", z.object({ toolName: z.st
     revalidatePath(`/projects/${ctx.project.slug}/runs`);
     return { ok: true, data: outcome };
   } catch (error) {
-    // callTool's own message for a broken invariant names the run and carries no internals.
-    if (error instanceof Error && error.message.startsWith("Internal error while calling tool")) {
+    // callTool's own error for a broken invariant names the run and carries no internals.
+    if (error instanceof ToolCallInternalError) {
       console.error("try it failed", error.cause ?? error);
       return { ok: false, error: error.message };
     }
@@ -80,8 +80,8 @@ function actor(user: { id: string; email?: string | null }) {
 function definitionFailure(error: unknown): ActionResult<{ name: string }> {
   if (!isAppError(error)) throw error;
   if (error.code === "conflict") return { ok: false, error: "Another tool already has this name.", fieldErrors: { name: error.message } };
-  if (error.code === "bad_request") {
-    const { fieldErrors, rest } = definitionFieldErrors(error.message);
+  if (error.reason === "invalid_tool_definition" && error.problems) {
+    const { fieldErrors, rest } = definitionFieldErrors(error.problems);
     const fields = Object.keys(fieldErrors).length;
     return { ok: false, error: rest.length ? rest.join("; ") : `Check the highlighted field${fields === 1 ? "" : "s"}.`, fieldErrors };
   }

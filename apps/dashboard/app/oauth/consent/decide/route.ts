@@ -1,5 +1,6 @@
-import { decideAuthorization, isAppError, OAUTH_MESSAGES } from "@tengine/core";
+import { decideAuthorization, isAppError } from "@tengine/core";
 import { type ConsentFormError, consentPath, loginPath } from "@/components/oauth/consent-url.ts";
+import { consentFormError } from "@/server/consent-form-error.ts";
 import { getDb } from "@/server/db.ts";
 import { dashboardConfig } from "@/server/env.ts";
 import { currentUser } from "@/server/session.ts";
@@ -49,27 +50,9 @@ export async function POST(request: Request): Promise<Response> {
     }
     // Unknown, expired or already decided requests: the consent page says so by itself.
     if (error.code === "not_found" || error.code === "conflict") return seeOther(consentPath(requestId));
-    // Core refuses an approval with no scope checked when the request asked for some.
-    if (decision === "approve" && scopes.length === 0 && error.code === "bad_request") return back("no_scope");
-    return back(formError(error.code, error.message));
+    return back(consentFormError(error));
   }
 }
-
-/** The closed error code the consent page shows for a refused decision. */
-function formError(code: string, message: string): ConsentFormError {
-  const policy = POLICY_ERRORS.find(([text]) => message === text);
-  if (policy) return policy[1];
-  if (code === "forbidden") return "forbidden";
-  if (code === "bad_request") return "scopes";
-  return "failed";
-}
-
-const POLICY_ERRORS: [string, ConsentFormError][] = [
-  [OAUTH_MESSAGES.mcpDisabled, "mcp_disabled"],
-  [OAUTH_MESSAGES.redirectUri, "redirect_uri"],
-  [OAUTH_MESSAGES.clientId, "client_id"],
-  [OAUTH_MESSAGES.scopes, "policy_scopes"],
-];
 
 function seeOther(location: string): Response {
   return new Response(null, { status: 303, headers: { Location: location, ...CONSENT_HEADERS } });

@@ -1,0 +1,40 @@
+import type { PreparedTool } from "../runtime/prepared-tool.ts";
+import type { ToolCallDeps } from "./call-deps.ts";
+import type { StepResult } from "./call-failure.ts";
+import { httpToolKind } from "./http-tool-kind.ts";
+import type { CallIdentity, Execution, ToolKind, ToolRuntime } from "./tool-kind.ts";
+import { toolError } from "./tool-result.ts";
+
+/**
+ * The kind that sends this tool. Every stored tool today is an HTTP tool; a new kind adds its
+ * `ToolKind` and a branch here on the tool's kind, and reuses every other step.
+ */
+function kindOf(_tool: PreparedTool): ToolKind<unknown, unknown> {
+  return httpToolKind as ToolKind<unknown, unknown>;
+}
+
+/**
+ * The request a call would send, rendered and described as its run records it: what an
+ * approver reads before deciding. Secrets never appear; nothing is sent.
+ */
+export function previewCall(tool: PreparedTool, runtime: ToolRuntime, call: CallIdentity): StepResult<unknown> {
+  const kind = kindOf(tool);
+  const rendered = kind.render(tool, runtime, call);
+  return rendered.ok ? { ok: true, value: kind.describe(rendered.value) } : rendered;
+}
+
+/**
+ * The render → sign → send → map steps of a call, by the tool's kind. Shared by `callTool` and
+ * the worker's execution of approved runs, so an approved call goes out exactly as a direct one
+ * would. A render failure sends nothing and frees the idempotency key.
+ */
+export async function sendCall(deps: Pick<ToolCallDeps, "outbound">, tool: PreparedTool, runtime: ToolRuntime, call: CallIdentity): Promise<Execution> {
+  const kind = kindOf(tool);
+  const rendered = kind.render(tool, runtime, call);
+  if (!rendered.ok) {
+    const { code, message, status } = rendered.failure;
+    return { status, result: toolError(message), settle: "released", run: { error: message }, failure: code };
+  }
+  const sent = await kind.send(deps, tool, call.project, rendered.value);
+  return kind.map(tool, rendered.value, sent, kind.describe(rendered.value));
+}

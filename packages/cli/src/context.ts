@@ -2,7 +2,7 @@ import { SecretBox } from "@tengine/core";
 import { createDb, type Db, defaultDataDir, resolveDatabase, resolveMasterKey, runMigrations } from "@tengine/db";
 import { cliEnv, previousMasterKeys } from "./env.ts";
 
-export type CliContext = { db: Db; secretBox: () => Promise<SecretBox>; close(): Promise<void> };
+export type CliContext = { db: Db; secretBox: () => Promise<SecretBox>; close(): Promise<void>; applied: string[] };
 
 /**
  * Connects the CLI to the same database as the running product: DATABASE_URL, else the
@@ -11,7 +11,7 @@ export type CliContext = { db: Db; secretBox: () => Promise<SecretBox>; close():
  * DATABASE_URL only by `tengine migrate`, so a newer checkout never migrates a production
  * database ahead of its deployed code by accident.
  */
-export async function openContext(options: { migrate?: boolean } = {}): Promise<CliContext & { applied: string[] }> {
+export async function openContext(options: { migrate?: boolean } = {}): Promise<CliContext> {
   const dataDir = defaultDataDir(cliEnv.TENGINE_DATA_DIR);
   const { target, owned } = await resolveDatabase({ databaseUrl: cliEnv.DATABASE_URL, schema: cliEnv.DATABASE_SCHEMA, dataDir, startIfMissing: true });
   const applied = options.migrate || target.embedded ? (await runMigrations(target)).applied : [];

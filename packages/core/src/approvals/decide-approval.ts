@@ -3,6 +3,7 @@ import { type Role, roleAtLeast } from "../access/roles.ts";
 import { type AuditActor, recordAudit } from "../audit/record-audit.ts";
 import { AppError } from "../errors/app-error.ts";
 import type { PubSub } from "../infra/pub-sub.ts";
+import { storedPrincipalSchema } from "../principal/principal.ts";
 import { readApprovalIdempotency, releaseApprovalClaim } from "./approval-claim.ts";
 import { runChannel } from "./wait-for-run.ts";
 
@@ -33,7 +34,9 @@ const MAX_REASON = 500;
  * (the same people who may create tools and try them); viewers never. Audited as
  * `approval.approve` / `approval.deny` with the reason. Deny: the run becomes `denied`
  * ("denied by <approver>: <reason>") and nothing is ever sent. Approve: the worker executes the
- * call once. A decision on an expired or already decided approval is a conflict.
+ * call once. A decision on an expired or already decided approval is a conflict. Nobody decides
+ * on their own call: the person whose call is waiting (same user, or same member email) is
+ * refused, whichever way they ask (dashboard or CLI).
  */
 export async function decideApproval(db: Db, input: DecideApprovalInput) {
   if (!roleAtLeast(input.role, "member")) throw new AppError("forbidden", "deciding approvals needs the member role or above");
@@ -44,6 +47,9 @@ export async function decideApproval(db: Db, input: DecideApprovalInput) {
   const approver = input.actor.email ?? input.actor.userId ?? "an approver";
 
   const approval = await db.$transaction(async (tx) => {
+    const waiting = await tx.approval.findFirst({ where: { id: input.approvalId, projectId: input.projectId }, select: { principal: true } });
+    if (!waiting) throw new AppError("not_found", "approval not found");
+    if (isOwnCall(waiting.principal, input.actor)) throw new AppError("forbidden", "this call is waiting on your own behalf: another person must decide on it");
     const { count } = await tx.approval.updateMany({
       where: { id: input.approvalId, projectId: input.projectId, status: "pending", expiresAt: { gt: now } },
       data: { status, reason: reason ?? null, decidedByUserId: input.actor.userId ?? null, decidedByEmail: input.actor.email ?? null, decidedAt: now },
@@ -82,6 +88,16 @@ export async function decideApproval(db: Db, input: DecideApprovalInput) {
     await bounded(input.pubsub.publish(runChannel(approval.runId), "run.settled"));
   }
   return { approvalId: approval.id, runId: approval.runId, status };
+}
+
+/** Whether `actor` is the principal the waiting call was made for (user id or member email). */
+function isOwnCall(stored: unknown, actor: AuditActor): boolean {
+  const parsed = storedPrincipalSchema.safeParse(stored);
+  if (!parsed.success) return false;
+  const principal = parsed.data;
+  if (actor.userId && principal.userId === actor.userId) return true;
+  const email = actor.email?.toLowerCase();
+  return !!email && principal.member?.email?.toLowerCase() === email;
 }
 
 const NOTIFY_TIMEOUT_MS = 2_000;

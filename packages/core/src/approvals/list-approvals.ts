@@ -43,35 +43,40 @@ export async function listApprovals(db: Db, projectId: string, options: { cursor
     select: { id: true, request: true, status: true, error: true, principalKind: true, apiKeyId: true, memberId: true, memberEmail: true, userId: true, clientId: true },
   });
   const byId = new Map(runs.map((r) => [r.id, r]));
-  const view = (a: (typeof pending)[number]): ApprovalView | null => {
-    const run = byId.get(a.runId);
-    const principal = principalView(a.principal, run);
-    // Neither a readable stored principal nor its run (deleted by retention): nothing true to show.
-    if (!principal) return null;
-    return {
-      id: a.id,
-      runId: a.runId,
-      toolName: a.toolName,
-      status: a.status,
-      principal,
-      arguments: a.arguments,
-      request: readRecordedRequest(run?.request),
-      runStatus: run?.status ?? null,
-      runError: run?.error ?? null,
-      reason: a.reason,
-      decidedByEmail: a.decidedByEmail,
-      decidedAt: a.decidedAt,
-      executedAt: a.executedAt,
-      expiresAt: a.expiresAt,
-      createdAt: a.createdAt,
-    };
-  };
+  const view = (a: (typeof pending)[number]) => toApprovalView(a, byId.get(a.runId));
   return { pending: pending.map(view).filter((v) => v !== null), decided: page.map(view).filter((v) => v !== null), nextCursor: decided.length > limit ? page[page.length - 1]!.id : null };
 }
 
 /** Pending approvals of a project, for the nav badge. */
 export async function countPendingApprovals(db: Db, projectId: string, now = new Date()) {
   return db.approval.count({ where: { projectId, status: "pending", expiresAt: { gt: now } } });
+}
+
+type ApprovalRow = Awaited<ReturnType<Db["approval"]["findFirstOrThrow"]>>;
+type ApprovalRunColumns = RunPrincipalColumns & { request: unknown; status: string; error: string | null };
+
+/** An approval and its run as users see them; null when neither says who called. */
+export function toApprovalView(a: ApprovalRow, run: ApprovalRunColumns | undefined): ApprovalView | null {
+  const principal = principalView(a.principal, run);
+  // Neither a readable stored principal nor its run (deleted by retention): nothing true to show.
+  if (!principal) return null;
+  return {
+    id: a.id,
+    runId: a.runId,
+    toolName: a.toolName,
+    status: a.status,
+    principal,
+    arguments: a.arguments,
+    request: readRecordedRequest(run?.request),
+    runStatus: run?.status ?? null,
+    runError: run?.error ?? null,
+    reason: a.reason,
+    decidedByEmail: a.decidedByEmail,
+    decidedAt: a.decidedAt,
+    executedAt: a.executedAt,
+    expiresAt: a.expiresAt,
+    createdAt: a.createdAt,
+  };
 }
 
 type RunPrincipalColumns = { principalKind: PrincipalKind; apiKeyId: string | null; memberId: string | null; memberEmail: string | null; userId: string | null; clientId: string | null };

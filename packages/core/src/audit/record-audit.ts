@@ -26,11 +26,31 @@ export async function recordAudit(
   });
 }
 
-/** Newest first, keyset-paginated on the time-sortable id. */
-export async function listAudit(db: Db, orgId: string, options: { cursor?: string; limit?: number } = {}) {
+/** Filters of the audit log; every one optional. */
+export type AuditFilters = {
+  projectId?: string;
+  /** an action (`tool.update`), or every action of a kind with a trailing `*` (`tool.*`) */
+  action?: string;
+  /** the actor's email, as recorded (the CLI records "tengine CLI" when no person is named) */
+  actorEmail?: string;
+  since?: Date;
+  until?: Date;
+};
+
+/** Newest first, keyset-paginated on the time-sortable id; scoped to the organization. */
+export async function listAudit(db: Db, orgId: string, options: { cursor?: string; limit?: number } & AuditFilters = {}) {
   const limit = Math.min(options.limit ?? 50, 200);
+  const action = options.action?.endsWith("*") ? { startsWith: options.action.slice(0, -1) } : options.action;
+  const createdAt = options.since || options.until ? { ...(options.since ? { gte: options.since } : {}), ...(options.until ? { lt: options.until } : {}) } : undefined;
   const rows = await db.auditLog.findMany({
-    where: { orgId, ...(options.cursor ? { id: { lt: options.cursor } } : {}) },
+    where: {
+      orgId,
+      ...(options.cursor ? { id: { lt: options.cursor } } : {}),
+      ...(options.projectId ? { projectId: options.projectId } : {}),
+      ...(action ? { action } : {}),
+      ...(options.actorEmail ? { actorEmail: options.actorEmail } : {}),
+      ...(createdAt ? { createdAt } : {}),
+    },
     orderBy: { id: "desc" },
     take: limit + 1,
   });

@@ -1,12 +1,14 @@
+// The subpath, not the package index: this file is also bundled for the browser (run-filters.tsx).
+import { RUN_TIME_RANGES, runFilterInput } from "@tengine/core/runs/run-filter";
 import { z } from "zod";
 import { PRINCIPAL_KINDS, RUN_STATUSES, type PrincipalKind, type RunStatus } from "./format.ts";
 
 /** Preset time ranges of the runs filter; "custom" uses `from`/`to`. */
 export const TIME_RANGES = [
-  { value: "1h", label: "Last hour", ms: 3600_000 },
-  { value: "24h", label: "Last 24 hours", ms: 24 * 3600_000 },
-  { value: "7d", label: "Last 7 days", ms: 7 * 24 * 3600_000 },
-  { value: "30d", label: "Last 30 days", ms: 30 * 24 * 3600_000 },
+  { value: "1h", label: "Last hour", ms: RUN_TIME_RANGES["1h"] },
+  { value: "24h", label: "Last 24 hours", ms: RUN_TIME_RANGES["24h"] },
+  { value: "7d", label: "Last 7 days", ms: RUN_TIME_RANGES["7d"] },
+  { value: "30d", label: "Last 30 days", ms: RUN_TIME_RANGES["30d"] },
 ] as const;
 
 export type RunFilters = {
@@ -47,27 +49,14 @@ export function parseRunsQuery(params: Record<string, string | string[] | undefi
   return Object.fromEntries(Object.entries(parsed).filter(([, v]) => v !== undefined)) as RunsQuery;
 }
 
-/**
- * What listRuns gets for a query: a member implies the member principal, a key the api_key
- * principal (a member filter wins: the two name different callers); ranges become bounds.
- */
+/** What listRuns gets for a query: the filter (core runFilterInput), its range as bounds, and the page. */
 export function toListRunsInput(query: RunsQuery, now: number, limit: number) {
   const preset = TIME_RANGES.find((r) => r.value === query.range);
   const since = preset ? new Date(now - preset.ms) : query.range === "custom" && query.from ? new Date(query.from) : undefined;
   const until = query.range === "custom" && query.to ? new Date(query.to) : undefined;
   return {
     limit,
-    ...(query.tool ? { toolName: query.tool } : {}),
-    ...(query.status ? { status: query.status } : {}),
-    ...(query.member
-      ? { memberId: query.member, principalKind: "member" as const }
-      : query.key
-        ? { apiKeyId: query.key, principalKind: "api_key" as const }
-        : query.principal
-          ? { principalKind: query.principal }
-          : {}),
-    ...(since ? { since } : {}),
-    ...(until ? { until } : {}),
+    ...runFilterInput({ tool: query.tool, status: query.status, principal: query.principal, key: query.key, member: query.member, since, until }),
     ...(query.cursor ? { cursor: query.cursor } : query.after ? { after: query.after } : {}),
   };
 }

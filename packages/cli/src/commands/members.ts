@@ -1,0 +1,80 @@
+import { addMember, AppError, changeMemberRole, listMembers, recordAudit, removeMember, ROLES } from "@tengine/core";
+import type { CliContext } from "../context.ts";
+import { defineCommand, defineGroup } from "../framework/define.ts";
+import { print } from "../output.ts";
+import { actingOnOrg, asOption, orgOption } from "./shared.ts";
+
+const MEMBER_JSON = "{ id, userId, email, name, role, joinedAt }";
+
+async function memberByEmail(ctx: CliContext, orgId: string, orgSlug: string, email: string) {
+  const member = (await listMembers(ctx.db, orgId)).find((m) => m.email === email.trim().toLowerCase());
+  if (!member) throw new AppError("not_found", `${email} is not a member of organization "${orgSlug}"`);
+  return member;
+}
+
+const list = defineCommand<{ org?: string }>({
+  name: "list",
+  summary: "the organization's members and their roles",
+  options: [orgOption],
+  examples: ["tengine members list --org acme"],
+  json: `[${MEMBER_JSON}]`,
+  async run(ctx, { opts, json }) {
+    const { org } = await actingOnOrg(ctx, opts.org, undefined, "viewer");
+    const rows = await listMembers(ctx.db, org.id);
+    print(json, rows, { rows, columns: ["email", "role", "name", "joinedAt", "id"] });
+  },
+});
+
+const add = defineCommand<{ org?: string; role: (typeof ROLES)[number]; name?: string; as?: string }>({
+  name: "add",
+  summary: "add a person by email; a new account gets a temporary password, shown once",
+  details: "Admins add members and viewers; only owners add admins and owners.",
+  args: [{ name: "email", description: "the person's email" }],
+  options: [orgOption, { flags: "--role <role>", description: `the role (${ROLES.join(", ")})`, choices: ROLES, default: "member" }, { flags: "--name <name>", description: "their name, for a new account" }, asOption],
+  examples: ["tengine members add dana@acme.example --org acme --role viewer"],
+  json: "{ email, role, userCreated, temporaryPassword? }",
+  async run(ctx, { args, opts, json }) {
+    const { org, actor, role } = await actingOnOrg(ctx, opts.org, opts.as, "admin");
+    const result = await addMember(ctx.db, org.id, role, { email: args.email!, role: opts.role, ...(opts.name ? { name: opts.name } : {}) });
+    await recordAudit(ctx.db, { orgId: org.id, actor, action: "member.add", targetType: "user", targetId: result.member.userId, details: { email: result.member.email, role: result.member.role, accountCreated: result.userCreated } });
+    print(json, { email: result.member.email, role: result.member.role, userCreated: result.userCreated, ...(result.temporaryPassword ? { temporaryPassword: result.temporaryPassword } : {}) });
+  },
+});
+
+const role = defineCommand<{ org?: string; as?: string }>({
+  name: "role",
+  summary: "give a member another role",
+  details: "Admins change members and viewers; owners anyone. The last owner keeps the owner role.",
+  args: [{ name: "email", description: "the member's email" }, { name: "role", description: `the new role (${ROLES.join(", ")})` }],
+  options: [orgOption, asOption],
+  examples: ["tengine members role dana@acme.example admin --org acme"],
+  json: `{ member: ${MEMBER_JSON}, previousRole }`,
+  async run(ctx, { args, opts, json }) {
+    const newRole = args.role as (typeof ROLES)[number];
+    if (!(ROLES as readonly string[]).includes(newRole)) throw new AppError("bad_request", `role must be one of ${ROLES.join(", ")} (got "${args.role}")`);
+    const { org, actor, role: actorRole } = await actingOnOrg(ctx, opts.org, opts.as, "admin");
+    const target = await memberByEmail(ctx, org.id, org.slug, args.email!);
+    const { member, previousRole } = await changeMemberRole(ctx.db, org.id, actorRole, target.id, newRole);
+    if (previousRole !== member.role) await recordAudit(ctx.db, { orgId: org.id, actor, action: "member.role_change", targetType: "user", targetId: member.userId, details: { email: member.email, from: previousRole, to: member.role } });
+    print(json, { member, previousRole });
+  },
+});
+
+const remove = defineCommand<{ org?: string; as?: string }>({
+  name: "remove",
+  summary: "take a person out of the organization",
+  details: "Same rules as role changes; never the last owner.",
+  args: [{ name: "email", description: "the member's email" }],
+  options: [orgOption, asOption],
+  examples: ["tengine members remove dana@acme.example --org acme"],
+  json: `{ removed: ${MEMBER_JSON} }`,
+  async run(ctx, { args, opts, json }) {
+    const { org, actor, role } = await actingOnOrg(ctx, opts.org, opts.as, "admin");
+    const target = await memberByEmail(ctx, org.id, org.slug, args.email!);
+    const member = await removeMember(ctx.db, org.id, role, target.id);
+    await recordAudit(ctx.db, { orgId: org.id, actor, action: "member.remove", targetType: "user", targetId: member.userId, details: { email: member.email, role: member.role } });
+    print(json, { removed: member });
+  },
+});
+
+export const membersGroup = defineGroup({ name: "members", summary: "people of an organization and their roles", commands: [list, add, role, remove] });

@@ -1,0 +1,62 @@
+import { readFile } from "node:fs/promises";
+import { AppError, applyOpenApiImport, fetchOpenApiDocument, type ImportPlan, planOpenApiImport } from "@tengine/core";
+import { cliEnv } from "../env.ts";
+import { defineCommand, defineGroup } from "../framework/define.ts";
+import { print } from "../output.ts";
+import { CLI_ACTOR, projectBySlug, projectOption } from "./shared.ts";
+
+const importCommand = defineCommand<{ project: string; baseUrl?: string; dryRun?: boolean }>({
+  name: "import",
+  summary: "create or update the project's tools from an OpenAPI 3.0/3.1 or Swagger 2.0 document (JSON or YAML)",
+  args: [{ name: "fileOrUrl", description: "a file, or an http(s) URL" }],
+  options: [projectOption, { flags: "--base-url <url>", description: "the URL the tools call (default: the document's servers)" }, { flags: "--dry-run", description: "show what would change without changing anything" }],
+  examples: ["tengine openapi import ./crm.yaml --project acme-crm --dry-run", "tengine openapi import https://api.acme.example/openapi.json --project acme-crm"],
+  json: "{ importId, summary } ({ dryRun: true, plan } with --dry-run)",
+  async run(ctx, { args, opts, json }) {
+    const project = await projectBySlug(ctx, opts.project);
+    const source = args.fileOrUrl!;
+    const fromUrl = /^https?:\/\//i.test(source);
+    let document: string;
+    let documentUrl: string | undefined;
+    if (fromUrl) {
+      const fetched = await fetchOpenApiDocument(source, { allowPrivate: cliEnv.ALLOW_PRIVATE_UPSTREAMS ?? false, allowlist: cliEnv.UPSTREAM_ALLOWLIST, allowHttp: project.allowHttpUpstreams });
+      document = fetched.text;
+      documentUrl = fetched.url;
+    } else {
+      try {
+        document = await readFile(source, "utf8");
+      } catch (error) {
+        throw new AppError("bad_request", `cannot read ${source}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    const input = { document, sourceKind: fromUrl ? ("url" as const) : ("file" as const), sourceName: source, ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}), ...(documentUrl ? { documentUrl } : {}) };
+    const plan = await planOpenApiImport(ctx.db, project.id, input);
+    if (opts.dryRun) {
+      if (json) print(true, { dryRun: true, plan });
+      else printImport(plan, "would be");
+      return;
+    }
+    // The CLI's actor is recorded by applyOpenApiImport's own audit entry ("openapi.import").
+    const result = await applyOpenApiImport(ctx.db, await ctx.secretBox(), project.id, plan, { actor: CLI_ACTOR, sourceKind: input.sourceKind, sourceName: source });
+    if (json) print(true, { importId: result.importId, summary: result.summary });
+    else printImport(plan, "", result.importId);
+  },
+});
+
+/** Human output of an import: counts, then each tool and skip with its reason. */
+function printImport(plan: ImportPlan, mood: "would be" | "", importId?: string) {
+  const verb = (done: string) => (mood ? `${mood} ${done}` : done);
+  const out: string[] = [];
+  out.push(`${plan.title ?? "(untitled)"} (${plan.format}), base URL ${plan.baseUrl}`);
+  if (importId) out.push(`import ${importId}`);
+  out.push(`${plan.added.length} ${verb("added")}, ${plan.changed.length} ${verb("changed")}, ${plan.removed.length} ${verb("removed")}, ${plan.unchanged.length} unchanged, ${plan.skipped.length} skipped`);
+  for (const tool of plan.added) out.push(`  + ${tool.name}  ${tool.method} ${tool.url}`);
+  for (const tool of plan.changed) out.push(`  ~ ${tool.name}  (${tool.fields.join(", ")})${tool.kept?.length ? `; kept your ${tool.kept.join(", ")}` : ""}`);
+  for (const tool of plan.removed) out.push(`  - ${tool.name}`);
+  for (const skip of plan.skipped) out.push(`  ! skipped ${skip.operation}: ${skip.reason}`);
+  for (const note of plan.notes) out.push(`  note: ${note}`);
+  if (mood) out.push("(dry run: nothing was changed)");
+  process.stdout.write(`${out.join("\n")}\n`);
+}
+
+export const openapiGroup = defineGroup({ name: "openapi", summary: "tools generated from OpenAPI documents (docs/openapi.md)", commands: [importCommand] });

@@ -10,6 +10,8 @@ import { createMemberAssertion, SIGNATURE_ALGORITHM, SIGNATURE_LABEL, SIGNED_COM
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileRequestTemplate } from "../packages/core/src/templates/compile-request-template.ts";
 import { renderRequest } from "../packages/core/src/templates/render-request.ts";
+import { exampleProblems } from "../packages/cli/src/framework/check-example.ts";
+import { COMMANDS } from "../packages/cli/src/registry.ts";
 import { type CodeBlock, codeBlocks, documentationFiles, root } from "./docs/code-blocks.ts";
 import { checkCliUsage, hasPlaceholder, type Output, parseSimpleToml, runShell, runTypeScript, scratchDir, shellCommands, shellWords } from "./docs/run-examples.ts";
 import { type RunningProduct, startProduct } from "./start-product.ts";
@@ -60,7 +62,25 @@ await client.connect(new StreamableHTTPClientTransport(new URL(process.env.TENGI
 `;
 
 /** The block in the docs is the whole story; the reader's own words for what the test adds. */
+/**
+ * docs/cli.md is generated from the CLI's command definitions (packages/cli/test/docs.test.ts
+ * keeps it current); its examples use a reader's slugs and ids, so each line is checked against
+ * the definitions: the command exists, its options do, its arguments and required options are given.
+ * The commands themselves run against the real database in packages/cli/test.
+ */
+const CLI_REFERENCE: Record<string, Handling> = Object.fromEntries(
+  codeBlocks("docs/cli.md").map((b) => [
+    b.key,
+    {
+      kind: "check",
+      why: "an example of the generated CLI reference, with a reader's project and ids; the command runs in packages/cli/test",
+      check: (block: CodeBlock) => expect(shellCommands(block.code).flatMap((line) => exampleProblems(COMMANDS, line))).toEqual([]),
+    } satisfies Handling,
+  ]),
+);
+
 const HANDLING: Record<string, Handling> = {
+  ...CLI_REFERENCE,
   "README.md › Tengine #1": {
     kind: "check",
     why: "npm start is what this test runs (through test/start-product.ts); npm test is the whole suite this test is part of",

@@ -98,6 +98,7 @@ describe("tengine CLI", () => {
     expect(bad.error.message).toContain("name must match");
     const missing = await tengineFails("keys", "list", "--project", "no-such-project");
     expect(missing.error).toEqual({ error: "not_found", message: 'project "no-such-project" not found' });
+    expect(missing.code).toBe(3);
     const scopes = await tengineFails("keys", "create", "--project", "acme-crm", "--scopes", "contacts");
     expect(scopes.error.message).toContain("invalid scope: contacts");
   });

@@ -93,7 +93,7 @@ describe("tengine output", () => {
     expect(listed.runs).toHaveLength(2);
     expect(listed.nextCursor).toBe(listed.runs[1].id);
     expect(page.stdout).toContain(`more runs: npx tengine runs list --project runs --limit 2 --cursor ${listed.nextCursor}`);
-    expect(page.stdout).toContain("1 run(s) with an error: see npx tengine runs show --project runs <id>");
+    expect(page.stdout).toContain("1 run(s) with an error: see npx tengine runs get --project runs <id>");
 
     const last = await tengine("runs", "list", "--project", "runs", "--limit", "2", "--cursor", listed.nextCursor);
     expect(last.stdout).not.toContain("more runs");
@@ -108,7 +108,7 @@ describe("tengine output", () => {
     expect(shownJson.run).toMatchObject({ id: failed.id, status: "failed", error: "Upstream answered 503 Service Unavailable after 3 attempts" });
 
     const other = await tengine("runs", "show", "--project", "big", failed.id);
-    expect(other).toMatchObject({ code: 1, stderr: `error: run "${failed.id}" not found in project "big"\n` });
+    expect(other).toMatchObject({ code: 3, stderr: `error: run "${failed.id}" not found in project "big"\n` });
   });
 
   it("answers bad options with one sentence and exit code 2", { timeout: 120_000 }, async () => {

@@ -64,7 +64,7 @@ export { updateTool, type UpdateToolInput } from "./tools/update-tool.ts";
 export { setToolEnabled } from "./tools/set-tool-enabled.ts";
 export { deleteTool } from "./tools/delete-tool.ts";
 export { getToolView } from "./tools/get-tool.ts";
-export { editableDefinition, diffToolDefinitions, type ToolFieldDiff } from "./tools/editable-definition.ts";
+export { editableDefinition, diffToolDefinitions, diffStoredTool, type ToolFieldDiff } from "./tools/editable-definition.ts";
 export { deleteProject } from "./projects/delete-project.ts";
 export { tryTool, type TryToolOutcome, type TryToolRequest, type TriedRun, type TriedRequest, type TriedResponse } from "./execution/try-tool.ts";
 export { narrowScopes } from "./scopes/narrow-scopes.ts";

@@ -2,7 +2,7 @@ import {
   AppError,
   createTool,
   deleteTool,
-  diffToolDefinitions,
+  diffStoredTool,
   editableDefinition,
   getToolView,
   listTools,
@@ -170,17 +170,19 @@ const remove = defineCommand<{ project: string; as?: string }>({
 const diff = defineCommand<{ project: string; file: string }>({
   name: "diff",
   summary: "compare the stored tool with a definition file, field by field",
-  details: "Defaults apply on both sides. Secret values are never shown: a file that gives one is reported as auth.secret.",
+  details: "Defaults apply on both sides. Secret values are never shown: a file whose secret differs from the stored one is reported as auth.secret, both values hidden.",
   args: [nameArg],
   options: [projectOption, { flags: "--file <path>", description: "the definition to compare with", required: true }],
   examples: ["tengine tools diff --project acme-crm get_contact --file get_contact.json"],
   json: "{ name, identical: boolean, fields: [{ field, stored, file }] }",
   async run(ctx, { args, opts, json }) {
     const { project } = await actingOnProject(ctx, opts.project, undefined, "viewer");
-    const stored = await toolByName(ctx, project, args.name!);
-    const fields = diffToolDefinitions(stored, asObject(await readJsonFile(opts.file), opts.file));
-    if (json) return print(true, { name: stored.name, identical: fields.length === 0, fields });
-    if (fields.length === 0) return void process.stdout.write(`${stored.name}: identical to ${opts.file}\n`);
+    const file = asObject(await readJsonFile(opts.file), opts.file);
+    const diff = await diffStoredTool(ctx.db, await ctx.secretBox(), project.id, args.name!, file);
+    if (!diff) throw new AppError("not_found", `tool "${args.name}" not found in project "${project.slug}"`);
+    const { fields } = diff;
+    if (json) return print(true, { name: diff.name, identical: fields.length === 0, fields });
+    if (fields.length === 0) return void process.stdout.write(`${diff.name}: identical to ${opts.file}\n`);
     const show = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
     process.stdout.write(`${fields.map((f) => `${f.field}:\n  - stored: ${show(f.stored)}\n  + file:   ${show(f.file)}`).join("\n")}\n`);
   },

@@ -1,6 +1,8 @@
+import type { Db } from "@tengine/db";
+import { type SecretBox, secretAd } from "../crypto/secret-box.ts";
 import { canonicalJson } from "../idempotency/canonical-json.ts";
 import { type ToolDefinitionInput, toolDefinitionSchema } from "./tool-definition.ts";
-import type { ToolView } from "./to-tool-view.ts";
+import { type ToolView, toToolView } from "./to-tool-view.ts";
 
 /**
  * A stored tool as a definition one can edit and send back to updateTool: the fields of
@@ -39,10 +41,10 @@ const FIELDS = Object.keys(toolDefinitionSchema.shape) as Array<keyof typeof too
 /**
  * The fields in which a definition (a file) differs from the stored tool, defaults applied on
  * both sides (a file that leaves `timeoutMs` out means the default). Secret values are never
- * compared or shown: stored ones cannot be read back; a file that gives one is reported as
- * `auth.secret` with the value hidden.
+ * shown: when the file gives one that differs from `storedSecret` (the decrypted stored one,
+ * null when none), it is reported as `auth.secret` with both values hidden.
  */
-export function diffToolDefinitions(stored: ToolView, file: Record<string, unknown>): ToolFieldDiff[] {
+export function diffToolDefinitions(stored: ToolView, file: Record<string, unknown>, storedSecret: string | null): ToolFieldDiff[] {
   const normalize = (def: Record<string, unknown>) => {
     const parsed = toolDefinitionSchema.partial().safeParse(def);
     const out: Record<string, unknown> = parsed.success ? { ...parsed.data } : { ...def };
@@ -59,8 +61,20 @@ export function diffToolDefinitions(stored: ToolView, file: Record<string, unkno
   const after = normalize(file);
   const diffs: ToolFieldDiff[] = FIELDS.filter((f) => canonicalJson(before[f] ?? null) !== canonicalJson(after[f] ?? null)).map((f) => ({ field: f, stored: before[f] ?? null, file: after[f] ?? null }));
   const fileAuth = file.auth as Record<string, unknown> | undefined;
-  if (fileAuth && SECRET_FIELDS.some((k) => typeof fileAuth[k] === "string" && fileAuth[k] !== "")) {
-    diffs.push({ field: "auth.secret", stored: stored.auth.secretSet ? "(set, write-only)" : "(none)", file: "(given, hidden)" });
+  const fileSecret = SECRET_FIELDS.map((k) => fileAuth?.[k]).find((v): v is string => typeof v === "string" && v !== "");
+  if (fileSecret !== undefined && fileSecret !== storedSecret) {
+    diffs.push({ field: "auth.secret", stored: storedSecret === null ? "(none)" : "(set, hidden)", file: "(different, hidden)" });
   }
   return diffs;
+}
+
+/**
+ * The stored tool `name` of the project compared with a definition (diffToolDefinitions), its
+ * secret decrypted only to compare it; null when the project has no such tool.
+ */
+export async function diffStoredTool(db: Db, secretBox: SecretBox, projectId: string, name: string, file: Record<string, unknown>) {
+  const row = await db.tool.findFirst({ where: { projectId, name } });
+  if (!row) return null;
+  const secret = row.authSecretEnc ? secretBox.decrypt(row.authSecretEnc, secretAd.toolAuthSecret(row.id)) : null;
+  return { name: row.name, fields: diffToolDefinitions(toToolView(row), file, secret) };
 }

@@ -11,7 +11,7 @@ beforeAll(async () => {
 afterAll(() => world?.database.drop());
 
 describe("tengine approvals", () => {
-  it("lists the queue and gets one approval with its caller and arguments", { timeout: 60_000 }, async () => {
+  it("lists the queue and gets one approval with its caller and arguments", { timeout: 300_000 }, async () => {
     const pending = await cli.json("approvals", "list", "--project", "acme-crm", "--status", "pending");
     expect(pending.nextCursor).toBeNull();
     expect(pending.approvals.map((a: { id: string }) => a.id)).toEqual([world.approvals.byKey.id, world.approvals.byMember.id]);
@@ -23,7 +23,7 @@ describe("tengine approvals", () => {
     expect((await cli.fails("approvals", "get", "--project", "acme-other", world.approvals.byKey.id)).code).toBe(3);
   });
 
-  it("refuses a decision without --as, by a viewer, by an outsider, and on one's own call", { timeout: 90_000 }, async () => {
+  it("refuses a decision without --as, by a viewer, by an outsider, and on one's own call", { timeout: 300_000 }, async () => {
     const anonymous = await cli.run(["approvals", "approve", "--project", "acme-crm", world.approvals.byKey.id]);
     expect(anonymous).toMatchObject({ code: 2, stderr: "error: required option '--as <email>' not specified\n" });
     const viewer = await cli.fails("approvals", "approve", "--project", "acme-crm", world.approvals.byKey.id, "--as", "viewer@acme.example");
@@ -41,7 +41,7 @@ describe("tengine approvals", () => {
     expect(await world.db.auditLog.count({ where: { action: { startsWith: "approval." } } })).toBe(0);
   });
 
-  it("approves and denies as a named person, audited; a second decision is a conflict", { timeout: 90_000 }, async () => {
+  it("approves and denies as a named person, audited; a second decision is a conflict", { timeout: 300_000 }, async () => {
     const denied = await cli.json("approvals", "deny", "--project", "acme-crm", world.approvals.byMember.id, "--as", "Admin@Acme.example", "--reason", "wrong customer");
     expect(denied).toEqual({ approvalId: world.approvals.byMember.id, runId: world.approvals.byMember.runId, status: "denied" });
     const run = await world.db.run.findUniqueOrThrow({ where: { id: world.approvals.byMember.runId } });

@@ -11,7 +11,7 @@ beforeAll(async () => {
 afterAll(() => world?.database.drop());
 
 describe("tengine projects", () => {
-  it("lists and gets projects", { timeout: 60_000 }, async () => {
+  it("lists and gets projects", { timeout: 300_000 }, async () => {
     const listed = await cli.json("projects", "list", "--org", "acme");
     expect(listed.map((p: { slug: string }) => p.slug)).toEqual(["acme-crm", "acme-other"]);
     const project = await cli.json("projects", "get", "acme-crm");
@@ -19,7 +19,7 @@ describe("tengine projects", () => {
     expect((await cli.fails("projects", "get", "no-such")).code).toBe(3);
   });
 
-  it("updates settings as an admin, refusing a member, and audits before and after", { timeout: 60_000 }, async () => {
+  it("updates settings as an admin, refusing a member, and audits before and after", { timeout: 300_000 }, async () => {
     const member = await cli.fails("projects", "update", "acme-crm", "--require-member", "--as", "member@acme.example");
     expect(member).toEqual({ code: 5, error: { error: "forbidden", message: "this needs the admin role; you are a member" } });
     const updated = await cli.json("projects", "update", "acme-crm", "--name", "Acme CRM (prod)", "--allowed-hosts", "crm.example, API.acme.example", "--require-member", "--as", "admin@acme.example");
@@ -36,7 +36,7 @@ describe("tengine projects", () => {
     expect(bad.error.message).toContain("is a URL: enter the host name only");
   });
 
-  it("deletes only after the slug is typed (or --yes)", { timeout: 90_000 }, async () => {
+  it("deletes only after the slug is typed (or --yes)", { timeout: 300_000 }, async () => {
     const wrong = await cli.run(["projects", "delete", "acme-other"], "acme-crm\n");
     expect(wrong).toMatchObject({ code: 2, stderr: 'error: confirmation "acme-crm" is not "acme-other": nothing was deleted (or pass --yes)\n' });
     const empty = await cli.run(["projects", "delete", "acme-other"]);

@@ -21,7 +21,7 @@ beforeAll(async () => {
 afterAll(() => world?.database.drop());
 
 describe("tengine runs", () => {
-  it("filters like the runs page: status, caller, key, member, time", { timeout: 120_000 }, async () => {
+  it("filters like the runs page: status, caller, key, member, time", { timeout: 300_000 }, async () => {
     const ids = async (...filters: string[]) => (await cli.json("runs", "list", "--project", "acme-crm", ...filters)).runs.map((r: { status: string; principalKind: string }) => `${r.status}/${r.principalKind}`);
     expect(await ids()).toEqual(["succeeded/api_key", "failed/member", "pending/dashboard", "pending/api_key", "succeeded/api_key"]);
     expect(await ids("--status", "failed")).toEqual(["failed/member"]);
@@ -34,7 +34,7 @@ describe("tengine runs", () => {
     expect(bad).toMatchObject({ code: 2, stderr: 'error: --since must be one of 1h, 24h, 7d, 30d or an ISO 8601 time (got "fortnight")\n' });
   });
 
-  it("exports CSV with a header and quoted fields, and gets a whole run", { timeout: 60_000 }, async () => {
+  it("exports CSV with a header and quoted fields, and gets a whole run", { timeout: 300_000 }, async () => {
     const csv = await cli.run(["runs", "list", "--project", "acme-crm", "--status", "failed", "--format", "csv"]);
     expect(csv.code).toBe(0);
     const [header, row, end] = csv.stdout.split("\n");
@@ -50,7 +50,7 @@ describe("tengine runs", () => {
     expect((await cli.fails("runs", "get", "--project", "acme-other", failed.id)).code).toBe(3);
   });
 
-  it("--follow prints the newest runs, then each new run as it is recorded", { timeout: 120_000 }, async () => {
+  it("--follow prints the newest runs, then each new run as it is recorded", { timeout: 300_000 }, async () => {
     const child = cli.spawn(["--json", "runs", "list", "--project", "acme-crm", "--status", "succeeded", "--limit", "1", "--follow"]);
     let stdout = "";
     let stderr = "";

@@ -20,7 +20,7 @@ async function toolFile(definition: Record<string, unknown>) {
 }
 
 describe("tengine tools", () => {
-  it("gets a tool with its secret write-only, and never another project's", { timeout: 60_000 }, async () => {
+  it("gets a tool with its secret write-only, and never another project's", { timeout: 300_000 }, async () => {
     const tool = await cli.json("tools", "get", "--project", "acme-crm", "get_contact");
     expect(tool).toMatchObject({ id: world.tool.id, name: "get_contact", url: "https://crm.example/contacts/{{input.id}}", auth: { type: "bearer", secretSet: true }, requiredScopes: ["contacts:read"] });
     expect(JSON.stringify(tool)).not.toContain("sk_live_world_secret");
@@ -30,7 +30,7 @@ describe("tengine tools", () => {
     expect(missing).toEqual({ code: 3, error: { error: "not_found", message: 'tool "no_such_tool" not found in project "acme-crm"' } });
   });
 
-  it("updates single fields, keeps the stored secret, audits the change under --as", { timeout: 60_000 }, async () => {
+  it("updates single fields, keeps the stored secret, audits the change under --as", { timeout: 300_000 }, async () => {
     const updated = await cli.json("tools", "update", "--project", "acme-crm", "get_contact", "--timeout-ms", "5000", "--requires-approval", "--scopes", "contacts:read,contacts:write", "--as", "member@acme.example");
     expect(updated.changed.sort()).toEqual(["requiredScopes", "requiresApproval", "timeoutMs"]);
     expect(updated.tool).toMatchObject({ timeoutMs: 5000, requiresApproval: true, requiredScopes: ["contacts:read", "contacts:write"], auth: { type: "bearer", secretSet: true } });
@@ -49,7 +49,7 @@ describe("tengine tools", () => {
     expect(badTimeout.stderr).toContain("--timeout-ms must be a whole number between 100 and 120000");
   });
 
-  it("diffs the stored tool against a file without showing secrets, and updates from the file", { timeout: 60_000 }, async () => {
+  it("diffs the stored tool against a file without showing secrets, and updates from the file", { timeout: 300_000 }, async () => {
     const file = await toolFile({ ...world.toolDefinition, url: "https://crm.example/v2/contacts/{{input.id}}", auth: { type: "bearer", token: "sk_live_new_token" } });
     const diff = await cli.json("tools", "diff", "--project", "acme-crm", "get_contact", "--file", file);
     expect(diff.identical).toBe(false);
@@ -72,7 +72,7 @@ describe("tengine tools", () => {
     expect(refused.error.message).toContain("timeoutMS");
   });
 
-  it("disables, enables and deletes, refusing a viewer and another project's tool", { timeout: 90_000 }, async () => {
+  it("disables, enables and deletes, refusing a viewer and another project's tool", { timeout: 300_000 }, async () => {
     const viewer = await cli.fails("tools", "disable", "--project", "acme-crm", "get_contact", "--as", "viewer@acme.example");
     expect(viewer).toEqual({ code: 5, error: { error: "forbidden", message: "this needs the member role; you are a viewer" } });
     const outsider = await cli.fails("tools", "delete", "--project", "acme-crm", "get_contact", "--as", "outsider@acme.example");

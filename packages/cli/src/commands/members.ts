@@ -1,4 +1,4 @@
-import { addMember, AppError, changeMemberRole, listMembers, recordAudit, removeMember, ROLES } from "@tengine/core";
+import { addMember, AppError, changeMemberRole, listMembers, memberAudit, recordAudit, removeMember, ROLES } from "@tengine/core";
 import type { CliContext } from "../context.ts";
 import { defineCommand, defineGroup } from "../framework/define.ts";
 import { print } from "../output.ts";
@@ -36,7 +36,7 @@ const add = defineCommand<{ org?: string; role: (typeof ROLES)[number]; name?: s
   async run(ctx, { args, opts, json }) {
     const { org, actor, role } = await actingOnOrg(ctx, opts.org, opts.as, "admin");
     const result = await addMember(ctx.db, org.id, role, { email: args.email!, role: opts.role, ...(opts.name ? { name: opts.name } : {}) });
-    await recordAudit(ctx.db, { orgId: org.id, actor, action: "member.add", targetType: "user", targetId: result.member.userId, details: { email: result.member.email, role: result.member.role, accountCreated: result.userCreated } });
+    await recordAudit(ctx.db, { orgId: org.id, actor, ...memberAudit.add(result.member, result.userCreated) });
     print(json, { email: result.member.email, role: result.member.role, userCreated: result.userCreated, ...(result.temporaryPassword ? { temporaryPassword: result.temporaryPassword } : {}) });
   },
 });
@@ -55,7 +55,8 @@ const role = defineCommand<{ org?: string; as?: string }>({
     const { org, actor, role: actorRole } = await actingOnOrg(ctx, opts.org, opts.as, "admin");
     const target = await memberByEmail(ctx, org.id, org.slug, args.email!);
     const { member, previousRole } = await changeMemberRole(ctx.db, org.id, actorRole, target.id, newRole);
-    if (previousRole !== member.role) await recordAudit(ctx.db, { orgId: org.id, actor, action: "member.role_change", targetType: "user", targetId: member.userId, details: { email: member.email, from: previousRole, to: member.role } });
+    const entry = memberAudit.roleChange(member, previousRole);
+    if (entry) await recordAudit(ctx.db, { orgId: org.id, actor, ...entry });
     print(json, { member, previousRole });
   },
 });
@@ -72,7 +73,7 @@ const remove = defineCommand<{ org?: string; as?: string }>({
     const { org, actor, role } = await actingOnOrg(ctx, opts.org, opts.as, "admin");
     const target = await memberByEmail(ctx, org.id, org.slug, args.email!);
     const member = await removeMember(ctx.db, org.id, role, target.id);
-    await recordAudit(ctx.db, { orgId: org.id, actor, action: "member.remove", targetType: "user", targetId: member.userId, details: { email: member.email, role: member.role } });
+    await recordAudit(ctx.db, { orgId: org.id, actor, ...memberAudit.remove(member) });
     print(json, { removed: member });
   },
 });

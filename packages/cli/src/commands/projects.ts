@@ -1,5 +1,5 @@
 import { createInterface } from "node:readline/promises";
-import { AppError, createOrganization, createProject, deleteProject, readRateLimits, updateProjectSettings } from "@tengine/core";
+import { AppError, createOrganization, createProject, deleteProject, readRateLimits, settingsAudit, updateProjectSettings } from "@tengine/core";
 import { gatewayUrl } from "../env.ts";
 import { defineCommand, defineGroup } from "../framework/define.ts";
 import { print } from "../output.ts";
@@ -87,10 +87,9 @@ const update = defineCommand<{ name?: string; allowedHosts?: string; allowHttp?:
       ...(opts.requireMember !== undefined ? { requireMember: opts.requireMember } : {}),
     };
     if (Object.keys(input).length === 0) throw new UsageError("nothing to change: give --name, --allowed-hosts, --allow-http/--no-allow-http or --require-member/--no-require-member");
-    const { before, after, changed } = await updateProjectSettings(ctx.db, project.id, input);
-    const pick = (s: typeof before) => Object.fromEntries(changed.map((k) => [k, s[k]]));
-    if (changed.length) await audit(ctx, project, { action: "project.settings_update", targetType: "project", targetId: project.id, details: { changed, before: pick(before), after: pick(after) }, actor });
-    print(json, { slug: project.slug, changed, before: pick(before), after: pick(after) });
+    const entry = settingsAudit(project.id, await updateProjectSettings(ctx.db, project.id, input));
+    if (entry) await audit(ctx, project, { ...entry, actor });
+    print(json, { slug: project.slug, changed: entry?.details.changed ?? [], before: entry?.details.before ?? {}, after: entry?.details.after ?? {} });
   },
 });
 

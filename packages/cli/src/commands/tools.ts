@@ -7,6 +7,7 @@ import {
   getToolView,
   listTools,
   setToolEnabled,
+  toolAudit,
   type ToolDefinitionInput,
   type ToolView,
   updateTool,
@@ -42,7 +43,7 @@ const create = defineCommand<{ project: string; file: string; as?: string }>({
     const { project, actor } = await actingOnProject(ctx, opts.project, opts.as, "member");
     const definition = asObject(await readJsonFile(opts.file), opts.file);
     const tool = await createTool(ctx.db, await ctx.secretBox(), project.id, definition as ToolDefinitionInput);
-    await audit(ctx, project, { action: "tool.create", targetType: "tool", targetId: tool.id, details: { name: tool.name, method: tool.method, url: tool.url, auth: tool.auth.type }, actor });
+    await audit(ctx, project, { ...toolAudit.create(tool), actor });
     print(json, tool);
   },
 });
@@ -128,7 +129,8 @@ const update = defineCommand<UpdateOptions>({
     if (!opts.file && Object.keys(fields).length === 0) throw new UsageError("nothing to change: give --file or a field (--url, --scopes, --requires-approval, --timeout-ms, …)");
     const base = opts.file ? (asObject(await readJsonFile(opts.file), opts.file) as ToolDefinitionInput) : editableDefinition(stored);
     const { tool, changed } = await updateTool(ctx.db, await ctx.secretBox(), project.id, stored.id, { ...base, ...fields, keepSecret: true });
-    if (changed.length) await audit(ctx, project, { action: "tool.update", targetType: "tool", targetId: tool.id, details: { name: tool.name, changed }, actor });
+    const entry = toolAudit.update(tool, changed);
+    if (entry) await audit(ctx, project, { ...entry, actor });
     print(json, { tool, changed });
   },
 });
@@ -145,7 +147,7 @@ function enableCommand(enabled: boolean) {
       const { project, actor } = await actingOnProject(ctx, opts.project, opts.as, "member");
       const stored = await toolByName(ctx, project, args.name!);
       const tool = await setToolEnabled(ctx.db, project.id, stored.id, enabled);
-      await audit(ctx, project, { action: enabled ? "tool.enable" : "tool.disable", targetType: "tool", targetId: tool.id, details: { name: tool.name }, actor });
+      await audit(ctx, project, { ...toolAudit.setEnabled(tool), actor });
       print(json, { name: tool.name, enabled: tool.enabled });
     },
   });
@@ -162,7 +164,7 @@ const remove = defineCommand<{ project: string; as?: string }>({
     const { project, actor } = await actingOnProject(ctx, opts.project, opts.as, "member");
     const stored = await toolByName(ctx, project, args.name!);
     const tool = await deleteTool(ctx.db, project.id, stored.id);
-    await audit(ctx, project, { action: "tool.delete", targetType: "tool", targetId: tool.id, details: { name: tool.name }, actor });
+    await audit(ctx, project, { ...toolAudit.delete(tool), actor });
     print(json, { id: tool.id, name: tool.name, deleted: true });
   },
 });

@@ -1,5 +1,5 @@
 "use server";
-import { addMember, addMemberInput, changeMemberRole, recordAudit, removeMember, ROLES } from "@tengine/core";
+import { addMember, addMemberInput, changeMemberRole, memberAudit, recordAudit, removeMember, ROLES } from "@tengine/core";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { type ActionResult, withOrgRole } from "../action.ts";
@@ -15,7 +15,7 @@ export const addMemberAction = withOrgRole(
   addMemberInput.extend({ name: z.string().trim().max(100).optional().or(z.literal("").transform(() => undefined)) }),
   async (ctx, input): Promise<ActionResult<{ email: string; role: string; userCreated: boolean; temporaryPassword?: string }>> => {
     const result = await addMember(ctx.db, ctx.org.id, ctx.role, input);
-    await recordAudit(ctx.db, { orgId: ctx.org.id, actor: { userId: ctx.user.id, email: ctx.user.email }, action: "member.add", targetType: "user", targetId: result.member.userId, details: { email: result.member.email, role: result.member.role, accountCreated: result.userCreated } });
+    await recordAudit(ctx.db, { orgId: ctx.org.id, actor: { userId: ctx.user.id, email: ctx.user.email }, ...memberAudit.add(result.member, result.userCreated) });
     revalidatePath("/org/members");
     return { ok: true, data: { email: result.member.email, role: result.member.role, userCreated: result.userCreated, ...(result.temporaryPassword ? { temporaryPassword: result.temporaryPassword } : {}) } };
   },
@@ -24,9 +24,8 @@ export const addMemberAction = withOrgRole(
 /** Gives a member another role (admin for members and viewers; owner for anyone). */
 export const changeMemberRoleAction = withOrgRole("admin", z.object({ membershipId, role: z.enum(ROLES) }), async (ctx, input) => {
   const { member, previousRole } = await changeMemberRole(ctx.db, ctx.org.id, ctx.role, input.membershipId, input.role);
-  if (previousRole !== member.role) {
-    await recordAudit(ctx.db, { orgId: ctx.org.id, actor: { userId: ctx.user.id, email: ctx.user.email }, action: "member.role_change", targetType: "user", targetId: member.userId, details: { email: member.email, from: previousRole, to: member.role } });
-  }
+  const entry = memberAudit.roleChange(member, previousRole);
+  if (entry) await recordAudit(ctx.db, { orgId: ctx.org.id, actor: { userId: ctx.user.id, email: ctx.user.email }, ...entry });
   revalidatePath("/org/members");
   return { ok: true, message: `${member.email} is now ${member.role === "admin" || member.role === "owner" ? "an" : "a"} ${member.role}.` };
 });
@@ -34,7 +33,7 @@ export const changeMemberRoleAction = withOrgRole("admin", z.object({ membership
 /** Takes a person out of the organization (same rules; never the last owner). */
 export const removeMemberAction = withOrgRole("admin", z.object({ membershipId }), async (ctx, input) => {
   const member = await removeMember(ctx.db, ctx.org.id, ctx.role, input.membershipId);
-  await recordAudit(ctx.db, { orgId: ctx.org.id, actor: { userId: ctx.user.id, email: ctx.user.email }, action: "member.remove", targetType: "user", targetId: member.userId, details: { email: member.email, role: member.role } });
+  await recordAudit(ctx.db, { orgId: ctx.org.id, actor: { userId: ctx.user.id, email: ctx.user.email }, ...memberAudit.remove(member) });
   revalidatePath("/org/members");
   return { ok: true, message: `${member.email} was removed.` };
 });

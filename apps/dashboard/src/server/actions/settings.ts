@@ -6,6 +6,7 @@ import {
   isAppError,
   recordAudit,
   retireSigningSecret,
+  settingsAudit,
   setMemberAssertionJwk,
   setMemberAssertionSecret,
   updateProjectSettings,
@@ -28,10 +29,9 @@ function done(slug: string) {
 
 /** General settings: name, allowed upstream hosts, plain http, require_member (admin). */
 export const updateProjectSettingsAction = withProjectRole("admin", updateProjectSettingsInput, async (ctx, input) => {
-  const { before, after, changed } = await updateProjectSettings(ctx.db, ctx.project.id, input);
-  if (changed.length === 0) return { ok: true, message: "Nothing changed." };
-  const pick = (s: typeof before) => Object.fromEntries(changed.map((k) => [k, s[k]]));
-  await audit(ctx, "project.settings_update", "project", ctx.project.id, { changed, before: pick(before), after: pick(after) });
+  const entry = settingsAudit(ctx.project.id, await updateProjectSettings(ctx.db, ctx.project.id, input));
+  if (!entry) return { ok: true, message: "Nothing changed." };
+  await audit(ctx, entry.action, entry.targetType, entry.targetId, entry.details);
   done(ctx.project.slug);
   return { ok: true, message: "Settings saved. Gateways use them from the next call." };
 });

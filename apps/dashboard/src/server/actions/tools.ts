@@ -1,5 +1,5 @@
 "use server";
-import { createTool, deleteTool, isAppError, projectConfigSelect, recordAudit, setToolEnabled, ToolCallInternalError, type ToolDefinitionInput, type TryToolOutcome, tryTool, updateTool } from "@tengine/core";
+import { createTool, deleteTool, isAppError, projectConfigSelect, recordAudit, setToolEnabled, ToolCallInternalError, toolAudit, type ToolDefinitionInput, type TryToolOutcome, tryTool, updateTool } from "@tengine/core";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { definitionFieldErrors } from "@/components/tools/definition-errors.ts";
@@ -14,7 +14,7 @@ const definition = z.record(z.string(), z.unknown());
 export const createToolAction = withProjectRole("member", z.object({ definition }), async (ctx, input) => {
   try {
     const tool = await createTool(ctx.db, getSecretBox(), ctx.project.id, input.definition as ToolDefinitionInput);
-    await recordAudit(ctx.db, { orgId: ctx.org.id, projectId: ctx.project.id, actor: actor(ctx.user), action: "tool.create", targetType: "tool", targetId: tool.id, details: { name: tool.name, method: tool.method, url: tool.url, auth: tool.auth.type } });
+    await recordAudit(ctx.db, { orgId: ctx.org.id, projectId: ctx.project.id, actor: actor(ctx.user), ...toolAudit.create(tool) });
     revalidatePath(`/projects/${ctx.project.slug}/tools`);
     return { ok: true, data: { name: tool.name }, message: `Tool ${tool.name} created` };
   } catch (error) {
@@ -26,9 +26,8 @@ export const createToolAction = withProjectRole("member", z.object({ definition 
 export const updateToolAction = withProjectRole("member", z.object({ toolId: z.string().min(1), definition, keepSecret: z.boolean().default(true) }), async (ctx, input) => {
   try {
     const { tool, changed } = await updateTool(ctx.db, getSecretBox(), ctx.project.id, input.toolId, { ...(input.definition as ToolDefinitionInput), keepSecret: input.keepSecret });
-    if (changed.length) {
-      await recordAudit(ctx.db, { orgId: ctx.org.id, projectId: ctx.project.id, actor: actor(ctx.user), action: "tool.update", targetType: "tool", targetId: tool.id, details: { name: tool.name, changed } });
-    }
+    const entry = toolAudit.update(tool, changed);
+    if (entry) await recordAudit(ctx.db, { orgId: ctx.org.id, projectId: ctx.project.id, actor: actor(ctx.user), ...entry });
     revalidatePath(`/projects/${ctx.project.slug}/tools`, "layout");
     return { ok: true, data: { name: tool.name }, message: changed.length ? `Saved: ${changed.join(", ")}` : "No changes" };
   } catch (error) {
@@ -39,7 +38,7 @@ export const updateToolAction = withProjectRole("member", z.object({ toolId: z.s
 /** Turns a tool on or off (member+). */
 export const setToolEnabledAction = withProjectRole("member", z.object({ toolId: z.string().min(1), enabled: z.boolean() }), async (ctx, input) => {
   const tool = await setToolEnabled(ctx.db, ctx.project.id, input.toolId, input.enabled);
-  await recordAudit(ctx.db, { orgId: ctx.org.id, projectId: ctx.project.id, actor: actor(ctx.user), action: input.enabled ? "tool.enable" : "tool.disable", targetType: "tool", targetId: tool.id, details: { name: tool.name } });
+  await recordAudit(ctx.db, { orgId: ctx.org.id, projectId: ctx.project.id, actor: actor(ctx.user), ...toolAudit.setEnabled(tool) });
   revalidatePath(`/projects/${ctx.project.slug}/tools`, "layout");
   return { ok: true, data: { enabled: tool.enabled }, message: `${tool.name} ${tool.enabled ? "enabled" : "disabled"}` };
 });
@@ -47,7 +46,7 @@ export const setToolEnabledAction = withProjectRole("member", z.object({ toolId:
 /** Deletes a tool; its runs stay (member+). */
 export const deleteToolAction = withProjectRole("member", z.object({ toolId: z.string().min(1) }), async (ctx, input) => {
   const tool = await deleteTool(ctx.db, ctx.project.id, input.toolId);
-  await recordAudit(ctx.db, { orgId: ctx.org.id, projectId: ctx.project.id, actor: actor(ctx.user), action: "tool.delete", targetType: "tool", targetId: tool.id, details: { name: tool.name } });
+  await recordAudit(ctx.db, { orgId: ctx.org.id, projectId: ctx.project.id, actor: actor(ctx.user), ...toolAudit.delete(tool) });
   revalidatePath(`/projects/${ctx.project.slug}/tools`, "layout");
   return { ok: true, message: `Tool ${tool.name} deleted` };
 });

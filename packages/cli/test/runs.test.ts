@@ -54,19 +54,26 @@ describe("tengine runs", () => {
     const child = cli.spawn(["--json", "runs", "list", "--project", "acme-crm", "--status", "succeeded", "--limit", "1", "--follow"]);
     let stdout = "";
     let stderr = "";
+    let exited: number | null | undefined;
+    let notify = () => {};
+    child.stdout.on("data", (d) => {
+      stdout += d;
+      notify();
+    });
     child.stderr.on("data", (d) => (stderr += d));
+    child.on("exit", (code) => {
+      exited = code;
+      notify();
+    });
+    /** The first `n` lines the command printed (waits for them; fails if it exits first). */
     const lines = (n: number) =>
       new Promise<string[]>((resolve, reject) => {
-        const check = () => {
+        notify = () => {
           const got = stdout.split("\n").filter(Boolean);
-          if (got.length >= n) resolve(got);
+          if (got.length >= n) resolve(got.slice(0, n));
+          else if (exited !== undefined) reject(new Error(`tengine exited ${exited}: ${stderr}`));
         };
-        child.stdout.on("data", (d) => {
-          stdout += d;
-          check();
-        });
-        child.on("exit", (code) => reject(new Error(`tengine exited ${code}: ${stderr}`)));
-        check();
+        notify();
       });
     try {
       const [first] = await lines(1);
@@ -76,9 +83,13 @@ describe("tengine runs", () => {
       await recordRun({ status: "failed", principalKind: "api_key", apiKeyId: world.key.id, error: "boom" });
       const a = await recordRun({ status: "succeeded", principalKind: "member", memberId: "m-7" });
       const b = await recordRun({ status: "succeeded", principalKind: "api_key", apiKeyId: world.key.id });
-      const all = await lines(3);
-      expect(all.slice(1).map((l) => JSON.parse(l).id)).toEqual([a.id, b.id]);
-      expect(all.map((l) => JSON.parse(l).status)).toEqual(["succeeded", "succeeded", "succeeded"]);
+      expect((await lines(3)).slice(1).map((l) => JSON.parse(l).id)).toEqual([a.id, b.id]);
+      // A later poll prints only what is new: each run once.
+      const c = await recordRun({ status: "succeeded", principalKind: "api_key", apiKeyId: world.key.id });
+      await lines(4);
+      const printed = stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l));
+      expect(printed.map((r) => r.id)).toEqual([newest.id, a.id, b.id, c.id]);
+      expect(printed.every((r) => r.status === "succeeded")).toBe(true);
     } finally {
       child.kill();
     }

@@ -31,17 +31,17 @@ export function bashCompletion(entries: EntryDef[]): string {
   return `# bash completion for tengine (generated: tengine completion bash)
 # Load it in this shell: source <(tengine completion bash)
 _tengine() {
-  local cur prev path="" word words
+  local cur prev cmdpath="" word words
   cur="\${COMP_WORDS[COMP_CWORD]}"
   prev="\${COMP_WORDS[COMP_CWORD-1]}"
-  # The command path typed so far: the words before the cursor that are not options or their values.
+  # The command path typed so far: the words before the cursor that are not options and extend a known command.
   for word in "\${COMP_WORDS[@]:1:COMP_CWORD-1}"; do
-    case "$word" in -*) ;; *) case " $path " in *" $word "*) ;; *) [ -z "$path" ] && path="$word" || { _tengine_has "$path $word" && path="$path $word"; } ;; esac ;; esac
+    case "$word" in -*) ;; *) if [ -z "$cmdpath" ]; then cmdpath="$word"; elif _tengine_has "$cmdpath $word"; then cmdpath="$cmdpath $word"; fi ;; esac
   done
-  case "$path $prev" in
+  case "$cmdpath $prev" in
 ${choices.join("\n")}
   esac
-  case "$path" in
+  case "$cmdpath" in
 ${cases.join("\n")}
     *) words="" ;;
   esac
@@ -66,16 +66,17 @@ export function zshCompletion(entries: EntryDef[]): string {
 # zsh completion for tengine (generated: tengine completion zsh)
 # Load it in this shell: source <(tengine completion zsh)
 _tengine() {
-  local path="" word prev="\${words[CURRENT-1]}"
+  # Not "path": zsh ties that name to PATH.
+  local cmdpath="" word prev="\${words[CURRENT-1]}"
   local -a candidates
   for word in "\${(@)words[2,CURRENT-1]}"; do
     [[ "$word" == -* ]] && continue
-    if [[ -z "$path" ]]; then path="$word"; elif _tengine_has "$path $word"; then path="$path $word"; fi
+    if [[ -z "$cmdpath" ]]; then cmdpath="$word"; elif _tengine_has "$cmdpath $word"; then cmdpath="$cmdpath $word"; fi
   done
-  case "$path $prev" in
+  case "$cmdpath $prev" in
 ${choices.join("\n")}
   esac
-  case "$path" in
+  case "$cmdpath" in
 ${cases.map((c) => c.replace(" words=(", " candidates=(")).join("\n")}
     *) candidates=() ;;
   esac

@@ -1,15 +1,18 @@
-import { capText, redactHeaders, redactString } from "../runs/redact.ts";
+import { capText, redactDeep, redactHeaders, redactString } from "../runs/redact.ts";
 
 const MAX_RECORDED_BODY = 16 * 1024;
 
 /** The rendered request as stored in a run: secrets redacted, body capped. */
-export function describeRequest(request: { method: string; url: string; headers: Record<string, string>; body?: string }, secretValues: readonly string[]) {
-  const body = request.body === undefined ? undefined : capText(redactString(request.body, secretValues), MAX_RECORDED_BODY);
+export function describeRequest(request: { method: string; url: string; headers: Record<string, string>; body?: string | Uint8Array; bodyView?: unknown }, secretValues: readonly string[]) {
+  const text = request.bodyView !== undefined || request.body === undefined ? undefined : typeof request.body === "string" ? request.body : Buffer.from(request.body).toString("utf8");
+  const body = text === undefined ? undefined : capText(redactString(text, secretValues), MAX_RECORDED_BODY);
   return {
     method: request.method,
     url: redactString(request.url, secretValues),
     headers: redactHeaders(request.headers, secretValues),
     ...(body ? { body: body.text, bodyTruncated: body.truncated || undefined } : {}),
+    // Form pairs decoded, multipart parts and binary bodies described: readable, never raw bytes.
+    ...(request.bodyView !== undefined ? { body: redactDeep(request.bodyView, secretValues) } : {}),
   };
 }
 

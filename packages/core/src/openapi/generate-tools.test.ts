@@ -55,9 +55,10 @@ describe("real documents", () => {
     expect(result).toMatchObject({ format: "openapi-3.0", title: "GitHub's official OpenAPI spec + Octokit extension", baseUrl: "https://api.github.com" });
     expect(result.operationCount).toBeGreaterThan(1000);
     expectSoundTools(result);
-    // Only the two non-JSON uploads are skipped.
-    expect(result.skipped.map((s) => s.operation).sort()).toEqual(["POST /markdown/raw (markdown/render-raw)", "POST /repos/{owner}/{repo}/releases/{release_id}/assets (repos/upload-release-asset)"]);
-    expect(result.skipped.every((s) => s.reason.includes("only JSON request bodies"))).toBe(true);
+    // The two non-JSON uploads are tools too: a text body and a binary (base64) body.
+    expect(result.skipped).toEqual([]);
+    expect(result.tools.find((t) => t.operationId === "markdown/render-raw")!.definition.bodyEncoding).toEqual({ type: "text", contentType: "text/plain" });
+    expect(result.tools.find((t) => t.operationId === "repos/upload-release-asset")!.definition.bodyEncoding).toEqual({ type: "binary", contentType: "application/octet-stream" });
 
     const issues = result.tools.find((t) => t.operationId === "issues/list-for-repo")!;
     expect(issues.definition).toMatchObject({
@@ -226,7 +227,7 @@ describe("input schemas: OpenAPI 3.0 → JSON Schema 2020-12", () => {
       doc({
         "/good": { get: { summary: "Good", responses: ok } },
         "/invalid": { post: { summary: "Invalid", requestBody: jsonBody({ type: "strng" }), responses: ok } },
-        "/form": { post: { summary: "Form", requestBody: { content: { "multipart/form-data": { schema: { type: "object" } } } }, responses: ok } },
+        "/form": { post: { summary: "Form", requestBody: { content: { "application/vnd.ms-excel": { schema: { type: "object" } } } }, responses: ok } },
         "/required-object/{id}": { get: { parameters: [{ name: "id", in: "path", required: true, schema: { type: "object" } }], responses: ok } },
         "/external": { get: { parameters: [{ $ref: "common.yaml#/Limit" }], responses: ok } },
         "/head": { head: { responses: ok } },
@@ -237,7 +238,7 @@ describe("input schemas: OpenAPI 3.0 → JSON Schema 2020-12", () => {
     expect(result.tools.map((t) => t.definition.name)).toEqual(["good", "delete_thing"]);
     const reasons = Object.fromEntries(result.skipped.map((s) => [s.operation, s.reason]));
     expect(reasons["POST /invalid"]).toBe('invalid operation: /paths/~1invalid/post/requestBody/content/application~1json/schema/type: must be one of ["array","boolean","integer","number","object","string"]');
-    expect(reasons["POST /form"]).toBe("the request body is multipart/form-data; only JSON request bodies can be imported");
+    expect(reasons["POST /form"]).toBe("the request body is application/vnd.ms-excel; no media type that can be sent (JSON, form, multipart, binary or text)");
     expect(reasons["GET /required-object/{id}"]).toBe('required path parameter "id": object values cannot be sent in the path');
     expect(reasons["GET /external"]).toContain("points to another document");
     expect(reasons["HEAD /head"]).toBe("HEAD operations are not imported (only GET, POST, PUT, PATCH, DELETE)");
@@ -347,7 +348,7 @@ describe("base URL", () => {
   it("no usable base URL is an error that says what to do", async () => {
     const error = await generate({ ...doc(paths), servers: [{ url: "/v1" }] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenApiImportError);
-    expect((error as OpenApiImportError).message).toBe('the server URL "/v1" is relative and the document was not fetched from a URL; give a base URL (--base-url) for the tools to call');
+    expect((error as OpenApiImportError).message).toBe('the server URL "/v1" is relative and the document was not imported from a URL: give the base URL the tools should call (--base-url, or the Base URL field of the import form)');
     expect((error as OpenApiImportError).location.pointer).toBe("/servers/0/url");
     await expect(generate(doc(paths), { baseUrl: "ftp://x" })).rejects.toThrow("must be an absolute http(s) URL");
   });

@@ -97,7 +97,8 @@ function map(tool: PreparedTool, { secretValues }: RenderedHttpRequest, sent: Se
   const timing = { attempts: sent.attempts, upstreamMs: Math.round(sent.upstreamMs) };
   if (!sent.ok) {
     const result = redactDeep(mapSendFailure(sent), secretValues);
-    const message = result.content[0]?.text ?? sent.message;
+    const first = result.content[0];
+    const message = first?.type === "text" ? first.text : sent.message;
     // Refused before sending (SSRF, bad URL): nothing reached the upstream, the key is free.
     // Network errors and timeouts: the upstream may have acted; a retry must reuse the key.
     const refused = sent.kind === "blocked" || sent.kind === "invalid_url";

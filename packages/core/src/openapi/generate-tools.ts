@@ -306,7 +306,7 @@ function buildDefinition(ctx: BuildContext): Omit<ToolDefinitionInput, "name"> {
   if (isObject(requestBody) && isObject(requestBody.content) && Object.keys(requestBody.content).length > 0) {
     const chosen = chooseBodyType(Object.keys(requestBody.content));
     if (!chosen) throw new SkipOperation(`the request body is ${Object.keys(requestBody.content).join(", ")}; no media type that can be sent (JSON, form, multipart, binary or text)`);
-    const media = resolveObject(doc, requestBody.content[chosen.type]);
+    const media = resolveObject(doc, requestBody.content[chosen.key]);
     const rawSchema = isObject(media) && media.schema !== undefined ? media.schema : {};
     const encodingMap = isObject(media) && isObject(media.encoding) ? media.encoding : {};
     switch (chosen.kind) {
@@ -485,11 +485,11 @@ export function splitPathSuffix(path: string): { path: string; fixed: [string, s
 type BodyKind = "json" | "form" | "multipart" | "binary" | "text";
 
 /** The request body media type the tool sends: JSON first, then form, multipart, binary, text. */
-function chooseBodyType(types: string[]): { type: string; kind: BodyKind } | undefined {
+function chooseBodyType(types: string[]): { key: string; type: string; kind: BodyKind } | undefined {
   const bare = (t: string) => t.split(";")[0]!.trim().toLowerCase();
   const pick = (kind: BodyKind, test: (t: string) => boolean) => {
     const found = types.find((t) => test(bare(t)));
-    return found === undefined ? undefined : { type: bare(found), kind };
+    return found === undefined ? undefined : { key: found, type: bare(found), kind };
   };
   return (
     pick("json", (t) => t === "application/json") ??

@@ -1,7 +1,7 @@
 import { signRequest } from "@tengine/sdk";
 import { SecretUnreadableError } from "../crypto/secret-box.ts";
 import { mapResponse, mapSendFailure, type OutboundClient, type OutboundRequest, type SendResult } from "../outbound/index.ts";
-import { encodeMultipart, type MultipartPart } from "../templates/body-encoding.ts";
+import { type BodyView, encodeMultipart, type MultipartPart } from "../templates/body-encoding.ts";
 import { fetchFileParts } from "./fetch-file-parts.ts";
 import { redactDeep } from "../runs/redact.ts";
 import type { PreparedTool } from "../runtime/prepared-tool.ts";
@@ -15,7 +15,7 @@ import type { CallIdentity, ToolKind, ToolRuntime } from "./tool-kind.ts";
 export type RenderedHttpRequest = {
   outbound: OutboundRequest;
   /** What the run records of the body when it is not plain text (form pairs, parts, binary size). */
-  bodyView?: unknown;
+  bodyView?: BodyView;
   /** Multipart parts given by URL, fetched and encoded just before sending. */
   pendingMultipart?: { parts: MultipartPart[]; boundary: string };
   /** every secret the request carries, redacted from what is recorded and returned */

@@ -14,7 +14,7 @@ export const ERROR_EXCERPT_CHARS = 2_000;
 /** Media types decoded as UTF-8 text; every other declared type is treated as binary. */
 const TEXTUAL_TYPE = /^text\/|json|xml|javascript|ecmascript|yaml|csv|urlencoded|graphql/;
 
-function mediaType(headers: Record<string, string>): string | undefined {
+export function mediaType(headers: Record<string, string>): string | undefined {
   const value = headers["content-type"];
   if (!value) return undefined;
   return value.split(";")[0]?.trim().toLowerCase() || undefined;
@@ -28,7 +28,7 @@ function isJsonType(type: string | undefined): boolean {
  * The body as text, or `undefined` when it is binary: declared non-text types, or (without a
  * content type) bytes that are not UTF-8. A multi-byte character cut by truncation is dropped.
  */
-function bodyText(body: Buffer, type: string | undefined): string | undefined {
+export function bodyText(body: Buffer, type: string | undefined): string | undefined {
   if (type !== undefined && !TEXTUAL_TYPE.test(type)) return undefined;
   try {
     return new TextDecoder("utf-8", { fatal: type === undefined }).decode(body, { stream: true });

@@ -201,6 +201,16 @@ export function describeParts(parts: readonly MultipartPart[]): unknown[] {
   });
 }
 
+/**
+ * What a run records of a body that is not readable as it is sent: `form` as decoded
+ * `name=value` lines, `multipart` and `binary` as JSON describing the parts (never the bytes).
+ */
+export type BodyView = { kind: "form" | "multipart" | "binary"; text: string };
+
+export function formView(pairs: readonly [string, string][]): BodyView {
+  return { kind: "form", text: pairs.map(([k, v]) => `${k}=${v}`).join("\n") };
+}
+
 // ---------------------------------------------------------------- helpers
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -7,6 +7,7 @@ import {
   encodeMultipart,
   fileValue,
   formPairs,
+  formView,
   multipartParts,
 } from "./body-encoding.ts";
 import type {
@@ -90,13 +91,13 @@ function encodeBody(value: unknown, encoding: BodyEncoding | undefined, runId: s
       }
     case "form": {
       const pairs = formPairs(value, encoding.fields);
-      return { body: encodeForm(pairs), contentType: "application/x-www-form-urlencoded", bodyView: { form: pairs } };
+      return { body: encodeForm(pairs), contentType: "application/x-www-form-urlencoded", bodyView: formView(pairs) };
     }
     case "multipart": {
       const parts = multipartParts(value, encoding.fields);
       // Derived from the run: the request an approver saw and the one sent later are the same.
       const boundary = `tengine-${createHash("sha256").update(`multipart:${runId}`).digest("hex").slice(0, 32)}`;
-      const view = { multipart: describeParts(parts) };
+      const view = { kind: "multipart" as const, text: JSON.stringify(describeParts(parts)) };
       const contentType = `multipart/form-data; boundary=${boundary}`;
       if (parts.some((p) => "file" in p && !("data" in p.file))) return { contentType, bodyView: view, pendingMultipart: { parts, boundary } };
       return { body: encodeMultipart(parts, boundary), contentType, bodyView: view };
@@ -105,7 +106,7 @@ function encodeBody(value: unknown, encoding: BodyEncoding | undefined, runId: s
       const file = fileValue(value, "body", false) as { data: Buffer; contentType?: string };
       const declared = encoding.contentType;
       const contentType = file.contentType ?? (declared.endsWith("/*") ? "application/octet-stream" : declared);
-      return { body: file.data, contentType, bodyView: { binary: { contentType, bytes: file.data.length } } };
+      return { body: file.data, contentType, bodyView: { kind: "binary", text: JSON.stringify({ contentType, bytes: file.data.length }) } };
     }
     case "text":
       if (typeof value !== "string") throw new RenderFailure("body", `body must be a string (${encoding.contentType}), not ${kindOf(value)}`);

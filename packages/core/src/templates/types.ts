@@ -1,4 +1,4 @@
-import type { BodyEncoding, MultipartPart } from "./body-encoding.ts";
+import type { BodyEncoding, BodyView, MultipartPart } from "./body-encoding.ts";
 
 /** Any JSON value, as a tool's body template is stored. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -87,7 +87,7 @@ export interface RenderedRequest {
    * What a run records instead of the body, when the bytes are not readable as they are: the
    * decoded form pairs, the multipart parts without their bytes, a binary body's type and size.
    */
-  bodyView?: unknown;
+  bodyView?: BodyView;
   /**
    * Multipart parts of which some are `{ url }` files still to fetch: `body` is then unset and
    * the sender fetches them (through the SSRF guard) and encodes with `encodeMultipart`.

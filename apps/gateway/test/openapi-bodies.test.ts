@@ -4,7 +4,7 @@ import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { applyOpenApiImport, planOpenApiImport, readRecordedRequest, updateTool, toToolView } from "@tengine/core";
 import { createContentDigest } from "@tengine/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectClient, startUpstream, startWorld } from "./harness.ts";
+import { connectClient, rpc, startUpstream, startWorld } from "./harness.ts";
 
 /**
  * Operations from real public descriptions (the importer's corpus), imported as a user would,
@@ -183,5 +183,20 @@ describe("OpenAPI bodies through the gateway", () => {
     expect(received.headers["content-type"]).toBe("application/zip");
     expect(received.body).toEqual(bytes);
     await client.close();
+  });
+
+  it("arguments nested thousands of levels deep are a tool error naming the problem, not a crash", async () => {
+    const { project, key, mcpUrl } = await world.createProjectWithKey("Stripe deep");
+    const plan = await planOpenApiImport(world.db, project.id, { document: readFileSync(path.join(corpus, "stripe.json"), "utf8"), sourceKind: "file", baseUrl: upstream.url });
+    await applyOpenApiImport(world.db, world.secretBox, project.id, plan, { actor, sourceKind: "file", sourceName: "stripe.json" });
+    const name = (await world.db.tool.findFirstOrThrow({ where: { projectId: project.id, operationId: "PostCustomers" } })).name;
+    // Built as text: the SDK client itself cannot serialise 5,000 levels.
+    const deep = `${'{"n":'.repeat(5000)}"x"${"}".repeat(5000)}`;
+    const before = upstream.requests.length;
+    const res = await rpc(mcpUrl, `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"${name}","arguments":{"body":{"metadata":${deep}}}}}`, { authorization: `Bearer ${key}` });
+    expect(res.status).toBe(200);
+    expect(res.json.result.isError).toBe(true);
+    expect(res.json.result.content[0].text).toBe(`Invalid arguments for tool ${name}: arguments are nested deeper than 64 levels`);
+    expect(upstream.requests.length).toBe(before);
   });
 });

@@ -73,6 +73,12 @@ export async function parseOpenApiDocument(input: string | object, options: Pars
     if (warnings.length < 20) warnings.push(`${pointer || "/"}${lineOf(pointer)}: ${message}`);
   };
 
+  cutDeepNodes(raw, (pointer) => {
+    const op = operationOf(pointer);
+    const message = `nested deeper than ${MAX_DOCUMENT_DEPTH} levels`;
+    if (!op) outsideProblem(pointer, `${message}; cut off (operations using it may be skipped)`);
+    else if (!invalidOperations.has(operationLabel(op.method, op.path))) invalidOperations.set(operationLabel(op.method, op.path), `${pointer}${lineOf(pointer)}: ${message}`);
+  });
   checkReferences(raw, invalidOperations, lineOf, outsideProblem);
   const candidate = withoutOperations(raw, invalidOperations);
   const rules = Object.fromEntries(DOWNGRADED_RULES.map((rule) => [rule, "warning" as const]));
@@ -150,7 +156,14 @@ function parseText(text: string, maxBytes: number): Record<string, unknown> {
   }
   const source = text.replace(/^\uFEFF/, "");
   if (source.trim() === "") throw new OpenApiImportError("the document is empty");
-  const value = /^\s*[{[]/.test(source) ? parseJson(source) : parseYaml(source);
+  let value: unknown;
+  try {
+    value = /^\s*[{[]/.test(source) ? parseJson(source) : parseYaml(source);
+  } catch (error) {
+    // Thousands of nested levels: the YAML reader (and the cycle check) recurse.
+    if (error instanceof RangeError) throw new OpenApiImportError("the document is nested too deeply to be read");
+    throw error;
+  }
   if (!isObject(value)) throw new OpenApiImportError("the document must be a JSON or YAML object (a mapping at the top level)", { pointer: "/" });
   return value;
 }
@@ -185,6 +198,7 @@ function parseYaml(source: string): unknown {
     // Aliases are expanded; the cap keeps a "billion laughs" document from exploding.
     value = doc.toJS({ maxAliasCount: 1000 });
   } catch (e) {
+    if (e instanceof RangeError) throw new OpenApiImportError("invalid YAML: nested too deeply to be read");
     throw new OpenApiImportError(`invalid YAML: ${firstLine(e instanceof Error ? e.message : String(e))}`);
   }
   assertAcyclic(value);
@@ -254,10 +268,16 @@ function cloneObject(input: object): Record<string, unknown> {
   let copy: Record<string, unknown>;
   try {
     copy = structuredClone(input);
-  } catch {
+  } catch (error) {
+    if (error instanceof RangeError) throw new OpenApiImportError("the document is nested too deeply to be read");
     throw new OpenApiImportError("the document must be plain JSON data");
   }
-  assertAcyclic(copy);
+  try {
+    assertAcyclic(copy);
+  } catch (error) {
+    if (error instanceof RangeError) throw new OpenApiImportError("the document is nested too deeply to be read");
+    throw error;
+  }
   return copy;
 }
 
@@ -273,6 +293,40 @@ function detectFormat(doc: Record<string, unknown>): OpenApiFormat {
     throw new OpenApiImportError(`Swagger version ${String(doc.swagger)} is not supported (supported: 2.0)`, { pointer: "/swagger" });
   }
   throw new OpenApiImportError('not an OpenAPI document: expected a top-level "openapi" field (3.0, 3.1) or "swagger": "2.0"', { pointer: "/" });
+}
+
+// ---------------------------------------------------------------- hostile nesting
+
+/** How deep a document may nest; every later step (validation, conversion) walks it recursively. */
+export const MAX_DOCUMENT_DEPTH = 200;
+
+/**
+ * Replaces every value nested deeper than {@link MAX_DOCUMENT_DEPTH} with `{}`, walking without
+ * recursion, and reports the pointer of each place cut. The document is ours (parsed or cloned).
+ */
+function cutDeepNodes(doc: Record<string, unknown>, report: (pointer: string) => void) {
+  type Entry = { value: unknown; depth: number; parent?: Entry; key?: string };
+  const pointerOf = (entry: Entry) => {
+    const tokens: string[] = [];
+    for (let e: Entry | undefined = entry; e?.key !== undefined; e = e.parent) tokens.push(e.key);
+    return toPointer(tokens.reverse());
+  };
+  const stack: Entry[] = [{ value: doc, depth: 0 }];
+  while (stack.length > 0) {
+    const entry = stack.pop()!;
+    const value = entry.value as Record<string, unknown>;
+    for (const key of Object.keys(value)) {
+      const child = value[key];
+      if (child === null || typeof child !== "object") continue;
+      const childEntry: Entry = { value: child, depth: entry.depth + 1, parent: entry, key };
+      if (childEntry.depth >= MAX_DOCUMENT_DEPTH) {
+        value[key] = {};
+        report(pointerOf(childEntry));
+        continue;
+      }
+      stack.push(childEntry);
+    }
+  }
 }
 
 // ---------------------------------------------------------------- references

@@ -9,12 +9,12 @@ import { recordRun, type RunRecord } from "../runs/record-run.ts";
 import type { CredentialState } from "./authorize-principal.ts";
 import { authorizeCall } from "./authorize-call.ts";
 import type { ToolCallDeps } from "./call-deps.ts";
-import { type CallFailure, type CallFailureCode, ToolCallInternalError } from "./call-failure.ts";
+import { type CallFailure, type CallFailureCode, failed, ToolCallInternalError } from "./call-failure.ts";
 import { checkCallLimits } from "./check-call-limits.ts";
 import { claimCallKey, resolveCallKey } from "./claim-call-key.ts";
 import { previewCall, sendCall } from "./send-call.ts";
 import { type ToolResult, toolError } from "./tool-result.ts";
-import { validateArguments } from "./validate-arguments.ts";
+import { argumentDepthProblem, validateArguments } from "./validate-arguments.ts";
 
 export type { RateLimitEvent, ToolCallDeps } from "./call-deps.ts";
 
@@ -65,7 +65,9 @@ export async function callTool(deps: ToolCallDeps, req: ToolCallRequest): Promis
   const createdAt = new Date();
   const runId = newId("run");
   const { principal, project } = req;
-  const base = { id: runId, projectId: project.id, toolName: req.toolName, principal, createdAt, arguments: req.args };
+  // Too deeply nested arguments are not recorded (nor walked): the run says why instead.
+  const tooDeep = argumentDepthProblem(req.args);
+  const base = { id: runId, projectId: project.id, toolName: req.toolName, principal, createdAt, arguments: tooDeep ? { omitted: tooDeep } : req.args };
   // record: every outcome is a run
   const finish = async (status: RunStatus, fields: Partial<RunRecord>, result: ToolResult, failure?: CallFailureCode): Promise<ToolCallOutcome & { kind: "result" }> => {
     const gatewayMs = Math.round(performance.now() - started - (fields.upstreamMs ?? 0));
@@ -92,6 +94,7 @@ export async function callTool(deps: ToolCallDeps, req: ToolCallRequest): Promis
   if (!access.ok) return fail(access.failure, run);
 
   // validate
+  if (tooDeep) return fail(failed("invalid_arguments", `Invalid arguments for tool ${tool.name}: ${tooDeep}`).failure, run);
   const valid = validateArguments(tool, req.args ?? {});
   if (!valid.ok) return fail(valid.failure, run);
   const args = valid.value;

@@ -1,6 +1,8 @@
 import { signRequest } from "@tengine/sdk";
 import { SecretUnreadableError } from "../crypto/secret-box.ts";
-import { mapResponse, mapSendFailure, type OutboundClient, type SendResult } from "../outbound/index.ts";
+import { mapResponse, mapSendFailure, type OutboundClient, type OutboundRequest, type SendResult } from "../outbound/index.ts";
+import { type BodyView, encodeMultipart, type MultipartPart } from "../templates/body-encoding.ts";
+import { fetchFileParts } from "./fetch-file-parts.ts";
 import { redactDeep } from "../runs/redact.ts";
 import type { PreparedTool } from "../runtime/prepared-tool.ts";
 import { renderRequest } from "../templates/index.ts";
@@ -11,7 +13,11 @@ import type { CallIdentity, ToolKind, ToolRuntime } from "./tool-kind.ts";
 
 /** An HTTP request ready to go: headers with identity and auth, and the key that signs it. */
 export type RenderedHttpRequest = {
-  outbound: { method: string; url: string; headers: Record<string, string>; body?: string };
+  outbound: OutboundRequest;
+  /** What the run records of the body when it is not plain text (form pairs, parts, binary size). */
+  bodyView?: BodyView;
+  /** Multipart parts given by URL, fetched and encoded just before sending. */
+  pendingMultipart?: { parts: MultipartPart[]; boundary: string };
   /** every secret the request carries, redacted from what is recorded and returned */
   secretValues: string[];
   signingKey: { keyid: string; secret: string } | null;
@@ -51,16 +57,30 @@ function render(tool: PreparedTool, runtime: ToolRuntime, call: CallIdentity): S
   if (signs && !runtime.signingKey) {
     return failed("signing_key_missing", `Tool ${tool.name} signs its requests but project has no active signing secret: create one with \`tengine signing-secrets create --project ${project.slug}\``);
   }
-  return { ok: true, value: { outbound: { method: request.method, url: request.url, headers, ...(request.body !== undefined ? { body: request.body } : {}) }, secretValues, signingKey: signs ? runtime.signingKey : null } };
+  return {
+    ok: true,
+    value: {
+      outbound: { method: request.method, url: request.url, headers, ...(request.body !== undefined ? { body: request.body } : {}) },
+      ...(request.bodyView !== undefined ? { bodyView: request.bodyView } : {}),
+      ...(request.pendingMultipart ? { pendingMultipart: request.pendingMultipart } : {}),
+      secretValues,
+      signingKey: signs ? runtime.signingKey : null,
+    },
+  };
 }
 
 /** The request as a run records it and an approver reads it; the run also records which key signed. */
-function describe({ outbound, secretValues, signingKey }: RenderedHttpRequest): unknown {
-  return { ...describeRequest(outbound, secretValues), ...(signingKey ? { signedWith: signingKey.keyid } : {}) };
+function describe({ outbound, bodyView, secretValues, signingKey }: RenderedHttpRequest): unknown {
+  return { ...describeRequest({ ...outbound, ...(bodyView !== undefined ? { bodyView } : {}) }, secretValues), ...(signingKey ? { signedWith: signingKey.keyid } : {}) };
 }
 
 /** Sign and send: the SSRF guard, retries and the response cap live in the outbound client. */
-function send(deps: { outbound: OutboundClient }, tool: PreparedTool, project: CallIdentity["project"], { outbound, signingKey }: RenderedHttpRequest): Promise<SendResult> {
+async function send(deps: { outbound: OutboundClient }, tool: PreparedTool, project: CallIdentity["project"], { outbound, signingKey, pendingMultipart }: RenderedHttpRequest): Promise<SendResult> {
+  if (pendingMultipart) {
+    const fetched = await fetchFileParts(deps.outbound, pendingMultipart.parts, { timeoutMs: tool.timeoutMs, allowHttp: project.allowHttpUpstreams, allowedHosts: project.allowedUpstreamHosts });
+    if (!fetched.ok) return fetched;
+    outbound = { ...outbound, body: encodeMultipart(fetched.parts, pendingMultipart.boundary) };
+  }
   return deps.outbound.send(outbound, {
     timeoutMs: tool.timeoutMs,
     maxAttempts: tool.maxAttempts,
@@ -77,7 +97,8 @@ function map(tool: PreparedTool, { secretValues }: RenderedHttpRequest, sent: Se
   const timing = { attempts: sent.attempts, upstreamMs: Math.round(sent.upstreamMs) };
   if (!sent.ok) {
     const result = redactDeep(mapSendFailure(sent), secretValues);
-    const message = result.content[0]?.text ?? sent.message;
+    const first = result.content[0];
+    const message = first?.type === "text" ? first.text : sent.message;
     // Refused before sending (SSRF, bad URL): nothing reached the upstream, the key is free.
     // Network errors and timeouts: the upstream may have acted; a retry must reuse the key.
     const refused = sent.kind === "blocked" || sent.kind === "invalid_url";

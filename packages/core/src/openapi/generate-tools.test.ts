@@ -55,9 +55,10 @@ describe("real documents", () => {
     expect(result).toMatchObject({ format: "openapi-3.0", title: "GitHub's official OpenAPI spec + Octokit extension", baseUrl: "https://api.github.com" });
     expect(result.operationCount).toBeGreaterThan(1000);
     expectSoundTools(result);
-    // Only the two non-JSON uploads are skipped.
-    expect(result.skipped.map((s) => s.operation).sort()).toEqual(["POST /markdown/raw (markdown/render-raw)", "POST /repos/{owner}/{repo}/releases/{release_id}/assets (repos/upload-release-asset)"]);
-    expect(result.skipped.every((s) => s.reason.includes("only JSON request bodies"))).toBe(true);
+    // The two non-JSON uploads are tools too: a text body and a binary (base64) body.
+    expect(result.skipped).toEqual([]);
+    expect(result.tools.find((t) => t.operationId === "markdown/render-raw")!.definition.bodyEncoding).toEqual({ type: "text", contentType: "text/plain" });
+    expect(result.tools.find((t) => t.operationId === "repos/upload-release-asset")!.definition.bodyEncoding).toEqual({ type: "binary", contentType: "application/octet-stream" });
 
     const issues = result.tools.find((t) => t.operationId === "issues/list-for-repo")!;
     expect(issues.definition).toMatchObject({
@@ -226,7 +227,7 @@ describe("input schemas: OpenAPI 3.0 → JSON Schema 2020-12", () => {
       doc({
         "/good": { get: { summary: "Good", responses: ok } },
         "/invalid": { post: { summary: "Invalid", requestBody: jsonBody({ type: "strng" }), responses: ok } },
-        "/form": { post: { summary: "Form", requestBody: { content: { "multipart/form-data": { schema: { type: "object" } } } }, responses: ok } },
+        "/form": { post: { summary: "Form", requestBody: { content: { "application/vnd.ms-excel": { schema: { type: "object" } } } }, responses: ok } },
         "/required-object/{id}": { get: { parameters: [{ name: "id", in: "path", required: true, schema: { type: "object" } }], responses: ok } },
         "/external": { get: { parameters: [{ $ref: "common.yaml#/Limit" }], responses: ok } },
         "/head": { head: { responses: ok } },
@@ -237,7 +238,7 @@ describe("input schemas: OpenAPI 3.0 → JSON Schema 2020-12", () => {
     expect(result.tools.map((t) => t.definition.name)).toEqual(["good", "delete_thing"]);
     const reasons = Object.fromEntries(result.skipped.map((s) => [s.operation, s.reason]));
     expect(reasons["POST /invalid"]).toBe('invalid operation: /paths/~1invalid/post/requestBody/content/application~1json/schema/type: must be one of ["array","boolean","integer","number","object","string"]');
-    expect(reasons["POST /form"]).toBe("the request body is multipart/form-data; only JSON request bodies can be imported");
+    expect(reasons["POST /form"]).toBe("the request body is application/vnd.ms-excel; no media type that can be sent (JSON, form, multipart, binary or text)");
     expect(reasons["GET /required-object/{id}"]).toBe('required path parameter "id": object values cannot be sent in the path');
     expect(reasons["GET /external"]).toContain("points to another document");
     expect(reasons["HEAD /head"]).toBe("HEAD operations are not imported (only GET, POST, PUT, PATCH, DELETE)");
@@ -347,8 +348,102 @@ describe("base URL", () => {
   it("no usable base URL is an error that says what to do", async () => {
     const error = await generate({ ...doc(paths), servers: [{ url: "/v1" }] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenApiImportError);
-    expect((error as OpenApiImportError).message).toBe('the server URL "/v1" is relative and the document was not fetched from a URL; give a base URL (--base-url) for the tools to call');
+    expect((error as OpenApiImportError).message).toBe('the server URL "/v1" is relative and the document was not imported from a URL: give the base URL the tools should call (--base-url, or the Base URL field of the import form)');
     expect((error as OpenApiImportError).location.pointer).toBe("/servers/0/url");
     await expect(generate(doc(paths), { baseUrl: "ftp://x" })).rejects.toThrow("must be an absolute http(s) URL");
+  });
+});
+
+describe("request bodies beyond JSON, fragment paths, server variables", () => {
+  it("form bodies keep their encoding; multipart file properties take base64 or a URL; binary and text bodies", async () => {
+    const result = await generate(
+      doc({
+        "/customers": {
+          post: {
+            operationId: "PostCustomers",
+            requestBody: {
+              content: {
+                "application/x-www-form-urlencoded": {
+                  schema: { type: "object", properties: { email: { type: "string" }, metadata: { type: "object", additionalProperties: { type: "string" } }, tags: { type: "array", items: { type: "string" } } } },
+                  encoding: { metadata: { style: "deepObject", explode: true }, tags: { style: "pipeDelimited", explode: false } },
+                },
+              },
+            },
+            responses: ok,
+          },
+        },
+        "/files": {
+          post: {
+            operationId: "upload",
+            requestBody: { content: { "multipart/form-data": { schema: { type: "object", required: ["file"], properties: { file: { type: "string", format: "binary" }, purpose: { type: "string" } } }, encoding: { file: { contentType: "image/png, image/jpeg" } } } } },
+            responses: ok,
+          },
+        },
+        "/raw": { put: { operationId: "putRaw", requestBody: { content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } } }, responses: ok } },
+        "/note": { post: { operationId: "postNote", requestBody: { content: { "text/plain": { schema: { type: "string" } } } }, responses: ok } },
+      }),
+    );
+    expectSoundTools(result);
+    const [form, upload, raw, note] = result.tools.map((t) => t.definition);
+    expect(form!.bodyEncoding).toEqual({ type: "form", fields: { metadata: { style: "deepObject", explode: true }, tags: { style: "pipeDelimited", explode: false } } });
+    expect(form!.headers).toBeUndefined();
+    expect(upload!.bodyEncoding).toEqual({ type: "multipart", fields: { file: { contentType: "image/png" } } });
+    const file = (upload!.inputSchema as { properties: { body: { properties: { file: { oneOf: Array<{ required: string[] }> } } } } }).properties.body.properties.file;
+    expect(file.oneOf.map((o) => o.required)).toEqual([["base64"], ["url"]]);
+    expect(raw!.bodyEncoding).toEqual({ type: "binary", contentType: "application/octet-stream" });
+    expect(note!.bodyEncoding).toEqual({ type: "text", contentType: "text/plain" });
+  });
+
+  it("fragment paths (AWS query protocol) are distinct tools with fixed query parameters named after the action", async () => {
+    const action = (name: string) => ({
+      get: { operationId: `GET_${name}`, parameters: [{ name: "RoleArn", in: "query", required: true, schema: { type: "string" } }, { name: "Action", in: "query", required: true, schema: { type: "string", enum: [name] } }], responses: ok },
+      post: { operationId: `POST_${name}`, responses: ok },
+    });
+    const result = await generate(doc({ "/#Action=AssumeRole&Version=2011-06-15": action("AssumeRole"), "/#Action=GetCallerIdentity&Version=2011-06-15": action("GetCallerIdentity"), "/{Bucket}?uploads": { post: { operationId: "CreateMultipartUpload", responses: ok } } }));
+    expectSoundTools(result);
+    expect(result.tools.map((t) => t.definition.name)).toEqual(["assume_role", "assume_role_2", "get_caller_identity", "get_caller_identity_2", "create_multipart_upload"]);
+    const assume = result.tools[0]!.definition;
+    expect(assume.url).toBe("https://api.example.com/v1/");
+    expect(assume.query).toEqual({ Action: "AssumeRole", Version: "2011-06-15", RoleArn: "{{input.query.RoleArn}}" });
+    expect(Object.keys((assume.inputSchema as { properties: { query: { properties: object } } }).properties.query.properties)).toEqual(["RoleArn"]);
+    const uploads = result.tools[4]!.definition;
+    expect(uploads.url).toBe("https://api.example.com/v1/{{input.pathParams.Bucket}}");
+    expect(uploads.query).toEqual({ uploads: "" });
+  });
+
+  it("server variables take their defaults unless given", async () => {
+    const document = doc({ "/a": { get: { responses: ok } } }, { servers: [{ url: "https://{region}.api.example.com/{version}", variables: { region: { default: "eu" }, version: { default: "v2" } } }] });
+    expect((await generate(document)).baseUrl).toBe("https://eu.api.example.com/v2");
+    expect((await generate(document, { serverVariables: { region: "us" } })).baseUrl).toBe("https://us.api.example.com/v2");
+  });
+});
+
+describe("hostile schemas import in bounded time and memory", () => {
+  it("a huge enum, a deep allOf chain and recursive references", async () => {
+    const schemas: Record<string, unknown> = {
+      Huge: { type: "string", enum: Array.from({ length: 50_000 }, (_, i) => `value_${i}`) },
+      Node: { type: "object", properties: { value: { type: "string" }, children: { type: "array", items: { $ref: "#/components/schemas/Node" } }, parent: { $ref: "#/components/schemas/Node" } } },
+      A: { $ref: "#/components/schemas/B" },
+      B: { type: "object", properties: { a: { $ref: "#/components/schemas/A" } } },
+    };
+    for (let i = 0; i < 200; i++) schemas[`Chain${i}`] = { allOf: [{ $ref: `#/components/schemas/Chain${i + 1}` }, { type: "object", properties: { [`f${i}`]: { type: "string" } } }] };
+    schemas.Chain200 = { type: "object" };
+    let deep: Record<string, unknown> = { type: "string" };
+    for (let i = 0; i < 2000; i++) deep = { type: "object", properties: { x: deep } };
+    // As text, as it is uploaded (an object this deep cannot even be cloned).
+    const result = await generate(JSON.stringify(
+      doc(
+        {
+          "/huge": { post: { operationId: "huge", requestBody: jsonBody({ type: "object", properties: { pick: { $ref: "#/components/schemas/Huge" } } }), responses: ok } },
+          "/tree": { post: { operationId: "tree", requestBody: jsonBody({ $ref: "#/components/schemas/Node" }), responses: ok } },
+          "/mutual": { post: { operationId: "mutual", requestBody: jsonBody({ $ref: "#/components/schemas/A" }), responses: ok } },
+          "/chain": { post: { operationId: "chain", requestBody: jsonBody({ $ref: "#/components/schemas/Chain0" }), responses: ok } },
+          "/deep": { post: { operationId: "deep", requestBody: jsonBody(deep), responses: ok } },
+        },
+        { components: { schemas } },
+      ),
+    ));
+    expect(result.tools.map((t) => t.operationId)).toEqual(["huge", "tree", "mutual", "chain"]);
+    expect(result.skipped).toEqual([{ operation: "POST /deep (deep)", reason: expect.stringMatching(/^\/paths\/~1deep\/post\/requestBody\/content\/application~1json\/schema(\/properties\/x)+(\/properties)?( \(line \d+\))?: nested deeper than 200 levels$/) }]);
   });
 });

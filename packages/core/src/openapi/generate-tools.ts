@@ -2,6 +2,7 @@ import { isAppError } from "../errors/app-error.ts";
 import { SCOPE_PATTERN } from "../scopes/has-scopes.ts";
 import { checkToolDefinition } from "../tools/check-tool-definition.ts";
 import { TOOL_NAME_PATTERN, type ToolDefinitionInput } from "../tools/tool-definition.ts";
+import type { BodyEncoding, FieldEncoding } from "../templates/body-encoding.ts";
 import { SchemaConversionError, SchemaConverter } from "./convert-schema.ts";
 import { getAt, isObject, refTokens } from "./json-pointer.ts";
 import { OpenApiImportError } from "./openapi-import-error.ts";
@@ -29,6 +30,8 @@ export type GenerateToolsOptions = {
   baseUrl?: string;
   /** Where the document was fetched from: relative server URLs resolve against it. */
   documentUrl?: string;
+  /** Values for server URL `{variables}`, instead of their defaults. */
+  serverVariables?: Record<string, string>;
   /** Names already used by other tools of the project: generated names get `_2`, `_3`… instead. */
   takenNames?: Iterable<string>;
   /** A name to keep for an operation (re-import: the tool's current name); reserved before the others are given out. */
@@ -65,6 +68,8 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** What a `{{input.…}}` path segment may contain (templates/parse-template-string.ts). */
 const INPUT_KEY = /^[^\s.{}]+$/;
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json(?:\s*;.*)?$/i;
+const BINARY_MEDIA_TYPE = /^(?:application\/(?:octet-stream|pdf|zip|gzip|x-tar)|image\/[\w.+*-]+|audio\/[\w.+*-]+|video\/[\w.+*-]+)$/i;
+const TEXT_MEDIA_TYPE = /^(?:text\/[\w.+-]+|application\/(?:[\w.-]+\+)?xml)$/i;
 
 /**
  * Generates one tool definition per GET/POST/PUT/PATCH/DELETE operation of a parsed document
@@ -251,12 +256,25 @@ function buildDefinition(ctx: BuildContext): Omit<ToolDefinitionInput, "name"> {
     else part.template[name] = `{{input.${where === "query" ? "query" : "headers"}.${key}}}`;
   }
 
-  if (/[?#]/.test(path)) throw new SkipOperation(`the path ${path} contains "?" or "#"; an operation's path cannot carry a query or fragment`);
+  // AWS query-protocol documents (`/#Action=AssumeRole`, `/{Bucket}?uploads`): what follows
+  // `#` or `?` is fixed query parameters of this operation, not part of the path.
+  const { path: pathOnly, fixed } = splitPathSuffix(path);
+  for (const [name] of fixed) {
+    if (parts.query.template[name] === undefined) continue;
+    delete parts.query.template[name];
+    for (const [key, schema] of Object.entries(parts.query.properties)) {
+      if (isObject(schema) && (key === name || String(schema.description ?? "").endsWith(`(sent as "${name}")`))) {
+        delete parts.query.properties[key];
+        parts.query.required = parts.query.required.filter((k) => k !== key);
+      }
+    }
+    notes.add("query parameters fixed by the path (after # or ?) were left out of the input", `${name} in ${ctx.label}`);
+  }
 
   // Path template: every {name} must be a path parameter; an undeclared one becomes a string.
   let urlPath = "";
   let last = 0;
-  for (const match of path.matchAll(/\{([^{}]+)\}/g)) {
+  for (const match of pathOnly.matchAll(/\{([^{}]+)\}/g)) {
     const name = match[1]!;
     let key = pathKeys.get(name);
     if (key === undefined) {
@@ -266,36 +284,58 @@ function buildDefinition(ctx: BuildContext): Omit<ToolDefinitionInput, "name"> {
       parts.path.required.push(key);
       notes.add("path parameters missing from the operation's parameters were added as strings", `${name} in ${ctx.label}`);
     }
-    urlPath += path.slice(last, match.index) + `{{input.pathParams.${key}}}`;
+    urlPath += pathOnly.slice(last, match.index) + `{{input.pathParams.${key}}}`;
     last = match.index + match[0].length;
   }
-  urlPath += path.slice(last);
+  urlPath += pathOnly.slice(last);
   if (/[{}]/.test(urlPath.replace(/\{\{input\.pathParams\.[^{}]+\}\}/g, ""))) throw new SkipOperation(`the path ${path} has unbalanced braces`);
   for (const declared of pathKeys.keys()) {
-    if (!path.includes(`{${declared}}`)) {
+    if (!pathOnly.includes(`{${declared}}`)) {
       delete parts.path.properties[pathKeys.get(declared)!];
       parts.path.required = parts.path.required.filter((k) => k !== pathKeys.get(declared));
       notes.add("path parameters that do not appear in the path were left out", `${declared} in ${ctx.label}`);
     }
   }
 
-  // Body: JSON only.
+  // Body: JSON, form, multipart, binary or text, in that order of preference.
   let bodySchema: unknown;
   let bodyRequired = false;
+  let bodyEncoding: BodyEncoding | undefined;
   let contentType: string | undefined;
   const requestBody = resolveObject(doc, operation.requestBody);
   if (isObject(requestBody) && isObject(requestBody.content) && Object.keys(requestBody.content).length > 0) {
-    const types = Object.keys(requestBody.content);
-    const chosen = types.find((t) => /^application\/json\s*(;.*)?$/i.test(t)) ?? types.find((t) => JSON_MEDIA_TYPE.test(t)) ?? types.find((t) => t.trim() === "*/*");
-    if (!chosen) throw new SkipOperation(`the request body is ${types.join(", ")}; only JSON request bodies can be imported`);
-    const media = resolveObject(doc, requestBody.content[chosen]);
-    bodySchema = convert(isObject(media) && media.schema !== undefined ? media.schema : {});
+    const chosen = chooseBodyType(Object.keys(requestBody.content));
+    if (!chosen) throw new SkipOperation(`the request body is ${Object.keys(requestBody.content).join(", ")}; no media type that can be sent (JSON, form, multipart, binary or text)`);
+    const media = resolveObject(doc, requestBody.content[chosen.key]);
+    const rawSchema = isObject(media) && media.schema !== undefined ? media.schema : {};
+    const encodingMap = isObject(media) && isObject(media.encoding) ? media.encoding : {};
+    switch (chosen.kind) {
+      case "json":
+        bodySchema = convert(rawSchema);
+        // The renderer says application/json; a vendor JSON type (merge-patch+json) is kept.
+        if (chosen.type !== "application/json" && chosen.type !== "*/*") contentType = chosen.type;
+        break;
+      case "form":
+      case "multipart": {
+        const fields = fieldEncodings(doc, encodingMap, chosen.kind, notes, ctx.label);
+        bodySchema = chosen.kind === "multipart" ? withFileParts(converter, convert, rawSchema) : convert(rawSchema);
+        bodyEncoding = { type: chosen.kind, ...(Object.keys(fields).length ? { fields } : {}) };
+        break;
+      }
+      case "binary":
+        bodySchema = fileSchema(false, chosen.type);
+        bodyEncoding = { type: "binary", contentType: chosen.type };
+        break;
+      case "text":
+        bodySchema = { type: "string" };
+        bodyEncoding = { type: "text", contentType: chosen.type };
+        break;
+    }
     const description = typeof requestBody.description === "string" ? requestBody.description.trim() : "";
     if (description && !(isObject(bodySchema) && typeof bodySchema.description === "string")) bodySchema = isObject(bodySchema) ? { ...bodySchema, description } : { allOf: [bodySchema], description };
     // A body template whose value is missing is a render error (templates/render-request.ts),
     // so a tool with a body always needs one: required even when the document says optional.
     bodyRequired = true;
-    if (!/^application\/json\s*(;.*)?$/i.test(chosen) && chosen.trim() !== "*/*") contentType = chosen;
   }
 
   const properties: Record<string, unknown> = {};
@@ -332,9 +372,10 @@ function buildDefinition(ctx: BuildContext): Omit<ToolDefinitionInput, "name"> {
     requiredScopes: scopesFor(doc, operation, notes),
     method,
     url: `${ctx.base}${urlPath}`,
-    ...(Object.keys(parts.query.template).length ? { query: parts.query.template } : {}),
+    ...(Object.keys(parts.query.template).length || fixed.length ? { query: { ...Object.fromEntries(fixed), ...parts.query.template } } : {}),
     ...(Object.keys(headers).length ? { headers } : {}),
     ...(bodySchema !== undefined ? { body: "{{input.body}}" } : {}),
+    ...(bodyEncoding ? { bodyEncoding } : {}),
     auth: { type: "none" },
   };
 }
@@ -424,6 +465,96 @@ function scopesFor(doc: Record<string, unknown>, operation: Record<string, unkno
   return scopes;
 }
 
+/**
+ * `/#Action=AssumeRole&Version=2011-06-15` → path `/` and the fixed query pairs. A key without
+ * a value (`?uploads`) is sent with an empty one. Placeholders are not allowed in the suffix.
+ */
+export function splitPathSuffix(path: string): { path: string; fixed: [string, string][] } {
+  const at = path.search(/[?#]/);
+  if (at === -1) return { path, fixed: [] };
+  const suffix = path.slice(at + 1).replace(/^[?#]+/, "");
+  if (/[{}#?]/.test(suffix)) throw new SkipOperation(`the path ${path} has a query or fragment that is not fixed name=value pairs`);
+  const fixed: [string, string][] = [];
+  for (const [name, value] of new URLSearchParams(suffix)) {
+    if (name === "") continue;
+    if (!fixed.some(([n]) => n === name)) fixed.push([name, value]);
+  }
+  return { path: path.slice(0, at) || "/", fixed };
+}
+
+type BodyKind = "json" | "form" | "multipart" | "binary" | "text";
+
+/** The request body media type the tool sends: JSON first, then form, multipart, binary, text. */
+function chooseBodyType(types: string[]): { key: string; type: string; kind: BodyKind } | undefined {
+  const bare = (t: string) => t.split(";")[0]!.trim().toLowerCase();
+  const pick = (kind: BodyKind, test: (t: string) => boolean) => {
+    const found = types.find((t) => test(bare(t)));
+    return found === undefined ? undefined : { key: found, type: bare(found), kind };
+  };
+  return (
+    pick("json", (t) => t === "application/json") ??
+    pick("json", (t) => JSON_MEDIA_TYPE.test(t) || t === "*/*") ??
+    pick("form", (t) => t === "application/x-www-form-urlencoded") ??
+    pick("multipart", (t) => t === "multipart/form-data" || t === "multipart/mixed") ??
+    pick("binary", (t) => BINARY_MEDIA_TYPE.test(t)) ??
+    pick("text", (t) => TEXT_MEDIA_TYPE.test(t))
+  );
+}
+
+/** The Encoding Object of each property, as far as the gateway applies it. */
+function fieldEncodings(doc: Record<string, unknown>, encoding: Record<string, unknown>, kind: "form" | "multipart", notes: NoteCollector, label: string): Record<string, FieldEncoding> {
+  const out: Record<string, FieldEncoding> = {};
+  for (const [name, raw] of Object.entries(encoding)) {
+    const entry = resolveObject(doc, raw);
+    if (!isObject(entry)) continue;
+    const field: FieldEncoding = {};
+    if (kind === "form" && typeof entry.style === "string" && ["form", "spaceDelimited", "pipeDelimited", "deepObject"].includes(entry.style)) field.style = entry.style as FieldEncoding["style"];
+    if (kind === "form" && typeof entry.explode === "boolean") field.explode = entry.explode;
+    if (typeof entry.contentType === "string") {
+      const first = entry.contentType.split(",")[0]!.split(";")[0]!.trim();
+      if (/^[A-Za-z0-9][\w!#$&^.+-]*\/(?:\*|[A-Za-z0-9][\w!#$&^.+-]*)$/.test(first)) field.contentType = first;
+    }
+    if (isObject(entry.headers) && Object.keys(entry.headers).length > 0) notes.add("per-part headers of multipart encodings other than Content-Type are not sent", `${name} in ${label}`);
+    if (Object.keys(field).length > 0) out[name] = field;
+  }
+  return out;
+}
+
+/** The input schema of a file: `{ base64, filename?, contentType? }`, or `{ url, … }` in multipart. */
+function fileSchema(allowUrl: boolean, contentType?: string): Record<string, unknown> {
+  const meta = {
+    filename: { type: "string", description: "File name sent with the part" },
+    contentType: { type: "string", description: `Media type of the content${contentType ? ` (default ${contentType})` : ""}` },
+  };
+  const inline = { type: "object", properties: { base64: { type: "string", description: "The bytes, base64-encoded" }, ...meta }, required: ["base64"], additionalProperties: false };
+  if (!allowUrl) return { ...inline, description: `The body's bytes${contentType ? ` (${contentType})` : ""}, base64-encoded` };
+  const byUrl = { type: "object", properties: { url: { type: "string", format: "uri", description: "An http(s) URL the gateway fetches the file from" }, ...meta }, required: ["url"], additionalProperties: false };
+  return { description: "A file: its bytes in base64, or a URL to fetch it from", oneOf: [inline, byUrl] };
+}
+
+/** Multipart properties that are files (`format: binary`, or a `contentMediaType`) take a file value. */
+function withFileParts(converter: SchemaConverter, convert: (schema: unknown) => unknown, raw: unknown): unknown {
+  const source = converter.deref(raw);
+  if (!isObject(source) || !isObject(source.properties)) return convert(raw);
+  const isFile = (schema: unknown): boolean => {
+    const s = converter.deref(schema);
+    if (!isObject(s)) return false;
+    const stringy = s.type === undefined || s.type === "string" || (Array.isArray(s.type) && s.type.includes("string"));
+    return stringy && (s.format === "binary" || typeof s.contentMediaType === "string" || s.contentEncoding === "base64");
+  };
+  const files = Object.entries(source.properties).filter(([, schema]) => {
+    const s = converter.deref(schema);
+    return isFile(schema) || (isObject(s) && s.type === "array" && isFile(s.items));
+  });
+  if (files.length === 0) return convert(raw);
+  // The body's own object (not a reference to it), so its file properties can be replaced.
+  const converted = convert(source);
+  if (!isObject(converted)) return converted;
+  const properties: Record<string, unknown> = { ...(isObject(converted.properties) ? converted.properties : {}) };
+  for (const [name, schema] of files) properties[name] = isFile(schema) ? fileSchema(true) : { type: "array", items: fileSchema(true) };
+  return { ...converted, type: "object", properties };
+}
+
 // ---------------------------------------------------------------- base URLs
 
 function documentBaseUrl(doc: Record<string, unknown>, options: GenerateToolsOptions): string {
@@ -433,9 +564,9 @@ function documentBaseUrl(doc: Record<string, unknown>, options: GenerateToolsOpt
     return base;
   }
   const servers = Array.isArray(doc.servers) && doc.servers.length > 0 ? doc.servers : [{ url: "/" }];
-  const resolved = resolveServer(servers[0], options.documentUrl);
+  const resolved = resolveServer(servers[0], options.documentUrl, options.serverVariables);
   if (resolved.ok) return resolved.url;
-  throw new OpenApiImportError(`${resolved.reason}; give a base URL (--base-url) for the tools to call`, { pointer: Array.isArray(doc.servers) && doc.servers.length > 0 ? "/servers/0/url" : "/servers" });
+  throw new OpenApiImportError(`${resolved.reason}: give the base URL the tools should call (--base-url, or the Base URL field of the import form)`, { pointer: Array.isArray(doc.servers) && doc.servers.length > 0 ? "/servers/0/url" : "/servers" });
 }
 
 /** An operation's or path's own `servers` win over the document's, unless the caller set a base URL. */
@@ -443,15 +574,16 @@ function operationBaseUrl(item: Record<string, unknown>, operation: Record<strin
   if (options.baseUrl !== undefined) return documentBase;
   const own = Array.isArray(operation.servers) && operation.servers.length ? operation.servers : Array.isArray(item.servers) && item.servers.length ? item.servers : undefined;
   if (!own) return documentBase;
-  const resolved = resolveServer(own[0], options.documentUrl ?? `${documentBase}/`);
+  const resolved = resolveServer(own[0], options.documentUrl ?? `${documentBase}/`, options.serverVariables);
   if (!resolved.ok) throw new SkipOperation(resolved.reason);
   return resolved.url;
 }
 
-function resolveServer(server: unknown, documentUrl: string | undefined): { ok: true; url: string } | { ok: false; reason: string } {
+function resolveServer(server: unknown, documentUrl: string | undefined, given: Record<string, string> = {}): { ok: true; url: string } | { ok: false; reason: string } {
   if (!isObject(server) || typeof server.url !== "string") return { ok: false, reason: "the server has no URL" };
   const variables = isObject(server.variables) ? server.variables : {};
   let url = server.url.replace(/\{([^{}]+)\}/g, (whole, name: string) => {
+    if (Object.hasOwn(given, name)) return given[name]!;
     const variable = variables[name];
     return isObject(variable) && variable.default !== undefined ? String(variable.default) : whole;
   });
@@ -461,7 +593,7 @@ function resolveServer(server: unknown, documentUrl: string | undefined): { ok: 
   try {
     absolute = new URL(url).href;
   } catch {
-    if (!documentUrl) return { ok: false, reason: `the server URL "${server.url}" is relative and the document was not fetched from a URL` };
+    if (!documentUrl) return { ok: false, reason: `the server URL "${server.url}" is relative and the document was not imported from a URL` };
     try {
       absolute = new URL(url, documentUrl).href;
     } catch {
@@ -496,6 +628,14 @@ export function snakeCase(text: string, splitCamel = false): string {
 function baseNameFor(operation: Record<string, unknown>, method: string, path: string): string {
   const fromSummary = typeof operation.summary === "string" ? snakeCase(operation.summary) : "";
   if (fromSummary) return limitName(fromSummary);
+  // A query-protocol action (`/#Action=AssumeRole`) names the operation: `assume_role`.
+  let action: string | undefined;
+  try {
+    action = splitPathSuffix(path).fixed.find(([name]) => /^action$/i.test(name))?.[1];
+  } catch {
+    action = undefined;
+  }
+  if (action && snakeCase(action, true)) return limitName(snakeCase(action, true));
   const fromId = typeof operation.operationId === "string" ? snakeCase(operation.operationId, true) : "";
   if (fromId) return limitName(fromId);
   const fromPath = path.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "");

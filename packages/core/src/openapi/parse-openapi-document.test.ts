@@ -58,14 +58,39 @@ describe("parseOpenApiDocument: errors point at the place", () => {
     expect(error.message).toContain("recursive");
   });
 
-  it("schema violations outside operations: JSON pointer and message", async () => {
-    const error = await parseError({ openapi: "3.0.3", info: { title: "x" }, paths: {} });
-    expect(error.message).toBe("invalid OpenAPI 3.0 document: /info: must have required property 'version'");
-    expect(error.location.pointer).toBe("/info");
-    const unknown = await parseError({ ...doc({}), servers: [{ url: "https://x", nope: 1 }] });
-    expect(unknown.message).toContain("/servers/0/nope: is not allowed here");
-    const swagger = await parseError({ swagger: "2.0", info: { title: "s", version: "1" }, paths: { "/a": { get: { responses: ok } } }, schemes: ["gopher"] });
-    expect(swagger.message).toMatch(/^invalid Swagger 2\.0 document: \/schemes\/0: must be one of/);
+  it("schema violations outside operations are warnings with the JSON pointer (and line), not refusals", async () => {
+    const noVersion = await parseOpenApiDocument({ openapi: "3.0.3", info: { title: "x" }, paths: { "/a": { get: { responses: ok } } } });
+    expect(noVersion.warnings).toContain("/info: must have required property 'version'");
+    const unknown = await parseOpenApiDocument({ ...doc({ "/a": { get: { responses: ok } } }), servers: [{ url: "https://x", nope: 1 }] });
+    expect(unknown.warnings).toContain("/servers/0/nope: is not allowed here");
+    const swagger = await parseOpenApiDocument({ swagger: "2.0", info: { title: "s", version: "1" }, paths: { "/a": { get: { responses: ok } } }, schemes: ["gopher"] });
+    expect(swagger.warnings.some((w) => /^\/schemes\/0: must be one of/.test(w))).toBe(true);
+    expect(swagger.invalidOperations.size).toBe(0);
+  });
+
+  it("text documents: problems carry their line", async () => {
+    const yaml = [
+      "openapi: 3.0.3",
+      "info:",
+      "  title: Lines",
+      "  version: '1'",
+      "  nope: true",
+      "paths:",
+      "  /good:",
+      "    get:",
+      "      responses: { '200': { description: ok } }",
+      "  /bad:",
+      "    get:",
+      "      parameters:",
+      "        - name: a",
+      "          in: querystring",
+      "      responses: { '200': { description: ok } }",
+    ].join("\n");
+    const parsed = await parseOpenApiDocument(yaml);
+    expect(parsed.warnings).toContain("/info/nope (line 5): is not allowed here");
+    expect(parsed.invalidOperations.get("GET /bad")).toBe('invalid operation: /paths/~1bad/get/parameters/0/in (line 14): must be one of ["path","query","header","cookie"]');
+    const json = await parseOpenApiDocument(JSON.stringify({ openapi: "3.0.3", info: { title: "J", version: "1" }, paths: { "/x": { get: { responses: {} } } } }, null, 2));
+    expect(json.invalidOperations.get("GET /x")).toBe("invalid operation: /paths/~1x/get/responses (line 10): must NOT have fewer than 1 properties");
   });
 
   it("not OpenAPI, unsupported versions, empty input", async () => {
@@ -81,11 +106,11 @@ describe("parseOpenApiDocument: errors point at the place", () => {
     await expect(parseOpenApiDocument(`{"x": "${"a".repeat(2000)}"}`, { maxBytes: 1000 })).rejects.toThrow("larger than");
   });
 
-  it("references: missing or external ones outside operations are errors with the place", async () => {
-    const missing = await parseError(doc({}, { components: { schemas: { A: { $ref: "#/components/schemas/Nope" } } } }));
-    expect(missing.message).toBe('/components/schemas/A: $ref "#/components/schemas/Nope" does not resolve: nothing at /components/schemas/Nope');
-    const external = await parseError(doc({}, { components: { schemas: { A: { $ref: "other.yaml#/B" } } } }));
-    expect(external.message).toContain("points to another document");
+  it("references: missing or external ones outside operations are warnings with the place", async () => {
+    const missing = await parseOpenApiDocument(doc({}, { components: { schemas: { A: { $ref: "#/components/schemas/Nope" } } } }));
+    expect(missing.warnings).toContain('/components/schemas/A: $ref "#/components/schemas/Nope" does not resolve: nothing at /components/schemas/Nope');
+    const external = await parseOpenApiDocument(doc({}, { components: { schemas: { A: { $ref: "other.yaml#/B" } } } }));
+    expect(external.warnings.join("\n")).toContain("points to another document");
   });
 });
 

@@ -47,11 +47,14 @@ export const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
  * - Syntax errors name the line and column (`invalid JSON at line 3, column 5: …`).
  * - The document is validated against the official OpenAPI 2.0 / 3.0 / 3.1 schemas with
  *   `@readme/openapi-parser`. A violation inside one operation (`/paths/{path}/{method}/…`)
- *   only marks that operation invalid — the import skips it with the reason; any other
- *   violation throws with the JSON pointer of the place (`/info: must have required property 'version'`).
+ *   only marks that operation invalid — the import skips it with the reason, its JSON pointer
+ *   and (for text) its line; any other violation is a warning with the same
+ *   (`/info (line 2): must have required property 'version'`). Only a document that is not
+ *   OpenAPI at all (or not JSON/YAML) is refused.
  * - `$ref`s must be local (`#/…`): references to other files or URLs are never fetched (an
  *   import runs on a server: no file reads, no requests the SSRF guard has not seen). A
- *   missing or external reference inside an operation skips the operation; elsewhere it is an error.
+ *   missing or external reference inside an operation skips the operation; elsewhere it is a
+ *   warning, and the operations that use it are skipped when their tools are generated.
  * - Circular references are fine: nothing here dereferences; the tool generator turns them
  *   into `$defs` references.
  *
@@ -62,8 +65,21 @@ export async function parseOpenApiDocument(input: string | object, options: Pars
   const format = detectFormat(raw);
   const invalidOperations = new Map<string, string>();
   const warnings: string[] = [];
+  // `/paths/~1pets/get/…` → ` (line 12)` when the document came as text.
+  const lineOf = typeof input === "string" ? lineLocator(input) : () => "";
+  // A problem outside every operation is reported; the operations that depend on the place
+  // are skipped by the generator (an unresolvable $ref, a schema that does not compile).
+  const outsideProblem = (pointer: string, message: string) => {
+    if (warnings.length < 20) warnings.push(`${pointer || "/"}${lineOf(pointer)}: ${message}`);
+  };
 
-  checkReferences(raw, invalidOperations);
+  cutDeepNodes(raw, (pointer) => {
+    const op = operationOf(pointer);
+    const message = `nested deeper than ${MAX_DOCUMENT_DEPTH} levels`;
+    if (!op) outsideProblem(pointer, `${message}; cut off (operations using it may be skipped)`);
+    else if (!invalidOperations.has(operationLabel(op.method, op.path))) invalidOperations.set(operationLabel(op.method, op.path), `${pointer}${lineOf(pointer)}: ${message}`);
+  });
+  checkReferences(raw, invalidOperations, lineOf, outsideProblem);
   const candidate = withoutOperations(raw, invalidOperations);
   const rules = Object.fromEntries(DOWNGRADED_RULES.map((rule) => [rule, "warning" as const]));
   let result: Awaited<ReturnType<typeof validateOpenApi>>;
@@ -79,19 +95,16 @@ export async function parseOpenApiDocument(input: string | object, options: Pars
   for (const warning of result.warnings) warnings.push(firstLine(warning.message));
   if (!result.valid) {
     const located = locateSchemaErrors(candidate, format);
-    if (located.length === 0) {
-      throw new OpenApiImportError(`invalid ${FORMAT_NAMES[format]} document: ${firstLine(result.errors[0]?.message ?? "unknown error")}`);
-    }
-    const outside = located.filter((e) => operationOf(e.pointer) === undefined);
-    if (outside.length > 0) {
-      const shown = outside.slice(0, 3).map((e) => `${e.pointer || "/"}: ${e.message}`);
-      const more = outside.length > 3 ? ` (and ${outside.length - 3} more)` : "";
-      throw new OpenApiImportError(`invalid ${FORMAT_NAMES[format]} document: ${shown.join("; ")}${more}`, { pointer: outside[0]!.pointer || "/" });
-    }
+    // The parser's own rules found something the schema does not: reported, not fatal.
+    if (located.length === 0) warnings.push(`${FORMAT_NAMES[format]} rule not met: ${firstLine(result.errors[0]?.message ?? "unknown error")}`);
     for (const error of located) {
-      const op = operationOf(error.pointer)!;
+      const op = operationOf(error.pointer);
+      if (!op) {
+        outsideProblem(error.pointer, error.message);
+        continue;
+      }
       const key = operationLabel(op.method, op.path);
-      if (!invalidOperations.has(key)) invalidOperations.set(key, `invalid operation: ${error.pointer}: ${error.message}`);
+      if (!invalidOperations.has(key)) invalidOperations.set(key, `invalid operation: ${error.pointer}${lineOf(error.pointer)}: ${error.message}`);
     }
   }
 
@@ -143,7 +156,14 @@ function parseText(text: string, maxBytes: number): Record<string, unknown> {
   }
   const source = text.replace(/^\uFEFF/, "");
   if (source.trim() === "") throw new OpenApiImportError("the document is empty");
-  const value = /^\s*[{[]/.test(source) ? parseJson(source) : parseYaml(source);
+  let value: unknown;
+  try {
+    value = /^\s*[{[]/.test(source) ? parseJson(source) : parseYaml(source);
+  } catch (error) {
+    // Thousands of nested levels: the YAML reader (and the cycle check) recurse.
+    if (error instanceof RangeError) throw new OpenApiImportError("the document is nested too deeply to be read");
+    throw error;
+  }
   if (!isObject(value)) throw new OpenApiImportError("the document must be a JSON or YAML object (a mapping at the top level)", { pointer: "/" });
   return value;
 }
@@ -178,6 +198,7 @@ function parseYaml(source: string): unknown {
     // Aliases are expanded; the cap keeps a "billion laughs" document from exploding.
     value = doc.toJS({ maxAliasCount: 1000 });
   } catch (e) {
+    if (e instanceof RangeError) throw new OpenApiImportError("invalid YAML: nested too deeply to be read");
     throw new OpenApiImportError(`invalid YAML: ${firstLine(e instanceof Error ? e.message : String(e))}`);
   }
   assertAcyclic(value);
@@ -202,6 +223,33 @@ function assertAcyclic(root: unknown) {
   visit(root, []);
 }
 
+/**
+ * The line of the value a JSON pointer names in the source text (the nearest existing parent
+ * when the value itself is missing), as ` (line N)`; empty when it cannot be found. The text is
+ * parsed again for positions only when a problem is reported. JSON is read as YAML 1.2 here.
+ */
+function lineLocator(source: string): (pointer: string) => string {
+  let located: { doc: YAML.Document; counter: YAML.LineCounter } | null | undefined;
+  return (pointer) => {
+    try {
+      if (located === undefined) {
+        const counter = new YAML.LineCounter();
+        const doc = YAML.parseDocument(source.replace(/^\uFEFF/, ""), { lineCounter: counter, uniqueKeys: false });
+        located = doc.errors.length ? null : { doc, counter };
+      }
+      if (!located) return "";
+      const tokens = pointer === "" ? [] : pointer.slice(1).split("/").map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"));
+      for (let n = tokens.length; n >= 0; n--) {
+        const node = located.doc.getIn(tokens.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+        if (node && Array.isArray(node.range)) return ` (line ${located.counter.linePos(node.range[0]).line})`;
+      }
+      return "";
+    } catch {
+      return "";
+    }
+  };
+}
+
 function lineColumn(source: string, position: number): { line: number; column: number } {
   let line = 1;
   let lineStart = 0;
@@ -220,10 +268,16 @@ function cloneObject(input: object): Record<string, unknown> {
   let copy: Record<string, unknown>;
   try {
     copy = structuredClone(input);
-  } catch {
+  } catch (error) {
+    if (error instanceof RangeError) throw new OpenApiImportError("the document is nested too deeply to be read");
     throw new OpenApiImportError("the document must be plain JSON data");
   }
-  assertAcyclic(copy);
+  try {
+    assertAcyclic(copy);
+  } catch (error) {
+    if (error instanceof RangeError) throw new OpenApiImportError("the document is nested too deeply to be read");
+    throw error;
+  }
   return copy;
 }
 
@@ -241,6 +295,40 @@ function detectFormat(doc: Record<string, unknown>): OpenApiFormat {
   throw new OpenApiImportError('not an OpenAPI document: expected a top-level "openapi" field (3.0, 3.1) or "swagger": "2.0"', { pointer: "/" });
 }
 
+// ---------------------------------------------------------------- hostile nesting
+
+/** How deep a document may nest; every later step (validation, conversion) walks it recursively. */
+export const MAX_DOCUMENT_DEPTH = 200;
+
+/**
+ * Replaces every value nested deeper than {@link MAX_DOCUMENT_DEPTH} with `{}`, walking without
+ * recursion, and reports the pointer of each place cut. The document is ours (parsed or cloned).
+ */
+function cutDeepNodes(doc: Record<string, unknown>, report: (pointer: string) => void) {
+  type Entry = { value: unknown; depth: number; parent?: Entry; key?: string };
+  const pointerOf = (entry: Entry) => {
+    const tokens: string[] = [];
+    for (let e: Entry | undefined = entry; e?.key !== undefined; e = e.parent) tokens.push(e.key);
+    return toPointer(tokens.reverse());
+  };
+  const stack: Entry[] = [{ value: doc, depth: 0 }];
+  while (stack.length > 0) {
+    const entry = stack.pop()!;
+    const value = entry.value as Record<string, unknown>;
+    for (const key of Object.keys(value)) {
+      const child = value[key];
+      if (child === null || typeof child !== "object") continue;
+      const childEntry: Entry = { value: child, depth: entry.depth + 1, parent: entry, key };
+      if (childEntry.depth >= MAX_DOCUMENT_DEPTH) {
+        value[key] = {};
+        report(pointerOf(childEntry));
+        continue;
+      }
+      stack.push(childEntry);
+    }
+  }
+}
+
 // ---------------------------------------------------------------- references
 
 /** The operation a pointer lies in (`/paths/~1pets/get/…`), if any. */
@@ -256,7 +344,7 @@ function operationOf(pointer: string): { path: string; method: string } | undefi
  * Every `$ref` must point inside this document at something that exists. Examples and
  * extensions are data, not structure, and are not looked into.
  */
-function checkReferences(doc: Record<string, unknown>, invalidOperations: Map<string, string>) {
+function checkReferences(doc: Record<string, unknown>, invalidOperations: Map<string, string>, lineOf: (pointer: string) => string, outsideProblem: (pointer: string, message: string) => void) {
   const problems: { pointer: string; message: string }[] = [];
   const walk = (value: unknown, tokens: string[]) => {
     if (Array.isArray(value)) {
@@ -276,14 +364,14 @@ function checkReferences(doc: Record<string, unknown>, invalidOperations: Map<st
     }
   };
   walk(doc, []);
-  const outside = problems.filter((p) => operationOf(p.pointer) === undefined);
-  if (outside.length > 0) {
-    throw new OpenApiImportError(`${outside[0]!.pointer}: ${outside[0]!.message}${outside.length > 1 ? ` (and ${outside.length - 1} more)` : ""}`, { pointer: outside[0]!.pointer });
-  }
   for (const problem of problems) {
-    const op = operationOf(problem.pointer)!;
+    const op = operationOf(problem.pointer);
+    if (!op) {
+      outsideProblem(problem.pointer, problem.message);
+      continue;
+    }
     const key = operationLabel(op.method, op.path);
-    if (!invalidOperations.has(key)) invalidOperations.set(key, `${problem.pointer}: ${problem.message}`);
+    if (!invalidOperations.has(key)) invalidOperations.set(key, `${problem.pointer}${lineOf(problem.pointer)}: ${problem.message}`);
   }
 }
 

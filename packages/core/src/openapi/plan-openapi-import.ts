@@ -2,6 +2,7 @@ import type { Db, Tool } from "@tengine/db";
 import { AppError } from "../errors/app-error.ts";
 import { canonicalJson } from "../idempotency/canonical-json.ts";
 import { authTypeFromDb, type ToolDefinition, type ToolDefinitionInput, toolDefinitionSchema } from "../tools/tool-definition.ts";
+import { parseBodyEncoding } from "../templates/body-encoding.ts";
 import { generateTools, listOperations, type OperationRef } from "./generate-tools.ts";
 import { isObject } from "./json-pointer.ts";
 import { type OpenApiFormat, operationLabel, parseOpenApiDocument } from "./parse-openapi-document.ts";
@@ -18,6 +19,8 @@ export type PlanOpenApiImportInput = {
   baseUrl?: string;
   /** Where the document was fetched from: relative server URLs resolve against it. */
   documentUrl?: string;
+  /** Values for the server URL's `{variables}`, instead of their defaults. */
+  serverVariables?: Record<string, string>;
 };
 
 /** Where an added or changed tool comes from; stored on the tool by the apply step. */
@@ -59,7 +62,7 @@ export type ImportPlan = {
  * way (see pickName).
  */
 const OVERRIDABLE = ["enabled", "requiresApproval", "requiredScopes", "auth", "timeoutMs", "maxAttempts", "maxResponseBytes", "idempotencyWindowSec"] as const;
-const COMPARED = ["name", "title", "description", "enabled", "inputSchema", "annotations", "requiredScopes", "requiresApproval", "method", "url", "query", "headers", "body", "auth", "timeoutMs", "maxAttempts", "maxResponseBytes", "idempotencyWindowSec"] as const;
+const COMPARED = ["name", "title", "description", "enabled", "inputSchema", "annotations", "requiredScopes", "requiresApproval", "method", "url", "query", "headers", "body", "bodyEncoding", "auth", "timeoutMs", "maxAttempts", "maxResponseBytes", "idempotencyWindowSec"] as const;
 type Field = (typeof COMPARED)[number];
 
 /**
@@ -126,6 +129,7 @@ export async function planOpenApiImport(db: Db, projectId: string, input: PlanOp
   const generated = generateTools(parsed, {
     ...(input.baseUrl !== undefined ? { baseUrl: input.baseUrl } : {}),
     ...(input.documentUrl !== undefined ? { documentUrl: input.documentUrl } : {}),
+    ...(input.serverVariables !== undefined ? { serverVariables: input.serverVariables } : {}),
     takenNames: others.map((t) => t.name),
     pickName: (op: OperationRef, baseName: string) => {
       const tool = matches.get(operationLabel(op.method, op.path));
@@ -237,6 +241,7 @@ function definitionOf(tool: Tool): ToolDefinition {
     ...(tool.query !== null ? { query: tool.query as Record<string, string> } : {}),
     ...(tool.headers !== null ? { headers: tool.headers as Record<string, string> } : {}),
     ...(tool.body !== null ? { body: tool.body as ToolDefinition["body"] } : {}),
+    ...(tool.bodyEncoding !== null ? { bodyEncoding: parseBodyEncoding(tool.bodyEncoding) } : {}),
     auth: authShape({ type, ...(config.headerName ? { name: config.headerName } : {}) }) as ToolDefinition["auth"],
     timeoutMs: tool.timeoutMs,
     maxAttempts: tool.maxAttempts,

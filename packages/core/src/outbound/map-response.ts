@@ -1,9 +1,10 @@
 import { STATUS_CODES } from "node:http";
+import type { ContentBlock } from "../execution/tool-result.ts";
 import type { SendFailure, SendSuccess } from "./outbound-client.ts";
 
 /** An MCP `tools/call` result body (without `_meta`, which the caller adds). */
 export interface ToolCallResult {
-  content: Array<{ type: "text"; text: string }>;
+  content: ContentBlock[];
   structuredContent?: Record<string, unknown>;
   isError: boolean;
 }
@@ -13,7 +14,7 @@ export const ERROR_EXCERPT_CHARS = 2_000;
 /** Media types decoded as UTF-8 text; every other declared type is treated as binary. */
 const TEXTUAL_TYPE = /^text\/|json|xml|javascript|ecmascript|yaml|csv|urlencoded|graphql/;
 
-function mediaType(headers: Record<string, string>): string | undefined {
+export function mediaType(headers: Record<string, string>): string | undefined {
   const value = headers["content-type"];
   if (!value) return undefined;
   return value.split(";")[0]?.trim().toLowerCase() || undefined;
@@ -27,7 +28,7 @@ function isJsonType(type: string | undefined): boolean {
  * The body as text, or `undefined` when it is binary: declared non-text types, or (without a
  * content type) bytes that are not UTF-8. A multi-byte character cut by truncation is dropped.
  */
-function bodyText(body: Buffer, type: string | undefined): string | undefined {
+export function bodyText(body: Buffer, type: string | undefined): string | undefined {
   if (type !== undefined && !TEXTUAL_TYPE.test(type)) return undefined;
   try {
     return new TextDecoder("utf-8", { fatal: type === undefined }).decode(body, { stream: true });
@@ -75,7 +76,9 @@ export function mapResponse(result: SendSuccess, maxResponseBytes: number): Tool
   }
 
   if (text === undefined) {
-    return { content: [{ type: "text", text: `${binaryNote(type, result.body.length)}${note}` }], isError: false };
+    // Cut bytes are a broken file: only a whole binary body is passed on as content.
+    if (result.truncated || result.body.length === 0) return { content: [{ type: "text", text: `${binaryNote(type, result.body.length)}${note}` }], isError: false };
+    return { content: [binaryContent(result.body, type ?? "application/octet-stream")], isError: false };
   }
   if (!result.truncated && (isJsonType(type) || type === undefined) && text.trim() !== "") {
     try {
@@ -89,6 +92,17 @@ export function mapResponse(result: SendSuccess, maxResponseBytes: number): Tool
     }
   }
   return { content: [{ type: "text", text: `${text}${note}` }], isError: false };
+}
+
+/**
+ * A binary response as MCP content, its media type kept: `image/*` and `audio/*` as image and
+ * audio blocks, anything else as an embedded resource (a `blob`).
+ */
+function binaryContent(body: Buffer, mimeType: string): ContentBlock {
+  const data = body.toString("base64");
+  if (mimeType.startsWith("image/")) return { type: "image", data, mimeType };
+  if (mimeType.startsWith("audio/")) return { type: "audio", data, mimeType };
+  return { type: "resource", resource: { uri: "tengine:response", mimeType, blob: data } };
 }
 
 function attempts(n: number): string {

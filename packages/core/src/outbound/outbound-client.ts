@@ -12,7 +12,8 @@ export interface OutboundRequest {
   method: string;
   url: string;
   headers: Record<string, string>;
-  body?: string;
+  /** Text or bytes; a signature's `Content-Digest` covers exactly these bytes. */
+  body?: string | Uint8Array;
 }
 
 export interface SendOptions {

@@ -10,6 +10,8 @@ export const recordedRequestSchema = z.object({
   headers: z.record(z.string(), z.string()),
   body: z.string().optional(),
   bodyTruncated: z.boolean().optional(),
+  /** How the body was sent when `body` shows it decoded or described: form, multipart or binary. */
+  bodyKind: z.enum(["form", "multipart", "binary"]).optional(),
   signedWith: z.string().optional(),
 });
 export type RecordedRequest = z.infer<typeof recordedRequestSchema>;

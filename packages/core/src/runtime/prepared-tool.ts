@@ -1,6 +1,7 @@
 import type { Tool } from "@tengine/db";
 import type { ValidateFunction } from "ajv";
 import { type SecretBox, secretAd } from "../crypto/secret-box.ts";
+import { parseBodyEncoding } from "../templates/body-encoding.ts";
 import { type CompiledRequestTemplate, compileRequestTemplate } from "../templates/index.ts";
 import { authTypeFromDb, type ToolAuth } from "../tools/tool-definition.ts";
 import { compileInputSchema } from "../validation/json-schema.ts";
@@ -66,6 +67,7 @@ export class PreparedTool {
       query: (row.query ?? undefined) as never,
       headers: (row.headers ?? undefined) as never,
       body: (row.body ?? undefined) as never,
+      ...(row.bodyEncoding !== null ? { bodyEncoding: parseBodyEncoding(row.bodyEncoding) } : {}),
     });
     this.#authSecretEnc = row.authSecretEnc;
     this.#secretBox = secretBox;

@@ -107,6 +107,10 @@ export function compileRequestTemplate(template: RequestTemplate): CompiledReque
   }
 
   const body = template.body === undefined ? undefined : compileJson(template.body, "body", collect);
+  const encoding = template.bodyEncoding;
+  if (encoding !== undefined && encoding.type !== "json" && body === undefined) {
+    throw new TemplateError("bodyEncoding", `bodyEncoding "${encoding.type}" needs a body`);
+  }
 
   const secretNames = [...new Set(refs.flatMap((r) => (r.ns === "secrets" ? [r.name] : [])))];
   const usesMember = refs.some((r) => r.ns === "member");
@@ -120,6 +124,7 @@ export function compileRequestTemplate(template: RequestTemplate): CompiledReque
     query,
     headers,
     ...(body === undefined ? {} : { body }),
+    ...(encoding === undefined || encoding.type === "json" ? {} : { bodyEncoding: encoding }),
   };
 }
 

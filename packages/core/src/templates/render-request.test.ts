@@ -165,7 +165,7 @@ describe("renderRequest: JSON body", () => {
       },
     );
     expect(request.contentType).toBe("application/json");
-    expect(JSON.parse(request.body ?? "")).toEqual({
+    expect(JSON.parse(String(request.body ?? ""))).toEqual({
       amount: 12.5,
       active: true,
       contact: { name: "Ada", address: { city: "London" } },
@@ -182,12 +182,12 @@ describe("renderRequest: JSON body", () => {
       { body: { text: "Order {{input.n}} for {{input.who}}: {{input.meta}} ({{input.none}})" } },
       { input: { n: 7, who: "Zoë \"quoted\"", meta: { a: [1, 2] }, none: null } },
     );
-    expect(JSON.parse(request.body ?? "")).toEqual({ text: 'Order 7 for Zoë "quoted": {"a":[1,2]} (null)' });
+    expect(JSON.parse(String(request.body ?? ""))).toEqual({ text: 'Order 7 for Zoë "quoted": {"a":[1,2]} (null)' });
   });
 
   it("cannot break out of a JSON string", () => {
     const request = ok({ body: { note: "{{input.note}}", x: "pre {{input.note}}" } }, { input: { note: '", "admin": true, "x": "' } });
-    const parsed = JSON.parse(request.body ?? "");
+    const parsed = JSON.parse(String(request.body ?? ""));
     expect(Object.keys(parsed)).toEqual(["note", "x"]);
     expect(parsed.note).toBe('", "admin": true, "x": "');
   });
@@ -197,7 +197,7 @@ describe("renderRequest: JSON body", () => {
       input: { a: 1 },
       member: { id: "mem_1" },
     });
-    expect(JSON.parse(request.body ?? "")).toEqual({ a: 1 });
+    expect(JSON.parse(String(request.body ?? ""))).toEqual({ a: 1 });
   });
 
   it("refuses undefined inside an array, inside a longer string, and as the whole body", () => {
@@ -213,7 +213,7 @@ describe("renderRequest: JSON body", () => {
   it("keeps __proto__ keys as plain data", () => {
     const input = JSON.parse('{"p": {"__proto__": {"polluted": true}}}');
     const request = ok({ body: { p: "{{input.p}}", q: { w: "{{input.p}}" } } }, { input });
-    expect(JSON.parse(request.body ?? "")).toEqual(JSON.parse('{"p": {"__proto__": {"polluted": true}}, "q": {"w": {"__proto__": {"polluted": true}}}}'));
+    expect(JSON.parse(String(request.body ?? ""))).toEqual(JSON.parse('{"p": {"__proto__": {"polluted": true}}, "q": {"w": {"__proto__": {"polluted": true}}}}'));
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 

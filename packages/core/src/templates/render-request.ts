@@ -1,8 +1,21 @@
+import { createHash } from "node:crypto";
+import {
+  type BodyEncoding,
+  BodyEncodingError,
+  describeParts,
+  encodeForm,
+  encodeMultipart,
+  fileValue,
+  formPairs,
+  formView,
+  multipartParts,
+} from "./body-encoding.ts";
 import type {
   CompiledJson,
   CompiledRequestTemplate,
   CompiledString,
   RenderContext,
+  RenderedRequest,
   RenderResult,
   VariableRef,
 } from "./types.ts";
@@ -37,18 +50,14 @@ export function renderRequest(compiled: CompiledRequestTemplate, context: Render
       if (value !== undefined) headers[name] = value;
     }
 
-    let body: string | undefined;
+    let encoded: EncodedBody | undefined;
     if (compiled.body !== undefined) {
       const value = renderJson(compiled.body, context, "body");
       if (value === undefined) {
         const missing = compiled.body.kind === "string" ? compiled.body.template.whole : undefined;
         throw new RenderFailure("body", `Missing value for ${show(missing)} in body`);
       }
-      try {
-        body = JSON.stringify(value);
-      } catch {
-        throw new RenderFailure("body", "body contains a value that is not JSON");
-      }
+      encoded = encodeBody(value, compiled.bodyEncoding, context.run.id);
     }
 
     return {
@@ -57,13 +66,51 @@ export function renderRequest(compiled: CompiledRequestTemplate, context: Render
         method: compiled.method,
         url,
         headers,
-        ...(body === undefined ? {} : { body, contentType: "application/json" }),
+        ...(encoded ?? {}),
         secretValues: [...secretValues],
       },
     };
   } catch (error) {
     if (error instanceof RenderFailure) return { ok: false, error: error.error, path: error.path };
+    if (error instanceof BodyEncodingError) return { ok: false, error: error.message, path: error.path };
     throw error;
+  }
+}
+
+type EncodedBody = Pick<RenderedRequest, "body" | "contentType" | "bodyView" | "pendingMultipart">;
+
+/** The body value on the wire, as the tool's `bodyEncoding` says (JSON when it has none). */
+function encodeBody(value: unknown, encoding: BodyEncoding | undefined, runId: string): EncodedBody {
+  switch (encoding?.type) {
+    case undefined:
+    case "json":
+      try {
+        return { body: JSON.stringify(value), contentType: "application/json" };
+      } catch {
+        throw new RenderFailure("body", "body contains a value that is not JSON");
+      }
+    case "form": {
+      const pairs = formPairs(value, encoding.fields);
+      return { body: encodeForm(pairs), contentType: "application/x-www-form-urlencoded", bodyView: formView(pairs) };
+    }
+    case "multipart": {
+      const parts = multipartParts(value, encoding.fields);
+      // Derived from the run: the request an approver saw and the one sent later are the same.
+      const boundary = `tengine-${createHash("sha256").update(`multipart:${runId}`).digest("hex").slice(0, 32)}`;
+      const view = { kind: "multipart" as const, text: JSON.stringify(describeParts(parts)) };
+      const contentType = `multipart/form-data; boundary=${boundary}`;
+      if (parts.some((p) => "file" in p && !("data" in p.file))) return { contentType, bodyView: view, pendingMultipart: { parts, boundary } };
+      return { body: encodeMultipart(parts, boundary), contentType, bodyView: view };
+    }
+    case "binary": {
+      const file = fileValue(value, "body", false) as { data: Buffer; contentType?: string };
+      const declared = encoding.contentType;
+      const contentType = file.contentType ?? (declared.endsWith("/*") ? "application/octet-stream" : declared);
+      return { body: file.data, contentType, bodyView: { kind: "binary", text: JSON.stringify({ contentType, bytes: file.data.length }) } };
+    }
+    case "text":
+      if (typeof value !== "string") throw new RenderFailure("body", `body must be a string (${encoding.contentType}), not ${kindOf(value)}`);
+      return { body: value, contentType: encoding.contentType };
   }
 }
 

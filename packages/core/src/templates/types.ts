@@ -1,3 +1,5 @@
+import type { BodyEncoding, BodyView, MultipartPart } from "./body-encoding.ts";
+
 /** Any JSON value, as a tool's body template is stored. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -12,6 +14,8 @@ export interface RequestTemplate {
   query?: Record<string, string | string[]>;
   headers?: Record<string, string>;
   body?: JsonValue;
+  /** How the body is sent; JSON when absent. */
+  bodyEncoding?: BodyEncoding;
 }
 
 /** A reference to one variable, resolved at render time. */
@@ -58,6 +62,7 @@ export interface CompiledRequestTemplate {
   readonly query: readonly { name: string; values: readonly CompiledString[]; isArray: boolean }[];
   readonly headers: readonly (readonly [string, CompiledString])[];
   readonly body?: CompiledJson;
+  readonly bodyEncoding?: BodyEncoding;
 }
 
 /** What a render may use. `secrets` holds decrypted values; they are reported back for redaction. */
@@ -74,10 +79,20 @@ export interface RenderedRequest {
   /** Absolute URL, query included. */
   url: string;
   headers: Record<string, string>;
-  /** JSON text, when the template has a body. */
-  body?: string;
-  /** `application/json` when there is a body; the caller sets the header. */
+  /** The encoded body (JSON text, form text, multipart or binary bytes), when the template has one. */
+  body?: string | Buffer;
+  /** The body's media type (`application/json` for JSON); the caller sets the header unless the template did. */
   contentType?: string;
+  /**
+   * What a run records instead of the body, when the bytes are not readable as they are: the
+   * decoded form pairs, the multipart parts without their bytes, a binary body's type and size.
+   */
+  bodyView?: BodyView;
+  /**
+   * Multipart parts of which some are `{ url }` files still to fetch: `body` is then unset and
+   * the sender fetches them (through the SSRF guard) and encodes with `encodeMultipart`.
+   */
+  pendingMultipart?: { parts: MultipartPart[]; boundary: string };
   /** Every secret value used, so callers can redact runs and logs. */
   secretValues: string[];
 }

@@ -18,7 +18,7 @@ export function checkToolDefinition(input: ToolDefinitionInput): ToolDefinition 
   const scopes = parseScopes(def.requiredScopes);
   if (!scopes.ok) throw invalidDefinition([{ path: "requiredScopes", message: `${scopes.invalid.join(", ")} (expected resource:read or resource:write)` }]);
   try {
-    compileRequestTemplate({ method: def.method, url: def.url, query: def.query, headers: def.headers, body: def.body as never });
+    compileRequestTemplate({ method: def.method, url: def.url, query: def.query, headers: def.headers, body: def.body as never, ...(def.bodyEncoding ? { bodyEncoding: def.bodyEncoding } : {}) });
   } catch (error) {
     if (isTemplateError(error)) throw invalidDefinition([{ path: error.path, message: error.message }]);
     throw error;

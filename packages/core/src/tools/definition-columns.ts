@@ -21,6 +21,7 @@ export function definitionColumns(def: ToolDefinition) {
     query: def.query ?? Prisma.DbNull,
     headers: def.headers ?? Prisma.DbNull,
     body: def.body === undefined || def.body === null ? Prisma.DbNull : (def.body as Prisma.InputJsonValue),
+    bodyEncoding: def.bodyEncoding === undefined ? Prisma.DbNull : (def.bodyEncoding as Prisma.InputJsonObject),
     authType: authTypeToDb(def.auth.type),
     authConfig: def.auth.type === "header" ? { headerName: def.auth.name } : {},
     timeoutMs: def.timeoutMs,

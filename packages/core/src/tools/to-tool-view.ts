@@ -1,4 +1,5 @@
 import type { Tool } from "@tengine/db";
+import { parseBodyEncoding } from "../templates/body-encoding.ts";
 import { authTypeFromDb } from "./tool-definition.ts";
 
 /**
@@ -23,6 +24,7 @@ export function toToolView(row: Tool) {
     query: (row.query as Record<string, string | string[]> | null) ?? undefined,
     headers: (row.headers as Record<string, string> | null) ?? undefined,
     body: row.body ?? undefined,
+    bodyEncoding: row.bodyEncoding === null ? undefined : parseBodyEncoding(row.bodyEncoding),
     auth: { type: authType, ...(config.headerName ? { name: config.headerName } : {}), ...(row.authSecretEnc ? { secretSet: true } : {}) },
     timeoutMs: row.timeoutMs,
     maxAttempts: row.maxAttempts,

@@ -1,5 +1,6 @@
 import type { FieldProblem } from "../errors/app-error.ts";
 import { z } from "zod";
+import { bodyEncodingSchema } from "../templates/body-encoding.ts";
 
 /**
  * A tool as an admin defines it (DESIGN §6) — the JSON of `tengine tools create --file`, the
@@ -43,6 +44,8 @@ export const toolDefinitionSchema = z.object({
   query: z.record(z.string(), z.union([z.string(), z.array(z.string())])).optional(),
   headers: z.record(z.string(), z.string()).optional(),
   body: z.json().optional(),
+  /** How the body is sent: JSON when absent; form, multipart, binary (base64) or text. */
+  bodyEncoding: bodyEncodingSchema.optional(),
   auth: authSchema.default({ type: "none" }),
   timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
   maxAttempts: z.number().int().min(1).max(5).default(3),

@@ -56,7 +56,7 @@ export async function updateTool(db: Db, secretBox: SecretBox, projectId: string
   }
 }
 
-const COMPARED = ["name", "title", "description", "enabled", "inputSchema", "annotations", "requiredScopes", "requiresApproval", "method", "url", "query", "headers", "body", "timeoutMs", "maxAttempts", "maxResponseBytes", "idempotencyWindowSec"] as const;
+const COMPARED = ["name", "title", "description", "enabled", "inputSchema", "annotations", "requiredScopes", "requiresApproval", "method", "url", "query", "headers", "body", "bodyEncoding", "timeoutMs", "maxAttempts", "maxResponseBytes", "idempotencyWindowSec"] as const;
 
 function changedFields(before: Tool, after: Tool, newSecret: boolean): string[] {
   const changed: string[] = COMPARED.filter((field) => canonicalJson(before[field]) !== canonicalJson(after[field]));

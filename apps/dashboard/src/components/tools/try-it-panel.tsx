@@ -141,7 +141,7 @@ function TryResult({ slug, outcome }: { slug: string; outcome: TryToolOutcome })
 
       {outcome.kind === "result" ? (
         <Section title="Tool result" aside={outcome.result.isError ? <Badge color="red">isError</Badge> : <Badge color="green">ok</Badge>}>
-          {outcome.result.content.map((c, i) => <Pre key={i} text={prettyJson(c.text)} tone={outcome.result.isError ? "error" : undefined} />)}
+          {outcome.result.content.map((c, i) => <Pre key={i} text={c.type === "text" ? prettyJson(c.text) : `[${c.type} content: ${c.type === "resource" ? c.resource.mimeType : c.mimeType}]`} tone={outcome.result.isError ? "error" : undefined} />)}
         </Section>
       ) : null}
 

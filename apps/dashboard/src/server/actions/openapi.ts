@@ -129,7 +129,7 @@ function documentErrors(error: OpenApiImportError, input: SourceInput): Record<s
     ...(line !== undefined ? { "document.line": String(line) } : {}),
     ...(column !== undefined ? { "document.column": String(column) } : {}),
     ...(pointer ? { "document.pointer": pointer } : {}),
-    ...(/give a base URL/.test(error.message) ? { baseUrl: "This document names no server Tengine can call: enter the API’s base URL." } : {}),
+    ...(/give the base URL/.test(error.message) ? { baseUrl: "This document names no server Tengine can call: enter the API’s base URL." } : {}),
   };
 }
 

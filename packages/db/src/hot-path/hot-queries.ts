@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { GroupCommit } from "./group-commit.ts";
 import { type ProjectConfigColumns, projectConfigSql } from "./project-config-columns.ts";
 
 /** The project settings every credential lookup joins (one list: project-config-columns.ts). */
@@ -14,11 +15,17 @@ const PROJECT = projectConfigSql("p");
  * are written as UTC ISO strings and compared in SQL against `now() AT TIME ZONE 'UTC'`.
  */
 export class HotQueries {
+  /** runs (with their keys' settles) written in groups: see `recordRun` */
+  readonly #runs: GroupCommit<RunWrite>;
+
   constructor(
     private readonly pool: pg.Pool,
     /** prepared statements are per connection; the embedded server shares one session */
     private readonly named: boolean,
-  ) {}
+    options: { /** errors meaning "the database is unreachable" (a failed group is then not retried run by run) */ isUnavailable?: (error: unknown) => boolean } = {},
+  ) {
+    this.#runs = new GroupCommit((writes) => this.writeRuns(writes), options.isUnavailable ? { isUnavailable: options.isUnavailable } : {});
+  }
 
   private query<R extends pg.QueryResultRow>(name: string, text: string, values: unknown[]) {
     return this.pool.query<R>(this.named ? { name, text, values } : { text, values });
@@ -130,6 +137,56 @@ export class HotQueries {
     return rowCount === 1;
   }
 
+  /**
+   * Records a run and, when given, settles the idempotency key it held — durably: resolves
+   * only once the statement holding them has committed. Runs recorded while earlier ones are
+   * still being written are grouped into one statement (group commit), so under load a run
+   * costs a fraction of a round trip, and a single caller waits for nothing but its own write.
+   */
+  recordRun(run: RunInsert, settle?: RunSettle): Promise<void> {
+    return this.#runs.add(settle ? { run, settle } : { run });
+  }
+
+  /**
+   * Writes runs and the idempotency settles that go with them in ONE statement: one round
+   * trip and one commit, all or nothing. A settle (`WHERE id AND "runId"`) changes nothing when
+   * another call has taken the key over since. Overridden to retry while Postgres restarts.
+   */
+  async writeRuns(writes: RunWrite[]): Promise<void> {
+    const settles = writes.flatMap((w) => (w.settle ? [w.settle] : []));
+    const col = <K extends keyof RunInsert>(k: K) => writes.map((w) => w.run[k]);
+    const jsonCol = (k: "arguments" | "request" | "response") => writes.map((w) => json(w.run[k]));
+    await this.query(
+      "tengine_write_runs",
+      `WITH settled AS (
+         UPDATE "IdempotencyRecord" r
+            SET state = s.state::"IdempotencyState", result = s.result::jsonb, "completedAt" = (now() AT TIME ZONE 'UTC'), "leaseUntil" = NULL
+           FROM unnest($25::text[], $26::text[], $27::text[], $28::text[]) AS s(id, run_id, state, result)
+          WHERE r.id = s.id AND r."runId" = s.run_id
+       )
+       INSERT INTO "Run" (id, "projectId", "toolId", "toolName", status, "principalKind", "apiKeyId", "memberId", "memberEmail", "userId",
+                          "clientId", "connectionId", "httpStatus", attempts, "gatewayMs", "upstreamMs", "idempotencyKey", "dedupeSource",
+                          "originalRunId", arguments, request, response, error, "createdAt", "finishedAt")
+       SELECT u.id, u.project_id, u.tool_id, u.tool_name, u.status::"RunStatus", u.principal_kind::"PrincipalKind", u.api_key_id, u.member_id,
+              u.member_email, u.user_id, u.client_id, u.connection_id, u.http_status, u.attempts, u.gateway_ms, u.upstream_ms, u.idempotency_key,
+              u.dedupe_source, u.original_run_id, u.arguments::jsonb, u.request::jsonb, u.response::jsonb, u.error, u.created_at::timestamp,
+              (now() AT TIME ZONE 'UTC')
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
+                     $11::text[], $12::text[], $13::int[], $14::int[], $15::int[], $16::int[], $17::text[], $18::text[], $19::text[],
+                     $20::text[], $21::text[], $22::text[], $23::text[], $24::text[])
+           AS u(id, project_id, tool_id, tool_name, status, principal_kind, api_key_id, member_id, member_email, user_id, client_id, connection_id,
+                http_status, attempts, gateway_ms, upstream_ms, idempotency_key, dedupe_source, original_run_id, arguments, request, response,
+                error, created_at)`,
+      [
+        col("id"), col("projectId"), col("toolId"), col("toolName"), col("status"), col("principalKind"), col("apiKeyId"), col("memberId"),
+        col("memberEmail"), col("userId"), col("clientId"), col("connectionId"), col("httpStatus"), col("attempts"), col("gatewayMs"),
+        col("upstreamMs"), col("idempotencyKey"), col("dedupeSource"), col("originalRunId"), jsonCol("arguments"), jsonCol("request"),
+        jsonCol("response"), col("error"), writes.map((w) => utc(w.run.createdAt)),
+        settles.map((s) => s.id), settles.map((s) => s.runId), settles.map((s) => s.state), settles.map((s) => json(s.result)),
+      ],
+    );
+  }
+
   async insertRun(run: RunInsert): Promise<void> {
     await this.query(
       "tengine_insert_run",
@@ -146,6 +203,12 @@ export class HotQueries {
     );
   }
 }
+
+/** How a run's idempotency key ends, written with the run (`HotQueries.recordRun`). */
+export type RunSettle = { id: string; runId: string; state: "completed" | "retryable"; result: unknown };
+
+/** One run to write, with the settle of the key it held. */
+export type RunWrite = { run: RunInsert; settle?: RunSettle };
 
 export type IdempotencyClaimInsert = {
   id: string;

@@ -15,6 +15,8 @@ beforeAll(async () => {
   database = await createTestDatabase("group_commit");
   await database.db.organization.create({ data: { id: "org_gc", name: "GC", slug: "gc" } });
   await database.db.project.create({ data: { id: "prj_gc", orgId: "org_gc", name: "GC", slug: "gc" } });
+  await database.db.apiKey.create({ data: { id: "key_gc_a", projectId: "prj_gc", name: "a", hash: "hash_gc_a", prefix: "tng_", scopes: ["x:read"] } });
+  await database.db.apiKey.create({ data: { id: "key_gc_b", projectId: "prj_gc", name: "b", hash: "hash_gc_b", prefix: "tng_", expiresAt: new Date("2030-01-01T00:00:00Z") } });
 });
 afterAll(() => database?.drop());
 
@@ -121,6 +123,30 @@ describe("recording runs in groups", () => {
     const results = await Promise.allSettled([database.hot.recordRun(good[0]!), database.hot.recordRun(bad), database.hot.recordRun(good[1]!)]);
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
     expect(await database.db.run.count({ where: { id: { in: [good[0]!.id, good[1]!.id, bad.id] } } })).toBe(2);
+  });
+
+  it("API-key lookups of concurrent calls share a statement; each gets its own answer, read when it asked", async () => {
+    const lookups = await Promise.all([
+      database.hot.findApiKey("hash_gc_a"),
+      database.hot.findApiKey("hash_gc_missing"),
+      database.hot.findApiKey("hash_gc_b"),
+      database.hot.findApiKey("hash_gc_b", new Date("2031-01-01T00:00:00Z")), // a test clock past its expiry
+      database.hot.findApiKey("hash_gc_a"),
+    ]);
+    expect(lookups.map((r) => r && { id: r.id, expired: r.expired, revoked: r.revoked })).toEqual([
+      { id: "key_gc_a", expired: false, revoked: false },
+      null,
+      { id: "key_gc_b", expired: false, revoked: false },
+      { id: "key_gc_b", expired: true, revoked: false },
+      { id: "key_gc_a", expired: false, revoked: false },
+    ]);
+    expect(lookups[0]!.scopes).toEqual(["x:read"]);
+    expect(lookups[0]).not.toBe(lookups[4]);
+    // Of two calls with the same key in one group, only one refreshes lastUsedAt.
+    expect([lookups[0]!.touchDue, lookups[4]!.touchDue].filter(Boolean)).toHaveLength(1);
+    // No answer outlives a change: the next lookup reads the revocation.
+    await database.db.apiKey.update({ where: { id: "key_gc_a" }, data: { revokedAt: new Date() } });
+    expect((await database.hot.findApiKey("hash_gc_a"))!.revoked).toBe(true);
   });
 
   it("an unreachable database fails the whole group at once, without retrying run by run", async () => {

@@ -10,17 +10,18 @@
  * (a constraint one row breaks), its items are written one by one, so one bad item fails only
  * its own caller.
  */
-export class GroupCommit<T> {
-  readonly #write: (items: T[]) => Promise<void>;
+export class GroupCommit<T, R = void> {
+  readonly #write: (items: T[]) => Promise<R[] | void>;
   readonly #isUnavailable: (error: unknown) => boolean;
   readonly #maxBatch: number;
   readonly #maxInFlight: number;
-  #queue: Array<{ item: T; resolve: () => void; reject: (error: unknown) => void }> = [];
+  #queue: Array<Pending<T, R>> = [];
   #inFlight = 0;
   #scheduled = false;
 
   constructor(
-    write: (items: T[]) => Promise<void>,
+    /** writes (or reads) a group; a result per item, in order, when items have results */
+    write: (items: T[]) => Promise<R[] | void>,
     options: {
       /** items per statement at most (default 200) */
       maxBatch?: number;
@@ -36,9 +37,9 @@ export class GroupCommit<T> {
     this.#isUnavailable = options.isUnavailable ?? (() => false);
   }
 
-  /** Queues one item; resolves when it is committed. */
-  add(item: T): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  /** Queues one item; resolves (with its result) when its group is committed. */
+  add(item: T): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
       this.#queue.push({ item, resolve, reject });
       // Items added in the same tick (a JSON-RPC batch, replies settling together) share a batch.
       if (!this.#scheduled) {
@@ -62,10 +63,10 @@ export class GroupCommit<T> {
     }
   }
 
-  async #flush(batch: Array<{ item: T; resolve: () => void; reject: (error: unknown) => void }>) {
+  async #flush(batch: Array<Pending<T, R>>) {
     try {
-      await this.#write(batch.map((entry) => entry.item));
-      for (const entry of batch) entry.resolve();
+      const results = await this.#write(batch.map((entry) => entry.item));
+      batch.forEach((entry, i) => entry.resolve(results ? results[i]! : (undefined as R)));
     } catch (error) {
       if (batch.length === 1 || this.#isUnavailable(error)) {
         for (const entry of batch) entry.reject(error);
@@ -73,9 +74,11 @@ export class GroupCommit<T> {
       }
       await Promise.all(
         batch.map((entry) =>
-          this.#write([entry.item]).then(entry.resolve, entry.reject),
+          this.#write([entry.item]).then((results) => entry.resolve(results ? results[0]! : (undefined as R)), entry.reject),
         ),
       );
     }
   }
 }
+
+type Pending<T, R> = { item: T; resolve: (result: R) => void; reject: (error: unknown) => void };

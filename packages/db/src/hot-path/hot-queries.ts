@@ -17,6 +17,8 @@ const PROJECT = projectConfigSql("p");
 export class HotQueries {
   /** runs (with their keys' settles) written in groups: see `recordRun` */
   readonly #runs: GroupCommit<RunWrite>;
+  /** API-key lookups of concurrent calls, read in groups: see `findApiKey` */
+  readonly #keyLookups: GroupCommit<ApiKeyLookup, ApiKeyAuthRow | null>;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -24,7 +26,9 @@ export class HotQueries {
     private readonly named: boolean,
     options: { /** errors meaning "the database is unreachable" (a failed group is then not retried run by run) */ isUnavailable?: (error: unknown) => boolean } = {},
   ) {
-    this.#runs = new GroupCommit((writes) => this.writeRuns(writes), options.isUnavailable ? { isUnavailable: options.isUnavailable } : {});
+    const grouping = options.isUnavailable ? { isUnavailable: options.isUnavailable } : {};
+    this.#runs = new GroupCommit((writes) => this.writeRuns(writes), grouping);
+    this.#keyLookups = new GroupCommit((lookups) => this.findApiKeys(lookups), { ...grouping, maxInFlight: 4 });
   }
 
   private query<R extends pg.QueryResultRow>(name: string, text: string, values: unknown[]) {
@@ -33,20 +37,40 @@ export class HotQueries {
 
   /**
    * An API key by hash with what the call path needs of its project. `now` (tests' clock)
-   * decides expiry; default the database's clock.
+   * decides expiry; default the database's clock. Read on every call, so a revoked key is
+   * refused at once on every replica; lookups of concurrent calls share one statement (see
+   * `GroupCommit`: a lookup is sent when the call asks for it, never answered from an earlier
+   * read).
    */
-  async findApiKey(hash: string, now?: Date): Promise<ApiKeyAuthRow | null> {
-    const { rows } = await this.query<ApiKeyAuthRow>(
-      "tengine_find_api_key",
-      `SELECT k.id, k.scopes, k."revokedAt" IS NOT NULL AS revoked,
-              (k."expiresAt" IS NOT NULL AND k."expiresAt" <= COALESCE($2::timestamp, now() AT TIME ZONE 'UTC')) AS expired,
+  findApiKey(hash: string, now?: Date): Promise<ApiKeyAuthRow | null> {
+    return this.#keyLookups.add({ hash, now: now ? utc(now) : null });
+  }
+
+  /** The API keys of a group of lookups, in their order, in one statement. */
+  async findApiKeys(lookups: ApiKeyLookup[]): Promise<Array<ApiKeyAuthRow | null>> {
+    const { rows } = await this.query<ApiKeyAuthRow & { lookupHash: string; lookupNow: string | null }>(
+      "tengine_find_api_keys",
+      `SELECT q.hash AS "lookupHash", q.now AS "lookupNow", k.id, k.scopes, k."revokedAt" IS NOT NULL AS revoked,
+              (k."expiresAt" IS NOT NULL AND k."expiresAt" <= COALESCE(q.now::timestamp, now() AT TIME ZONE 'UTC')) AS expired,
               (k."lastUsedAt" IS NULL OR k."lastUsedAt" < (now() AT TIME ZONE 'UTC') - interval '1 minute') AS "touchDue",
               ${PROJECT}
-         FROM "ApiKey" k JOIN "Project" p ON p.id = k."projectId"
-        WHERE k.hash = $1`,
-      [hash, now ? utc(now) : null],
+         FROM (SELECT DISTINCT hash, now FROM unnest($1::text[], $2::text[]) AS u(hash, now)) q
+         JOIN "ApiKey" k ON k.hash = q.hash
+         JOIN "Project" p ON p.id = k."projectId"`,
+      [lookups.map((l) => l.hash), lookups.map((l) => l.now)],
     );
-    return rows[0] ?? null;
+    const found = new Map<string, ApiKeyAuthRow>();
+    for (const { lookupHash, lookupNow, ...row } of rows) found.set(`${lookupHash} ${lookupNow ?? ""}`, row);
+    // Each caller gets its own row; of several calls with the same key, one refreshes lastUsedAt.
+    const handedOut = new Set<string>();
+    return lookups.map((l) => {
+      const id = `${l.hash} ${l.now ?? ""}`;
+      const row = found.get(id);
+      if (!row) return null;
+      const first = !handedOut.has(id);
+      handedOut.add(id);
+      return { ...row, scopes: [...row.scopes], touchDue: row.touchDue && first };
+    });
   }
 
   /**
@@ -222,6 +246,9 @@ export type IdempotencyClaimInsert = {
   leaseUntil: Date;
   expiresAt: Date;
 };
+
+/** One API-key lookup: the key's hash, and the clock expiry is decided by (null: the database's). */
+export type ApiKeyLookup = { hash: string; now: string | null };
 
 export type ApiKeyAuthRow = ProjectConfigColumns & {
   id: string;

@@ -1,5 +1,6 @@
 export { createDb, type Db } from "./client.ts";
-export { HotQueries, type ApiKeyAuthRow, type MemberSessionAuthRow, type OAuthConnectionAuthRow, type IdempotencyClaimInsert, type RunInsert } from "./hot-path/hot-queries.ts";
+export { GroupCommit } from "./hot-path/group-commit.ts";
+export { HotQueries, type ApiKeyAuthRow, type MemberSessionAuthRow, type OAuthConnectionAuthRow, type IdempotencyClaimInsert, type RunInsert, type RunSettle, type RunWrite } from "./hot-path/hot-queries.ts";
 export { PROJECT_CONFIG_COLUMNS, projectConfigFromRow, projectConfigSelect, projectConfigSql, type ProjectConfig, type ProjectConfigColumns } from "./hot-path/project-config-columns.ts";
 export { aggregateRunsForRollup, findSettledRollupBuckets, readRollupUsage, readRunUsage, RUN_ERROR_STATUSES, utcWallClock, type RollupAggRow, type UsageCountRow, type UsageHistRow, type UsageStatsRow, type UsageToolRow } from "./usage/usage-queries.ts";
 export { type DatabaseTarget, poolConfig } from "./connection.ts";

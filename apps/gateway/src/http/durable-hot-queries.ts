@@ -1,4 +1,4 @@
-import { HotQueries, type RunInsert } from "@tengine/db";
+import { HotQueries, type RunInsert, type RunWrite } from "@tengine/db";
 import { isDatabaseUnavailable } from "./database-unavailable.ts";
 
 export type DurableWritesOptions = {
@@ -20,18 +20,27 @@ export class DurableHotQueries extends HotQueries {
   readonly #onWait: DurableWritesOptions["onWait"];
 
   constructor(pool: ConstructorParameters<typeof HotQueries>[0], named: boolean, options: DurableWritesOptions = {}) {
-    super(pool, named);
+    super(pool, named, { isUnavailable: isDatabaseUnavailable });
     this.#retryForMs = options.retryForMs ?? 30_000;
     this.#onWait = options.onWait;
   }
 
   override async insertRun(run: RunInsert): Promise<void> {
+    await this.#retryingInsert(() => super.insertRun(run));
+  }
+
+  /** A group of runs (with their keys' settles) is one statement: committed all or nothing. */
+  override async writeRuns(writes: RunWrite[]): Promise<void> {
+    await this.#retryingInsert(() => super.writeRuns(writes));
+  }
+
+  async #retryingInsert(insert: () => Promise<void>) {
     let failedBefore = false;
     await this.#retrying("run", async () => {
       try {
-        await super.insertRun(run);
+        await insert();
       } catch (error) {
-        // The insert may have committed just before the connection died: the run is there.
+        // The statement may have committed just before the connection died: the runs are there.
         if (failedBefore && (error as { code?: unknown }).code === "23505") return;
         failedBefore = true;
         throw error;

@@ -1,4 +1,4 @@
-import type { RunStatus } from "@tengine/db";
+import type { RunSettle, RunStatus } from "@tengine/db";
 import { approvalRequired } from "../approvals/approval-policy.ts";
 import { APPROVAL_TTL_MS, awaitApprovedRun, DEFAULT_APPROVAL_WAIT_MS, requestApproval } from "../approvals/request-approval.ts";
 import { settleIdempotencyKey } from "../idempotency/settle-idempotency-key.ts";
@@ -69,9 +69,9 @@ export async function callTool(deps: ToolCallDeps, req: ToolCallRequest): Promis
   const tooDeep = argumentDepthProblem(req.args);
   const base = { id: runId, projectId: project.id, toolName: req.toolName, principal, createdAt, arguments: tooDeep ? { omitted: tooDeep } : req.args };
   // record: every outcome is a run
-  const finish = async (status: RunStatus, fields: Partial<RunRecord>, result: ToolResult, failure?: CallFailureCode): Promise<ToolCallOutcome & { kind: "result" }> => {
+  const finish = async (status: RunStatus, fields: Partial<RunRecord>, result: ToolResult, failure?: CallFailureCode, settle?: RunSettle): Promise<ToolCallOutcome & { kind: "result" }> => {
     const gatewayMs = Math.round(performance.now() - started - (fields.upstreamMs ?? 0));
-    await recordRun(deps.hot, { ...base, ...fields, status, gatewayMs });
+    await recordRun(deps.hot, { ...base, ...fields, status, gatewayMs }, settle);
     return { kind: "result", runId, result: withMeta(result, { "tengine/runId": runId }), timing: { gatewayMs, upstreamMs: fields.upstreamMs }, ...(failure ? { failure } : {}) };
   };
   const fail = (f: CallFailure, fields: Partial<RunRecord>) => finish(f.status, { ...fields, error: f.message }, toolError(f.message), f.code);
@@ -178,11 +178,14 @@ export async function callTool(deps: ToolCallDeps, req: ToolCallRequest): Promis
     await recordRun(deps.hot, { ...keyed, status: "failed", error: internal.message, gatewayMs: elapsed(started) }).catch(() => {});
     throw internal;
   }
+  // settle + record: the key's outcome and the run are written in one statement (one round
+  // trip, one commit), before the answer goes out
+  let settle: RunSettle | undefined;
   if (claim) {
-    await settleIdempotencyKey(deps.db, deps.hot, claim.recordId, runId, execution.settle === "completed" ? { kind: "completed", result: withMeta(execution.result, { "tengine/runId": runId }) } : { kind: execution.settle });
+    if (execution.settle === "released") await settleIdempotencyKey(deps.db, deps.hot, claim.recordId, runId, { kind: "released" });
+    else settle = { id: claim.recordId, runId, state: execution.settle, result: execution.settle === "completed" ? withMeta(execution.result, { "tengine/runId": runId }) : null };
   }
-  // record
-  return finish(execution.status, { ...keyed, ...execution.run }, execution.result, execution.failure);
+  return finish(execution.status, { ...keyed, ...execution.run }, execution.result, execution.failure, settle);
 }
 
 function withMeta(result: ToolResult, meta: Record<string, unknown>): ToolResult {

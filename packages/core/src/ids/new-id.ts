@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 
 /** Public id prefixes (DESIGN §3). */
 export const ID_PREFIXES = {
@@ -28,6 +28,25 @@ export type IdKind = keyof typeof ID_PREFIXES;
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"; // Crockford base32, lowercase: sorts like the number it encodes
 
 /**
+ * Random bytes are drawn from a pool refilled 4 KiB at a time (as `crypto.randomUUID` does):
+ * one `getrandom` call per ~400 ids instead of one per id, which a profile of the call path
+ * showed at ~3 % of the gateway's CPU. The bytes are the same CSPRNG output either way.
+ */
+const POOL_SIZE = 4096;
+const pool = Buffer.alloc(POOL_SIZE);
+let poolOffset = POOL_SIZE;
+
+function randomBytes10(): Buffer {
+  if (poolOffset + 10 > POOL_SIZE) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const bytes = pool.subarray(poolOffset, poolOffset + 10);
+  poolOffset += 10;
+  return bytes;
+}
+
+/**
  * `prefix_` + a ULID-style body: 48-bit millisecond time then 80 random bits, so ids sort by
  * creation time (keyset pagination orders runs by id) and never collide across replicas.
  */
@@ -38,7 +57,7 @@ export function newId(kind: IdKind, now = Date.now()): string {
     time = ALPHABET[t % 32] + time;
     t = Math.floor(t / 32);
   }
-  const bytes = randomBytes(10);
+  const bytes = randomBytes10();
   let random = "";
   let acc = 0;
   let bits = 0;

@@ -1,4 +1,4 @@
-import type { HotQueries, RunStatus } from "@tengine/db";
+import type { HotQueries, RunSettle, RunStatus } from "@tengine/db";
 import type { Principal } from "../principal/principal.ts";
 
 export type RunRecord = {
@@ -36,11 +36,13 @@ export function runPrincipalColumns(p: Principal) {
 }
 
 /**
- * Writes one run (DESIGN §10). Callers pass only redacted request/response data; the
+ * Writes one run (DESIGN §10), durably before it resolves (written in a group with the runs of
+ * concurrent calls: `HotQueries.recordRun`). `settle`: how the idempotency key this run held
+ * ended, written in the same statement. Callers pass only redacted request/response data; the
  * principal's identity is copied so the run stays readable after keys or members are gone.
  */
-export async function recordRun(hot: HotQueries, run: RunRecord) {
-  await hot.insertRun({
+export async function recordRun(hot: HotQueries, run: RunRecord, settle?: RunSettle) {
+  await hot.recordRun({
     id: run.id,
     projectId: run.projectId,
     toolId: run.toolId ?? null,
@@ -59,5 +61,5 @@ export async function recordRun(hot: HotQueries, run: RunRecord) {
     response: run.response,
     error: run.error ?? null,
     createdAt: run.createdAt,
-  });
+  }, settle);
 }

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { GroupCommit } from "./group-commit.ts";
 import { type ProjectConfigColumns, projectConfigSql } from "./project-config-columns.ts";
 
 /** The project settings every credential lookup joins (one list: project-config-columns.ts). */
@@ -14,11 +15,21 @@ const PROJECT = projectConfigSql("p");
  * are written as UTC ISO strings and compared in SQL against `now() AT TIME ZONE 'UTC'`.
  */
 export class HotQueries {
+  /** runs (with their keys' settles) written in groups: see `recordRun` */
+  readonly #runs: GroupCommit<RunWrite>;
+  /** API-key lookups of concurrent calls, read in groups: see `findApiKey` */
+  readonly #keyLookups: GroupCommit<ApiKeyLookup, ApiKeyAuthRow | null>;
+
   constructor(
     private readonly pool: pg.Pool,
     /** prepared statements are per connection; the embedded server shares one session */
     private readonly named: boolean,
-  ) {}
+    options: { /** errors meaning "the database is unreachable" (a failed group is then not retried run by run) */ isUnavailable?: (error: unknown) => boolean } = {},
+  ) {
+    const grouping = options.isUnavailable ? { isUnavailable: options.isUnavailable } : {};
+    this.#runs = new GroupCommit((writes) => this.writeRuns(writes), grouping);
+    this.#keyLookups = new GroupCommit((lookups) => this.findApiKeys(lookups), { ...grouping, maxInFlight: 4 });
+  }
 
   private query<R extends pg.QueryResultRow>(name: string, text: string, values: unknown[]) {
     return this.pool.query<R>(this.named ? { name, text, values } : { text, values });
@@ -26,20 +37,40 @@ export class HotQueries {
 
   /**
    * An API key by hash with what the call path needs of its project. `now` (tests' clock)
-   * decides expiry; default the database's clock.
+   * decides expiry; default the database's clock. Read on every call, so a revoked key is
+   * refused at once on every replica; lookups of concurrent calls share one statement (see
+   * `GroupCommit`: a lookup is sent when the call asks for it, never answered from an earlier
+   * read).
    */
-  async findApiKey(hash: string, now?: Date): Promise<ApiKeyAuthRow | null> {
-    const { rows } = await this.query<ApiKeyAuthRow>(
-      "tengine_find_api_key",
-      `SELECT k.id, k.scopes, k."revokedAt" IS NOT NULL AS revoked,
-              (k."expiresAt" IS NOT NULL AND k."expiresAt" <= COALESCE($2::timestamp, now() AT TIME ZONE 'UTC')) AS expired,
+  findApiKey(hash: string, now?: Date): Promise<ApiKeyAuthRow | null> {
+    return this.#keyLookups.add({ hash, now: now ? utc(now) : null });
+  }
+
+  /** The API keys of a group of lookups, in their order, in one statement. */
+  async findApiKeys(lookups: ApiKeyLookup[]): Promise<Array<ApiKeyAuthRow | null>> {
+    const { rows } = await this.query<ApiKeyAuthRow & { lookupHash: string; lookupNow: string | null }>(
+      "tengine_find_api_keys",
+      `SELECT q.hash AS "lookupHash", q.now AS "lookupNow", k.id, k.scopes, k."revokedAt" IS NOT NULL AS revoked,
+              (k."expiresAt" IS NOT NULL AND k."expiresAt" <= COALESCE(q.now::timestamp, now() AT TIME ZONE 'UTC')) AS expired,
               (k."lastUsedAt" IS NULL OR k."lastUsedAt" < (now() AT TIME ZONE 'UTC') - interval '1 minute') AS "touchDue",
               ${PROJECT}
-         FROM "ApiKey" k JOIN "Project" p ON p.id = k."projectId"
-        WHERE k.hash = $1`,
-      [hash, now ? utc(now) : null],
+         FROM (SELECT DISTINCT hash, now FROM unnest($1::text[], $2::text[]) AS u(hash, now)) q
+         JOIN "ApiKey" k ON k.hash = q.hash
+         JOIN "Project" p ON p.id = k."projectId"`,
+      [lookups.map((l) => l.hash), lookups.map((l) => l.now)],
     );
-    return rows[0] ?? null;
+    const found = new Map<string, ApiKeyAuthRow>();
+    for (const { lookupHash, lookupNow, ...row } of rows) found.set(`${lookupHash} ${lookupNow ?? ""}`, row);
+    // Each caller gets its own row; of several calls with the same key, one refreshes lastUsedAt.
+    const handedOut = new Set<string>();
+    return lookups.map((l) => {
+      const id = `${l.hash} ${l.now ?? ""}`;
+      const row = found.get(id);
+      if (!row) return null;
+      const first = !handedOut.has(id);
+      handedOut.add(id);
+      return { ...row, scopes: [...row.scopes], touchDue: row.touchDue && first };
+    });
   }
 
   /**
@@ -130,6 +161,56 @@ export class HotQueries {
     return rowCount === 1;
   }
 
+  /**
+   * Records a run and, when given, settles the idempotency key it held — durably: resolves
+   * only once the statement holding them has committed. Runs recorded while earlier ones are
+   * still being written are grouped into one statement (group commit), so under load a run
+   * costs a fraction of a round trip, and a single caller waits for nothing but its own write.
+   */
+  recordRun(run: RunInsert, settle?: RunSettle): Promise<void> {
+    return this.#runs.add(settle ? { run, settle } : { run });
+  }
+
+  /**
+   * Writes runs and the idempotency settles that go with them in ONE statement: one round
+   * trip and one commit, all or nothing. A settle (`WHERE id AND "runId"`) changes nothing when
+   * another call has taken the key over since. Overridden to retry while Postgres restarts.
+   */
+  async writeRuns(writes: RunWrite[]): Promise<void> {
+    const settles = writes.flatMap((w) => (w.settle ? [w.settle] : []));
+    const col = <K extends keyof RunInsert>(k: K) => writes.map((w) => w.run[k]);
+    const jsonCol = (k: "arguments" | "request" | "response") => writes.map((w) => json(w.run[k]));
+    await this.query(
+      "tengine_write_runs",
+      `WITH settled AS (
+         UPDATE "IdempotencyRecord" r
+            SET state = s.state::"IdempotencyState", result = s.result::jsonb, "completedAt" = (now() AT TIME ZONE 'UTC'), "leaseUntil" = NULL
+           FROM unnest($25::text[], $26::text[], $27::text[], $28::text[]) AS s(id, run_id, state, result)
+          WHERE r.id = s.id AND r."runId" = s.run_id
+       )
+       INSERT INTO "Run" (id, "projectId", "toolId", "toolName", status, "principalKind", "apiKeyId", "memberId", "memberEmail", "userId",
+                          "clientId", "connectionId", "httpStatus", attempts, "gatewayMs", "upstreamMs", "idempotencyKey", "dedupeSource",
+                          "originalRunId", arguments, request, response, error, "createdAt", "finishedAt")
+       SELECT u.id, u.project_id, u.tool_id, u.tool_name, u.status::"RunStatus", u.principal_kind::"PrincipalKind", u.api_key_id, u.member_id,
+              u.member_email, u.user_id, u.client_id, u.connection_id, u.http_status, u.attempts, u.gateway_ms, u.upstream_ms, u.idempotency_key,
+              u.dedupe_source, u.original_run_id, u.arguments::jsonb, u.request::jsonb, u.response::jsonb, u.error, u.created_at::timestamp,
+              (now() AT TIME ZONE 'UTC')
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
+                     $11::text[], $12::text[], $13::int[], $14::int[], $15::int[], $16::int[], $17::text[], $18::text[], $19::text[],
+                     $20::text[], $21::text[], $22::text[], $23::text[], $24::text[])
+           AS u(id, project_id, tool_id, tool_name, status, principal_kind, api_key_id, member_id, member_email, user_id, client_id, connection_id,
+                http_status, attempts, gateway_ms, upstream_ms, idempotency_key, dedupe_source, original_run_id, arguments, request, response,
+                error, created_at)`,
+      [
+        col("id"), col("projectId"), col("toolId"), col("toolName"), col("status"), col("principalKind"), col("apiKeyId"), col("memberId"),
+        col("memberEmail"), col("userId"), col("clientId"), col("connectionId"), col("httpStatus"), col("attempts"), col("gatewayMs"),
+        col("upstreamMs"), col("idempotencyKey"), col("dedupeSource"), col("originalRunId"), jsonCol("arguments"), jsonCol("request"),
+        jsonCol("response"), col("error"), writes.map((w) => utc(w.run.createdAt)),
+        settles.map((s) => s.id), settles.map((s) => s.runId), settles.map((s) => s.state), settles.map((s) => json(s.result)),
+      ],
+    );
+  }
+
   async insertRun(run: RunInsert): Promise<void> {
     await this.query(
       "tengine_insert_run",
@@ -147,6 +228,12 @@ export class HotQueries {
   }
 }
 
+/** How a run's idempotency key ends, written with the run (`HotQueries.recordRun`). */
+export type RunSettle = { id: string; runId: string; state: "completed" | "retryable"; result: unknown };
+
+/** One run to write, with the settle of the key it held. */
+export type RunWrite = { run: RunInsert; settle?: RunSettle };
+
 export type IdempotencyClaimInsert = {
   id: string;
   projectId: string;
@@ -159,6 +246,9 @@ export type IdempotencyClaimInsert = {
   leaseUntil: Date;
   expiresAt: Date;
 };
+
+/** One API-key lookup: the key's hash, and the clock expiry is decided by (null: the database's). */
+export type ApiKeyLookup = { hash: string; now: string | null };
 
 export type ApiKeyAuthRow = ProjectConfigColumns & {
   id: string;

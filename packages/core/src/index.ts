@@ -142,3 +142,4 @@ export { ToolSearchIndex } from "./discovery/search-index.ts";
 export { getToolDiscovery, setToolDiscovery } from "./discovery/set-tool-discovery.ts";
 export { familyOf, familySlug } from "./discovery/tool-family.ts";
 export { splitWords, stemWord, tokenize } from "./discovery/tokenize.ts";
+export type { ProjectRuntime } from "./runtime/project-runtime-cache.ts";

@@ -17,6 +17,22 @@ const K1 = 1.2;
 const B = 0.6;
 /** Query words added by `SYNONYMS` count this much of a word the caller typed. */
 const SYNONYM_WEIGHT = 0.4;
+/**
+ * A tool whose name is made of the query's words is what was asked for: the score grows by
+ * this share times the part of the name's words the query (or a synonym) covers. It keeps
+ * `get_a_repository` above long names that merely contain "repository".
+ */
+const NAME_COVER_BOOST = 2;
+/** The query's verb (create, list, update, delete…) agrees with the tool's HTTP method. */
+const VERB_BOOST = 0.25;
+const VERB_METHODS: Record<string, readonly string[]> = {
+  creat: ["POST", "PUT"],
+  list: ["GET"],
+  get: ["GET"],
+  search: ["GET"],
+  updat: ["PATCH", "PUT", "POST"],
+  delet: ["DELETE"],
+};
 
 /** The words the HTTP method stands for, so "delete a label" meets `DELETE /labels/{name}`. */
 const METHOD_VERBS: Record<string, string> = {
@@ -33,28 +49,26 @@ const METHOD_VERBS: Record<string, string> = {
  */
 const SYNONYM_GROUPS = [
   "delete remove destroy drop erase",
-  "create add new make",
-  "update edit modify change rename close reopen",
-  "get fetch retrieve show view read inspect describe",
-  "list enumerate browse all",
-  "search find lookup",
-  "repo repository",
-  "pr pull",
-  "org organization",
-  "user account member",
+  "create add new make open publish leave post write register",
+  "update edit modify change rename close reopen set",
+  "get fetch retrieve show view read inspect describe look detail info information",
+  "list enumerate browse history show",
+  "search find lookup query",
+  "issue bug ticket",
+  "user account member person people",
+  "my me mine myself authenticated current",
   "vm server droplet machine instance",
-  "config configuration setting",
   "permission access role",
   "token key credential",
   "run execute trigger start",
   "cancel stop abort",
-  "secret credential",
+  "latest newest recent last",
+  "star stargazer",
+  "quota limit remaining left rate",
   "image snapshot",
-  "kubernetes k8s cluster",
-  "database db",
-  "cert certificate",
+  "cluster kubernetes",
+  "cert certificate tls",
   "ip address",
-  "log logs",
 ];
 const SYNONYMS: Map<string, string[]> = (() => {
   const map = new Map<string, string[]>();
@@ -74,6 +88,8 @@ export type SearchHit = { tool: PreparedTool; score: number };
  */
 export class ToolSearchIndex {
   readonly tools: readonly PreparedTool[];
+  /** each tool's name words, for the name-cover boost */
+  #names: string[][] = [];
   /** stemmed word → [tool index, length-normalised weighted tf] pairs, flattened */
   #postings = new Map<string, number[]>();
   #idf = new Map<string, number>();
@@ -83,9 +99,11 @@ export class ToolSearchIndex {
     if (built) {
       this.#postings = built.#postings;
       this.#idf = built.#idf;
+      this.#names = built.#names;
       return;
     }
     const docs = tools.map(fieldsOf);
+    this.#names = docs.map((d) => [...new Set(d.name)]);
     const avg = {} as Record<Field, number>;
     for (const field of Object.keys(FIELDS) as Field[]) avg[field] = docs.reduce((sum, d) => sum + d[field].length, 0) / Math.max(docs.length, 1) || 1;
     const df = new Map<string, number>();
@@ -135,6 +153,13 @@ export class ToolSearchIndex {
         if (scores[doc] === 0) touched.push(doc);
         scores[doc] = scores[doc]! + (idf * tf * (K1 + 1)) / (tf + K1);
       }
+    }
+    const verbs = new Set([...terms.keys()].flatMap((t) => (terms.get(t)! === 1 ? (VERB_METHODS[t] ?? []) : [])));
+    for (const doc of touched) {
+      const name = this.#names[doc]!;
+      const covered = name.length ? name.filter((w) => terms.has(w)).length / name.length : 0;
+      const verb = verbs.size && verbs.has(this.tools[doc]!.method) ? VERB_BOOST : 0;
+      scores[doc] = scores[doc]! * (1 + NAME_COVER_BOOST * covered + verb);
     }
     touched.sort((a, b) => scores[b]! - scores[a]! || a - b);
     return touched.slice(0, limit).map((doc) => ({ tool: this.tools[doc]!, score: Math.round(scores[doc]! * 1000) / 1000 }));

@@ -7,8 +7,8 @@
 export function tokenize(text: string): string[] {
   const out: string[] = [];
   for (const word of splitWords(text)) {
-    if (STOP_WORDS.has(word)) continue;
-    const stem = stemWord(word);
+    if (STOP_WORDS.has(word) || (word.length === 1 && !/\d/.test(word))) continue;
+    const stem = stemWord(CANONICAL[word] ?? word);
     if (stem) out.push(stem);
   }
   return out;
@@ -25,11 +25,29 @@ export function splitWords(text: string): string[] {
 }
 
 const STOP_WORDS = new Set(
-  "a an the of on in to for from by with and or is are be as at it its this that these those my our your their me us i we you all any some into onto over via per which what who whom whose how do does can please".split(" "),
+  "a an the of on in to for from by with and or is are be as at it its this that these those our your their us we you all any some into onto over via per which what who whom whose how do does can please".split(" "),
 );
 
+/** Abbreviations read as the word they stand for, in the index and in queries alike. */
+const CANONICAL: Record<string, string> = {
+  repo: "repository",
+  repos: "repositories",
+  org: "organization",
+  orgs: "organizations",
+  pr: "pull",
+  prs: "pulls",
+  k8s: "kubernetes",
+  db: "database",
+  dbs: "databases",
+  config: "configuration",
+  configs: "configurations",
+  env: "environment",
+  envs: "environments",
+  ssl: "tls",
+};
+
 /**
- * A light English stemmer (plurals, -ing, -ed, -ment, a final e); stable on its own
+ * A light English stemmer (plurals, -ing, -ed, -ment, -er, -ee, a final e); stable on its own
  * output, so stemming twice changes nothing. Short words and numbers are kept as they are.
  */
 export function stemWord(word: string): string {
@@ -42,6 +60,8 @@ export function stemWord(word: string): string {
   if (w.length > 5 && w.endsWith("ing")) w = undouble(w.slice(0, -3));
   else if (w.length > 4 && w.endsWith("ed") && !w.endsWith("eed")) w = undouble(w.slice(0, -2));
   if (w.length > 7 && w.endsWith("ment")) w = w.slice(0, -4);
+  else if (w.length > 6 && w.endsWith("er")) w = w.slice(0, -2);
+  else if (w.length > 5 && w.endsWith("ee")) w = w.slice(0, -2);
   if (w.length > 3 && w.endsWith("e")) w = w.slice(0, -1);
   return w;
 }

@@ -138,6 +138,7 @@ async function main() {
   const listBytes: Record<string, Record<string, { tools: number; bytes: number }>> = {};
   const viaGateway: Record<string, { top1: number; top5: number }> = {};
   const loads: Record<string, Record<number, Awaited<ReturnType<typeof runLoad>>>> = {};
+  const baseline: Record<number, Awaited<ReturnType<typeof runLoad>>> = {};
   for (const p of projects) {
     const url = `${gatewayUrl}/p/${p.slug}/mcp`;
     const headers = { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: `Bearer ${p.key}`, "mcp-protocol-version": PROTOCOL_VERSION };
@@ -165,6 +166,14 @@ async function main() {
       await runLoad({ url, method: "POST", headers, body, connections, durationSec: 1 }); // warm-up
       loads[p.api.key]![connections] = await runLoad({ url, method: "POST", headers, body, connections, durationSec: LOAD_SEC, verifyBody: (b) => b.includes('"results"'), cpuOf: { gateway: gateway.proc.pid } });
       log(`${p.api.key} @${connections}: ${fmt.int(loads[p.api.key]![connections]!.callsPerSec)} searches/s`);
+    }
+    // Baseline: the same request path (auth, MCP, JSON-RPC) with a built-in that does no search.
+    if (p === projects[0]) {
+      const whoami = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "mcp_whoami", arguments: {} } });
+      for (const connections of [1, 8, 64]) {
+        await runLoad({ url, method: "POST", headers, body: whoami, connections, durationSec: 1 });
+        baseline[connections] = await runLoad({ url, method: "POST", headers, body: whoami, connections, durationSec: LOAD_SEC, verifyBody: (b) => b.includes("scopes"), cpuOf: { gateway: gateway.proc.pid } });
+      }
     }
   }
 
@@ -211,7 +220,8 @@ async function main() {
       loadRows.push([p.api.key, connections, fmt.int(l.callsPerSec), fmt.ms(l.latencyMs.p50), fmt.ms(l.latencyMs.p99), l.errors.total]);
     }
   }
-  out.push(table(["API", "connections", "searches/s", "p50 ms", "p99 ms", "errors"], loadRows));
+  for (const [connections, l] of Object.entries(baseline)) loadRows.push(["baseline: mcp_whoami", connections, fmt.int(l.callsPerSec), fmt.ms(l.latencyMs.p50), fmt.ms(l.latencyMs.p99), l.errors.total]);
+  out.push(table(["API", "connections", "calls/s", "p50 ms", "p99 ms", "errors"], loadRows));
   out.push("");
   for (const p of projects) {
     const misses = quality[p.api.key]!.misses;
@@ -223,9 +233,9 @@ async function main() {
   mkdirSync(path.join(ROOT, "bench/results"), { recursive: true });
   writeFileSync(
     path.join(ROOT, "bench/results/search.json"),
-    JSON.stringify({ startedAt, commit: gitCommit(), node: process.version, loadAverage: os.loadavg(), projects: projects.map((p) => ({ api: p.api.key, tools: p.tools, operations: p.operations })), listBytes, quality, viaGateway, inProcess, loads }, null, 2),
+    JSON.stringify({ startedAt, commit: gitCommit(), node: process.version, loadAverage: os.loadavg(), projects: projects.map((p) => ({ api: p.api.key, tools: p.tools, operations: p.operations })), listBytes, quality, viaGateway, inProcess, loads, baseline }, null, 2),
   );
-  const errors = Object.values(loads).flatMap((byConn) => Object.values(byConn)).reduce((n, l) => n + l.errors.total, 0);
+  const errors = [...Object.values(loads).flatMap((byConn) => Object.values(byConn)), ...Object.values(baseline)].reduce((n, l) => n + l.errors.total, 0);
   if (errors > 0) process.exitCode = 1;
 }
 

@@ -157,7 +157,9 @@ export class ToolSearchIndex {
     const verbs = new Set([...terms.keys()].flatMap((t) => (terms.get(t)! === 1 ? (VERB_METHODS[t] ?? []) : [])));
     for (const doc of touched) {
       const name = this.#names[doc]!;
-      const covered = name.length ? name.filter((w) => terms.has(w)).length / name.length : 0;
+      let hits = 0;
+      for (const word of name) if (terms.has(word)) hits++;
+      const covered = name.length ? hits / name.length : 0;
       const verb = verbs.size && verbs.has(this.tools[doc]!.method) ? VERB_BOOST : 0;
       scores[doc] = scores[doc]! * (1 + NAME_COVER_BOOST * covered + verb);
     }

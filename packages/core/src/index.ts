@@ -136,3 +136,16 @@ export { deleteOldSignInAttempts } from "./maintenance/delete-old-sign-in-attemp
 export { rollUpUsage, ROLLUP_LAG_MS, type RollUpUsageOptions, type RollUpUsageResult } from "./usage/roll-up-usage.ts";
 export { readUsageWatermark, ROLLUP_BUCKET_MS } from "./usage/usage-rollup-state.ts";
 export { LATENCY_BOUNDS, histogramPercentile, latencyBucket } from "./usage/latency-histogram.ts";
+// tool discovery: search / describe / call, families, discovery settings
+export { DEFAULT_DISCOVERY_THRESHOLD, TOOL_DISCOVERY_MODES, toolDiscoveryInput, type ToolDiscoveryMode, type ToolDiscoverySettings } from "./discovery/discovery-settings.ts";
+export { CALL_TOOL, DESCRIBE_TOOL, DISCOVERY_TOOLS, isDiscoveryTool, SEARCH_TOOL } from "./discovery/discovery-tools.ts";
+export { describeTools, describeToolsInput, type ToolDescription } from "./discovery/describe-tools.ts";
+export { familyTool, groupByFamily, resolveFamilyCall, type FamilyGroup } from "./discovery/family-tools.ts";
+export { familiesFor, listToolsForCaller, type CallerToolList } from "./discovery/list-tools-for-caller.ts";
+export { searchTools, searchToolsInput, type ToolMatch } from "./discovery/search-tools.ts";
+export { searchIndexFor } from "./discovery/search-index-cache.ts";
+export { ToolSearchIndex } from "./discovery/search-index.ts";
+export { getToolDiscovery, setToolDiscovery } from "./discovery/set-tool-discovery.ts";
+export { familyOf, familySlug } from "./discovery/tool-family.ts";
+export { splitWords, stemWord, tokenize } from "./discovery/tokenize.ts";
+export type { ProjectRuntime } from "./runtime/project-runtime-cache.ts";

@@ -1,4 +1,21 @@
-import { getRun, isSettled, toolResultOfRun, type ToolResult } from "@tengine/core";
+import {
+  CALL_TOOL,
+  DESCRIBE_TOOL,
+  describeTools,
+  describeToolsInput,
+  familiesFor,
+  getRun,
+  isDiscoveryTool,
+  isSettled,
+  type ProjectRuntime,
+  resolveFamilyCall,
+  SEARCH_TOOL,
+  searchTools,
+  searchToolsInput,
+  toolResultOfRun,
+  type ToolResult,
+} from "@tengine/core";
+import { z } from "zod";
 import type { Db } from "@tengine/db";
 import type { CallContext } from "./call-context.ts";
 
@@ -21,7 +38,56 @@ export const BUILTIN_TOOLS = [
 ] as const;
 
 export function isBuiltinTool(name: string) {
-  return BUILTIN_TOOLS.some((t) => t.name === name);
+  return BUILTIN_TOOLS.some((t) => t.name === name) || isDiscoveryTool(name);
+}
+
+/** A tools/call the gateway runs as the direct call of a project tool (same pipeline, same run). */
+export type ForwardedCall = { forward: { toolName: string; args: unknown; idempotencyKey?: string } };
+
+const callToolInput = z
+  .object({
+    name: z.string({ message: "name must be a tool name" }).min(1, "name must not be empty").max(64, "name is at most 64 characters"),
+    arguments: z.record(z.string(), z.unknown(), { message: "arguments must be an object" }).optional(),
+    idempotency_key: z.string({ message: "idempotency_key must be a string" }).min(1).max(255, "idempotency_key is at most 255 characters").optional(),
+  })
+  .strict();
+
+const toolError = (text: string): ToolResult => ({ content: [{ type: "text", text }], isError: true });
+const problem = (tool: string, error: z.ZodError) => toolError(`Invalid arguments for ${tool}: ${error.issues.map((i) => `${i.path.join(".") || "arguments"}: ${i.message}`).join("; ")}`);
+
+/**
+ * tengine_search_tools, tengine_describe_tools and tengine_call_tool. Search and describe see
+ * only the tools the caller may call. tengine_call_tool is not a second call path: it names
+ * the project tool that tools/call then runs exactly as if it had been called directly.
+ */
+export function callDiscoveryTool(runtime: ProjectRuntime, ctx: CallContext, name: string, args: Record<string, unknown>): ToolResult | ForwardedCall {
+  const scopes = ctx.principal.scopes;
+  if (name === SEARCH_TOOL) {
+    const input = searchToolsInput.safeParse(args);
+    if (!input.success) return problem(name, input.error);
+    const results = searchTools(ctx.project.id, runtime, scopes, input.data);
+    const text = results.length ? JSON.stringify({ results }, null, 1) : `No tool matches "${input.data.query}"${input.data.family ? ` in family ${input.data.family}` : ""}.`;
+    return { content: [{ type: "text", text }], structuredContent: { results } };
+  }
+  if (name === DESCRIBE_TOOL) {
+    const input = describeToolsInput.safeParse(args);
+    if (!input.success) return problem(name, input.error);
+    const described = describeTools(runtime, scopes, input.data.names);
+    return { content: [{ type: "text", text: JSON.stringify(described, null, 1) }], structuredContent: described, ...(described.tools.length === 0 ? { isError: true } : {}) };
+  }
+  const input = callToolInput.safeParse(args);
+  if (!input.success) return problem(CALL_TOOL, input.error);
+  if (isBuiltinTool(input.data.name)) return toolError(`${CALL_TOOL} calls this server's tools; call ${input.data.name} directly`);
+  return { forward: { toolName: input.data.name, args: input.data.arguments ?? {}, ...(input.data.idempotency_key ? { idempotencyKey: input.data.idempotency_key } : {}) } };
+}
+
+/** A call of a family tool (families mode) as the call of the tool its `action` names. */
+export function callFamilyTool(runtime: ProjectRuntime, ctx: CallContext, name: string, args: Record<string, unknown>): ToolResult | ForwardedCall | undefined {
+  if (runtime.discovery.mode !== "families" || runtime.tools.has(name)) return undefined;
+  const resolved = resolveFamilyCall(familiesFor(runtime, ctx.principal.scopes).groups, name, args);
+  if (!resolved) return undefined;
+  if (!resolved.ok) return toolError(`Invalid arguments for ${name}: ${resolved.message}`);
+  return { forward: { toolName: resolved.toolName, args: resolved.args } };
 }
 
 export async function callBuiltinTool(db: Db, ctx: CallContext, name: string, args: Record<string, unknown>): Promise<ToolResult> {

@@ -2,11 +2,11 @@ import { randomUUID } from "node:crypto";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { z } from "zod";
 import { CallToolRequestSchema, ErrorCode, InitializeRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
-import { type CallFailureCode, callTool, hasScopes, type ToolCallDeps } from "@tengine/core";
+import { type CallFailureCode, callTool, isDiscoveryTool, listToolsForCaller, type ToolCallDeps } from "@tengine/core";
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../http/database-unavailable.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import { askInClient, type PendingApproval } from "./ask-in-client.ts";
-import { BUILTIN_TOOLS, callBuiltinTool, isBuiltinTool } from "./builtin-tools.ts";
+import { BUILTIN_TOOLS, callBuiltinTool, callDiscoveryTool, callFamilyTool, isBuiltinTool } from "./builtin-tools.ts";
 import type { CallContext } from "./call-context.ts";
 import { ELICITATION_SESSION_PREFIX } from "./elicitation-broker.ts";
 import { GatewayTransport } from "./gateway-transport.ts";
@@ -63,7 +63,8 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics) {
   server.setRequestHandler(ListToolsRequestSchema, async (_request, extra) => {
     const ctx = extra.authInfo!.extra as CallContext;
     const runtime = await deps.runtime.get(ctx.project.id, ctx.project.configVersion).catch((error: unknown) => unavailable(ctx, error));
-    const tools = runtime.toolList.filter((t) => hasScopes(t.requiredScopes, ctx.principal.scopes)).map((t) => t.listed);
+    // By the project's discovery mode, from the tools the caller may call (list, search, families).
+    const { tools } = listToolsForCaller(runtime, ctx.principal.scopes);
     return { tools: [...tools, ...BUILTIN_TOOLS] };
   });
 
@@ -75,16 +76,30 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics) {
     if (!parsed.success) {
       throw rpcError(ErrorCode.InvalidParams, `Invalid tools/call params: ${parsed.error.issues.map((i) => `${i.path.join(".") || "params"} ${i.message}`).join("; ")}`);
     }
-    const { name, arguments: args, _meta } = parsed.data.params;
-    if (isBuiltinTool(name)) return callBuiltinTool(deps.db, ctx, name, args ?? {});
+    const { name: called, arguments: calledArgs, _meta } = parsed.data.params;
+    let name = called;
+    let args: unknown = calledArgs ?? {};
+    let metaIdempotencyKey = (_meta as Record<string, unknown> | undefined)?.["tengine/idempotencyKey"];
+    if (isDiscoveryTool(name) || name.startsWith("family_")) {
+      // Search, describe, and the two ways of naming a tool to call: tengine_call_tool and a
+      // family tool. A named tool then runs below exactly as a direct call of it would.
+      const runtime = await deps.runtime.get(ctx.project.id, ctx.project.configVersion).catch((error: unknown) => unavailable(ctx, error));
+      const answer = isDiscoveryTool(name) ? callDiscoveryTool(runtime, ctx, name, calledArgs ?? {}) : callFamilyTool(runtime, ctx, name, calledArgs ?? {});
+      if (answer && !("forward" in answer)) return answer;
+      if (answer) {
+        name = answer.forward.toolName;
+        args = answer.forward.args;
+        if (answer.forward.idempotencyKey !== undefined) metaIdempotencyKey = answer.forward.idempotencyKey;
+      }
+    } else if (isBuiltinTool(name)) return callBuiltinTool(deps.db, ctx, name, calledArgs ?? {});
     const outcome = await callTool(deps, {
       principal: ctx.principal,
       project: ctx.project,
       credential: ctx.credential,
       toolName: name,
-      args: args ?? {},
+      args,
       headerIdempotencyKey: ctx.idempotencyKeyHeader,
-      metaIdempotencyKey: (_meta as Record<string, unknown> | undefined)?.["tengine/idempotencyKey"],
+      metaIdempotencyKey,
       ...(ctx.elicit ? { onApprovalPending: (pending: PendingApproval) => askInClient(deps, ctx, pending) } : {}),
     }).catch((error: unknown) => {
       if (isDatabaseUnavailable(error)) metrics.toolCalls.inc({ project: ctx.project.slug, tool: name, status: "unavailable" });

@@ -39,7 +39,7 @@ const planSchema = z.object({
   unchanged: z.array(z.string()),
   skipped: z.array(z.object({ operation: z.string(), reason: z.string() })),
   notes: z.array(z.string()),
-  operations: z.record(z.string(), z.object({ method: z.string(), path: z.string(), operationId: z.string().optional() })).default({}),
+  operations: z.record(z.string(), z.object({ method: z.string(), path: z.string(), operationId: z.string().optional(), tags: z.array(z.string().max(100)).max(50).optional() })).default({}),
 });
 
 // Stands in for a kept upstream secret while a definition is checked; never stored.
@@ -134,7 +134,7 @@ export async function applyOpenApiImport(db: Db, secretBox: SecretBox, projectId
               authSecretEnc: c.keep ? stored.authSecretEnc : secret ? secretBox.encrypt(secret, secretAd.toolAuthSecret(c.entry.toolId)) : null,
               source: "openapi",
               importId,
-              ...(operation ? { operationId: operation.operationId ?? null } : {}),
+              ...(operation ? { operationId: operation.operationId ?? null, tags: operation.tags ?? [] } : {}),
               importedDefinition: (c.entry.importedDefinition ?? c.entry.definition) as Prisma.InputJsonObject,
             },
           });
@@ -152,6 +152,7 @@ export async function applyOpenApiImport(db: Db, secretBox: SecretBox, projectId
                 source: "openapi" as const,
                 importId,
                 operationId: origin(a.def.name)?.operationId ?? null,
+                tags: origin(a.def.name)?.tags ?? [],
                 importedDefinition: a.input as Prisma.InputJsonObject,
               };
             }),

@@ -17,6 +17,8 @@ export type OperationRef = {
   /** As in the document: `/pets/{petId}`. */
   path: string;
   operationId?: string;
+  /** The operation's `tags` (strings only): the first is the tool's family. */
+  tags?: string[];
 };
 
 export type GeneratedTool = OperationRef & {
@@ -125,7 +127,8 @@ export function generateTools(parsed: ParsedOpenApiDocument, options: GenerateTo
       try {
         const base = operationBaseUrl(item, operation, documentBase, options);
         const definition = buildDefinition({ doc, converter, notes, method, path, item, operation, base, label });
-        const ref: OperationRef = { method, path, ...(operationId ? { operationId } : {}) };
+        const tags = Array.isArray(operation.tags) ? operation.tags.filter((t): t is string => typeof t === "string" && t.trim() !== "").map((t) => t.trim().slice(0, 100)) : [];
+        const ref: OperationRef = { method, path, ...(operationId ? { operationId } : {}), ...(tags.length ? { tags } : {}) };
         // The same checks as every stored tool; the name is given out below.
         checkToolDefinition({ ...definition, name: "tool" });
         built.push({ ...ref, baseName: baseNameFor(operation, method, path), definition });
@@ -665,7 +668,7 @@ function assignNames(built: UnnamedTool[], options: GenerateToolsOptions): Gener
       for (let n = 2; taken.has(name); n++) name = `${limitName(tool.baseName, MAX_NAME - `_${n}`.length)}_${n}`;
       taken.add(name);
     }
-    return { method: tool.method, path: tool.path, ...(tool.operationId ? { operationId: tool.operationId } : {}), baseName: tool.baseName, definition: { name, ...tool.definition } };
+    return { method: tool.method, path: tool.path, ...(tool.operationId ? { operationId: tool.operationId } : {}), ...(tool.tags ? { tags: tool.tags } : {}), baseName: tool.baseName, definition: { name, ...tool.definition } };
   });
 }
 

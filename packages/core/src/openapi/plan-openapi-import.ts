@@ -24,7 +24,7 @@ export type PlanOpenApiImportInput = {
 };
 
 /** Where an added or changed tool comes from; stored on the tool by the apply step. */
-export type PlannedOperation = { method: string; path: string; operationId?: string };
+export type PlannedOperation = { method: string; path: string; operationId?: string; tags?: string[] };
 
 export type ImportPlan = {
   format: OpenApiFormat;
@@ -158,7 +158,7 @@ export async function planOpenApiImport(db: Db, projectId: string, input: PlanOp
   };
   for (const tool of generated.tools) {
     const existing = matches.get(operationLabel(tool.method, tool.path));
-    const source: PlannedOperation = { method: tool.method, path: tool.path, ...(tool.operationId ? { operationId: tool.operationId } : {}) };
+    const source: PlannedOperation = { method: tool.method, path: tool.path, ...(tool.operationId ? { operationId: tool.operationId } : {}), ...(tool.tags ? { tags: tool.tags } : {}) };
     if (!existing) {
       plan.added.push(tool.definition);
       plan.operations[tool.definition.name] = source;

@@ -34,6 +34,11 @@ export class PreparedTool {
   readonly maxResponseBytes: number;
   readonly idempotencyWindowSec: number;
   readonly listed: ListedTool;
+  /** the URL template as stored, and the OpenAPI tags (tool search and families) */
+  readonly url: string;
+  readonly tags: string[];
+  /** when the tool row last changed (ms): tool search rebuilds its index when this moves */
+  readonly updatedAt: number;
   readonly template: CompiledRequestTemplate;
   readonly #authSecretEnc: string | null;
   readonly #secretBox: SecretBox;
@@ -61,6 +66,9 @@ export class PreparedTool {
       inputSchema: row.inputSchema as Record<string, unknown>,
       ...(Object.keys(annotations).length ? { annotations: { ...annotations, ...(row.title ? { title: row.title } : {}) } } : {}),
     };
+    this.url = row.url;
+    this.tags = row.tags;
+    this.updatedAt = row.updatedAt.getTime();
     this.template = compileRequestTemplate({
       method: row.method as never,
       url: row.url,

@@ -5,6 +5,7 @@ import { loadSigningKey } from "../signing/signing-secrets.ts";
 import { readRateLimits } from "../limits/check-rate-limits.ts";
 import type { RateLimits } from "../limits/rate-limits.ts";
 import { PreparedTool } from "./prepared-tool.ts";
+import { type ToolDiscoverySettings, toolDiscoveryOf } from "../discovery/discovery-settings.ts";
 
 /** A project's enabled tools, signing key and template secrets, as of one config version. */
 export type ProjectRuntime = {
@@ -18,6 +19,8 @@ export type ProjectRuntime = {
   rateLimits: RateLimits | null;
   /** `Project.approvalPolicy`: which calls wait for a person besides requiresApproval tools */
   approvalPolicy: ApprovalPolicy;
+  /** how tools/list presents the tools (`Project.toolDiscovery` and its threshold, pinned tools) */
+  discovery: ToolDiscoverySettings;
 };
 
 /**
@@ -58,9 +61,9 @@ export class ProjectRuntimeCache {
       this.db.tool.findMany({ where: { projectId, enabled: true }, orderBy: { name: "asc" } }),
       loadSigningKey(this.db, this.secretBox, projectId),
       loadProjectSecrets(this.db, this.secretBox, projectId),
-      this.db.project.findUnique({ where: { id: projectId }, select: { rateLimits: true, approvalPolicy: true } }),
+      this.db.project.findUnique({ where: { id: projectId }, select: { rateLimits: true, approvalPolicy: true, toolDiscovery: true, toolDiscoveryThreshold: true, pinnedTools: true } }),
     ]);
     const toolList = rows.map((row) => new PreparedTool(row, this.secretBox));
-    return { version, tools: new Map(toolList.map((t) => [t.name, t])), toolList, signingKey, secrets, rateLimits: readRateLimits(project?.rateLimits), approvalPolicy: project?.approvalPolicy ?? "none" };
+    return { version, tools: new Map(toolList.map((t) => [t.name, t])), toolList, signingKey, secrets, rateLimits: readRateLimits(project?.rateLimits), approvalPolicy: project?.approvalPolicy ?? "none", discovery: toolDiscoveryOf(project) };
   }
 }

@@ -18,6 +18,8 @@ export type ToolRow = {
   readOnly: boolean;
   destructive: boolean;
   source: string;
+  /** the first OpenAPI tag of the operation the tool was imported from */
+  family?: string;
   updatedAt: string;
   updatedLabel: string;
 };
@@ -28,19 +30,22 @@ const FILTERS = [
   { value: "disabled", label: "Disabled" },
 ] as const;
 
-/** The project's tools with a search box (name, title, description, URL) and an enabled filter. */
+/** The project's tools with a search box (name, title, description, URL), an enabled filter and, for imported APIs, a family filter. */
 export function ToolList({ slug, tools, canEdit, initialQuery = "" }: { slug: string; tools: ToolRow[]; canEdit: boolean; initialQuery?: string }) {
   const [query, setQuery] = useState(initialQuery);
   const [filter, setFilter] = useState<(typeof FILTERS)[number]["value"]>("all");
+  const [family, setFamily] = useState("");
+  const families = useMemo(() => [...new Set(tools.flatMap((t) => (t.family ? [t.family] : [])))].sort((a, b) => a.localeCompare(b)), [tools]);
   const shown = useMemo(() => {
     const words = query.toLowerCase().split(/\s+/).filter(Boolean);
     return tools.filter((t) => {
       if (filter === "enabled" && !t.enabled) return false;
       if (filter === "disabled" && t.enabled) return false;
+      if (family && t.family !== family) return false;
       const haystack = `${t.name} ${t.title ?? ""} ${t.description} ${t.method} ${t.url} ${t.requiredScopes.join(" ")}`.toLowerCase();
       return words.every((w) => haystack.includes(w));
     });
-  }, [tools, query, filter]);
+  }, [tools, query, filter, family]);
 
   return (
     <div className="space-y-3">
@@ -65,6 +70,21 @@ export function ToolList({ slug, tools, canEdit, initialQuery = "" }: { slug: st
             className="block w-full rounded-md border-0 bg-white py-2 pl-9 pr-3 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-indigo-600"
           />
         </div>
+        {families.length ? (
+          <select
+            aria-label="Family"
+            value={family}
+            onChange={(e) => setFamily(e.target.value)}
+            className="block self-start rounded-md border-0 bg-white py-2 pl-3 pr-8 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-inset focus:ring-indigo-600"
+          >
+            <option value="">All families ({families.length})</option>
+            {families.map((f) => (
+              <option key={f} value={f}>
+                {f}
+              </option>
+            ))}
+          </select>
+        ) : null}
         <div role="group" aria-label="Show" className="inline-flex self-start rounded-md shadow-sm ring-1 ring-inset ring-slate-300">
           {FILTERS.map((f, i) => (
             <button
@@ -86,7 +106,7 @@ export function ToolList({ slug, tools, canEdit, initialQuery = "" }: { slug: st
       {shown.length === 0 ? (
         <div className="rounded-lg border-2 border-dashed border-slate-200 px-6 py-8 text-center text-sm text-slate-500">
           No tool matches{query ? <> “{query}”</> : null}.{" "}
-          <button type="button" className="font-medium text-indigo-600 hover:underline" onClick={() => { setQuery(""); setFilter("all"); window.history.replaceState(null, "", window.location.pathname); }}>
+          <button type="button" className="font-medium text-indigo-600 hover:underline" onClick={() => { setQuery(""); setFilter("all"); setFamily(""); window.history.replaceState(null, "", window.location.pathname); }}>
             Clear the search
           </button>
         </div>
@@ -103,6 +123,7 @@ export function ToolList({ slug, tools, canEdit, initialQuery = "" }: { slug: st
                     {t.name}
                   </Link>
                   {t.title ? <span className="text-sm text-slate-600">{t.title}</span> : null}
+                  {t.family ? <Badge color="gray">{t.family}</Badge> : null}
                   {!t.enabled ? <Badge>disabled</Badge> : null}
                 </div>
                 <p className="line-clamp-2 text-xs text-slate-500 sm:line-clamp-1">{t.description}</p>

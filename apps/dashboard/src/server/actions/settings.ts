@@ -9,6 +9,8 @@ import {
   settingsAudit,
   setMemberAssertionJwk,
   setMemberAssertionSecret,
+  setToolDiscovery,
+  toolDiscoveryInput,
   updateProjectSettings,
   updateProjectSettingsInput,
 } from "@tengine/core";
@@ -82,4 +84,13 @@ export const clearMemberAssertionAction = withProjectRole("admin", z.object({}),
   await audit(ctx, "member_assertion.clear", "project", ctx.project.id, { removed: previous.kind });
   done(ctx.project.slug);
   return { ok: true, message: "Member assertion key removed." };
+});
+
+/** Tool discovery: how tools/list presents the project's tools, and the pinned tools (admin). */
+export const setToolDiscoveryAction = withProjectRole("admin", toolDiscoveryInput, async (ctx, input) => {
+  const { before, after, changed } = await setToolDiscovery(ctx.db, ctx.project.id, input);
+  if (changed.length === 0) return { ok: true, message: "Nothing changed." };
+  await audit(ctx, "project.settings_update", "project", ctx.project.id, { changed, before, after });
+  done(ctx.project.slug);
+  return { ok: true, message: "Tool discovery saved. MCP clients see it on their next tools/list." };
 });

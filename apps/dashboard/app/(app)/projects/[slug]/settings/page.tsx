@@ -1,4 +1,4 @@
-import { getMemberAssertionStatus, listSigningSecrets, readRateLimits, roleAtLeast } from "@tengine/core";
+import { getMemberAssertionStatus, getToolDiscovery, listSigningSecrets, readRateLimits, roleAtLeast } from "@tengine/core";
 import type { Metadata } from "next";
 import { GeneralSettingsForm } from "@/components/settings/general-settings-form.tsx";
 import { MemberAssertionSettings } from "@/components/settings/member-assertion-settings.tsx";
@@ -6,6 +6,7 @@ import { RateLimitsForm } from "@/components/settings/rate-limits-form.tsx";
 import { RunRetentionForm } from "@/components/settings/run-retention-form.tsx";
 import { SettingsSection } from "@/components/settings/settings-section.tsx";
 import { SigningSecrets } from "@/components/settings/signing-secrets.tsx";
+import { ToolDiscoveryForm } from "@/components/settings/tool-discovery-form.tsx";
 import { Code } from "@/components/ui/index.ts";
 import { loadProject } from "@/server/access.ts";
 import { getDb } from "@/server/db.ts";
@@ -17,10 +18,11 @@ export default async function ProjectSettingsPage({ params }: { params: Promise<
   const { slug } = await params;
   const { project, role } = await loadProject(slug);
   const db = getDb();
-  const [secrets, memberAssertion, limitsRow] = await Promise.all([
+  const [secrets, memberAssertion, limitsRow, discovery] = await Promise.all([
     listSigningSecrets(db, project.id),
     getMemberAssertionStatus(db, project.id),
     db.project.findUniqueOrThrow({ where: { id: project.id }, select: { rateLimits: true, runRetentionDays: true } }),
+    getToolDiscovery(db, project.id),
   ]);
   const limits = readRateLimits(limitsRow.rateLimits);
   const canManage = roleAtLeast(role, "admin");
@@ -84,6 +86,14 @@ export default async function ProjectSettingsPage({ params }: { params: Promise<
           readOnly={!canManage}
           initial={{ project: limits?.project ?? null, principal: limits?.principal ?? null, tool: limits?.tool ?? null, failOpen: limits?.failOpen ?? true }}
         />
+      </SettingsSection>
+
+      <SettingsSection
+        id="tool-discovery"
+        title="Tool discovery"
+        description={<p>How MCP clients find this project&apos;s tools. With hundreds of tools, listing them all costs a model many tokens before it starts; search mode lists three built-ins that search, describe and call them instead.</p>}
+      >
+        <ToolDiscoveryForm slug={project.slug} readOnly={!canManage} initial={discovery} />
       </SettingsSection>
 
       <SettingsSection id="retention" title="Run retention" description={<p>How long the run history of this project is kept.</p>}>

@@ -13,7 +13,8 @@ export default async function ToolsPage({ params, searchParams }: { params: Prom
   const { slug } = await params;
   const { q } = await searchParams;
   const { project, role } = await loadProject(slug);
-  const tools = await listTools(getDb(), project.id);
+  const [tools, tagRows] = await Promise.all([listTools(getDb(), project.id), getDb().tool.findMany({ where: { projectId: project.id }, select: { id: true, tags: true } })]);
+  const familyOf = new Map(tagRows.map((r) => [r.id, r.tags[0]]));
   const canEdit = roleAtLeast(role, "member");
   const newTool = canEdit ? (
     <div className="flex flex-wrap justify-center gap-2">
@@ -55,6 +56,7 @@ export default async function ToolsPage({ params, searchParams }: { params: Prom
             readOnly: t.annotations.readOnlyHint === true,
             destructive: t.annotations.destructiveHint === true,
             source: t.source,
+            family: familyOf.get(t.id),
             updatedAt: t.updatedAt.toISOString(),
             updatedLabel: relativeTime(t.updatedAt, now),
           }))}

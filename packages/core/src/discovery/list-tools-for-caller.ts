@@ -1,0 +1,59 @@
+import type { ListedTool, PreparedTool } from "../runtime/prepared-tool.ts";
+import type { ProjectRuntime } from "../runtime/project-runtime-cache.ts";
+import type { ToolDiscoveryMode } from "./discovery-settings.ts";
+import { DISCOVERY_TOOLS } from "./discovery-tools.ts";
+import { familyTool, groupByFamily } from "./family-tools.ts";
+import { visibleTools } from "./visible-tools.ts";
+
+export type CallerToolList = {
+  /** the mode in effect for this caller (`auto` resolved to list or search) */
+  mode: Exclude<ToolDiscoveryMode, "auto">;
+  tools: ListedTool[];
+};
+
+/** Family tools per runtime and scope set: built once, reused for tools/list and calls. */
+const familiesCache = new WeakMap<ProjectRuntime, Map<string, ReturnType<typeof groupByFamily>>>();
+
+/**
+ * What tools/list shows a caller, by the project's discovery mode. Every mode starts from
+ * the tools the caller may call (scopes), so nothing else is listed or counted:
+ * - `list`: all of them;
+ * - `search`: the pinned ones and the search/describe/call built-ins;
+ * - `auto`: `list` up to the threshold, `search` above it;
+ * - `families`: pinned tools, one tool per family, and tools without a family as they are.
+ */
+export function listToolsForCaller(runtime: ProjectRuntime, scopes: readonly string[] | null): CallerToolList {
+  const { mode, threshold, pinned } = runtime.discovery;
+  const visible = visibleTools(runtime, scopes);
+  const effective = mode === "auto" ? (visible.length > threshold ? "search" : "list") : mode;
+  if (effective === "list") return { mode: "list", tools: visible.map((t) => t.listed) };
+  const pinnedTools = pinnedOf(visible, pinned);
+  if (effective === "search") return { mode: "search", tools: [...pinnedTools.map((t) => t.listed), ...DISCOVERY_TOOLS] };
+  const { groups, loose } = familiesFor(runtime, scopes, visible);
+  const listed = new Set(pinnedTools.map((t) => t.name));
+  const looseTools = loose.filter((t) => !listed.has(t.name));
+  const names = new Set([...listed, ...looseTools.map((t) => t.name)]);
+  // A project tool that happens to have a family tool's name wins; its family is not listed.
+  const familyTools = groups.filter((g) => !names.has(g.toolName)).map(familyTool);
+  return { mode: "families", tools: [...pinnedTools.map((t) => t.listed), ...familyTools, ...looseTools.map((t) => t.listed)] };
+}
+
+/** The family groups of the caller's visible tools (families mode). */
+export function familiesFor(runtime: ProjectRuntime, scopes: readonly string[] | null, visible?: PreparedTool[]): ReturnType<typeof groupByFamily> {
+  const key = scopes === null ? "*" : [...scopes].sort().join(" ");
+  let perScopes = familiesCache.get(runtime);
+  if (!perScopes) familiesCache.set(runtime, (perScopes = new Map()));
+  let groups = perScopes.get(key);
+  if (!groups) {
+    groups = groupByFamily(visible ?? visibleTools(runtime, scopes));
+    if (perScopes.size >= 100) perScopes.delete(perScopes.keys().next().value!);
+    perScopes.set(key, groups);
+  }
+  return groups;
+}
+
+function pinnedOf(visible: readonly PreparedTool[], pinned: readonly string[]): PreparedTool[] {
+  if (pinned.length === 0) return [];
+  const wanted = new Set(pinned);
+  return visible.filter((t) => wanted.has(t.name));
+}

@@ -1,0 +1,75 @@
+import type { Tool } from "@tengine/db";
+import { describe, expect, it } from "vitest";
+import { SecretBox } from "../crypto/secret-box.ts";
+import { PreparedTool } from "../runtime/prepared-tool.ts";
+import { familyTool, groupByFamily, resolveFamilyCall } from "./family-tools.ts";
+import { ToolSearchIndex } from "./search-index.ts";
+import { splitWords, stemWord, tokenize } from "./tokenize.ts";
+
+const box = new SecretBox(SecretBox.generateKey());
+function tool(name: string, method: string, path: string, description: string, extra: Partial<Tool> = {}): PreparedTool {
+  const row = {
+    id: `tool_${name}`, projectId: "prj_1", name, title: null, description, enabled: true,
+    inputSchema: { type: "object", properties: { pathParams: { type: "object", properties: { owner: { type: "string" } } } } },
+    annotations: method === "GET" ? { readOnlyHint: true } : {}, requiredScopes: [], requiresApproval: false, method,
+    url: `https://api.example.com${path.replace(/\{(\w+)\}/g, "{{input.pathParams.$1}}")}`, query: null, headers: null, body: null,
+    authType: "none", authConfig: {}, authSecretEnc: null, timeoutMs: 10000, maxAttempts: 3, maxResponseBytes: 262144, idempotencyWindowSec: 60,
+    source: "openapi", importId: null, operationId: null, importedDefinition: null, tags: [], createdAt: new Date(0), updatedAt: new Date(0), ...extra,
+  } as unknown as Tool;
+  return new PreparedTool(row, box);
+}
+
+describe("tokenize", () => {
+  it("splits identifiers and paths into words", () => {
+    expect(splitWords("listRepoIssues")).toEqual(["list", "repo", "issues"]);
+    expect(splitWords("list_repo-issues /repos/{owner}/HTTPServer")).toEqual(["list", "repo", "issues", "repos", "owner", "http", "server"]);
+  });
+  it("stems plural and verb forms to one word, and is stable on its own output", () => {
+    for (const [a, b] of [["issues", "issue"], ["repositories", "repository"], ["branches", "branch"], ["deleting", "delete"], ["created", "creates"], ["running", "run"]]) expect(stemWord(a!)).toBe(stemWord(b!));
+    for (const word of ["issues", "repositories", "deployments", "reviewers", "assignees", "status"]) expect(stemWord(stemWord(word))).toBe(stemWord(word));
+  });
+  it("drops stop words and reads abbreviations as their word", () => {
+    expect(tokenize("close an issue on a repo")).toEqual(tokenize("close issue repository"));
+  });
+});
+
+describe("ToolSearchIndex", () => {
+  const tools = [
+    tool("update_an_issue", "PATCH", "/repos/{owner}/{repo}/issues/{issue_number}", "Issue owners and users with push access can edit an issue.", { tags: ["issues"] }),
+    tool("list_repository_issues", "GET", "/repos/{owner}/{repo}/issues", "List issues in a repository.", { tags: ["issues"] }),
+    tool("merge_a_pull_request", "PUT", "/repos/{owner}/{repo}/pulls/{pull_number}/merge", "Merges a pull request into the base branch.", { tags: ["pulls"] }),
+    tool("delete_a_label", "DELETE", "/repos/{owner}/{repo}/labels/{name}", "Deletes a label using the given label name.", { tags: ["issues"], requiredScopes: ["labels:write"] }),
+    tool("get_a_repository", "GET", "/repos/{owner}/{repo}", "The parent and source objects are present when the repository is a fork.", { tags: ["repos"] }),
+  ];
+  const index = new ToolSearchIndex(tools);
+
+  it("ranks by name, path, description, method and synonyms", () => {
+    expect(index.search("close an issue", () => true, 3)[0]!.tool.name).toBe("update_an_issue");
+    expect(index.search("remove a label", () => true, 3)[0]!.tool.name).toBe("delete_a_label");
+    expect(index.search("merge PR", () => true, 3)[0]!.tool.name).toBe("merge_a_pull_request");
+    expect(index.search("show me the issues of a repo", () => true, 3)[0]!.tool.name).toBe("list_repository_issues");
+    expect(index.search("zzz qqq", () => true, 3)).toEqual([]);
+  });
+  it("scores only what the filter allows: a hidden tool is never returned", () => {
+    const hits = index.search("delete a label", (t) => t.requiredScopes.length === 0, 5);
+    expect(hits.map((h) => h.tool.name)).not.toContain("delete_a_label");
+  });
+  it("reuses its postings for the same tools in a reloaded runtime", () => {
+    const again = index.withTools(tools.map((t) => t));
+    expect(again.search("merge pull request", () => true, 1)[0]!.tool.name).toBe("merge_a_pull_request");
+  });
+});
+
+describe("families", () => {
+  it("groups by the first tag and resolves an action to its tool", () => {
+    const tools = [tool("list_issues", "GET", "/issues", "List issues", { tags: ["Issues"] }), tool("create_issue", "POST", "/issues", "Create an issue", { tags: ["Issues"] }), tool("ping", "GET", "/ping", "Ping")];
+    const { groups, loose } = groupByFamily(tools);
+    expect(groups.map((g) => [g.toolName, g.tools.map((t) => t.name)])).toEqual([["family_issues", ["list_issues", "create_issue"]]]);
+    expect(loose.map((t) => t.name)).toEqual(["ping"]);
+    const listed = familyTool(groups[0]!);
+    expect((listed.inputSchema.properties as Record<string, { enum?: string[] }>).action!.enum).toEqual(["list_issues", "create_issue"]);
+    expect(resolveFamilyCall(groups, "family_issues", { action: "create_issue", arguments: { a: 1 } })).toEqual({ ok: true, toolName: "create_issue", args: { a: 1 } });
+    expect(resolveFamilyCall(groups, "family_issues", { action: "ping" })).toEqual({ ok: false, message: "action must be one of: list_issues, create_issue" });
+    expect(resolveFamilyCall(groups, "family_other", {})).toBeUndefined();
+  });
+});

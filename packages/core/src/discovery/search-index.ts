@@ -1,0 +1,214 @@
+import type { PreparedTool } from "../runtime/prepared-tool.ts";
+import { familyOf } from "./tool-family.ts";
+import { splitWords, stemWord, tokenize } from "./tokenize.ts";
+
+/** Fields of a tool the index reads, with their BM25F weights. */
+const FIELDS = {
+  name: 3,
+  title: 2.5,
+  family: 1.5,
+  path: 1.5,
+  verb: 1,
+  description: 1,
+  parameters: 0.5,
+} as const;
+type Field = keyof typeof FIELDS;
+const K1 = 1.2;
+const B = 0.6;
+/** Query words added by `SYNONYMS` count this much of a word the caller typed. */
+const SYNONYM_WEIGHT = 0.4;
+/**
+ * A tool whose name is made of the query's words is what was asked for: the score grows by
+ * this share times the part of the name's words the query (or a synonym) covers. It keeps
+ * `get_a_repository` above long names that merely contain "repository".
+ */
+const NAME_COVER_BOOST = 2;
+/** The query's verb (create, list, update, delete…) agrees with the tool's HTTP method. */
+const VERB_BOOST = 0.25;
+const VERB_METHODS: Record<string, readonly string[]> = {
+  creat: ["POST", "PUT"],
+  list: ["GET"],
+  get: ["GET"],
+  search: ["GET"],
+  updat: ["PATCH", "PUT", "POST"],
+  delet: ["DELETE"],
+};
+
+/** The words the HTTP method stands for, so "delete a label" meets `DELETE /labels/{name}`. */
+const METHOD_VERBS: Record<string, string> = {
+  GET: "get list read",
+  POST: "create add",
+  PUT: "update set replace",
+  PATCH: "update edit modify",
+  DELETE: "delete remove",
+};
+
+/**
+ * Words people use for the same operation or resource. A query word brings in its group's
+ * other words at `SYNONYM_WEIGHT`. Stemmed when the index is loaded.
+ */
+const SYNONYM_GROUPS = [
+  "delete remove destroy drop erase",
+  "create add new make open publish leave post write register",
+  "update edit modify change rename close reopen set",
+  "get fetch retrieve show view read inspect describe look detail info information",
+  "list enumerate browse history show",
+  "search find lookup query",
+  "issue bug ticket",
+  "user account member person people",
+  "my me mine myself authenticated current",
+  "vm server droplet machine instance",
+  "permission access role",
+  "token key credential",
+  "run execute trigger start",
+  "cancel stop abort",
+  "latest newest recent last",
+  "star stargazer",
+  "quota limit remaining left rate",
+  "image snapshot",
+  "cluster kubernetes",
+  "cert certificate tls",
+  "ip address",
+];
+const SYNONYMS: Map<string, string[]> = (() => {
+  const map = new Map<string, string[]>();
+  for (const group of SYNONYM_GROUPS) {
+    const stems = [...new Set(group.split(" ").map(stemWord))];
+    for (const stem of stems) map.set(stem, [...new Set([...(map.get(stem) ?? []), ...stems.filter((s) => s !== stem)])]);
+  }
+  return map;
+})();
+
+export type SearchHit = { tool: PreparedTool; score: number };
+
+/**
+ * A lexical BM25F index over one project's tools (name, title, family, OpenAPI path, method,
+ * description, parameter names), built once per set of tools and held in memory. Searching
+ * never leaves the process: no network, no model.
+ */
+export class ToolSearchIndex {
+  readonly tools: readonly PreparedTool[];
+  /** each tool's name words, for the name-cover boost */
+  #names: string[][] = [];
+  /** stemmed word → [tool index, length-normalised weighted tf] pairs, flattened */
+  #postings = new Map<string, number[]>();
+  #idf = new Map<string, number>();
+
+  constructor(tools: readonly PreparedTool[], built?: ToolSearchIndex) {
+    this.tools = tools;
+    if (built) {
+      this.#postings = built.#postings;
+      this.#idf = built.#idf;
+      this.#names = built.#names;
+      return;
+    }
+    const docs = tools.map(fieldsOf);
+    this.#names = docs.map((d) => [...new Set(d.name)]);
+    const avg = {} as Record<Field, number>;
+    for (const field of Object.keys(FIELDS) as Field[]) avg[field] = docs.reduce((sum, d) => sum + d[field].length, 0) / Math.max(docs.length, 1) || 1;
+    const df = new Map<string, number>();
+    docs.forEach((doc, index) => {
+      const weighted = new Map<string, number>();
+      for (const field of Object.keys(FIELDS) as Field[]) {
+        const words = doc[field];
+        if (words.length === 0) continue;
+        const norm = FIELDS[field] / (1 - B + (B * words.length) / avg[field]);
+        for (const word of words) weighted.set(word, (weighted.get(word) ?? 0) + norm);
+      }
+      for (const [word, tf] of weighted) {
+        let list = this.#postings.get(word);
+        if (!list) this.#postings.set(word, (list = []));
+        list.push(index, tf);
+        df.set(word, (df.get(word) ?? 0) + 1);
+      }
+    });
+    const n = tools.length;
+    for (const [word, count] of df) this.#idf.set(word, Math.log(1 + (n - count + 0.5) / (count + 0.5)));
+  }
+
+  /** This index over other objects for the same tools in the same order (a reloaded runtime). */
+  withTools(tools: readonly PreparedTool[]): ToolSearchIndex {
+    return new ToolSearchIndex(tools, this);
+  }
+
+  /**
+   * The best `limit` tools for `query` among those `allowed` lets through (a caller's visible
+   * tools: filtered before ranking, so nothing else is scored or returned). Ties keep name order.
+   */
+  search(query: string, allowed: (tool: PreparedTool, index: number) => boolean, limit: number): SearchHit[] {
+    const terms = queryTerms(query);
+    if (terms.size === 0 || limit <= 0) return [];
+    const scores = new Float64Array(this.tools.length);
+    const mask = new Int8Array(this.tools.length); // 0 unknown, 1 allowed, -1 not
+    const touched: number[] = [];
+    for (const [term, weight] of terms) {
+      const list = this.#postings.get(term);
+      if (!list) continue;
+      const idf = this.#idf.get(term)! * weight;
+      for (let i = 0; i < list.length; i += 2) {
+        const doc = list[i]!;
+        if (mask[doc] === 0) mask[doc] = allowed(this.tools[doc]!, doc) ? 1 : -1;
+        if (mask[doc]! < 0) continue;
+        const tf = list[i + 1]!;
+        if (scores[doc] === 0) touched.push(doc);
+        scores[doc] = scores[doc]! + (idf * tf * (K1 + 1)) / (tf + K1);
+      }
+    }
+    const verbs = new Set([...terms.keys()].flatMap((t) => (terms.get(t)! === 1 ? (VERB_METHODS[t] ?? []) : [])));
+    for (const doc of touched) {
+      const name = this.#names[doc]!;
+      let hits = 0;
+      for (const word of name) if (terms.has(word)) hits++;
+      const covered = name.length ? hits / name.length : 0;
+      const verb = verbs.size && verbs.has(this.tools[doc]!.method) ? VERB_BOOST : 0;
+      scores[doc] = scores[doc]! * (1 + NAME_COVER_BOOST * covered + verb);
+    }
+    touched.sort((a, b) => scores[b]! - scores[a]! || a - b);
+    return touched.slice(0, limit).map((doc) => ({ tool: this.tools[doc]!, score: Math.round(scores[doc]! * 1000) / 1000 }));
+  }
+}
+
+/** The query's stemmed words with their weights: typed words 1, their synonyms less. */
+function queryTerms(query: string): Map<string, number> {
+  const terms = new Map<string, number>();
+  for (const word of tokenize(query)) terms.set(word, 1);
+  for (const word of [...terms.keys()]) {
+    for (const synonym of SYNONYMS.get(word) ?? []) if (!terms.has(synonym)) terms.set(synonym, SYNONYM_WEIGHT);
+  }
+  return terms;
+}
+
+function fieldsOf(tool: PreparedTool): Record<Field, string[]> {
+  const listed = tool.listed;
+  return {
+    name: tokenize(tool.name),
+    title: tokenize(listed.title ?? ""),
+    family: tokenize(tool.tags.join(" ")),
+    path: tokenize(pathOf(tool.url)),
+    verb: tokenize(METHOD_VERBS[tool.method] ?? ""),
+    description: tokenize(listed.description),
+    parameters: tokenize(parameterNames(listed.inputSchema).join(" ")),
+  };
+}
+
+/** The URL's path with template parts as their names: `/repos/{{input.pathParams.owner}}` → `/repos/owner`. */
+function pathOf(url: string): string {
+  const withoutOrigin = url.replace(/^[a-z]+:\/\/[^/]+/i, "");
+  return withoutOrigin.replace(/\{\{\s*[^}]*?([A-Za-z0-9_]+)\s*\}\}/g, "$1");
+}
+
+/** Property names of the input schema, two levels deep (`{ pathParams: { owner } }` → owner). */
+function parameterNames(schema: Record<string, unknown>, depth = 0): string[] {
+  const properties = schema.properties;
+  if (!properties || typeof properties !== "object" || depth > 2) return [];
+  const names: string[] = [];
+  for (const [name, sub] of Object.entries(properties as Record<string, unknown>)) {
+    if (!["pathParams", "query", "headers", "body"].includes(name) || depth > 0) names.push(name);
+    if (sub && typeof sub === "object") names.push(...parameterNames(sub as Record<string, unknown>, depth + 1));
+  }
+  return names;
+}
+
+/** Exported for tests: the words a tool is indexed under, by field. */
+export const indexedWords = (tool: PreparedTool) => fieldsOf(tool);
+export { splitWords };

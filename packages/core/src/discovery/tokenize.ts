@@ -1,0 +1,71 @@
+/**
+ * Words for the tool search index and its queries: identifiers split (`listRepoIssues`,
+ * `list_repo_issues`, `/repos/{owner}/issues` → list, repo, issue…), lower-cased, stop words
+ * dropped, each reduced by a light suffix stemmer so "issues", "issue" and "issued" meet.
+ * Pure and deterministic: the index and the query must tokenize the same way.
+ */
+export function tokenize(text: string): string[] {
+  const out: string[] = [];
+  for (const word of splitWords(text)) {
+    if (STOP_WORDS.has(word) || (word.length === 1 && !/\d/.test(word))) continue;
+    const stem = stemWord(CANONICAL[word] ?? word);
+    if (stem) out.push(stem);
+  }
+  return out;
+}
+
+/** Splits identifiers and prose into lower-case words (camelCase, snake_case, kebab, paths). */
+export function splitWords(text: string): string[] {
+  return text
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w.length > 0);
+}
+
+const STOP_WORDS = new Set(
+  "a an the of on in to for from by with and or is are be as at it its this that these those our your their us we you all any some into onto over via per which what who whom whose how do does can please".split(" "),
+);
+
+/** Abbreviations read as the word they stand for, in the index and in queries alike. */
+const CANONICAL: Record<string, string> = {
+  repo: "repository",
+  repos: "repositories",
+  org: "organization",
+  orgs: "organizations",
+  pr: "pull",
+  prs: "pulls",
+  k8s: "kubernetes",
+  db: "database",
+  dbs: "databases",
+  config: "configuration",
+  configs: "configurations",
+  env: "environment",
+  envs: "environments",
+  ssl: "tls",
+};
+
+/**
+ * A light English stemmer (plurals, -ing, -ed, -ment, -er, -ee, a final e); stable on its own
+ * output, so stemming twice changes nothing. Short words and numbers are kept as they are.
+ */
+export function stemWord(word: string): string {
+  if (word.length <= 3 || /^\d+$/.test(word)) return word;
+  let w = word;
+  if (w.endsWith("ies") && w.length > 4) w = `${w.slice(0, -3)}y`;
+  else if (w.endsWith("sses")) w = w.slice(0, -2);
+  else if (/(?:ches|shes|xes|zes)$/.test(w)) w = w.slice(0, -2);
+  else if (w.endsWith("s") && !/(?:ss|us|is)$/.test(w)) w = w.slice(0, -1);
+  if (w.length > 5 && w.endsWith("ing")) w = undouble(w.slice(0, -3));
+  else if (w.length > 4 && w.endsWith("ed") && !w.endsWith("eed")) w = undouble(w.slice(0, -2));
+  if (w.length > 7 && w.endsWith("ment")) w = w.slice(0, -4);
+  else if (w.length > 6 && w.endsWith("er")) w = w.slice(0, -2);
+  else if (w.length > 5 && w.endsWith("ee")) w = w.slice(0, -2);
+  if (w.length > 3 && w.endsWith("e")) w = w.slice(0, -1);
+  return w;
+}
+
+function undouble(w: string): string {
+  return /([^aeiouls])\1$/.test(w) ? w.slice(0, -1) : w;
+}

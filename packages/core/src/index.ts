@@ -130,3 +130,10 @@ export { deleteOldSignInAttempts } from "./maintenance/delete-old-sign-in-attemp
 export { rollUpUsage, ROLLUP_LAG_MS, type RollUpUsageOptions, type RollUpUsageResult } from "./usage/roll-up-usage.ts";
 export { readUsageWatermark, ROLLUP_BUCKET_MS } from "./usage/usage-rollup-state.ts";
 export { LATENCY_BOUNDS, histogramPercentile, latencyBucket } from "./usage/latency-histogram.ts";
+export { type CallableTool, toolForCall } from "./execution/callable-tool.ts";
+export { importPlanFingerprint } from "./openapi/import-plan-fingerprint.ts";
+export { PLATFORM_FAMILIES, PLATFORM_TOOL_PREFIX, isPlatformToolName, platformToolName, type PlatformFamily, type PlatformSurface } from "./platform/platform-families.ts";
+export { explicitScopes, holdsPlatformScope, isPlatformScope, platformScope, platformScopesAboveRole, platformScopesForRole } from "./platform/platform-scopes.ts";
+export { assertMayGrantScopes } from "./platform/platform-grants.ts";
+export { PlatformTool, type PlatformArgs } from "./platform/platform-tool.ts";
+export { findPlatformTool, listPlatformTools } from "./platform/platform-tools.ts";

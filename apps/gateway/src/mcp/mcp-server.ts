@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { z } from "zod";
 import { CallToolRequestSchema, ErrorCode, InitializeRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
-import { type CallFailureCode, callTool, hasScopes, type ToolCallDeps } from "@tengine/core";
+import { type CallFailureCode, callTool, hasScopes, listPlatformTools, type ToolCallDeps } from "@tengine/core";
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../http/database-unavailable.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import { askInClient, type PendingApproval } from "./ask-in-client.ts";
@@ -62,9 +62,12 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics) {
 
   server.setRequestHandler(ListToolsRequestSchema, async (_request, extra) => {
     const ctx = extra.authInfo!.extra as CallContext;
+    // Platform tools: exactly the families (and actions) the scopes granted by name allow.
+    const platform = listPlatformTools(ctx.surface, ctx.principal.scopes);
+    if (ctx.surface === "org") return { tools: [...platform, ...BUILTIN_TOOLS] };
     const runtime = await deps.runtime.get(ctx.project.id, ctx.project.configVersion).catch((error: unknown) => unavailable(ctx, error));
     const tools = runtime.toolList.filter((t) => hasScopes(t.requiredScopes, ctx.principal.scopes)).map((t) => t.listed);
-    return { tools: [...tools, ...BUILTIN_TOOLS] };
+    return { tools: [...tools, ...platform, ...BUILTIN_TOOLS] };
   });
 
   // Registered with a loose schema so malformed params get a readable InvalidParams error
@@ -83,6 +86,7 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics) {
       credential: ctx.credential,
       toolName: name,
       args: args ?? {},
+      surface: ctx.surface,
       headerIdempotencyKey: ctx.idempotencyKeyHeader,
       metaIdempotencyKey: (_meta as Record<string, unknown> | undefined)?.["tengine/idempotencyKey"],
       ...(ctx.elicit ? { onApprovalPending: (pending: PendingApproval) => askInClient(deps, ctx, pending) } : {}),

@@ -137,3 +137,4 @@ export { explicitScopes, holdsPlatformScope, isPlatformScope, platformScope, pla
 export { assertMayGrantScopes } from "./platform/platform-grants.ts";
 export { PlatformTool, type PlatformArgs } from "./platform/platform-tool.ts";
 export { findPlatformTool, listPlatformTools } from "./platform/platform-tools.ts";
+export { createApiKeyInput } from "./keys/create-api-key.ts";

@@ -13,5 +13,5 @@ export function assertMayGrantScopes(scopes: readonly string[], grantor: { role:
   const above = "role" in grantor ? platformScopesAboveRole(scopes, grantor.role) : missingScopes(scopes.filter(isPlatformScope), grantor.scopes);
   if (above.length === 0) return;
   const who = "role" in grantor ? `your role (${grantor.role})` : "the credential making this call";
-  throw new AppError("forbidden", `${who} cannot grant ${above.join(", ")}`);
+  throw new AppError("forbidden", `${who} cannot grant ${above.join(", ")}`, { reason: "scopes_above_role" });
 }

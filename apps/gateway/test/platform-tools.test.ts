@@ -1,6 +1,6 @@
-import { createApiKey, createOrganization, createProject, listAudit } from "@tengine/core";
+import { createApiKey, createOrganization, createProject, decideApproval, executeApprovedRun, listAudit } from "@tengine/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectClient, echoSchema, rpc, startUpstream, startWorld } from "./harness.ts";
+import { connectClient, echoSchema, rpc, startUpstream, startWorkerDeps, startWorld } from "./harness.ts";
 import { authorize, authorizeParams, consentRequestId, approve, createUser, obtainTokens, pkce, REDIRECT, registerPublic, setPolicy } from "./oauth-helpers.ts";
 
 // Platform tools (tengine.platform/<family>) through the real MCP SDK client against a real
@@ -212,9 +212,57 @@ describe("approvals family", () => {
       const approval = await world.db.approval.findFirstOrThrow({ where: { runId: write._meta["tengine/runId"] } });
       expect(approval).toMatchObject({ toolName: TOOLS, status: "pending", arguments: { action: "disable", id: "create_invoice" } });
       await client.close();
+
+      // Approved by a person, the worker runs it through the same steps: the tool is disabled once.
+      const worker = startWorkerDeps(world);
+      try {
+        await decideApproval(world.db, { projectId: a.project.id, approvalId: approval.id, actor: { userId: "usr_approver", email: "approver@example.com" }, role: "member", decision: "approve" });
+        expect(await executeApprovedRun(worker, approval.id)).toEqual({ executed: true, runId: approval.runId });
+        expect(await executeApprovedRun(worker, approval.id)).toEqual({ executed: false, runId: approval.runId });
+      } finally {
+        await worker.close();
+      }
+      expect(await world.db.run.findUniqueOrThrow({ where: { id: approval.runId } })).toMatchObject({ status: "succeeded", error: null });
+      expect((await world.db.tool.findFirstOrThrow({ where: { projectId: a.project.id, name: "create_invoice" } })).enabled).toBe(false);
+      expect(await world.db.auditLog.count({ where: { action: "tool.disable", details: { path: ["runId"], equals: approval.runId } } })).toBe(1);
+      await world.db.tool.updateMany({ where: { projectId: a.project.id, name: "create_invoice" }, data: { enabled: true } });
+      await world.db.project.update({ where: { id: a.project.id }, data: { configVersion: { increment: 1 } } });
     } finally {
       await world.db.project.update({ where: { id: a.project.id }, data: { approvalPolicy: "none", configVersion: { increment: 1 } } });
     }
+  });
+});
+
+describe("openapi and projects families", () => {
+  it("plans an OpenAPI import and applies it by the plan's id", async () => {
+    const client = await connectClient(a.mcpUrl, await keyWith(a, ["platform.openapi:write"]));
+    const data = { document: JSON.stringify({ openapi: "3.1.0", info: { title: "Ledger", version: "1" }, servers: [{ url: `${upstream.url}/ledger` }], paths: { "/entries": { post: { summary: "Add ledger entry", responses: { "201": { description: "ok" } } } } } }) };
+    const plan: any = await client.callTool({ name: "tengine.platform/openapi", arguments: { action: "plan", data } });
+    expect(plan.structuredContent).toMatchObject({ added: ["add_ledger_entry"], removed: [] });
+    const stale: any = await client.callTool({ name: "tengine.platform/openapi", arguments: { action: "apply", id: "0".repeat(64), data } });
+    expect(text(stale)).toMatch(/changed since plan/);
+    expect(await world.db.tool.count({ where: { projectId: a.project.id, name: "add_ledger_entry" } })).toBe(0);
+    const applied: any = await client.callTool({ name: "tengine.platform/openapi", arguments: { action: "apply", id: plan.structuredContent.id, data } });
+    expect(applied.structuredContent).toMatchObject({ added: 1 });
+    expect(await world.db.tool.count({ where: { projectId: a.project.id, name: "add_ledger_entry" } })).toBe(1);
+    await client.close();
+  });
+
+  it("changes a project's settings on the organization endpoint; a new signing secret is shown once", async () => {
+    const orgClient = await connectClient(`${world.base}/o/${world.org.slug}/mcp`, await keyWith(a, ["platform.projects:write"]));
+    const policy: any = await orgClient.callTool({ name: "tengine.platform/projects", arguments: { action: "update", project_id: b.project.id, subresource: "approval_policy", data: { policy: "destructive" } } });
+    expect(policy.structuredContent).toEqual({ approval_policy: "destructive" });
+    const bad: any = await orgClient.callTool({ name: "tengine.platform/projects", arguments: { action: "update", project_id: b.project.id, subresource: "rate_limits", data: { limits: { principal: { max: 0, windowSec: 60 } } } } });
+    expect(text(bad)).toMatch(/max must be at least 1/);
+    await world.db.signingSecret.updateMany({ where: { projectId: b.project.id }, data: { retiredAt: new Date() } });
+    const created: any = await orgClient.callTool({ name: "tengine.platform/projects", arguments: { action: "create", project_id: b.project.slug, subresource: "signing_secrets" } });
+    const secret = created.structuredContent.secret as string;
+    expect(secret.length).toBeGreaterThan(20);
+    const run = await world.db.run.findUniqueOrThrow({ where: { id: created._meta["tengine/runId"] } });
+    expect(JSON.stringify(run)).not.toContain(secret);
+    await orgClient.close();
+    expect((await world.db.project.findUniqueOrThrow({ where: { id: b.project.id } })).approvalPolicy).toBe("destructive");
+    await world.db.project.update({ where: { id: b.project.id }, data: { approvalPolicy: "none", configVersion: { increment: 1 } } });
   });
 });
 

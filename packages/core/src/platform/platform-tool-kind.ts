@@ -1,4 +1,5 @@
 import type { ToolCallDeps } from "../execution/call-deps.ts";
+import { canonicalJson } from "../idempotency/canonical-json.ts";
 import type { CallIdentity, Execution, ToolKind } from "../execution/tool-kind.ts";
 import { type ToolResult, toolError } from "../execution/tool-result.ts";
 import type { Principal } from "../principal/principal.ts";
@@ -23,7 +24,8 @@ export const platformToolKind: ToolKind<RenderedPlatformCall, PlatformOutcome, P
     return { ok: true, value: { tool, args: call.args as PlatformArgs, principal: call.principal, projectId: call.project.id, runId: call.runId } };
   },
   describe(rendered) {
-    return { method: "CALL", url: `tengine:${rendered.tool.name}`, headers: {}, body: JSON.stringify(redactSecrets(rendered.args)) };
+    // Canonical JSON: an approved call's arguments come back from a JSON column in another key order.
+    return { method: "CALL", url: `tengine:${rendered.tool.name}`, headers: {}, body: canonicalJson(redactSecrets(rendered.args)) };
   },
   async send(deps: Pick<ToolCallDeps, "db" | "runtime" | "pubsub">, _tool, _project, rendered) {
     return runPlatformAction({ db: deps.db, secretBox: deps.runtime.secrets, ...(deps.pubsub ? { pubsub: deps.pubsub } : {}) }, { family: rendered.tool.family, args: rendered.args, principal: rendered.principal, projectId: rendered.projectId, runId: rendered.runId });

@@ -297,7 +297,7 @@ const HANDLING: Record<string, Handling> = {
     },
   },
   // A platform tool call's params: the arguments pass the tool's own check, and the data the check of what it creates.
-  "docs/platform-tools.md › Examples #1": { kind: "check", why: "a tools/call's params; the demo key holds no platform scope", check: (block) => checkPlatformCall(block, "get") },
+  "docs/platform-tools.md › Examples #1": { kind: "check", why: "a tools/call's params; the demo key holds no platform scope", check: (block) => expect(checkPlatformCall(block, "get").subresource).toBe("template") },
   "docs/platform-tools.md › Examples #2": {
     kind: "check",
     why: "a tools/call's params; the demo key holds no platform scope",

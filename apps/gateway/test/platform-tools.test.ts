@@ -126,6 +126,8 @@ describe("keys family and OAuth connections", () => {
     const keysBefore = await world.db.apiKey.count({ where: { projectId: a.project.id } });
     await expect(client.callTool({ name: KEYS, arguments: { action: "create", data: { name: "from a viewer" } } })).rejects.toThrow(/Tool requires scopes: platform.keys:write/);
     await client.close();
+    // No step-up either: asking again could not get a write for a viewer.
+    expect((await world.db.oAuthConnection.findFirstOrThrow({ where: { userId: viewer, revokedAt: null } })).stepUpRequestedAt).toBeNull();
 
     // A member demoted to viewer after connecting is held to the role they have now.
     const member = await createUser(world, "member");

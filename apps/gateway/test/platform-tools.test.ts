@@ -264,6 +264,18 @@ describe("openapi and projects families", () => {
     expect(JSON.stringify(run)).not.toContain(secret);
     await orgClient.close();
     expect((await world.db.project.findUniqueOrThrow({ where: { id: b.project.id } })).approvalPolicy).toBe("destructive");
+
+    // Members, the audit log and usage, read with their own scopes.
+    const reader = await connectClient(`${world.base}/o/${world.org.slug}/mcp`, await keyWith(a, ["platform.members:read", "platform.audit:read", "platform.projects:read"]));
+    expect((await reader.listTools()).tools.map((t) => t.name).filter((n) => n.startsWith("tengine.platform/")).sort()).toEqual(["tengine.platform/audit", "tengine.platform/members", "tengine.platform/projects"]);
+    const members: any = await reader.callTool({ name: "tengine.platform/members", arguments: { action: "list" } });
+    expect(members.structuredContent.members.length).toBeGreaterThan(0);
+    const log: any = await reader.callTool({ name: "tengine.platform/audit", arguments: { action: "list", filters: { limit: 5 } } });
+    expect(log.structuredContent.entries).toHaveLength(5);
+    expect(log.structuredContent.entries.some((e: any) => e.action === "approval_policy.update")).toBe(true);
+    const usage: any = await reader.callTool({ name: "tengine.platform/projects", arguments: { action: "get", project_id: a.project.slug, subresource: "usage", filters: { range: "24h" } } });
+    expect(usage.structuredContent.usage.totals.calls).toBeGreaterThan(0);
+    await reader.close();
     await world.db.project.update({ where: { id: b.project.id }, data: { approvalPolicy: "none", configVersion: { increment: 1 } } });
   });
 });

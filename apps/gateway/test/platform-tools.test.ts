@@ -262,6 +262,10 @@ describe("openapi and projects families", () => {
     expect(secret.length).toBeGreaterThan(20);
     const run = await world.db.run.findUniqueOrThrow({ where: { id: created._meta["tengine/runId"] } });
     expect(JSON.stringify(run)).not.toContain(secret);
+    // Retiring names the secret by its keyid.
+    const retired: any = await orgClient.callTool({ name: "tengine.platform/projects", arguments: { action: "update", project_id: b.project.slug, subresource: "signing_secrets", id: created.structuredContent.keyid } });
+    expect(retired.structuredContent).toEqual({ keyid: created.structuredContent.keyid, retired: true });
+    expect((await world.db.signingSecret.findUniqueOrThrow({ where: { id: created.structuredContent.keyid } })).retiredAt).toBeInstanceOf(Date);
     await orgClient.close();
     expect((await world.db.project.findUniqueOrThrow({ where: { id: b.project.id } })).approvalPolicy).toBe("destructive");
 

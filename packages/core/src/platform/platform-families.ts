@@ -79,7 +79,7 @@ export const PLATFORM_FAMILIES = {
     surface: "org",
     title: "Projects of this organization",
     description:
-      "Lists, reads, creates and updates projects. `project_id` selects the project. Subresources: `settings`, `rate_limits`, `approval_policy`, `oauth_policy` (get, update), `signing_secrets` (get; create returns the new secret once; update with data.retire retires one), `usage` (get).",
+      "Lists, reads, creates and updates projects. `project_id` selects the project. Subresources: `settings`, `rate_limits`, `approval_policy`, `oauth_policy` (get, update), `signing_secrets` (get; create returns the new secret once; update retires the one `id` names), `usage` (get).",
     actions: {
       list: read(),
       get: read("viewer", ["settings", "rate_limits", "approval_policy", "oauth_policy", "signing_secrets", "usage"]),

@@ -9,7 +9,7 @@ import { updateProjectSettings } from "../../projects/update-project-settings.ts
 import { createSigningSecret, listSigningSecrets, retireSigningSecret } from "../../signing/signing-secrets.ts";
 import { getProjectUsage, usageRangeSchema } from "../../usage/get-project-usage.ts";
 import type { PlatformAnswer, PlatformCall, PlatformHandler } from "../platform-call.ts";
-import { requireData } from "./family-input.ts";
+import { requireData, requireId } from "./family-input.ts";
 
 const projectFields = { id: true, name: true, slug: true, createdAt: true, approvalPolicy: true, mcpEnabled: true, requireMember: true, allowHttpUpstreams: true, allowedUpstreamHosts: true, runRetentionDays: true } as const;
 
@@ -72,8 +72,8 @@ async function changeSubresource(call: PlatformCall, project: TargetProject): Pr
       const created = await createSigningSecret(db, secretBox, project.id);
       return { data: { ...created, note: "The secret is shown once, in this answer: deploy it to your verifier now." }, secret: true, audit: { action: "signing_secret.create", targetType: "signing_secret", targetId: created.keyid, projectId: project.id } };
     }
-    const retire = requireData(call).retire;
-    if (typeof retire !== "string") throw new AppError("bad_request", "update of signing_secrets needs data.retire: the keyid (sig_…) to retire");
+    // update retires the signing secret `id` names (project_id picks the project, id the secret)
+    const retire = requireId(call, "the signing secret's keyid (sig_…) to retire");
     const retired = await retireSigningSecret(db, project.id, retire);
     return { data: { ...retired }, audit: { action: "signing_secret.retire", targetType: "signing_secret", targetId: retire, projectId: project.id } };
   }

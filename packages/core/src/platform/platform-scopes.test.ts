@@ -29,6 +29,8 @@ describe("platform scopes", () => {
     expect(platformScopesForRole("member")).not.toContain("platform.projects:write");
     expect(platformScopesForRole("admin")).toEqual(expect.arrayContaining(["platform.projects:write", "platform.audit:read"]));
     expect(platformScopesAboveRole(["items:write", "platform.keys:read", "platform.keys:write"], "viewer")).toEqual(["platform.keys:write"]);
+    // A project's own scope that merely starts with "platform." is not a platform scope.
+    expect(platformScopesAboveRole(["platform.billing:write"], "viewer")).toEqual([]);
   });
 
   it("are granted only up to the grantor's role or own scopes", () => {

@@ -10,8 +10,10 @@ export function platformScope(family: PlatformFamily, write: boolean): string {
   return `platform.${family}:${write ? "write" : "read"}`;
 }
 
+/** Whether the scope is one of the platform families' (a project's own scopes may use other `platform.*` names). */
 export function isPlatformScope(scope: string): boolean {
-  return /^platform\.[a-z_]+:(read|write)$/.test(scope);
+  const match = /^platform\.([a-z_]+):(read|write)$/.exec(scope);
+  return !!match && Object.hasOwn(PLATFORM_FAMILIES, match[1]!);
 }
 
 /**

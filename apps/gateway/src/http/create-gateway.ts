@@ -103,20 +103,20 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
   const oauthRoute: Handler = async (req, res, { url }) => {
     await routeOAuth(oauth, req, res, url);
   };
+  /** An MCP endpoint: Origin check, then POST to `post`, OPTIONS 204, anything else 405. */
+  const mcpRoute =
+    (post: (req: IncomingMessage, res: ServerResponse, requestId: string, match: RegExpExecArray) => Promise<void>): Handler =>
+    async (req, res, { requestId, match }) => {
+      if (!originAllowed(req.headers.origin)) return sendError(res, 403, "forbidden_origin", `Origin ${req.headers.origin} is not allowed`, requestId);
+      if (req.method === "POST") await post(req, res, requestId, match);
+      else if (req.method === "OPTIONS") res.writeHead(204, { allow: "POST" }).end();
+      else sendError(res, 405, "method_not_allowed", "This stateless MCP endpoint answers POST only (no SSE stream is offered)", requestId, { allow: "POST" });
+    };
   // One handler per route of GATEWAY_ROUTES (the type demands each): the table is the router.
   const handlers: Record<GatewayRouteName, Handler> = {
-    async mcp(req, res, { requestId, match }) {
-      if (!originAllowed(req.headers.origin)) return sendError(res, 403, "forbidden_origin", `Origin ${req.headers.origin} is not allowed`, requestId);
-      if (req.method === "POST") await handleMcpPost({ auth, transport, publicUrl: config.publicUrl, onDatabaseUnavailable, onInsufficientScope, elicitations }, req, res, match[1], requestId);
-      else if (req.method === "OPTIONS") res.writeHead(204, { allow: "POST" }).end();
-      else sendError(res, 405, "method_not_allowed", "This stateless MCP endpoint answers POST only (no SSE stream is offered)", requestId, { allow: "POST" });
-    },
-    async org_mcp(req, res, { requestId, match }) {
-      if (!originAllowed(req.headers.origin)) return sendError(res, 403, "forbidden_origin", `Origin ${req.headers.origin} is not allowed`, requestId);
-      if (req.method === "POST") await handleMcpPost({ auth, transport, publicUrl: config.publicUrl, onDatabaseUnavailable }, req, res, undefined, requestId, { slug: match[1]!, db });
-      else if (req.method === "OPTIONS") res.writeHead(204, { allow: "POST" }).end();
-      else sendError(res, 405, "method_not_allowed", "This stateless MCP endpoint answers POST only (no SSE stream is offered)", requestId, { allow: "POST" });
-    },
+    mcp: mcpRoute((req, res, requestId, match) => handleMcpPost({ auth, transport, publicUrl: config.publicUrl, onDatabaseUnavailable, onInsufficientScope, elicitations }, req, res, match[1], requestId)),
+    // An organization's endpoint: its platform tools, for API keys of its projects (no OAuth step-up: no OAuth here).
+    org_mcp: mcpRoute((req, res, requestId, match) => handleMcpPost({ auth, transport, publicUrl: config.publicUrl, onDatabaseUnavailable }, req, res, undefined, requestId, { slug: match[1]!, db })),
     async org_metadata(req, res, ctx) {
       if (req.method !== "GET") return notFound(req, res, ctx);
       const doc = await orgProtectedResourceMetadata(db, config.publicUrl, ctx.match[1]!);

@@ -316,6 +316,34 @@ const HANDLING: Record<string, Handling> = {
       }
     },
   },
+  // A platform tool call's params: the arguments pass the tool's own check, and the data the check of what it creates.
+  "docs/platform-tools.md › Examples #1": { kind: "check", why: "a tools/call's params; the demo key holds no platform scope", check: (block) => expect(checkPlatformCall(block, "get").subresource).toBe("template") },
+  "docs/platform-tools.md › Examples #2": {
+    kind: "check",
+    why: "a tools/call's params; the demo key holds no platform scope",
+    check: (block) => {
+      const data = checkPlatformCall(block, "create").data as core.ToolDefinitionInput;
+      expect(core.checkToolDefinition(data)).toMatchObject({ method: "POST", requiresApproval: true });
+    },
+  },
+  "docs/platform-tools.md › Examples #3": { kind: "check", why: "a tools/call's params; the demo key holds no platform scope", check: (block) => expect(checkPlatformCall(block, "update").data).toEqual({ requiredScopes: ["billing:write"] }) },
+  "docs/platform-tools.md › Examples #4": { kind: "check", why: "a tools/call's params; the demo key holds no platform scope", check: (block) => expect(core.listRunsInput.parse(checkPlatformCall(block, "get").filters)).toMatchObject({ status: "failed", limit: 10 }) },
+  "docs/platform-tools.md › Examples #5": { kind: "check", why: "a tools/call's params; the demo key holds no platform scope", check: (block) => expect(core.listRunsInput.parse(checkPlatformCall(block, "list").filters)).toMatchObject({ status: "failed", limit: 10 }) },
+  "docs/platform-tools.md › Examples #6": { kind: "check", why: "a tools/call's params; the demo key holds no platform scope", check: (block) => expect(core.createApiKeyInput.parse(checkPlatformCall(block, "create").data)).toMatchObject({ name: "ci" }) },
+  "docs/platform-tools.md › Examples #7": { kind: "check", why: "approvals are decided by a person signed in with OAuth, which needs a browser", check: (block) => expect(checkPlatformCall(block, "decide").data).toMatchObject({ decision: "approve" }) },
+  "docs/platform-tools.md › Examples #8": {
+    kind: "check",
+    why: "a tools/call's params; the demo key holds no platform scope",
+    check: async (block) => {
+      const parsed = await core.parseOpenApiDocument(String(checkPlatformCall(block, "plan").data!.document));
+      expect(parsed.format).toBe("openapi-3.1");
+    },
+  },
+  "docs/platform-tools.md › Examples #9": {
+    kind: "check",
+    why: "the organization endpoint needs a key with platform.projects:write; the demo key has none",
+    check: (block) => expect(core.rateLimitsSchema.parse(checkPlatformCall(block, "update").data!.limits)).toMatchObject({ principal: { max: 60, windowSec: 60 } }),
+  },
   "docs/client-setup.md › Claude Code #1": { kind: "check", why: "Claude Code is not installed here, and OAuth sign-in needs a browser", check: (block, ctx) => checkClaudeAdd(block, ctx) },
   "docs/client-setup.md › Claude Code #2": { kind: "check", why: "Claude Code is not installed here", check: (block, ctx) => checkClaudeAdd(block, ctx) },
   "docs/client-setup.md › Cursor #1": { kind: "check", why: "a config file for Cursor", check: (block, ctx) => useClientConfig(block, ctx) },
@@ -405,6 +433,16 @@ async function useServer(url: string, headers: Record<string, string>, ctx: Ctx)
 }
 
 /** Client config JSON (Cursor, VS Code, Claude Desktop + mcp-remote): the variables a client fills in, then used. */
+/** A documented tools/call params object of a platform tool: its arguments pass the tool's check. */
+function checkPlatformCall(block: CodeBlock, action: string): core.PlatformArgs {
+  const params = JSON.parse(block.code) as { name: string; arguments: core.PlatformArgs };
+  const tool = core.findPlatformTool(params.name);
+  expect(tool, params.name).toBeDefined();
+  expect(tool!.validate(params.arguments), JSON.stringify(tool!.validate.errors)).toBe(true);
+  expect(params.arguments.action).toBe(action);
+  return params.arguments;
+}
+
 async function useClientConfig(block: CodeBlock, ctx: Ctx) {
   const config = JSON.parse(block.code);
   const server = (config.mcpServers ?? config.servers).tengine;

@@ -59,6 +59,17 @@ describe("API keys", () => {
     expect(await createKeyAction(acme.project.slug, { name: "Bad", scopes: "everything" })).toMatchObject({ ok: false, fieldErrors: { scopes: expect.stringContaining("Not a scope: everything") } });
     expect(await dash.db.apiKey.count()).toBe(keys);
   });
+
+  it("grants platform scopes only up to the creator's role", async () => {
+    await dash.signInAs(acme.member.id);
+    const keys = await dash.db.apiKey.count();
+    expect(await createKeyAction(acme.project.slug, { name: "Admin agent", scopes: "platform.tools:write, platform.projects:write" })).toEqual({ ok: false, error: "your role (member) cannot grant platform.projects:write" });
+    expect(await dash.db.apiKey.count()).toBe(keys);
+    const allowed = await createKeyAction(acme.project.slug, { name: "Tools agent", scopes: "platform.tools:write" });
+    expect(allowed).toMatchObject({ ok: true });
+    await dash.signInAs(acme.admin.id);
+    expect(await createKeyAction(acme.project.slug, { name: "Admin agent", scopes: "platform.projects:write" })).toMatchObject({ ok: true });
+  });
 });
 
 describe("tools", () => {

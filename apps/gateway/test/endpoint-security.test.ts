@@ -1,4 +1,4 @@
-import { createApiKey, revokeApiKey, revokeConnection, setMemberAssertionSecret } from "@tengine/core";
+import { createApiKey, createOrganization, createProject, revokeApiKey, revokeConnection, setMemberAssertionSecret } from "@tengine/core";
 import { createMemberAssertion, mintMemberSession } from "@tengine/sdk";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -224,6 +224,38 @@ const SUITES: Suite[] = [
     },
   },
 ];
+
+/** A platform call at A's organization endpoint: the answer's status, and its challenge. */
+async function callOrg(orgSlug: string, authorization: string | undefined, status: number, error?: string) {
+  const res = await rpc(`${world.base}/o/${orgSlug}/mcp`, { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "tengine.platform/members", arguments: { action: "list" } } }, authorization ? { authorization } : {});
+  expect(res.status).toBe(status);
+  const challenge = res.headers.get("www-authenticate") ?? "";
+  if (status === 401) expect(challenge).toMatch(new RegExp(`^Bearer ${error ? `error="${error}", ` : ""}resource_metadata="[^"]*/o/${orgSlug}/mcp"`));
+  if (status === 403) expect(challenge).toMatch(/^Bearer error="insufficient_scope", scope="platform.members:read"/);
+}
+
+SUITES.push({
+  route: "org_mcp",
+  credential: "API key",
+  cases: {
+    "no credential": () => callOrg(world.org.slug, undefined, 401),
+    "a bad credential": () => callOrg(world.org.slug, `Bearer tengine_${"x".repeat(43)}`, 401, "invalid_token"),
+    "another tenant's credential": async () => {
+      // A key of another organization's project, with the scope, at this organization's endpoint.
+      const other = await createOrganization(world.db, { name: "Another org" });
+      const project = await createProject(world.db, { orgId: other.id, name: "Elsewhere" });
+      await callOrg(world.org.slug, `Bearer ${(await createApiKey(world.db, project.id, { name: "suite", scopes: ["platform.members:read"] })).key}`, 401, "invalid_token");
+    },
+    // A full-access project key is not an admin key: platform scopes are granted by name.
+    "a role too low": async () => callOrg(world.org.slug, `Bearer ${(await key(a)).key}`, 403),
+    "a revoked credential": async () => {
+      const k = await key(a, ["platform.members:read"]);
+      await callOrg(world.org.slug, `Bearer ${k.key}`, 200);
+      await revokeApiKey(world.db, a.project.id, k.id);
+      await callOrg(world.org.slug, `Bearer ${k.key}`, 401, "invalid_token");
+    },
+  },
+});
 
 describe("the security suite covers the gateway's route table", () => {
   it("every route that takes a credential has a row here, and every row names a real route", () => {

@@ -149,3 +149,12 @@ export { getToolDiscovery, setToolDiscovery } from "./discovery/set-tool-discove
 export { familyOf, familySlug } from "./discovery/tool-family.ts";
 export { splitWords, stemWord, tokenize } from "./discovery/tokenize.ts";
 export type { ProjectRuntime } from "./runtime/project-runtime-cache.ts";
+
+export { type CallableTool, toolForCall } from "./execution/callable-tool.ts";
+export { importPlanFingerprint } from "./openapi/import-plan-fingerprint.ts";
+export { PLATFORM_FAMILIES, PLATFORM_TOOL_PREFIX, isPlatformToolName, platformToolName, type PlatformFamily, type PlatformSurface } from "./platform/platform-families.ts";
+export { explicitScopes, holdsPlatformScope, isPlatformScope, platformScope, platformScopesAboveRole, platformScopesForRole } from "./platform/platform-scopes.ts";
+export { assertMayGrantScopes } from "./platform/platform-grants.ts";
+export { PlatformTool, type PlatformArgs } from "./platform/platform-tool.ts";
+export { findPlatformTool, listPlatformTools } from "./platform/platform-tools.ts";
+export { createApiKeyInput } from "./keys/create-api-key.ts";

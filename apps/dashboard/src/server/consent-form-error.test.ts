@@ -9,6 +9,7 @@ describe("consentFormError", () => {
     expect(consentFormError(new AppError("forbidden", OAUTH_MESSAGES.clientId, { reason: "client_not_allowed" }))).toBe("client_id");
     expect(consentFormError(new AppError("forbidden", OAUTH_MESSAGES.scopes, { reason: "scopes_not_allowed" }))).toBe("policy_scopes");
     expect(consentFormError(new AppError("bad_request", "Approve at least one scope, or deny the request", { reason: "no_scope_approved" }))).toBe("no_scope");
+    expect(consentFormError(new AppError("forbidden", "your role (viewer) cannot grant platform.keys:write", { reason: "scopes_above_role" }))).toBe("role_scopes");
   });
 
   it("does not read the message: the same words without a reason are a generic refusal", () => {

@@ -7,6 +7,7 @@ const BY_REASON: Partial<Record<AppErrorReason, ConsentFormError>> = {
   client_not_allowed: "client_id",
   scopes_not_allowed: "policy_scopes",
   no_scope_approved: "no_scope",
+  scopes_above_role: "role_scopes",
 };
 
 /**

@@ -1,5 +1,5 @@
 import { authenticateAccessToken, authenticateApiKey, authenticateMemberSession, type CredentialState, type GatewayKeys, looksLikeJwt, looksLikeMemberSessionToken, type Principal, type ProjectConfig } from "@tengine/core";
-import type { HotQueries } from "@tengine/db";
+import type { Db, HotQueries } from "@tengine/db";
 
 /** `credential`: the stored state the authenticator checked, handed on to the call's authorization. */
 export type Authenticated = { ok: true; principal: Principal; project: ProjectConfig; credential: CredentialState };
@@ -23,10 +23,9 @@ export type AuthDeps = {
  * failure is `Token validation failed`.
  */
 export async function authenticate(deps: AuthDeps, authorization: string | undefined, slug: string | undefined): Promise<Authenticated | AuthRejected> {
-  if (!authorization) return { ok: false, status: 401, description: "missing bearer credential" };
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-  if (!match) return { ok: false, status: 401, error: "invalid_token", description: "Authorization must be 'Bearer <credential>'" };
-  const token = match[1]!;
+  const bearer = bearerToken(authorization);
+  if (!bearer.ok) return bearer;
+  const { token } = bearer;
   if (looksLikeMemberSessionToken(token)) {
     const result = await authenticateMemberSession({ hot: deps.hot, gatewayKeys: deps.gatewayKeys, issuer: deps.issuer, ...(deps.now ? { now: deps.now } : {}) }, token, slug);
     return result.ok ? result : { ok: false, status: 401, error: "invalid_token", description: result.reason };
@@ -41,6 +40,31 @@ export async function authenticate(deps: AuthDeps, authorization: string | undef
     return { ok: false, status: 401, error: "invalid_token", description: "credential is not valid for this MCP endpoint" };
   }
   return result;
+}
+
+/**
+ * Bearer credential at an organization's endpoint `/o/{org}/mcp`: an API key of one of the
+ * organization's projects, whose explicitly granted platform scopes decide what it may do
+ * there. Member session tokens act for a customer's end user and OAuth tokens are bound to a
+ * project's MCP URL (their audience), so both are invalid tokens for this resource; another
+ * organization's key is too, which reveals nothing about whether the organization exists.
+ */
+export async function authenticateForOrg(deps: AuthDeps, db: Db, authorization: string | undefined, orgSlug: string): Promise<Authenticated | AuthRejected> {
+  const bearer = bearerToken(authorization);
+  if (!bearer.ok) return bearer;
+  if (looksLikeMemberSessionToken(bearer.token) || looksLikeJwt(bearer.token)) return { ok: false, status: 401, error: "invalid_token", description: "this endpoint accepts API keys of the organization's projects" };
+  const result = await authenticateApiKey(deps.hot, bearer.token, deps.now);
+  if (!result.ok) return { ok: false, status: 401, error: "invalid_token", description: result.reason };
+  const inOrg = await db.project.findFirst({ where: { id: result.project.id, org: { slug: orgSlug } }, select: { id: true } });
+  if (!inOrg) return { ok: false, status: 401, error: "invalid_token", description: "credential is not valid for this MCP endpoint" };
+  return result;
+}
+
+function bearerToken(authorization: string | undefined): { ok: true; token: string } | AuthRejected {
+  if (!authorization) return { ok: false, status: 401, description: "missing bearer credential" };
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  if (!match) return { ok: false, status: 401, error: "invalid_token", description: "Authorization must be 'Bearer <credential>'" };
+  return { ok: true, token: match[1]! };
 }
 
 /** RFC 6750 §3 challenge pointing at the RFC 9728 metadata of the resource. */

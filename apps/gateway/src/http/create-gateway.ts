@@ -10,7 +10,7 @@ import { createMcpServer } from "../mcp/mcp-server.ts";
 import { routeOAuth } from "../oauth/oauth-routes.ts";
 import { createLogger, type Logger } from "../observability/logger.ts";
 import { createMetrics } from "../observability/metrics.ts";
-import { protectedResourceMetadata } from "../well-known/protected-resource.ts";
+import { orgProtectedResourceMetadata, protectedResourceMetadata } from "../well-known/protected-resource.ts";
 import type { AuthDeps } from "./authenticate.ts";
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "./database-unavailable.ts";
 import { DurableHotQueries } from "./durable-hot-queries.ts";
@@ -103,13 +103,25 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
   const oauthRoute: Handler = async (req, res, { url }) => {
     await routeOAuth(oauth, req, res, url);
   };
-  // One handler per route of GATEWAY_ROUTES (the type demands each): the table is the router.
-  const handlers: Record<GatewayRouteName, Handler> = {
-    async mcp(req, res, { requestId, match }) {
+  /** An MCP endpoint: Origin check, then POST to `post`, OPTIONS 204, anything else 405. */
+  const mcpRoute =
+    (post: (req: IncomingMessage, res: ServerResponse, requestId: string, match: RegExpExecArray) => Promise<void>): Handler =>
+    async (req, res, { requestId, match }) => {
       if (!originAllowed(req.headers.origin)) return sendError(res, 403, "forbidden_origin", `Origin ${req.headers.origin} is not allowed`, requestId);
-      if (req.method === "POST") await handleMcpPost({ auth, transport, publicUrl: config.publicUrl, onDatabaseUnavailable, onInsufficientScope, elicitations }, req, res, match[1], requestId);
+      if (req.method === "POST") await post(req, res, requestId, match);
       else if (req.method === "OPTIONS") res.writeHead(204, { allow: "POST" }).end();
       else sendError(res, 405, "method_not_allowed", "This stateless MCP endpoint answers POST only (no SSE stream is offered)", requestId, { allow: "POST" });
+    };
+  // One handler per route of GATEWAY_ROUTES (the type demands each): the table is the router.
+  const handlers: Record<GatewayRouteName, Handler> = {
+    mcp: mcpRoute((req, res, requestId, match) => handleMcpPost({ auth, transport, publicUrl: config.publicUrl, onDatabaseUnavailable, onInsufficientScope, elicitations }, req, res, match[1], requestId)),
+    // An organization's endpoint: its platform tools, for API keys of its projects (no OAuth step-up: no OAuth here).
+    org_mcp: mcpRoute((req, res, requestId, match) => handleMcpPost({ auth, transport, publicUrl: config.publicUrl, onDatabaseUnavailable }, req, res, undefined, requestId, { slug: match[1]!, db })),
+    async org_metadata(req, res, ctx) {
+      if (req.method !== "GET") return notFound(req, res, ctx);
+      const doc = await orgProtectedResourceMetadata(db, config.publicUrl, ctx.match[1]!);
+      if (doc) sendJson(res, 200, doc, { "cache-control": "public, max-age=300", "access-control-allow-origin": "*" });
+      else sendError(res, 404, "not_found", "no such MCP resource", ctx.requestId);
     },
     async metadata(req, res, ctx) {
       if (req.method !== "GET") return notFound(req, res, ctx);

@@ -7,6 +7,10 @@
 export const GATEWAY_ROUTES = [
   /** MCP over Streamable HTTP, per project or at the root (the credential names the project) */
   { name: "mcp", pattern: /^\/(?:p\/([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)\/)?mcp\/?$/, auth: "mcp_credential" },
+  /** MCP for an organization: the platform tools of its cross-project families (projects, members, audit) */
+  { name: "org_mcp", pattern: /^\/o\/([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)\/mcp\/?$/, auth: "mcp_credential" },
+  /** RFC 9728 protected-resource metadata of an organization's MCP endpoint */
+  { name: "org_metadata", pattern: /^\/\.well-known\/oauth-protected-resource\/o\/([a-z0-9-]+)\/mcp\/?$/, auth: "public" },
   /** RFC 9728 protected-resource metadata */
   { name: "metadata", pattern: /^\/\.well-known\/oauth-protected-resource(?:\/p\/([a-z0-9-]+))?(?:\/mcp)?\/?$/, auth: "public" },
   /** RFC 8414 authorization-server metadata */

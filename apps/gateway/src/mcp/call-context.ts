@@ -1,4 +1,4 @@
-import type { CredentialState, Principal, ProjectConfig } from "@tengine/core";
+import type { CredentialState, PlatformSurface, Principal, ProjectConfig } from "@tengine/core";
 import type { ElicitAnswer } from "./elicitation-broker.ts";
 
 /**
@@ -10,6 +10,8 @@ export type CallContext = {
   project: ProjectConfig;
   /** the credential's stored state as the authenticator read it on this request */
   credential: CredentialState;
+  /** the endpoint called: a project's `/p/{slug}/mcp` (or `/mcp`), or an organization's `/o/{org}/mcp` */
+  surface: PlatformSurface;
   idempotencyKeyHeader?: string;
   requestId: string;
   /** set by a handler that needs the HTTP answer to be a 403 with a challenge */

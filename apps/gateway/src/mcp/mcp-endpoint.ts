@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type Principal, principalKey } from "@tengine/core";
 import { isJSONRPCNotification, isJSONRPCRequest, type JSONRPCMessage, type JSONRPCRequest } from "@modelcontextprotocol/sdk/types.js";
-import { type AuthDeps, authenticate, bearerChallenge } from "../http/authenticate.ts";
+import type { Db } from "@tengine/db";
+import { type AuthDeps, authenticate, authenticateForOrg, bearerChallenge } from "../http/authenticate.ts";
 import { BodyTooLargeError, readBody } from "../http/read-body.ts";
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../http/database-unavailable.ts";
 import { sendJson } from "../http/respond.ts";
@@ -28,17 +29,17 @@ export type McpEndpointDeps = {
 };
 
 /**
- * POST {gateway}/mcp and {gateway}/p/{slug}/mcp — MCP Streamable HTTP, stateless, answered
+ * POST {gateway}/mcp, {gateway}/p/{slug}/mcp and {gateway}/o/{org}/mcp — MCP Streamable HTTP, stateless, answered
  * as JSON (or as one SSE event when the client accepts only event streams). Order of checks:
  * credential (401), protocol version header (400), media types (406/415), body (413/400).
  */
-export async function handleMcpPost(deps: McpEndpointDeps, req: IncomingMessage, res: ServerResponse, slug: string | undefined, requestId: string) {
-  const resourcePath = slug === undefined ? "/mcp" : `/p/${slug}/mcp`;
+export async function handleMcpPost(deps: McpEndpointDeps, req: IncomingMessage, res: ServerResponse, slug: string | undefined, requestId: string, org?: { slug: string; db: Db }) {
+  const resourcePath = org ? `/o/${org.slug}/mcp` : slug === undefined ? "/mcp" : `/p/${slug}/mcp`;
   const metadataUrl = `${deps.publicUrl}/.well-known/oauth-protected-resource${resourcePath}`;
 
   let auth: Awaited<ReturnType<typeof authenticate>>;
   try {
-    auth = await authenticate(deps.auth, req.headers.authorization, slug);
+    auth = org ? await authenticateForOrg(deps.auth, org.db, req.headers.authorization, org.slug) : await authenticate(deps.auth, req.headers.authorization, slug);
   } catch (error) {
     if (!isDatabaseUnavailable(error)) throw error;
     // Postgres down: the credential cannot be checked. Nothing ran; the client may retry.
@@ -110,6 +111,7 @@ export async function handleMcpPost(deps: McpEndpointDeps, req: IncomingMessage,
         principal: auth.principal,
         project: auth.project,
         credential: auth.credential,
+        surface: org ? "org" : "project",
         requestId,
         ...(typeof idempotencyKey === "string" ? { idempotencyKeyHeader: idempotencyKey } : {}),
       };

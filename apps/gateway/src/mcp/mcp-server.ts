@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { z } from "zod";
 import { CallToolRequestSchema, ErrorCode, InitializeRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
-import { type CallFailureCode, callTool, isDiscoveryTool, listToolsForCaller, type ToolCallDeps } from "@tengine/core";
+import { type CallFailureCode, callTool, isDiscoveryTool, listPlatformTools, listToolsForCaller, type ToolCallDeps } from "@tengine/core";
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../http/database-unavailable.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import { askInClient, type PendingApproval } from "./ask-in-client.ts";
@@ -62,10 +62,14 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics) {
 
   server.setRequestHandler(ListToolsRequestSchema, async (_request, extra) => {
     const ctx = extra.authInfo!.extra as CallContext;
+    // Platform tools: exactly the families (and actions) the scopes granted by name allow.
+    const platform = listPlatformTools(ctx.surface, ctx.principal.scopes);
+    if (ctx.surface === "org") return { tools: [...platform, ...BUILTIN_TOOLS] };
     const runtime = await deps.runtime.get(ctx.project.id, ctx.project.configVersion).catch((error: unknown) => unavailable(ctx, error));
-    // By the project's discovery mode, from the tools the caller may call (list, search, families).
+    // By the project's discovery mode, from the tools the caller may call (list, search,
+    // families); platform tools are few and always listed beside them.
     const { tools } = listToolsForCaller(runtime, ctx.principal.scopes);
-    return { tools: [...tools, ...BUILTIN_TOOLS] };
+    return { tools: [...tools, ...platform, ...BUILTIN_TOOLS] };
   });
 
   // Registered with a loose schema so malformed params get a readable InvalidParams error
@@ -80,7 +84,7 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics) {
     let name = called;
     let args: unknown = calledArgs ?? {};
     let metaIdempotencyKey = (_meta as Record<string, unknown> | undefined)?.["tengine/idempotencyKey"];
-    if (isDiscoveryTool(name) || name.startsWith("family_")) {
+    if (ctx.surface !== "org" && (isDiscoveryTool(name) || name.startsWith("family_"))) {
       // Search, describe, and the two ways of naming a tool to call: tengine_call_tool and a
       // family tool. A named tool then runs below exactly as a direct call of it would.
       const runtime = await deps.runtime.get(ctx.project.id, ctx.project.configVersion).catch((error: unknown) => unavailable(ctx, error));
@@ -98,6 +102,7 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics) {
       credential: ctx.credential,
       toolName: name,
       args,
+      surface: ctx.surface,
       headerIdempotencyKey: ctx.idempotencyKeyHeader,
       metaIdempotencyKey,
       ...(ctx.elicit ? { onApprovalPending: (pending: PendingApproval) => askInClient(deps, ctx, pending) } : {}),

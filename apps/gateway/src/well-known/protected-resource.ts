@@ -1,3 +1,4 @@
+import { PLATFORM_FAMILIES, type PlatformFamily, platformScope } from "@tengine/core";
 import type { Db } from "@tengine/db";
 
 /**
@@ -23,3 +24,23 @@ export async function protectedResourceMetadata(db: Db, publicUrl: string, slug:
     resource_name: slug === undefined ? "Tengine MCP gateway" : `Tengine project ${slug}`,
   };
 }
+
+/**
+ * RFC 9728 metadata of an organization's MCP endpoint `/o/{org}/mcp` (its platform tools).
+ * The scopes it lists are the platform scopes of the organization families; an unknown
+ * organization has none (404).
+ */
+export async function orgProtectedResourceMetadata(db: Db, publicUrl: string, orgSlug: string) {
+  const org = await db.organization.findUnique({ where: { slug: orgSlug }, select: { id: true } });
+  if (!org) return null;
+  return {
+    resource: `${publicUrl}/o/${orgSlug}/mcp`,
+    authorization_servers: [publicUrl],
+    scopes_supported: ORG_PLATFORM_SCOPES,
+    bearer_methods_supported: ["header"],
+    resource_signing_alg_values_supported: ["ES256"],
+    resource_name: `Tengine organization ${orgSlug}`,
+  };
+}
+
+const ORG_PLATFORM_SCOPES = (Object.keys(PLATFORM_FAMILIES) as PlatformFamily[]).filter((f) => PLATFORM_FAMILIES[f].surface === "org").flatMap((f) => [platformScope(f, false), platformScope(f, true)]);

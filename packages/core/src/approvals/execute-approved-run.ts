@@ -2,7 +2,9 @@ import type { Prisma, RunStatus } from "@tengine/db";
 import { authorizePrincipal, PRINCIPAL_DENIAL_REASONS, readCredentialState } from "../execution/authorize-principal.ts";
 import type { ToolCallDeps } from "../execution/call-deps.ts";
 import { type CallFailure, failed } from "../execution/call-failure.ts";
+import { type CallableTool, toolForCall } from "../execution/callable-tool.ts";
 import { previewCall, sendCall } from "../execution/send-call.ts";
+import { findPlatformTool } from "../platform/platform-tools.ts";
 import type { Execution } from "../execution/tool-kind.ts";
 import type { ToolResult } from "../execution/tool-result.ts";
 import { validateArguments } from "../execution/validate-arguments.ts";
@@ -46,8 +48,9 @@ export async function executeApprovedRun(deps: ToolCallDeps & { pubsub?: PubSub 
   if (!projectRow) return { executed: false, runId };
   const project: ProjectConfig = projectRow;
   const runtime = await deps.runtime.get(project.id, project.configVersion);
-  const found = runtime.tools.get(approval.toolName);
-  const tool = found && found.id === approval.toolId ? found : undefined;
+  // The tool as the call saw it (a platform tool: the action's view, from the stored arguments).
+  const found: CallableTool | undefined = runtime.tools.get(approval.toolName) ?? findPlatformTool(approval.toolName);
+  const tool = found && found.id === approval.toolId ? toolForCall(found, approval.arguments) : undefined;
   const leaseMs = (tool ? tool.timeoutMs * tool.maxAttempts : 60_000) + LEASE_MARGIN_MS;
 
   const startedAt = new Date(clock());
@@ -109,7 +112,8 @@ export async function executeApprovedRun(deps: ToolCallDeps & { pubsub?: PubSub 
     // with the same upstream key.
     throw Object.assign(new Error(`Executing approved run ${runId} failed${takenOver ? " (after a takeover)" : ""}`), { cause: error });
   }
-  const result: ToolResult = { ...execution.result, _meta: { ...execution.result._meta, "tengine/runId": runId } };
+  const kept = execution.replay ?? execution.result;
+  const result: ToolResult = { ...kept, _meta: { ...kept._meta, "tengine/runId": runId } };
   await settleRun(deps, approval.id, runId, project.id, { ...execution.run, status: execution.status, gatewayMs: Math.max(0, Math.round(performance.now() - started - (execution.run.upstreamMs ?? 0))) });
   if (claim) {
     if (execution.settle === "released") await releaseApprovalClaim(db, claim, runId);

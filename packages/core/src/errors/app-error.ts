@@ -36,6 +36,8 @@ export const APP_ERROR_REASONS = [
   "scopes_not_allowed",
   /** a consent approved none of the scopes the request asked for */
   "no_scope_approved",
+  /** platform scopes above what the granting user's role (or key) may hand out */
+  "scopes_above_role",
   /** a tool definition failed its checks: `problems` names each field */
   "invalid_tool_definition",
 ] as const;

@@ -37,6 +37,9 @@ export type CredentialState =
   | { kind: "oauth"; connection: OAuthConnectionAuthRow | null; /** the scopes the token carries */ scopes: readonly string[] }
   | { kind: "dashboard" };
 
+/** What the scope rule reads of a tool: its required scopes, and whether only scopes granted by name count. */
+export type ToolScopes = { requiredScopes: readonly string[]; explicitScopes?: boolean };
+
 const OK: PrincipalAuthorization = { ok: true };
 const deny = (code: PrincipalDenialCode): PrincipalAuthorization => ({ ok: false, code });
 
@@ -76,10 +79,13 @@ export function checkCredential(state: CredentialState): PrincipalAuthorization 
  * a member identity where the project requires one, and every scope the tool requires granted.
  * `callTool` runs it on every call; approved calls run it again before sending.
  */
-export function checkToolAccess(principal: Principal, project: Pick<ProjectConfig, "mcpEnabled" | "requireMember">, tool: { requiredScopes: readonly string[] }): PrincipalAuthorization {
+export function checkToolAccess(principal: Principal, project: Pick<ProjectConfig, "mcpEnabled" | "requireMember">, tool: ToolScopes): PrincipalAuthorization {
   if (principal.kind !== "dashboard" && !project.mcpEnabled) return deny("mcp_disabled");
-  if (missingScopes(tool.requiredScopes, principal.scopes).length) return { ok: false, code: "insufficient_scope", requiredScopes: [...tool.requiredScopes] };
-  if (project.requireMember && principal.kind !== "dashboard" && !principal.memberId) return deny("member_required");
+  // Scopes granted by name only (platform tools): an empty scope list does not stand for them.
+  const granted = tool.explicitScopes ? (principal.scopes ?? []) : principal.scopes;
+  if (missingScopes(tool.requiredScopes, granted).length) return { ok: false, code: "insufficient_scope", requiredScopes: [...tool.requiredScopes] };
+  // require_member is about acting for the customer's end users; platform tools act for the admin.
+  if (project.requireMember && !tool.explicitScopes && principal.kind !== "dashboard" && !principal.memberId) return deny("member_required");
   return OK;
 }
 
@@ -89,7 +95,7 @@ export function checkToolAccess(principal: Principal, project: Pick<ProjectConfi
  * its authenticator read on the same request; an approved call re-reads the state first
  * (`readCredentialState`). A pipeline step: pure, given the state, answering a typed result.
  */
-export function authorizePrincipal(input: { credential: CredentialState; principal: Principal; project: Pick<ProjectConfig, "mcpEnabled" | "requireMember">; tool: { requiredScopes: readonly string[] } }): PrincipalAuthorization {
+export function authorizePrincipal(input: { credential: CredentialState; principal: Principal; project: Pick<ProjectConfig, "mcpEnabled" | "requireMember">; tool: ToolScopes }): PrincipalAuthorization {
   // A principal checked against another kind of credential's state is a bug: refuse it.
   if (input.credential.kind !== input.principal.kind) return deny("credential_mismatch");
   const credential = checkCredential(input.credential);

@@ -39,6 +39,8 @@ export const CALL_FAILURES = [
   "tool_changed",
   /** an approved call's stored principal does not parse */
   "principal_unreadable",
+  /** a platform action's own rules refused it (not found, invalid data, role): nothing changed */
+  "action_refused",
 ] as const;
 export type CallFailureCode = (typeof CALL_FAILURES)[number];
 

@@ -15,6 +15,9 @@ import { claimCallKey, resolveCallKey } from "./claim-call-key.ts";
 import { previewCall, sendCall } from "./send-call.ts";
 import { type ToolResult, toolError } from "./tool-result.ts";
 import { argumentDepthProblem, validateArguments } from "./validate-arguments.ts";
+import { type CallableTool, toolForCall } from "./callable-tool.ts";
+import type { PlatformSurface } from "../platform/platform-families.ts";
+import { findPlatformTool } from "../platform/platform-tools.ts";
 
 export type { RateLimitEvent, ToolCallDeps } from "./call-deps.ts";
 
@@ -32,6 +35,11 @@ export type ToolCallRequest = {
   headerIdempotencyKey?: string;
   /** `params._meta["tengine/idempotencyKey"]` */
   metaIdempotencyKey?: unknown;
+  /**
+   * The endpoint called: a project's (`/p/{slug}/mcp`, its tools and the project platform
+   * families; the default) or an organization's (`/o/{org}/mcp`, the organization families only).
+   */
+  surface?: PlatformSurface;
   /**
    * Told when the call starts waiting for a person (after its pending run and Approval are
    * stored), e.g. to ask the user in the MCP client as well. Must not throw.
@@ -76,14 +84,17 @@ export async function callTool(deps: ToolCallDeps, req: ToolCallRequest): Promis
   };
   const fail = (f: CallFailure, fields: Partial<RunRecord>) => finish(f.status, { ...fields, error: f.message }, toolError(f.message), f.code);
 
-  // resolve tool
+  // resolve tool: the project's own tools, or a platform tool served on this endpoint
   const runtime = await deps.runtime.get(project.id, project.configVersion);
-  const tool = runtime.tools.get(req.toolName);
-  if (!tool) {
+  const surface = req.surface ?? "project";
+  const found: CallableTool | undefined = surface === "org" ? findPlatformTool(req.toolName, "org") : (runtime.tools.get(req.toolName) ?? findPlatformTool(req.toolName, "project"));
+  if (!found) {
     await recordRun(deps.hot, { ...base, status: "failed", error: `unknown tool ${req.toolName}`, gatewayMs: elapsed(started) });
     return { kind: "unknown_tool", runId };
   }
-  const run = { ...base, toolId: tool.id };
+  // the tool as this call sees it (a platform tool: the action's scope, read-only flag)
+  const tool = toolForCall(found, req.args);
+  const run = { ...base, toolId: tool.id, ...(tool.recordedArguments ? { arguments: tool.recordedArguments(req.args) } : {}) };
 
   // scopes: the same rule an approved call passes before it is sent
   const access = authorizeCall({ credential: req.credential, principal, project, tool });
@@ -183,7 +194,7 @@ export async function callTool(deps: ToolCallDeps, req: ToolCallRequest): Promis
   let settle: RunSettle | undefined;
   if (claim) {
     if (execution.settle === "released") await settleIdempotencyKey(deps.db, deps.hot, claim.recordId, runId, { kind: "released" });
-    else settle = { id: claim.recordId, runId, state: execution.settle, result: execution.settle === "completed" ? withMeta(execution.result, { "tengine/runId": runId }) : null };
+    else settle = { id: claim.recordId, runId, state: execution.settle, result: execution.settle === "completed" ? withMeta(execution.replay ?? execution.result, { "tengine/runId": runId }) : null };
   }
   return finish(execution.status, { ...keyed, ...execution.run }, execution.result, execution.failure, settle);
 }

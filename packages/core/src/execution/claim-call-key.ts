@@ -1,9 +1,9 @@
 import { APPROVAL_TTL_MS } from "../approvals/request-approval.ts";
 import { claimIdempotencyKey, type StoredToolResult } from "../idempotency/claim-idempotency-key.ts";
 import { type ResolvedIdempotencyKey, resolveIdempotencyKey } from "../idempotency/resolve-idempotency-key.ts";
-import type { PreparedTool } from "../runtime/prepared-tool.ts";
 import type { ToolCallDeps } from "./call-deps.ts";
 import { failed, type StepResult } from "./call-failure.ts";
+import type { CallableTool } from "./callable-tool.ts";
 
 /** The idempotency step's value: go on holding the key, or answer from another run. */
 export type KeyClaim =
@@ -29,7 +29,7 @@ export function resolveCallKey(input: Parameters<typeof resolveIdempotencyKey>[0
  */
 export async function claimCallKey(
   deps: Pick<ToolCallDeps, "db" | "hot" | "idempotencyWaitMs" | "now">,
-  input: { projectId: string; principalKey: string; tool: PreparedTool; key: ResolvedIdempotencyKey; runId: string; needsApproval: boolean },
+  input: { projectId: string; principalKey: string; tool: CallableTool; key: ResolvedIdempotencyKey; runId: string; needsApproval: boolean },
 ): Promise<StepResult<KeyClaim>> {
   const { tool, key, needsApproval } = input;
   const sendBudgetMs = tool.timeoutMs * tool.maxAttempts;

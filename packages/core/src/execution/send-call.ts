@@ -1,23 +1,25 @@
-import type { PreparedTool } from "../runtime/prepared-tool.ts";
-import type { ToolCallDeps } from "./call-deps.ts";
+import { PlatformTool } from "../platform/platform-tool.ts";
+import { platformToolKind } from "../platform/platform-tool-kind.ts";
 import type { StepResult } from "./call-failure.ts";
+import type { CallableTool } from "./callable-tool.ts";
 import { httpToolKind } from "./http-tool-kind.ts";
-import type { CallIdentity, Execution, ToolKind, ToolRuntime } from "./tool-kind.ts";
+import type { CallIdentity, Execution, KindDeps, ToolKind, ToolRuntime } from "./tool-kind.ts";
 import { toolError } from "./tool-result.ts";
 
 /**
- * The kind that sends this tool. Every stored tool today is an HTTP tool; a new kind adds its
- * `ToolKind` and a branch here on the tool's kind, and reuses every other step.
+ * The kind that sends this tool: a platform tool runs its action in-process; every stored tool
+ * is an HTTP tool. A new kind adds its `ToolKind` and a branch here, and reuses every other step.
  */
-function kindOf(_tool: PreparedTool): ToolKind<unknown, unknown> {
-  return httpToolKind as ToolKind<unknown, unknown>;
+function kindOf(tool: CallableTool): ToolKind<unknown, unknown, CallableTool> {
+  if (tool instanceof PlatformTool) return platformToolKind as unknown as ToolKind<unknown, unknown, CallableTool>;
+  return httpToolKind as unknown as ToolKind<unknown, unknown, CallableTool>;
 }
 
 /**
  * The request a call would send, rendered and described as its run records it: what an
  * approver reads before deciding. Secrets never appear; nothing is sent.
  */
-export function previewCall(tool: PreparedTool, runtime: ToolRuntime, call: CallIdentity): StepResult<unknown> {
+export function previewCall(tool: CallableTool, runtime: ToolRuntime, call: CallIdentity): StepResult<unknown> {
   const kind = kindOf(tool);
   const rendered = kind.render(tool, runtime, call);
   return rendered.ok ? { ok: true, value: kind.describe(rendered.value) } : rendered;
@@ -28,7 +30,7 @@ export function previewCall(tool: PreparedTool, runtime: ToolRuntime, call: Call
  * the worker's execution of approved runs, so an approved call goes out exactly as a direct one
  * would. A render failure sends nothing and frees the idempotency key.
  */
-export async function sendCall(deps: Pick<ToolCallDeps, "outbound">, tool: PreparedTool, runtime: ToolRuntime, call: CallIdentity): Promise<Execution> {
+export async function sendCall(deps: KindDeps, tool: CallableTool, runtime: ToolRuntime, call: CallIdentity): Promise<Execution> {
   const kind = kindOf(tool);
   const rendered = kind.render(tool, runtime, call);
   if (!rendered.ok) {

@@ -29,6 +29,11 @@ export type Execution = {
   run: Partial<RunRecord>;
   /** set when the call failed in an expected way (refused, unreachable, error answer) */
   failure?: CallFailureCode;
+  /**
+   * What a replay of this call (a retry with its idempotency key, or the approved caller reading
+   * it back) answers, when it must differ from `result`: a secret shown once is not stored.
+   */
+  replay?: ToolResult;
 };
 
 /**
@@ -43,9 +48,12 @@ export type Execution = {
  * - `send` signs (per attempt, where the kind signs) and sends with the kind's retries.
  * - `map` turns the answer, or the send failure, into the tool result and the run's fields.
  */
-export type ToolKind<Rendered, Sent> = {
-  render(tool: PreparedTool, runtime: ToolRuntime, call: CallIdentity): StepResult<Rendered>;
+export type ToolKind<Rendered, Sent, Tool = PreparedTool> = {
+  render(tool: Tool, runtime: ToolRuntime, call: CallIdentity): StepResult<Rendered>;
   describe(rendered: Rendered): unknown;
-  send(deps: Pick<ToolCallDeps, "outbound">, tool: PreparedTool, project: ProjectConfig, rendered: Rendered): Promise<Sent>;
-  map(tool: PreparedTool, rendered: Rendered, sent: Sent, recordedRequest: unknown): Execution;
+  send(deps: KindDeps, tool: Tool, project: ProjectConfig, rendered: Rendered): Promise<Sent>;
+  map(tool: Tool, rendered: Rendered, sent: Sent, recordedRequest: unknown): Execution;
 };
+
+/** What a kind's send may use: the outbound pool (HTTP), the database and runtime (in-process kinds). */
+export type KindDeps = Pick<ToolCallDeps, "outbound" | "db" | "runtime" | "pubsub">;

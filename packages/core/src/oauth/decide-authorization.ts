@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import type { Db } from "@tengine/db";
 import { recordAudit } from "../audit/record-audit.ts";
 import { sha256Hex } from "../crypto/hash.ts";
+import type { Role } from "../access/roles.ts";
+import { assertMayGrantScopes } from "../platform/platform-grants.ts";
 import { AppError } from "../errors/app-error.ts";
 import { newId } from "../ids/new-id.ts";
 import { AUTHORIZATION_CODE_TTL_SECONDS } from "./oauth-lifetimes.ts";
@@ -71,7 +73,7 @@ export async function decideAuthorization(
   if (!pending) throw new AppError("not_found", "This authorization request is unknown, has expired or was already answered. Start connecting again from your client.");
   const { request, project, client } = pending;
 
-  const membership = await db.membership.findUnique({ where: { orgId_userId: { orgId: project.orgId, userId: input.userId } }, select: { id: true } });
+  const membership = await db.membership.findUnique({ where: { orgId_userId: { orgId: project.orgId, userId: input.userId } }, select: { id: true, role: true } });
   if (!membership) throw new AppError("forbidden", `You are not a member of the workspace that owns project "${project.slug}"; sign in with another account.`);
 
   // The policy as of now: the admin may have tightened it since /oauth/authorize.
@@ -97,6 +99,8 @@ export async function decideAuthorization(
   if (outside.length) throw new AppError("bad_request", `Scopes not in this request: ${outside.join(", ")}`);
   if (approved.length === 0 && request.scopes.length > 0) throw new AppError("bad_request", "Approve at least one scope, or deny the request", { reason: "no_scope_approved" });
   if (!scopesWithinCeiling(approved, project.oauthScopes)) throw new AppError("forbidden", OAUTH_MESSAGES.scopes, { reason: "scopes_not_allowed" });
+  // Platform scopes only up to the user's role (viewer → reads): the same rule as for keys.
+  assertMayGrantScopes(approved, { role: membership.role as Role });
 
   const code = randomBytes(32).toString("base64url");
   const connectionId = newId("connection");

@@ -1,4 +1,6 @@
 import type { Db } from "@tengine/db";
+import type { Role } from "../access/roles.ts";
+import { isPlatformScope, platformScopesAboveRole } from "../platform/platform-scopes.ts";
 import { scopesWithinCeiling } from "./oauth-policy.ts";
 
 /**
@@ -19,10 +21,15 @@ export const STEP_UP_WINDOW_SECONDS = 60;
 export async function requestStepUp(db: Db, input: { connectionId: string; scopes: readonly string[]; now?: Date }): Promise<boolean> {
   const connection = await db.oAuthConnection.findUnique({
     where: { id: input.connectionId },
-    select: { revokedAt: true, scopes: true, project: { select: { oauthScopes: true } } },
+    select: { revokedAt: true, scopes: true, userId: true, project: { select: { oauthScopes: true, orgId: true } } },
   });
   if (!connection || connection.revokedAt) return false;
   if (!scopesWithinCeiling(input.scopes, connection.project.oauthScopes)) return false;
+  // Platform scopes above the user's role: the consent would refuse them, so asking again cannot help.
+  if (input.scopes.some(isPlatformScope)) {
+    const membership = await db.membership.findUnique({ where: { orgId_userId: { orgId: connection.project.orgId, userId: connection.userId } }, select: { role: true } });
+    if (!membership || platformScopesAboveRole(input.scopes, membership.role as Role).length) return false;
+  }
   if (scopesWithinCeiling(input.scopes, connection.scopes)) return false;
   await db.oAuthConnection.update({ where: { id: input.connectionId }, data: { stepUpRequestedAt: input.now ?? new Date() } });
   return true;

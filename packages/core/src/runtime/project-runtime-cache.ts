@@ -41,6 +41,11 @@ export class ProjectRuntimeCache {
     this.#maxProjects = options.maxProjects ?? 1000;
   }
 
+  /** The process's SecretBox: what in-process tool kinds (platform tools) encrypt with. */
+  get secrets(): SecretBox {
+    return this.secretBox;
+  }
+
   async get(projectId: string, version: number): Promise<ProjectRuntime> {
     const cached = this.#entries.get(projectId);
     if (cached) {

@@ -25,6 +25,7 @@ export const CONSENT_FORM_ERRORS = {
   redirect_uri: "redirect_uri is not allowed: the project's policy no longer allows this application's address. Nothing was granted.",
   client_id: "OAuth client_id is not allowed: the project's policy no longer allows this application. Nothing was granted.",
   policy_scopes: "Requested scopes are not allowed: the project's policy no longer allows these permissions. Nothing was granted.",
+  role_scopes: "Your role in this organization cannot grant some of the requested Tengine permissions (platform.…:write needs a role that may make that change in the dashboard). Approve fewer permissions, or ask an admin. Nothing was granted.",
   failed: "Something went wrong while saving your decision. Try again.",
 } as const;
 

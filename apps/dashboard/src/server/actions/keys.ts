@@ -1,5 +1,5 @@
 "use server";
-import { createApiKey, parseScopes, recordAudit, revokeApiKey } from "@tengine/core";
+import { assertMayGrantScopes, createApiKey, parseScopes, recordAudit, revokeApiKey } from "@tengine/core";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { withProjectRole } from "../action.ts";
@@ -37,10 +37,12 @@ const createKeySchema = z.object({
 });
 
 /**
- * Creates an API key (member+). The plaintext goes back to the browser once, in this answer;
+ * Creates an API key (member+; platform scopes up to the creator's role). The plaintext goes back to the browser once, in this answer;
  * only its SHA-256 is stored, and the audit log gets its name, scopes and display prefix.
  */
 export const createKeyAction = withProjectRole("member", createKeySchema, async (ctx, input) => {
+  // Platform scopes only up to the creator's role: the same rule as through MCP and OAuth.
+  assertMayGrantScopes(input.scopes, { role: ctx.role });
   const created = await createApiKey(ctx.db, ctx.project.id, { name: input.name, scopes: input.scopes, expiresAt: input.expiresAt });
   await recordAudit(ctx.db, {
     orgId: ctx.org.id,

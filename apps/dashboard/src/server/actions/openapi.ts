@@ -1,5 +1,5 @@
 "use server";
-import { applyOpenApiImport, canonicalJson, fetchOpenApiDocument, type ImportPlan, isOpenApiImportError, type OpenApiImportError, planOpenApiImport, sha256Hex } from "@tengine/core";
+import { applyOpenApiImport, fetchOpenApiDocument, type ImportPlan, importPlanFingerprint, isOpenApiImportError, type OpenApiImportError, planOpenApiImport } from "@tengine/core";
 import type { Db } from "@tengine/db";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
@@ -139,7 +139,7 @@ function capitalize(text: string): string {
 
 /** Everything the import would write, hashed: equal fingerprints mean the same import. */
 function fingerprint(plan: ImportPlan): string {
-  return sha256Hex(canonicalJson(plan));
+  return importPlanFingerprint(plan);
 }
 
 async function toPreview(db: Db, projectId: string, plan: ImportPlan, sourceName: string | undefined): Promise<PlanPreview> {

@@ -1,4 +1,4 @@
-import { masterKeySetting, type UpstreamAllowlist, upstreamAllowlistSetting } from "@tengine/core";
+import { type FederationSettings, masterKeySetting, readFederationSettings, type UpstreamAllowlist, upstreamAllowlistSetting } from "@tengine/core";
 import { z } from "zod";
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
@@ -73,6 +73,8 @@ export type GatewayConfig = {
   redisKeyPrefix?: string;
   /** default 25 s (DESIGN §7 step 6) */
   approvalWaitMs?: number;
+  /** external MCP servers: the operator's catalog, credential sources, stdio working directories */
+  federation?: FederationSettings;
 };
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -82,6 +84,12 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     throw new Error(`Invalid gateway configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data;
+  let federation: FederationSettings;
+  try {
+    federation = readFederationSettings(env);
+  } catch (error) {
+    throw new Error(`Invalid gateway configuration:\n  ${(error as Error).message}`);
+  }
   const publicUrl = (e.PUBLIC_GATEWAY_URL ?? `http://localhost:${e.GATEWAY_PORT}`).replace(/\/+$/, "");
   return {
     databaseUrl: e.DATABASE_URL,
@@ -105,6 +113,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     ...(e.APPROVAL_WAIT_MS !== undefined ? { approvalWaitMs: e.APPROVAL_WAIT_MS } : {}),
+    federation,
   };
 }
 

@@ -130,3 +130,4 @@ export { deleteOldSignInAttempts } from "./maintenance/delete-old-sign-in-attemp
 export { rollUpUsage, ROLLUP_LAG_MS, type RollUpUsageOptions, type RollUpUsageResult } from "./usage/roll-up-usage.ts";
 export { readUsageWatermark, ROLLUP_BUCKET_MS } from "./usage/usage-rollup-state.ts";
 export { LATENCY_BOUNDS, histogramPercentile, latencyBucket } from "./usage/latency-histogram.ts";
+export * from "./federation/index.ts";

@@ -63,7 +63,8 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics) {
   server.setRequestHandler(ListToolsRequestSchema, async (_request, extra) => {
     const ctx = extra.authInfo!.extra as CallContext;
     const runtime = await deps.runtime.get(ctx.project.id, ctx.project.configVersion).catch((error: unknown) => unavailable(ctx, error));
-    const tools = runtime.toolList.filter((t) => hasScopes(t.requiredScopes, ctx.principal.scopes)).map((t) => t.listed);
+    // A federated server that is down is answered from its last known tool list, marked stale.
+    const tools = runtime.toolList.filter((t) => hasScopes(t.requiredScopes, ctx.principal.scopes)).map((t) => (t.federation && deps.mcp?.health(t.federation.server.id).state === "down" ? { ...t.listed, _meta: { ...t.listed._meta, "tengine/stale": true } } : t.listed));
     return { tools: [...tools, ...BUILTIN_TOOLS] };
   });
 

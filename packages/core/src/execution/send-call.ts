@@ -2,14 +2,17 @@ import type { PreparedTool } from "../runtime/prepared-tool.ts";
 import type { ToolCallDeps } from "./call-deps.ts";
 import type { StepResult } from "./call-failure.ts";
 import { httpToolKind } from "./http-tool-kind.ts";
+import { mcpToolKind } from "./mcp-tool-kind.ts";
 import type { CallIdentity, Execution, ToolKind, ToolRuntime } from "./tool-kind.ts";
 import { toolError } from "./tool-result.ts";
 
 /**
- * The kind that sends this tool. Every stored tool today is an HTTP tool; a new kind adds its
- * `ToolKind` and a branch here on the tool's kind, and reuses every other step.
+ * The kind that sends this tool: a tool of an external MCP server is sent as an MCP
+ * tools/call, every other as an HTTP request. A new kind adds its `ToolKind` and a branch
+ * here, and reuses every other step.
  */
-function kindOf(_tool: PreparedTool): ToolKind<unknown, unknown> {
+function kindOf(tool: PreparedTool): ToolKind<unknown, unknown> {
+  if (tool.federation) return mcpToolKind as ToolKind<unknown, unknown>;
   return httpToolKind as ToolKind<unknown, unknown>;
 }
 
@@ -28,7 +31,7 @@ export function previewCall(tool: PreparedTool, runtime: ToolRuntime, call: Call
  * the worker's execution of approved runs, so an approved call goes out exactly as a direct one
  * would. A render failure sends nothing and frees the idempotency key.
  */
-export async function sendCall(deps: Pick<ToolCallDeps, "outbound">, tool: PreparedTool, runtime: ToolRuntime, call: CallIdentity): Promise<Execution> {
+export async function sendCall(deps: Pick<ToolCallDeps, "outbound" | "mcp">, tool: PreparedTool, runtime: ToolRuntime, call: CallIdentity): Promise<Execution> {
   const kind = kindOf(tool);
   const rendered = kind.render(tool, runtime, call);
   if (!rendered.ok) {

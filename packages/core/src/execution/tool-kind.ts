@@ -46,6 +46,6 @@ export type Execution = {
 export type ToolKind<Rendered, Sent> = {
   render(tool: PreparedTool, runtime: ToolRuntime, call: CallIdentity): StepResult<Rendered>;
   describe(rendered: Rendered): unknown;
-  send(deps: Pick<ToolCallDeps, "outbound">, tool: PreparedTool, project: ProjectConfig, rendered: Rendered): Promise<Sent>;
+  send(deps: Pick<ToolCallDeps, "outbound" | "mcp">, tool: PreparedTool, project: ProjectConfig, rendered: Rendered): Promise<Sent>;
   map(tool: PreparedTool, rendered: Rendered, sent: Sent, recordedRequest: unknown): Execution;
 };

@@ -11,6 +11,8 @@ export const recordedRequestSchema = z.object({
   body: z.string().optional(),
   bodyTruncated: z.boolean().optional(),
   signedWith: z.string().optional(),
+  /** the external MCP server of a federated call */
+  mcpServer: z.string().optional(),
 });
 export type RecordedRequest = z.infer<typeof recordedRequestSchema>;
 

@@ -4,6 +4,7 @@ import { type SecretBox, secretAd } from "../crypto/secret-box.ts";
 import { type CompiledRequestTemplate, compileRequestTemplate } from "../templates/index.ts";
 import { authTypeFromDb, type ToolAuth } from "../tools/tool-definition.ts";
 import { compileInputSchema } from "../validation/json-schema.ts";
+import type { McpServerRuntime } from "../federation/mcp-server-runtime.ts";
 
 /** What tools/list shows of a tool (MCP `Tool`). */
 export type ListedTool = {
@@ -12,7 +13,28 @@ export type ListedTool = {
   description: string;
   inputSchema: Record<string, unknown>;
   annotations?: Record<string, unknown>;
+  /** federated tools: what their server declares */
+  outputSchema?: Record<string, unknown>;
+  icons?: Array<Record<string, unknown>>;
+  _meta?: Record<string, unknown>;
 };
+
+/** A tool of an external MCP server, as the project shows it: everything the pipeline's steps read. */
+export type FederatedToolSource = {
+  federation: FederationBinding;
+  listed: ListedTool;
+  requiredScopes: string[];
+  readOnly: boolean;
+  requiresApproval: boolean;
+};
+
+/** Which server and which of its tools a federated tool calls. */
+export type FederationBinding = { server: McpServerRuntime; upstreamName: string };
+
+/** A federated call waits this long for its server's answer. */
+export const FEDERATED_TIMEOUT_MS = 30_000;
+/** A federated result larger than this (serialized) is cut, like an HTTP tool's response. */
+export const FEDERATED_MAX_RESPONSE_BYTES = 256 * 1024;
 
 /**
  * A tool ready for the hot path: its template parsed and its upstream secret decrypted once
@@ -33,13 +55,38 @@ export class PreparedTool {
   readonly maxResponseBytes: number;
   readonly idempotencyWindowSec: number;
   readonly listed: ListedTool;
-  readonly template: CompiledRequestTemplate;
+  /** set for a tool of an external MCP server: its kind sends an MCP tools/call */
+  readonly federation: FederationBinding | undefined;
+  readonly #template: CompiledRequestTemplate | undefined;
   readonly #authSecretEnc: string | null;
-  readonly #secretBox: SecretBox;
+  readonly #secretBox: SecretBox | undefined;
   #authSecret: string | undefined;
   #validate: ValidateFunction | undefined;
 
-  constructor(row: Tool, secretBox: SecretBox) {
+  constructor(row: Tool | FederatedToolSource, secretBox?: SecretBox) {
+    if ("federation" in row) {
+      // Federated: no template or stored upstream secret; the server's connection holds its credentials.
+      const { federation, listed } = row;
+      this.id = `${federation.server.id}:${federation.upstreamName}`;
+      this.name = listed.name;
+      this.method = "MCP";
+      this.requiredScopes = row.requiredScopes;
+      this.requiresApproval = row.requiresApproval;
+      this.readOnly = row.readOnly;
+      this.authType = "none";
+      this.authHeaderName = undefined;
+      this.timeoutMs = FEDERATED_TIMEOUT_MS;
+      this.maxAttempts = 1;
+      this.maxResponseBytes = FEDERATED_MAX_RESPONSE_BYTES;
+      this.idempotencyWindowSec = 60;
+      this.listed = listed;
+      this.federation = federation;
+      this.#template = undefined;
+      this.#authSecretEnc = null;
+      this.#secretBox = undefined;
+      return;
+    }
+    this.federation = undefined;
     this.id = row.id;
     this.name = row.name;
     this.method = row.method;
@@ -60,7 +107,7 @@ export class PreparedTool {
       inputSchema: row.inputSchema as Record<string, unknown>,
       ...(Object.keys(annotations).length ? { annotations: { ...annotations, ...(row.title ? { title: row.title } : {}) } } : {}),
     };
-    this.template = compileRequestTemplate({
+    this.#template = compileRequestTemplate({
       method: row.method as never,
       url: row.url,
       query: (row.query ?? undefined) as never,
@@ -69,6 +116,12 @@ export class PreparedTool {
     });
     this.#authSecretEnc = row.authSecretEnc;
     this.#secretBox = secretBox;
+  }
+
+  /** The request template of an HTTP tool (a federated tool has none: its kind never asks). */
+  get template(): CompiledRequestTemplate {
+    if (!this.#template) throw new Error(`tool ${this.name} is federated and has no request template`);
+    return this.#template;
   }
 
   get validate(): ValidateFunction {
@@ -81,7 +134,7 @@ export class PreparedTool {
   }
 
   get authSecret(): string | undefined {
-    if (this.#authSecret === undefined && this.#authSecretEnc) this.#authSecret = this.#secretBox.decrypt(this.#authSecretEnc, secretAd.toolAuthSecret(this.id));
+    if (this.#authSecret === undefined && this.#authSecretEnc) this.#authSecret = this.#secretBox!.decrypt(this.#authSecretEnc, secretAd.toolAuthSecret(this.id));
     return this.#authSecret;
   }
 }

@@ -1,4 +1,4 @@
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { type CallToolResult, ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { type CallHeaders, type ConnectionEnv, McpConnection, McpRefusedError } from "./mcp-connection.ts";
 import type { UpstreamTool } from "./mcp-server-config.ts";
 import type { McpServerRuntime } from "./mcp-server-runtime.ts";
@@ -132,7 +132,8 @@ export class McpPool {
     for (const server of servers) {
       if (this.#entries.has(server.id)) continue;
       const entry = this.#entry(server);
-      void this.#connect(entry, { ignoreBackoff: true }).catch((error: unknown) => this.#failed(entry, errorMessage(error)));
+      // Connected, its tool list is compared with the stored one (stored only when it changed).
+      void this.#connect(entry, { ignoreBackoff: true }).then(() => this.#toolsChanged(entry), (error: unknown) => this.#failed(entry, errorMessage(error)));
     }
   }
 
@@ -224,6 +225,5 @@ function errorMessage(error: unknown): string {
 
 /** A JSON-RPC error answer from the server (not a transport failure or a timeout). */
 function isProtocolAnswer(error: unknown): boolean {
-  const code = (error as { code?: unknown })?.code;
-  return typeof code === "number" && code !== -32001 /* request timeout */ && code !== -32000 /* connection closed */ && !(error instanceof McpRefusedError);
+  return error instanceof McpError && error.code !== ErrorCode.RequestTimeout && error.code !== ErrorCode.ConnectionClosed;
 }

@@ -126,7 +126,10 @@ export class PreparedTool {
 
   get validate(): ValidateFunction {
     if (!this.#validate) {
-      const compiled = compileInputSchema(this.listed.inputSchema);
+      // A federated server's schemas often name their draft (`$schema`: draft-07); the gateway
+      // validates them with its 2020-12 validator, and the server validates again.
+      const { $schema: _draft, ...undeclared } = this.listed.inputSchema;
+      const compiled = compileInputSchema(this.federation ? undeclared : this.listed.inputSchema);
       // Stored schemas were checked at creation; a schema that no longer compiles rejects all input.
       this.#validate = compiled.ok ? compiled.validate : Object.assign(() => false, { errors: [{ instancePath: "", message: compiled.error }] }) as unknown as ValidateFunction;
     }

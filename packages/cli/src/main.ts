@@ -32,6 +32,7 @@ import {
   type RateLimitsInput,
 } from "@tengine/core";
 import { registerKeyRotationCommands } from "./commands/key-rotation.ts";
+import { registerMcpServerCommands } from "./commands/mcp-servers.ts";
 import { openContext } from "./context.ts";
 import { cliEnv, gatewayUrl } from "./env.ts";
 import { exitWhenFlushed } from "./exit.ts";
@@ -455,6 +456,7 @@ async function readStdin(): Promise<string> {
 }
 
 registerKeyRotationCommands(program, json);
+registerMcpServerCommands(program, json);
 
 try {
   await program.parseAsync(process.argv);

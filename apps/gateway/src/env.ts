@@ -38,6 +38,13 @@ export const gatewayEnvSchema = z.object({
   REDIS_KEY_PREFIX: z.string().min(1).default("tengine:"),
   /** how long a tools/call needing approval waits for the decision before answering "pending" */
   APPROVAL_WAIT_MS: z.coerce.number().int().min(0).max(600_000).optional(),
+  // External MCP servers (read by readFederationSettings, with the TENGINE_MCP_<SERVER>_<KEY> credentials):
+  /** the operator's catalog file (JSON) of stdio servers projects may run; unset = none */
+  TENGINE_MCP_CATALOG: z.string().optional(),
+  /** TOML file with [mcp.<server>] credential tables; default ~/.tengine/credentials.toml */
+  TENGINE_CREDENTIALS_FILE: z.string().optional(),
+  /** where each stdio server gets its own working directory; default <tmp>/tengine-mcp */
+  TENGINE_MCP_WORKDIR: z.string().optional(),
 });
 
 export type GatewayConfig = {

@@ -89,6 +89,11 @@ export class McpConnection {
     if (transport instanceof StdioClientTransport) {
       connection.pid = transport.pid;
       if (entry) connection.#watchLimits(entry.limits);
+      // A message above the output limit is dropped by the transport: stop the child, so the
+      // call waiting for it fails now with the reason instead of at its timeout.
+      client.onerror = (error) => {
+        if (entry && /exceeded maximum size/.test(error.message)) void connection.close(`stopped: it wrote a message above its output limit of ${entry.limits.maxOutputBytes} bytes`);
+      };
     }
     return connection;
   }

@@ -216,6 +216,7 @@ const HANDLING: Record<string, Handling> = {
       expect(block.code).toContain('client.callTool({ name: "everything_echo", arguments: { message: "hi" } })');
     },
   },
+  "docs/federation.md › Activation: which credentials see a server #1": { kind: "shell" },
   "docs/federation.md › Credentials #1": {
     kind: "check",
     why: "a credentials file; the test loads it as the gateway does",

@@ -1,6 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { addMcpServer, createApiKey, decideApproval, executeApprovedRun, getRun, type McpAdminDeps, removeMcpServer, setApprovalPolicy, setMcpToolSetting, type ToolCallDeps } from "@tengine/core";
+import { addMcpServer, createApiKey, decideApproval, executeApprovedRun, getRun, type McpAdminDeps, removeMcpServer, setApiKeyToolsets, setApprovalPolicy, setMcpToolSetting, type ToolCallDeps } from "@tengine/core";
 import { verifyRequest } from "@tengine/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminDeps, federatedWorkerDeps, startEverythingHttp, testFederation } from "./federation-helpers.ts";
@@ -134,6 +134,27 @@ describe("an http MCP server behind the gateway", () => {
     const again = await connectClient(p.mcpUrl, limited.key);
     expect((await again.listTools()).tools.map((t) => t.name).filter((n) => n.startsWith("everything_"))).toEqual(["everything_get-env"]);
     await again.close();
+  });
+
+  it("a server activated on request is listed and callable only for keys whose toolsets name it", async () => {
+    await addMcpServer(admin, p.project.id, { name: "support", url: everything.url, activation: "requested" });
+    const agent = await createApiKey(world.db, p.project.id, { name: "support agent" });
+    await setApiKeyToolsets(world.db, p.project.id, agent.id, ["support"]);
+    const names = async (key: string) => {
+      const client = await connectClient(p.mcpUrl, key);
+      const listed = (await client.listTools()).tools.map((t) => t.name);
+      await client.close();
+      return listed;
+    };
+    expect(await names(p.key)).not.toContain("support_echo");
+    expect(await names(agent.key)).toContain("support_echo");
+    const refused = await rpc(p.mcpUrl, { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "support_echo", arguments: { message: "x" } } }, { authorization: `Bearer ${p.key}` });
+    expect(refused.json.error.message).toBe("Unknown tool: support_echo");
+    const client = await connectClient(p.mcpUrl, agent.key);
+    expect(text(await client.callTool({ name: "support_echo", arguments: { message: "for support" } }))).toContain("Echo: for support");
+    await client.close();
+    await expect(setApiKeyToolsets(world.db, p.project.id, agent.id, ["Not A Server"])).rejects.toThrow(/toolsets are MCP server names/);
+    await removeMcpServer(world.db, p.project.id, "support");
   });
 
   it("an approval-required federated call waits, is approved, and is sent once by the worker", async () => {

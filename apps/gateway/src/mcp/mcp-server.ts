@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { z } from "zod";
 import { CallToolRequestSchema, ErrorCode, InitializeRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
-import { type CallFailureCode, callTool, hasScopes, type ToolCallDeps } from "@tengine/core";
+import { type CallFailureCode, callTool, hasScopes, isToolActivated, principalToolsets, type ToolCallDeps } from "@tengine/core";
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../http/database-unavailable.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import { askInClient, type PendingApproval } from "./ask-in-client.ts";
@@ -64,7 +64,8 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics) {
     const ctx = extra.authInfo!.extra as CallContext;
     const runtime = await deps.runtime.get(ctx.project.id, ctx.project.configVersion).catch((error: unknown) => unavailable(ctx, error));
     // A federated server that is down is answered from its last known tool list, marked stale.
-    const tools = runtime.toolList.filter((t) => hasScopes(t.requiredScopes, ctx.principal.scopes)).map((t) => (t.federation && deps.mcp?.health(t.federation.server.id).state === "down" ? { ...t.listed, _meta: { ...t.listed._meta, "tengine/stale": true } } : t.listed));
+    const toolsets = await principalToolsets(deps.db, ctx.principal, runtime.mcpServers).catch((error: unknown) => unavailable(ctx, error));
+    const tools = runtime.toolList.filter((t) => hasScopes(t.requiredScopes, ctx.principal.scopes) && isToolActivated(t, toolsets)).map((t) => (t.federation && deps.mcp?.health(t.federation.server.id).state === "down" ? { ...t.listed, _meta: { ...t.listed._meta, "tengine/stale": true } } : t.listed));
     return { tools: [...tools, ...BUILTIN_TOOLS] };
   });
 
@@ -78,7 +79,10 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics) {
     }
     const { name, arguments: args, _meta } = parsed.data.params;
     if (isBuiltinTool(name)) return callBuiltinTool(deps.db, ctx, name, args ?? {});
+    const runtime = await deps.runtime.get(ctx.project.id, ctx.project.configVersion).catch((error: unknown) => unavailable(ctx, error));
+    const toolsets = await principalToolsets(deps.db, ctx.principal, runtime.mcpServers).catch((error: unknown) => unavailable(ctx, error));
     const outcome = await callTool(deps, {
+      toolsets,
       principal: ctx.principal,
       project: ctx.project,
       credential: ctx.credential,

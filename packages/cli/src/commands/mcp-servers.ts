@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { addMcpServer, AppError, createOutboundClient, getProjectBySlugOrThrow, listMcpServers, type McpAdminDeps, McpPool, type McpServerView, refreshMcpServer, removeMcpServer, setMcpToolSetting } from "@tengine/core";
+import { addMcpServer, AppError, createOutboundClient, getProjectBySlugOrThrow, listMcpServers, type McpAdminDeps, McpPool, type McpServerView, refreshMcpServer, removeMcpServer, setApiKeyToolsets, setMcpToolSetting } from "@tengine/core";
 import { openContext } from "../context.ts";
 import { cliEnv, federationSettings } from "../env.ts";
 import { print } from "../output.ts";
@@ -67,6 +67,17 @@ export function registerMcpServerCommands(program: Command, json: () => boolean)
     .action(
       withAdmin(async (deps, projectId, _opts, name: string) => {
         print(json(), await removeMcpServer(deps.db, projectId, name));
+      }),
+    );
+
+  servers
+    .command("key-toolsets <key-id>")
+    .description("the servers activated on request (--activation requested) that an API key asks for")
+    .requiredOption("--project <slug>")
+    .requiredOption("--toolsets <list>", "server names, comma-separated ('' = none)")
+    .action(
+      withAdmin(async (deps, projectId, opts: { project: string; toolsets: string }, keyId: string) => {
+        print(json(), await setApiKeyToolsets(deps.db, projectId, keyId, opts.toolsets.split(",")));
       }),
     );
 

@@ -2,6 +2,7 @@ import type { RunStatus } from "@tengine/db";
 import { approvalRequired } from "../approvals/approval-policy.ts";
 import { APPROVAL_TTL_MS, awaitApprovedRun, DEFAULT_APPROVAL_WAIT_MS, requestApproval } from "../approvals/request-approval.ts";
 import { settleIdempotencyKey } from "../idempotency/settle-idempotency-key.ts";
+import { isToolActivated } from "../federation/toolsets.ts";
 import { newId } from "../ids/new-id.ts";
 import { type Principal, principalKey } from "../principal/principal.ts";
 import type { ProjectConfig } from "../projects/project-config.ts";
@@ -32,6 +33,8 @@ export type ToolCallRequest = {
   headerIdempotencyKey?: string;
   /** `params._meta["tengine/idempotencyKey"]` */
   metaIdempotencyKey?: unknown;
+  /** the MCP servers the credential asks for (`principalToolsets`): tools of servers activated on request */
+  toolsets?: readonly string[];
   /**
    * Told when the call starts waiting for a person (after its pending run and Approval are
    * stored), e.g. to ask the user in the MCP client as well. Must not throw.
@@ -76,7 +79,9 @@ export async function callTool(deps: ToolCallDeps, req: ToolCallRequest): Promis
 
   // resolve tool
   const runtime = await deps.runtime.get(project.id, project.configVersion);
-  const tool = runtime.tools.get(req.toolName);
+  const found = runtime.tools.get(req.toolName);
+  // A server activated on request is not there for a credential that did not ask for it.
+  const tool = found && isToolActivated(found, req.toolsets ?? []) ? found : undefined;
   if (!tool) {
     await recordRun(deps.hot, { ...base, status: "failed", error: `unknown tool ${req.toolName}`, gatewayMs: elapsed(started) });
     return { kind: "unknown_tool", runId };

@@ -220,6 +220,42 @@ const HANDLING: Record<string, Handling> = {
       expect(rendered.request.headers["x-account"] ?? rendered.request.headers["X-Account"]).toBe("acct_123");
     },
   },
+  "docs/federation.md › Worked example: `@modelcontextprotocol/server-everything` #1": {
+    kind: "check",
+    why: "starts a long-running server from npm; the gateway's federation tests run the same package (apps/gateway/test/federation-http.test.ts)",
+    check: (block) => {
+      expect(shellWords(shellCommands(block.code)[0]!)).toEqual(["PORT=3001", "npx", "-y", "@modelcontextprotocol/server-everything", "streamableHttp"]);
+    },
+  },
+  // Placeholders: checked against the CLI's help (packages/cli/test/mcp-servers.test.ts runs them against a real server).
+  "docs/federation.md › Worked example: `@modelcontextprotocol/server-everything` #2": { kind: "shell" },
+  "docs/federation.md › Worked example: `@modelcontextprotocol/server-everything` #3": {
+    kind: "check",
+    why: "needs the server-everything of the worked example behind the demo project; the federation tests make this exact call",
+    check: (block) => {
+      expect(block.code).toContain('client.callTool({ name: "everything_echo", arguments: { message: "hi" } })');
+    },
+  },
+  "docs/federation.md › Activation: which credentials see a server #1": { kind: "shell" },
+  "docs/federation.md › Credentials #1": {
+    kind: "check",
+    why: "a credentials file; the test loads it as the gateway does",
+    check: async (block, ctx) => {
+      const file = path.join(ctx.dir, "credentials.toml");
+      await writeFile(file, block.code);
+      expect(core.loadCredentialsFile(file)).toEqual({ github: { api_key: "ghp_example_not_a_real_token" }, filesystem: { READ_ONLY: "true" } });
+      expect(core.credentialEnvName("github", "api_key")).toBe("TENGINE_MCP_GITHUB_API_KEY");
+    },
+  },
+  "docs/federation.md › The operator's catalog (`stdio`) #1": {
+    kind: "check",
+    why: "a catalog file for a deployment with /data; the test parses it as the gateway does",
+    check: (block) => {
+      const parsed = core.parseMcpCatalog(block.code);
+      if (!parsed.ok) throw new Error(parsed.error);
+      expect(parsed.catalog.get("filesystem")).toMatchObject({ command: "npx", limits: { memoryMb: 256, maxOutputBytes: 1048576, maxLifetimeSec: 3600 } });
+    },
+  },
   "docs/operations.md › Metrics #1": {
     kind: "check",
     why: "a Prometheus scrape config (no Prometheus here); the test reads it and scrapes the demo's gateway metrics listener with it",

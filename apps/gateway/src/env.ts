@@ -1,4 +1,4 @@
-import { masterKeySetting, type UpstreamAllowlist, upstreamAllowlistSetting } from "@tengine/core";
+import { type FederationSettings, masterKeySetting, readFederationSettings, type UpstreamAllowlist, upstreamAllowlistSetting } from "@tengine/core";
 import { z } from "zod";
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
@@ -38,6 +38,13 @@ export const gatewayEnvSchema = z.object({
   REDIS_KEY_PREFIX: z.string().min(1).default("tengine:"),
   /** how long a tools/call needing approval waits for the decision before answering "pending" */
   APPROVAL_WAIT_MS: z.coerce.number().int().min(0).max(600_000).optional(),
+  // External MCP servers (read by readFederationSettings, with the TENGINE_MCP_<SERVER>_<KEY> credentials):
+  /** the operator's catalog file (JSON) of stdio servers projects may run; unset = none */
+  TENGINE_MCP_CATALOG: z.string().optional(),
+  /** TOML file with [mcp.<server>] credential tables; default ~/.tengine/credentials.toml */
+  TENGINE_CREDENTIALS_FILE: z.string().optional(),
+  /** where each stdio server gets its own working directory; default <tmp>/tengine-mcp */
+  TENGINE_MCP_WORKDIR: z.string().optional(),
 });
 
 export type GatewayConfig = {
@@ -73,6 +80,8 @@ export type GatewayConfig = {
   redisKeyPrefix?: string;
   /** default 25 s (DESIGN §7 step 6) */
   approvalWaitMs?: number;
+  /** external MCP servers: the operator's catalog, credential sources, stdio working directories */
+  federation?: FederationSettings;
 };
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -82,6 +91,12 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     throw new Error(`Invalid gateway configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data;
+  let federation: FederationSettings;
+  try {
+    federation = readFederationSettings(env);
+  } catch (error) {
+    throw new Error(`Invalid gateway configuration:\n  ${(error as Error).message}`);
+  }
   const publicUrl = (e.PUBLIC_GATEWAY_URL ?? `http://localhost:${e.GATEWAY_PORT}`).replace(/\/+$/, "");
   return {
     databaseUrl: e.DATABASE_URL,
@@ -105,6 +120,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     ...(e.APPROVAL_WAIT_MS !== undefined ? { approvalWaitMs: e.APPROVAL_WAIT_MS } : {}),
+    federation,
   };
 }
 

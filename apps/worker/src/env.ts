@@ -1,4 +1,4 @@
-import { masterKeySetting, type UpstreamAllowlist, upstreamAllowlistSetting } from "@tengine/core";
+import { type FederationSettings, masterKeySetting, readFederationSettings, type UpstreamAllowlist, upstreamAllowlistSetting } from "@tengine/core";
 import { z } from "zod";
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
@@ -45,6 +45,8 @@ export type WorkerConfig = {
   previousMasterKeys?: string[];
   allowPrivateUpstreams: boolean;
   upstreamAllowlist?: UpstreamAllowlist;
+  /** approved calls of external MCP servers go out from the worker: catalog and credential sources */
+  federation?: FederationSettings;
 };
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -68,5 +70,14 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     previousMasterKeys: e.TENGINE_PREVIOUS_MASTER_KEYS.split(",").map((k) => k.trim()).filter(Boolean),
     allowPrivateUpstreams: e.ALLOW_PRIVATE_UPSTREAMS,
     upstreamAllowlist: e.UPSTREAM_ALLOWLIST,
+    federation: readFederation(env),
   };
+}
+
+function readFederation(env: NodeJS.ProcessEnv): FederationSettings {
+  try {
+    return readFederationSettings(env);
+  } catch (error) {
+    throw new Error(`Invalid worker configuration:\n  ${(error as Error).message}`);
+  }
 }

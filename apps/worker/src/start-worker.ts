@@ -1,4 +1,4 @@
-import { createInfra, createOutboundClient, startMetricsServer, type JobEvent, JOB_NAMES, type JobOverrides, ProjectRuntimeCache, resolveJobDefinition, SecretBox, type WorkerJobQueue } from "@tengine/core";
+import { createInfra, createOutboundClient, McpPool, readFederationSettings, startMetricsServer, type JobEvent, JOB_NAMES, type JobOverrides, ProjectRuntimeCache, resolveJobDefinition, SecretBox, type WorkerJobQueue } from "@tengine/core";
 import { createJobQueue } from "@tengine/queue";
 import { createDb, type Db, type HotQueries } from "@tengine/db";
 import type { WorkerConfig } from "./env.ts";
@@ -35,6 +35,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const { db, hot } = options.database ?? (owned as NonNullable<typeof owned>);
   const secretBox = new SecretBox(config.masterKey, { previousKeys: config.previousMasterKeys ?? [] });
   const outbound = createOutboundClient({ allowPrivate: config.allowPrivateUpstreams, ...(config.upstreamAllowlist ? { allowlist: config.upstreamAllowlist } : {}) });
+  // Approved calls of external MCP servers are sent from here, through the worker's own pool.
+  const mcp = new McpPool({ ...(config.federation ?? readFederationSettings({})), fetch: outbound.fetch, allowPrivate: config.allowPrivateUpstreams, ...(config.upstreamAllowlist ? { allowlist: config.upstreamAllowlist } : {}), connectTimeoutMs: 10_000 });
   const runtime = new ProjectRuntimeCache(db, secretBox);
   let lastRedisWarning = 0;
   const onRedisError = (err: Error) => {
@@ -64,7 +66,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     }
   };
 
-  const handlers = createJobHandlers({ db, hot, runtime, outbound, pubsub: infra.pubSub, logger });
+  const handlers = createJobHandlers({ db, hot, runtime, outbound, mcp, pubsub: infra.pubSub, logger });
   await queue.work(handlers, { onEvent });
   for (const name of JOB_NAMES) {
     if (resolveJobDefinition(name, options.overrides).repeatEveryMs) await queue.schedule(name);
@@ -82,6 +84,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         await queue.close();
         await server.close();
         await infra.close();
+        await mcp.close();
         await outbound.close();
         await owned?.close();
         logger.info("worker stopped");

@@ -1,3 +1,4 @@
+import { readFederationSettings } from "@tengine/core/federation/federation-settings";
 import { upstreamAllowlistSetting } from "@tengine/core/outbound/upstream-allowlist-setting";
 import { z } from "zod";
 
@@ -35,3 +36,6 @@ export const gatewayUrl = (cliEnv.PUBLIC_GATEWAY_URL ?? `http://localhost:${cliE
 
 /** TENGINE_PREVIOUS_MASTER_KEYS as a list. */
 export const previousMasterKeys = () => (cliEnv.TENGINE_PREVIOUS_MASTER_KEYS ?? "").split(",").map((k) => k.trim()).filter(Boolean);
+
+/** The MCP catalog and credential sources, as the gateway reads them (TENGINE_MCP_CATALOG, TENGINE_CREDENTIALS_FILE, TENGINE_MCP_*). */
+export const federationSettings = () => readFederationSettings(process.env);

@@ -158,3 +158,5 @@ export { assertMayGrantScopes } from "./platform/platform-grants.ts";
 export { PlatformTool, type PlatformArgs } from "./platform/platform-tool.ts";
 export { findPlatformTool, listPlatformTools } from "./platform/platform-tools.ts";
 export { createApiKeyInput } from "./keys/create-api-key.ts";
+
+export * from "./federation/index.ts";

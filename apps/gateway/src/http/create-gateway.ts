@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createInfra, createOutboundClient, GatewayKeys, type MetricsServer, startMetricsServer, type Principal, ProjectRuntimeCache, type RateLimitEvent, requestStepUp, SecretBox } from "@tengine/core";
+import { createInfra, createOutboundClient, GatewayKeys, McpPool, readFederationSettings, recordMcpServerStatus, storeMcpServerTools, type MetricsServer, startMetricsServer, type Principal, ProjectRuntimeCache, type RateLimitEvent, requestStepUp, SecretBox } from "@tengine/core";
 import { createDb } from "@tengine/db";
 import type { GatewayConfig } from "../env.ts";
 import { handleMcpPost } from "../mcp/mcp-endpoint.ts";
@@ -39,7 +39,23 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
   });
   const secretBox = new SecretBox(config.masterKey, { previousKeys: config.previousMasterKeys ?? [] });
   const outbound = createOutboundClient({ allowPrivate: config.allowPrivateUpstreams, ...(config.upstreamAllowlist ? { allowlist: config.upstreamAllowlist } : {}) });
-  const runtime = new ProjectRuntimeCache(db, secretBox);
+  // Connections to the projects' external MCP servers, reconciled with every project reload.
+  const federation = config.federation ?? readFederationSettings({});
+  const mcp = new McpPool({
+    ...federation,
+    fetch: outbound.fetch,
+    allowPrivate: config.allowPrivateUpstreams,
+    ...(config.upstreamAllowlist ? { allowlist: config.upstreamAllowlist } : {}),
+    connectTimeoutMs: 10_000,
+    onToolsChanged: (server, tools) => {
+      storeMcpServerTools(db, server.projectId, server.id, tools).catch((error: unknown) => logger.warn({ err: error, mcpServer: server.name }, "could not store an MCP server's changed tool list"));
+    },
+    onStatus: (server, status, error) => {
+      if (status === "error") logger.warn({ project: server.projectId, mcpServer: server.name, reason: error }, "MCP server unavailable");
+      recordMcpServerStatus(db, server.projectId, server.id, status, error).catch(() => {});
+    },
+  });
+  const runtime = new ProjectRuntimeCache(db, secretBox, { onLoad: (projectId, loaded) => mcp.reconcile(projectId, loaded.mcpServers) });
   // Redis when REDIS_URL is set (limits shared by every replica), in-process otherwise.
   const infra = createInfra({ redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix ?? "tengine:" });
   let lastDegradedWarning = 0;
@@ -63,7 +79,7 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
   // Questions to MCP clients while their call waits for approval; answers may reach any replica.
   const elicitations = new ElicitationBroker(infra.pubSub);
   // pubsub wakes calls waiting for an approval decision (they also poll: the dashboard is another process).
-  const { transport } = await createMcpServer({ db, hot, runtime, outbound, limiter: infra.rateLimiter, onRateLimit, pubsub: infra.pubSub, ...(config.approvalWaitMs !== undefined ? { approvalWaitMs: config.approvalWaitMs } : {}) }, metrics);
+  const { transport } = await createMcpServer({ db, hot, runtime, outbound, mcp, limiter: infra.rateLimiter, onRateLimit, pubsub: infra.pubSub, ...(config.approvalWaitMs !== undefined ? { approvalWaitMs: config.approvalWaitMs } : {}) }, metrics);
   // The gateway's own ES256 keys sign member session tokens; PUBLIC_GATEWAY_URL is their issuer.
   // The same clock for key caching as for token lifetimes: tests move it instead of sleeping.
   const gatewayKeys = new GatewayKeys(db, secretBox, options.now ? { now: options.now } : {});
@@ -225,6 +241,7 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
       await metricsServer?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await mcp.close();
       await outbound.close();
       await infra.close();
       await database.close();

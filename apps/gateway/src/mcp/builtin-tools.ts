@@ -60,19 +60,19 @@ const problem = (tool: string, error: z.ZodError) => toolError(`Invalid argument
  * only the tools the caller may call. tengine_call_tool is not a second call path: it names
  * the project tool that tools/call then runs exactly as if it had been called directly.
  */
-export function callDiscoveryTool(runtime: ProjectRuntime, ctx: CallContext, name: string, args: Record<string, unknown>): ToolResult | ForwardedCall {
+export function callDiscoveryTool(runtime: ProjectRuntime, ctx: CallContext, name: string, args: Record<string, unknown>, toolsets: readonly string[]): ToolResult | ForwardedCall {
   const scopes = ctx.principal.scopes;
   if (name === SEARCH_TOOL) {
     const input = searchToolsInput.safeParse(args);
     if (!input.success) return problem(name, input.error);
-    const results = searchTools(ctx.project.id, runtime, scopes, input.data);
+    const results = searchTools(ctx.project.id, runtime, scopes, input.data, toolsets);
     const text = results.length ? JSON.stringify({ results }, null, 1) : `No tool matches "${input.data.query}"${input.data.family ? ` in family ${input.data.family}` : ""}.`;
     return { content: [{ type: "text", text }], structuredContent: { results } };
   }
   if (name === DESCRIBE_TOOL) {
     const input = describeToolsInput.safeParse(args);
     if (!input.success) return problem(name, input.error);
-    const described = describeTools(runtime, scopes, input.data.names);
+    const described = describeTools(runtime, scopes, input.data.names, toolsets);
     return { content: [{ type: "text", text: JSON.stringify(described, null, 1) }], structuredContent: described, ...(described.tools.length === 0 ? { isError: true } : {}) };
   }
   const input = callToolInput.safeParse(args);
@@ -82,9 +82,9 @@ export function callDiscoveryTool(runtime: ProjectRuntime, ctx: CallContext, nam
 }
 
 /** A call of a family tool (families mode) as the call of the tool its `action` names. */
-export function callFamilyTool(runtime: ProjectRuntime, ctx: CallContext, name: string, args: Record<string, unknown>): ToolResult | ForwardedCall | undefined {
+export function callFamilyTool(runtime: ProjectRuntime, ctx: CallContext, name: string, args: Record<string, unknown>, toolsets: readonly string[]): ToolResult | ForwardedCall | undefined {
   if (runtime.discovery.mode !== "families" || runtime.tools.has(name)) return undefined;
-  const resolved = resolveFamilyCall(familiesFor(runtime, ctx.principal.scopes).groups, name, args);
+  const resolved = resolveFamilyCall(familiesFor(runtime, ctx.principal.scopes, undefined, toolsets).groups, name, args);
   if (!resolved) return undefined;
   if (!resolved.ok) return toolError(`Invalid arguments for ${name}: ${resolved.message}`);
   return { forward: { toolName: resolved.toolName, args: resolved.args } };

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { z } from "zod";
 import { CallToolRequestSchema, ErrorCode, InitializeRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
-import { type CallFailureCode, callTool, isDiscoveryTool, listPlatformTools, listToolsForCaller, type ToolCallDeps } from "@tengine/core";
+import { type CallFailureCode, callTool, isDiscoveryTool, listPlatformTools, listToolsForCaller, principalToolsets, type ToolCallDeps } from "@tengine/core";
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../http/database-unavailable.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import { askInClient, type PendingApproval } from "./ask-in-client.ts";
@@ -67,9 +67,12 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics) {
     if (ctx.surface === "org") return { tools: [...platform, ...BUILTIN_TOOLS] };
     const runtime = await deps.runtime.get(ctx.project.id, ctx.project.configVersion).catch((error: unknown) => unavailable(ctx, error));
     // By the project's discovery mode, from the tools the caller may call (list, search,
-    // families); platform tools are few and always listed beside them.
-    const { tools } = listToolsForCaller(runtime, ctx.principal.scopes);
-    return { tools: [...tools, ...platform, ...BUILTIN_TOOLS] };
+    // families); platform tools are few and always listed beside them. A federated server that
+    // is down is answered from its last known tool list, marked stale.
+    const toolsets = await principalToolsets(deps.db, ctx.principal, runtime.mcpServers).catch((error: unknown) => unavailable(ctx, error));
+    const { tools } = listToolsForCaller(runtime, ctx.principal.scopes, toolsets);
+    const listed = tools.map((t) => (deps.mcp && runtime.tools.get(t.name)?.federation && deps.mcp.health(runtime.tools.get(t.name)!.federation!.server.id).state === "down" ? { ...t, _meta: { ...t._meta, "tengine/stale": true } } : t));
+    return { tools: [...listed, ...platform, ...BUILTIN_TOOLS] };
   });
 
   // Registered with a loose schema so malformed params get a readable InvalidParams error
@@ -84,19 +87,26 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics) {
     let name = called;
     let args: unknown = calledArgs ?? {};
     let metaIdempotencyKey = (_meta as Record<string, unknown> | undefined)?.["tengine/idempotencyKey"];
-    if (ctx.surface !== "org" && (isDiscoveryTool(name) || name.startsWith("family_"))) {
-      // Search, describe, and the two ways of naming a tool to call: tengine_call_tool and a
-      // family tool. A named tool then runs below exactly as a direct call of it would.
+    if (isBuiltinTool(name)) return callBuiltinTool(deps.db, ctx, name, calledArgs ?? {});
+    // The MCP servers the credential asks for (read only when the project has one activated on request).
+    let toolsets: string[] = [];
+    if (ctx.surface !== "org") {
       const runtime = await deps.runtime.get(ctx.project.id, ctx.project.configVersion).catch((error: unknown) => unavailable(ctx, error));
-      const answer = isDiscoveryTool(name) ? callDiscoveryTool(runtime, ctx, name, calledArgs ?? {}) : callFamilyTool(runtime, ctx, name, calledArgs ?? {});
-      if (answer && !("forward" in answer)) return answer;
-      if (answer) {
-        name = answer.forward.toolName;
-        args = answer.forward.args;
-        if (answer.forward.idempotencyKey !== undefined) metaIdempotencyKey = answer.forward.idempotencyKey;
+      toolsets = await principalToolsets(deps.db, ctx.principal, runtime.mcpServers).catch((error: unknown) => unavailable(ctx, error));
+      if (isDiscoveryTool(name) || name.startsWith("family_")) {
+        // Search, describe, and the two ways of naming a tool to call: tengine_call_tool and a
+        // family tool. A named tool then runs below exactly as a direct call of it would.
+        const answer = isDiscoveryTool(name) ? callDiscoveryTool(runtime, ctx, name, calledArgs ?? {}, toolsets) : callFamilyTool(runtime, ctx, name, calledArgs ?? {}, toolsets);
+        if (answer && !("forward" in answer)) return answer;
+        if (answer) {
+          name = answer.forward.toolName;
+          args = answer.forward.args;
+          if (answer.forward.idempotencyKey !== undefined) metaIdempotencyKey = answer.forward.idempotencyKey;
+        }
       }
-    } else if (isBuiltinTool(name)) return callBuiltinTool(deps.db, ctx, name, calledArgs ?? {});
+    }
     const outcome = await callTool(deps, {
+      toolsets,
       principal: ctx.principal,
       project: ctx.project,
       credential: ctx.credential,

@@ -17,6 +17,8 @@ export const secretAd = {
   signingSecret: (keyid: string) => ad("SigningSecret", "secretEnc", keyid),
   memberAssertionSecret: (projectId: string) => ad("Project", "memberAssertionSecretEnc", projectId),
   gatewayKey: (kid: string) => ad("GatewayKey", "privateKeyEnc", kid),
+  mcpServerHeaders: (serverId: string) => ad("McpServer", "headersEnc", serverId),
+  mcpServerCredentials: (serverId: string) => ad("McpServer", "credentialsEnc", serverId),
 } as const;
 
 /** Thrown when no configured key opens a ciphertext with its associated data. */

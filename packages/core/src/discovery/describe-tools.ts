@@ -22,12 +22,12 @@ export type ToolDescription = ListedTool & { family?: string; requiredScopes: st
  * the project and a tool the caller may not call are both reported as not found, so the
  * answer tells nothing about tools out of reach.
  */
-export function describeTools(runtime: ProjectRuntime, scopes: readonly string[] | null, names: readonly string[]): { tools: ToolDescription[]; notFound: string[] } {
+export function describeTools(runtime: ProjectRuntime, scopes: readonly string[] | null, names: readonly string[], toolsets: readonly string[] = []): { tools: ToolDescription[]; notFound: string[] } {
   const tools: ToolDescription[] = [];
   const notFound: string[] = [];
   for (const name of new Set(names)) {
     const tool = runtime.tools.get(name);
-    if (!tool || !canSee(tool, scopes)) {
+    if (!tool || !canSee(tool, scopes, toolsets)) {
       notFound.push(name);
       continue;
     }

@@ -22,14 +22,14 @@ const familiesCache = new WeakMap<ProjectRuntime, Map<string, ReturnType<typeof 
  * - `auto`: `list` up to the threshold, `search` above it;
  * - `families`: pinned tools, one tool per family, and tools without a family as they are.
  */
-export function listToolsForCaller(runtime: ProjectRuntime, scopes: readonly string[] | null): CallerToolList {
+export function listToolsForCaller(runtime: ProjectRuntime, scopes: readonly string[] | null, toolsets: readonly string[] = []): CallerToolList {
   const { mode, threshold, pinned } = runtime.discovery;
-  const visible = visibleTools(runtime, scopes);
+  const visible = visibleTools(runtime, scopes, toolsets);
   const effective = mode === "auto" ? (visible.length > threshold ? "search" : "list") : mode;
   if (effective === "list") return { mode: "list", tools: visible.map((t) => t.listed) };
   const pinnedTools = pinnedOf(visible, pinned);
   if (effective === "search") return { mode: "search", tools: [...pinnedTools.map((t) => t.listed), ...DISCOVERY_TOOLS] };
-  const { groups, loose } = familiesFor(runtime, scopes, visible);
+  const { groups, loose } = familiesFor(runtime, scopes, visible, toolsets);
   const listed = new Set(pinnedTools.map((t) => t.name));
   const looseTools = loose.filter((t) => !listed.has(t.name));
   const names = new Set([...listed, ...looseTools.map((t) => t.name)]);
@@ -39,13 +39,13 @@ export function listToolsForCaller(runtime: ProjectRuntime, scopes: readonly str
 }
 
 /** The family groups of the caller's visible tools (families mode). */
-export function familiesFor(runtime: ProjectRuntime, scopes: readonly string[] | null, visible?: PreparedTool[]): ReturnType<typeof groupByFamily> {
-  const key = scopes === null ? "*" : [...scopes].sort().join(" ");
+export function familiesFor(runtime: ProjectRuntime, scopes: readonly string[] | null, visible?: PreparedTool[], toolsets: readonly string[] = []): ReturnType<typeof groupByFamily> {
+  const key = `${scopes === null ? "*" : [...scopes].sort().join(" ")}|${[...toolsets].sort().join(" ")}`;
   let perScopes = familiesCache.get(runtime);
   if (!perScopes) familiesCache.set(runtime, (perScopes = new Map()));
   let groups = perScopes.get(key);
   if (!groups) {
-    groups = groupByFamily(visible ?? visibleTools(runtime, scopes));
+    groups = groupByFamily(visible ?? visibleTools(runtime, scopes, toolsets));
     if (perScopes.size >= 100) perScopes.delete(perScopes.keys().next().value!);
     perScopes.set(key, groups);
   }

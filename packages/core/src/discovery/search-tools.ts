@@ -29,10 +29,10 @@ export type ToolMatch = {
  * Ranks the tools the caller may call (scopes checked first, then the `family` filter) for a
  * plain-words query with the project's in-memory index.
  */
-export function searchTools(projectId: string, runtime: ProjectRuntime, scopes: readonly string[] | null, input: z.output<typeof searchToolsInput>): ToolMatch[] {
+export function searchTools(projectId: string, runtime: ProjectRuntime, scopes: readonly string[] | null, input: z.output<typeof searchToolsInput>, toolsets: readonly string[] = []): ToolMatch[] {
   const index = searchIndexFor(projectId, runtime);
   const family = input.family || undefined;
-  const allowed = (tool: PreparedTool) => canSee(tool, scopes) && (!family || inFamily(tool, family));
+  const allowed = (tool: PreparedTool) => canSee(tool, scopes, toolsets) && (!family || inFamily(tool, family));
   return index.search(input.query, allowed, input.limit).map(({ tool, score }) => toolMatch(tool, score));
 }
 

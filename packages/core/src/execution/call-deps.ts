@@ -2,6 +2,7 @@ import type { Db, HotQueries } from "@tengine/db";
 import type { PubSub } from "../infra/pub-sub.ts";
 import type { RateLimiter } from "../infra/rate-limiter.ts";
 import type { RateLimitCheck } from "../limits/check-rate-limits.ts";
+import type { McpPool } from "../federation/mcp-pool.ts";
 import type { OutboundClient } from "../outbound/index.ts";
 import type { ProjectRuntimeCache } from "../runtime/project-runtime-cache.ts";
 
@@ -12,6 +13,8 @@ export type ToolCallDeps = {
   hot: HotQueries;
   runtime: ProjectRuntimeCache;
   outbound: OutboundClient;
+  /** connections to the projects' external MCP servers; without it federated calls are refused */
+  mcp?: McpPool;
   /** how long a call waits for another call holding the same idempotency key */
   idempotencyWaitMs?: number;
   now?: () => number;

@@ -2,6 +2,7 @@ import type { RunSettle, RunStatus } from "@tengine/db";
 import { approvalRequired } from "../approvals/approval-policy.ts";
 import { APPROVAL_TTL_MS, awaitApprovedRun, DEFAULT_APPROVAL_WAIT_MS, requestApproval } from "../approvals/request-approval.ts";
 import { settleIdempotencyKey } from "../idempotency/settle-idempotency-key.ts";
+import { isToolActivated } from "../federation/toolsets.ts";
 import { newId } from "../ids/new-id.ts";
 import { type Principal, principalKey } from "../principal/principal.ts";
 import type { ProjectConfig } from "../projects/project-config.ts";
@@ -35,6 +36,8 @@ export type ToolCallRequest = {
   headerIdempotencyKey?: string;
   /** `params._meta["tengine/idempotencyKey"]` */
   metaIdempotencyKey?: unknown;
+  /** the MCP servers the credential asks for (`principalToolsets`): tools of servers activated on request */
+  toolsets?: readonly string[];
   /**
    * The endpoint called: a project's (`/p/{slug}/mcp`, its tools and the project platform
    * families; the default) or an organization's (`/o/{org}/mcp`, the organization families only).
@@ -87,7 +90,10 @@ export async function callTool(deps: ToolCallDeps, req: ToolCallRequest): Promis
   // resolve tool: the project's own tools, or a platform tool served on this endpoint
   const runtime = await deps.runtime.get(project.id, project.configVersion);
   const surface = req.surface ?? "project";
-  const found: CallableTool | undefined = surface === "org" ? findPlatformTool(req.toolName, "org") : (runtime.tools.get(req.toolName) ?? findPlatformTool(req.toolName, "project"));
+  const own = surface === "org" ? undefined : runtime.tools.get(req.toolName);
+  // A server activated on request is not there for a credential that did not ask for it.
+  const activated = own && isToolActivated(own, req.toolsets ?? []) ? own : undefined;
+  const found: CallableTool | undefined = surface === "org" ? findPlatformTool(req.toolName, "org") : (activated ?? (own ? undefined : findPlatformTool(req.toolName, "project")));
   if (!found) {
     await recordRun(deps.hot, { ...base, status: "failed", error: `unknown tool ${req.toolName}`, gatewayMs: elapsed(started) });
     return { kind: "unknown_tool", runId };

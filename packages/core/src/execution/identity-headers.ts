@@ -17,3 +17,17 @@ export function identityHeaders(principal: Principal, runId: string, upstreamKey
   if (principal.clientId) headers["x-tengine-client-id"] = principal.clientId;
   return headers;
 }
+
+/**
+ * The same identity as `_meta["tengine/principal"]` of a federated tools/call, for servers
+ * on either transport (a stdio server sees no headers). Verified attributes only.
+ */
+export function principalMeta(principal: Principal): Record<string, string> {
+  const meta: Record<string, string> = { kind: principal.kind, projectId: principal.projectId };
+  if (principal.keyId) meta.keyId = principal.keyId;
+  if (principal.memberId) meta.memberId = principal.memberId;
+  if (principal.member?.email) meta.memberEmail = principal.member.email;
+  if (principal.userId) meta.userId = principal.userId;
+  if (principal.clientId) meta.clientId = principal.clientId;
+  return meta;
+}

@@ -1,17 +1,21 @@
 import { PlatformTool } from "../platform/platform-tool.ts";
+import { PreparedTool } from "../runtime/prepared-tool.ts";
 import { platformToolKind } from "../platform/platform-tool-kind.ts";
 import type { StepResult } from "./call-failure.ts";
 import type { CallableTool } from "./callable-tool.ts";
 import { httpToolKind } from "./http-tool-kind.ts";
+import { mcpToolKind } from "./mcp-tool-kind.ts";
 import type { CallIdentity, Execution, KindDeps, ToolKind, ToolRuntime } from "./tool-kind.ts";
 import { toolError } from "./tool-result.ts";
 
 /**
- * The kind that sends this tool: a platform tool runs its action in-process; every stored tool
- * is an HTTP tool. A new kind adds its `ToolKind` and a branch here, and reuses every other step.
+ * The kind that sends this tool: a platform tool runs its action in-process, a tool of an
+ * external MCP server is sent as an MCP tools/call, every other as an HTTP request. A new kind
+ * adds its `ToolKind` and a branch here, and reuses every other step.
  */
 function kindOf(tool: CallableTool): ToolKind<unknown, unknown, CallableTool> {
   if (tool instanceof PlatformTool) return platformToolKind as unknown as ToolKind<unknown, unknown, CallableTool>;
+  if (tool instanceof PreparedTool && tool.federation) return mcpToolKind as unknown as ToolKind<unknown, unknown, CallableTool>;
   return httpToolKind as unknown as ToolKind<unknown, unknown, CallableTool>;
 }
 

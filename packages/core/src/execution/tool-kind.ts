@@ -55,5 +55,5 @@ export type ToolKind<Rendered, Sent, Tool = PreparedTool> = {
   map(tool: Tool, rendered: Rendered, sent: Sent, recordedRequest: unknown): Execution;
 };
 
-/** What a kind's send may use: the outbound pool (HTTP), the database and runtime (in-process kinds). */
-export type KindDeps = Pick<ToolCallDeps, "outbound" | "db" | "runtime" | "pubsub">;
+/** What a kind's send may use: the outbound pool (HTTP), the MCP connection pool (federated), the database and runtime (in-process kinds). */
+export type KindDeps = Pick<ToolCallDeps, "outbound" | "db" | "runtime" | "pubsub" | "mcp">;

@@ -21,6 +21,7 @@ export const ID_PREFIXES = {
   memberKey: "mak",
   gatewayKey: "gk",
   refreshToken: "rtk",
+  mcpServer: "mcp",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -3,7 +3,7 @@ import { isIP, type LookupFunction } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { Readable } from "node:stream";
 import { setTimeout as delay } from "node:timers/promises";
-import { Agent, buildConnector, type Dispatcher } from "undici";
+import { Agent, buildConnector, type Dispatcher, fetch as undiciFetch } from "undici";
 import { backoffDelay, honoursRetryAfter, isRetryableStatus, parseRetryAfter } from "./retry-policy.ts";
 import { checkUpstreamUrl, forbiddenAddressReason, isAllowlisted, type UpstreamAllowlist } from "./ssrf-guard.ts";
 
@@ -76,6 +76,12 @@ export type SendResult = SendSuccess | SendFailure;
 
 export interface OutboundClient {
   send(request: OutboundRequest, options: SendOptions): Promise<SendResult>;
+  /**
+   * `fetch` through the same guarded pool, for protocol clients that drive their own requests
+   * (a federated MCP server's Streamable HTTP transport). The caller checks the URL with
+   * `checkUpstreamUrl` first; the pool checks every resolved address.
+   */
+  fetch(url: string | URL, init?: RequestInit): Promise<Response>;
   /** Closes pooled connections; in-flight requests finish first. */
   close(): Promise<void>;
 }
@@ -167,6 +173,8 @@ export function createOutboundClient(options: OutboundClientOptions): OutboundCl
 
   return {
     send: (request, sendOptions) => send(agent, { allowPrivate, ...(allowlist ? { allowlist } : {}) }, request, sendOptions),
+    // Redirects are not followed here either: a 3xx is the answer.
+    fetch: (url, init) => undiciFetch(url, { ...(init as object), redirect: "manual", dispatcher: agent }) as unknown as Promise<Response>,
     close: () => agent.close(),
   };
 }

@@ -13,6 +13,8 @@ export const recordedRequestSchema = z.object({
   /** How the body was sent when `body` shows it decoded or described: form, multipart or binary. */
   bodyKind: z.enum(["form", "multipart", "binary"]).optional(),
   signedWith: z.string().optional(),
+  /** the external MCP server of a federated call */
+  mcpServer: z.string().optional(),
 });
 export type RecordedRequest = z.infer<typeof recordedRequestSchema>;
 

@@ -5,6 +5,7 @@ import { parseBodyEncoding } from "../templates/body-encoding.ts";
 import { type CompiledRequestTemplate, compileRequestTemplate } from "../templates/index.ts";
 import { authTypeFromDb, type ToolAuth } from "../tools/tool-definition.ts";
 import { compileInputSchema } from "../validation/json-schema.ts";
+import type { McpServerRuntime } from "../federation/mcp-server-runtime.ts";
 
 /** What tools/list shows of a tool (MCP `Tool`). */
 export type ListedTool = {
@@ -13,7 +14,28 @@ export type ListedTool = {
   description: string;
   inputSchema: Record<string, unknown>;
   annotations?: Record<string, unknown>;
+  /** federated tools: what their server declares */
+  outputSchema?: Record<string, unknown>;
+  icons?: Array<Record<string, unknown>>;
+  _meta?: Record<string, unknown>;
 };
+
+/** A tool of an external MCP server, as the project shows it: everything the pipeline's steps read. */
+export type FederatedToolSource = {
+  federation: FederationBinding;
+  listed: ListedTool;
+  requiredScopes: string[];
+  readOnly: boolean;
+  requiresApproval: boolean;
+};
+
+/** Which server and which of its tools a federated tool calls. */
+export type FederationBinding = { server: McpServerRuntime; upstreamName: string };
+
+/** A federated call waits this long for its server's answer. */
+export const FEDERATED_TIMEOUT_MS = 30_000;
+/** A federated result larger than this (serialized) is cut, like an HTTP tool's response. */
+export const FEDERATED_MAX_RESPONSE_BYTES = 256 * 1024;
 
 /**
  * A tool ready for the hot path: its template parsed and its upstream secret decrypted once
@@ -39,13 +61,42 @@ export class PreparedTool {
   readonly tags: string[];
   /** when the tool row last changed (ms): tool search rebuilds its index when this moves */
   readonly updatedAt: number;
-  readonly template: CompiledRequestTemplate;
+  /** set for a tool of an external MCP server: its kind sends an MCP tools/call */
+  readonly federation: FederationBinding | undefined;
+  readonly #template: CompiledRequestTemplate | undefined;
   readonly #authSecretEnc: string | null;
-  readonly #secretBox: SecretBox;
+  readonly #secretBox: SecretBox | undefined;
   #authSecret: string | undefined;
   #validate: ValidateFunction | undefined;
 
-  constructor(row: Tool, secretBox: SecretBox) {
+  constructor(row: Tool | FederatedToolSource, secretBox?: SecretBox) {
+    if ("federation" in row) {
+      // Federated: no template or stored upstream secret; the server's connection holds its credentials.
+      const { federation, listed } = row;
+      this.id = `${federation.server.id}:${federation.upstreamName}`;
+      this.name = listed.name;
+      this.method = "MCP";
+      this.requiredScopes = row.requiredScopes;
+      this.requiresApproval = row.requiresApproval;
+      this.readOnly = row.readOnly;
+      this.authType = "none";
+      this.authHeaderName = undefined;
+      this.timeoutMs = FEDERATED_TIMEOUT_MS;
+      this.maxAttempts = 1;
+      this.maxResponseBytes = FEDERATED_MAX_RESPONSE_BYTES;
+      this.idempotencyWindowSec = 60;
+      this.listed = listed;
+      this.federation = federation;
+      // No URL; the server's name is the family tool search groups its tools under.
+      this.url = "";
+      this.tags = [federation.server.name];
+      this.updatedAt = 0;
+      this.#template = undefined;
+      this.#authSecretEnc = null;
+      this.#secretBox = undefined;
+      return;
+    }
+    this.federation = undefined;
     this.id = row.id;
     this.name = row.name;
     this.method = row.method;
@@ -69,7 +120,7 @@ export class PreparedTool {
     this.url = row.url;
     this.tags = row.tags;
     this.updatedAt = row.updatedAt.getTime();
-    this.template = compileRequestTemplate({
+    this.#template = compileRequestTemplate({
       method: row.method as never,
       url: row.url,
       query: (row.query ?? undefined) as never,
@@ -81,9 +132,18 @@ export class PreparedTool {
     this.#secretBox = secretBox;
   }
 
+  /** The request template of an HTTP tool (a federated tool has none: its kind never asks). */
+  get template(): CompiledRequestTemplate {
+    if (!this.#template) throw new Error(`tool ${this.name} is federated and has no request template`);
+    return this.#template;
+  }
+
   get validate(): ValidateFunction {
     if (!this.#validate) {
-      const compiled = compileInputSchema(this.listed.inputSchema);
+      // A federated server's schemas often name their draft (`$schema`: draft-07); the gateway
+      // validates them with its 2020-12 validator, and the server validates again.
+      const { $schema: _draft, ...undeclared } = this.listed.inputSchema;
+      const compiled = compileInputSchema(this.federation ? undeclared : this.listed.inputSchema);
       // Stored schemas were checked at creation; a schema that no longer compiles rejects all input.
       this.#validate = compiled.ok ? compiled.validate : Object.assign(() => false, { errors: [{ instancePath: "", message: compiled.error }] }) as unknown as ValidateFunction;
     }
@@ -91,7 +151,7 @@ export class PreparedTool {
   }
 
   get authSecret(): string | undefined {
-    if (this.#authSecret === undefined && this.#authSecretEnc) this.#authSecret = this.#secretBox.decrypt(this.#authSecretEnc, secretAd.toolAuthSecret(this.id));
+    if (this.#authSecret === undefined && this.#authSecretEnc) this.#authSecret = this.#secretBox!.decrypt(this.#authSecretEnc, secretAd.toolAuthSecret(this.id));
     return this.#authSecret;
   }
 }

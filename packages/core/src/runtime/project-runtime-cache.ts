@@ -4,6 +4,8 @@ import { loadProjectSecrets } from "../secrets/project-secrets.ts";
 import { loadSigningKey } from "../signing/signing-secrets.ts";
 import { readRateLimits } from "../limits/check-rate-limits.ts";
 import type { RateLimits } from "../limits/rate-limits.ts";
+import { federatedTools } from "../federation/federated-tools.ts";
+import { type McpServerRuntime, toServerRuntime } from "../federation/mcp-server-runtime.ts";
 import { PreparedTool } from "./prepared-tool.ts";
 import { type ToolDiscoverySettings, toolDiscoveryOf } from "../discovery/discovery-settings.ts";
 
@@ -21,6 +23,8 @@ export type ProjectRuntime = {
   approvalPolicy: ApprovalPolicy;
   /** how tools/list presents the tools (`Project.toolDiscovery` and its threshold, pinned tools) */
   discovery: ToolDiscoverySettings;
+  /** the project's external MCP servers; their tools are in `tools` too */
+  mcpServers: McpServerRuntime[];
 };
 
 /**
@@ -33,12 +37,16 @@ export class ProjectRuntimeCache {
   readonly #entries = new Map<string, Promise<ProjectRuntime>>();
   readonly #maxProjects: number;
 
+  readonly #onLoad: ((projectId: string, runtime: ProjectRuntime) => void) | undefined;
+
   constructor(
     private readonly db: Db,
     private readonly secretBox: SecretBox,
-    options: { maxProjects?: number } = {},
+    /** `onLoad`: told of every freshly loaded version (the MCP pool reconciles its connections); must not throw */
+    options: { maxProjects?: number; onLoad?: (projectId: string, runtime: ProjectRuntime) => void } = {},
   ) {
     this.#maxProjects = options.maxProjects ?? 1000;
+    this.#onLoad = options.onLoad;
   }
 
   /** The process's SecretBox: what in-process tool kinds (platform tools) encrypt with. */
@@ -54,6 +62,7 @@ export class ProjectRuntimeCache {
       if (this.#entries.get(projectId) !== cached) return this.get(projectId, version);
     }
     const loading = this.#load(projectId, version);
+    if (this.#onLoad) loading.then((runtime) => this.#onLoad?.(projectId, runtime), () => {});
     this.#entries.delete(projectId); // re-insert: Map order is our LRU order
     this.#entries.set(projectId, loading);
     loading.catch(() => this.#entries.get(projectId) === loading && this.#entries.delete(projectId));
@@ -62,13 +71,25 @@ export class ProjectRuntimeCache {
   }
 
   async #load(projectId: string, version: number): Promise<ProjectRuntime> {
-    const [rows, signingKey, secrets, project] = await Promise.all([
+    const [rows, signingKey, secrets, project, serverRows] = await Promise.all([
       this.db.tool.findMany({ where: { projectId, enabled: true }, orderBy: { name: "asc" } }),
       loadSigningKey(this.db, this.secretBox, projectId),
       loadProjectSecrets(this.db, this.secretBox, projectId),
-      this.db.project.findUnique({ where: { id: projectId }, select: { rateLimits: true, approvalPolicy: true, toolDiscovery: true, toolDiscoveryThreshold: true, pinnedTools: true } }),
+      this.db.project.findUnique({ where: { id: projectId }, select: { rateLimits: true, approvalPolicy: true, toolDiscovery: true, toolDiscoveryThreshold: true, pinnedTools: true, allowHttpUpstreams: true, allowedUpstreamHosts: true } }),
+      this.db.mcpServer.findMany({ where: { projectId }, orderBy: { name: "asc" } }),
     ]);
     const toolList = rows.map((row) => new PreparedTool(row, this.secretBox));
-    return { version, tools: new Map(toolList.map((t) => [t.name, t])), toolList, signingKey, secrets, rateLimits: readRateLimits(project?.rateLimits), approvalPolicy: project?.approvalPolicy ?? "none", discovery: toolDiscoveryOf(project) };
+    // Federated tools after the HTTP ones: a name an HTTP tool has stays the HTTP tool's.
+    const mcpServers = serverRows.map((row) => toServerRuntime(row, this.secretBox, { allowHttpUpstreams: project?.allowHttpUpstreams ?? false, allowedUpstreamHosts: project?.allowedUpstreamHosts ?? [] }));
+    const taken = new Set(toolList.map((t) => t.name));
+    for (const server of mcpServers) {
+      const { tools } = federatedTools(server, taken);
+      for (const tool of tools) {
+        taken.add(tool.name);
+        toolList.push(tool);
+      }
+    }
+    toolList.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return { version, tools: new Map(toolList.map((t) => [t.name, t])), toolList, signingKey, secrets, rateLimits: readRateLimits(project?.rateLimits), approvalPolicy: project?.approvalPolicy ?? "none", discovery: toolDiscoveryOf(project), mcpServers };
   }
 }

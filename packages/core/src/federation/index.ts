@@ -1,0 +1,15 @@
+export { addMcpServer, addMcpServerInput, type AddMcpServerInput } from "./add-mcp-server.ts";
+export { defaultFederatedScopes, federatedTools } from "./federated-tools.ts";
+export { listMcpServers, type McpServerView } from "./list-mcp-servers.ts";
+export { DEFAULT_STDIO_LIMITS, EMPTY_CATALOG, loadMcpCatalog, type McpCatalog, type McpCatalogEntry, parseMcpCatalog } from "./mcp-catalog.ts";
+export { type McpHealth, McpPool, type McpPoolOptions, type McpSendResult } from "./mcp-pool.ts";
+export { MCP_SERVER_NAME, type DeclaredCredential, type McpToolSetting, type UpstreamTool } from "./mcp-server-config.ts";
+export type { McpAdminDeps } from "./mcp-server-deps.ts";
+export { type McpServerRuntime, toServerRuntime } from "./mcp-server-runtime.ts";
+export { MAX_TOOL_NAME, namespaceTools } from "./namespace-tools.ts";
+export { recordMcpServerStatus, refreshMcpServer, storeMcpServerTools } from "./refresh-mcp-server.ts";
+export { removeMcpServer } from "./remove-mcp-server.ts";
+export { type CredentialSources, credentialEnv, credentialEnvName, credentialHeaders, loadCredentialsFile, NO_CREDENTIAL_SOURCES, resolveMcpCredentials } from "./resolve-mcp-credentials.ts";
+export { setMcpToolSetting } from "./set-mcp-tool-setting.ts";
+export { type FederationSettings, readFederationSettings } from "./federation-settings.ts";
+export { isToolActivated, principalToolsets, setApiKeyToolsets } from "./toolsets.ts";

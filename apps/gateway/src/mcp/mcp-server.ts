@@ -87,7 +87,7 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics) {
     let name = called;
     let args: unknown = calledArgs ?? {};
     let metaIdempotencyKey = (_meta as Record<string, unknown> | undefined)?.["tengine/idempotencyKey"];
-    if (isBuiltinTool(name)) return callBuiltinTool(deps.db, ctx, name, calledArgs ?? {});
+    if (isBuiltinTool(name) && !isDiscoveryTool(name)) return callBuiltinTool(deps.db, ctx, name, calledArgs ?? {});
     // The MCP servers the credential asks for (read only when the project has one activated on request).
     let toolsets: string[] = [];
     if (ctx.surface !== "org") {

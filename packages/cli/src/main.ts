@@ -335,9 +335,10 @@ program
   .description("create or update the project's tools from an OpenAPI 3.0/3.1 or Swagger 2.0 document (JSON or YAML)")
   .requiredOption("--project <slug>")
   .option("--base-url <url>", "the URL the tools call (default: the document's servers)")
+  .option("--server-var <name=value>", "a value for a {variable} of the document's server URL (repeatable)", (value: string, all: string[]) => [...all, value], [] as string[])
   .option("--dry-run", "show what would change without changing anything")
   .action(
-    projectAction(async (ctx, project, opts: { project: string; baseUrl?: string; dryRun?: boolean }, source: string) => {
+    projectAction(async (ctx, project, opts: { project: string; baseUrl?: string; serverVar?: string[]; dryRun?: boolean }, source: string) => {
       const fromUrl = /^https?:\/\//i.test(source);
       let document: string;
       let documentUrl: string | undefined;
@@ -352,7 +353,13 @@ program
           throw new AppError("bad_request", `cannot read ${source}: ${error instanceof Error ? error.message : String(error)}`);
         }
       }
-      const input = { document, sourceKind: fromUrl ? ("url" as const) : ("file" as const), sourceName: source, ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}), ...(documentUrl ? { documentUrl } : {}) };
+      const serverVariables: Record<string, string> = {};
+      for (const pair of opts.serverVar ?? []) {
+        const at = pair.indexOf("=");
+        if (at < 1) throw new AppError("bad_request", `--server-var ${pair}: expected name=value`);
+        serverVariables[pair.slice(0, at)] = pair.slice(at + 1);
+      }
+      const input = { document, sourceKind: fromUrl ? ("url" as const) : ("file" as const), sourceName: source, ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}), ...(documentUrl ? { documentUrl } : {}), ...(Object.keys(serverVariables).length ? { serverVariables } : {}) };
       const plan = await planOpenApiImport(ctx.db, project.id, input);
       if (opts.dryRun) {
         if (json()) print(true, { dryRun: true, plan });

@@ -36,7 +36,7 @@ paths:
     put:
       summary: Upload attachment
       parameters: [{ name: id, in: path, required: true, schema: { type: string } }]
-      requestBody: { content: { image/png: { schema: { type: string, format: binary } } } }
+      requestBody: { content: { application/vnd.ms-excel: { schema: { type: string, format: binary } } } }
       responses: { '200': { description: ok } }
 `;
 
@@ -61,7 +61,7 @@ describe("tengine openapi import", () => {
     const dry = await tengineJson("openapi", "import", "--project", "todos", file, "--dry-run");
     expect(dry.dryRun).toBe(true);
     expect(dry.plan.added.map((t: { name: string }) => t.name)).toEqual(["list_todos", "create_todo"]);
-    expect(dry.plan.skipped).toEqual([{ operation: "PUT /todos/{id}/attachment", reason: "the request body is image/png; only JSON request bodies can be imported" }]);
+    expect(dry.plan.skipped).toEqual([{ operation: "PUT /todos/{id}/attachment", reason: "the request body is application/vnd.ms-excel; no media type that can be sent (JSON, form, multipart, binary or text)" }]);
     expect(await database.db.tool.count()).toBe(0);
     expect(await database.db.toolImport.count()).toBe(0);
 
@@ -69,7 +69,7 @@ describe("tengine openapi import", () => {
     expect(human).toContain("Todo API (openapi-3.0), base URL https://staging.example.com");
     expect(human).toContain("2 would be added, 0 would be changed, 0 would be removed, 0 unchanged, 1 skipped");
     expect(human).toContain("  + list_todos  GET https://staging.example.com/todos");
-    expect(human).toContain("  ! skipped PUT /todos/{id}/attachment: the request body is image/png");
+    expect(human).toContain("  ! skipped PUT /todos/{id}/attachment: the request body is application/vnd.ms-excel");
     expect(human).toContain("(dry run: nothing was changed)");
 
     const imported = await tengineJson("openapi", "import", "--project", "todos", file);

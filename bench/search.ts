@@ -21,6 +21,10 @@ const ROUNDS = Number(process.env.BENCH_SEARCH_ROUNDS ?? 20);
 const PROTOCOL_VERSION = "2025-06-18";
 /** A common rule of thumb for JSON and English: about 4 bytes per token. */
 const BYTES_PER_TOKEN = 4;
+/** BENCH_PROFILE=1: the gateway runs with --cpu-prof (bench/results/profile-search-<time>; read with bench/profile-summary.ts). */
+const PROFILE = process.env.BENCH_PROFILE === "1";
+/** BENCH_SEARCH_APIS=github: only these APIs (comma-separated keys). */
+const ONLY = process.env.BENCH_SEARCH_APIS?.split(",").map((s) => s.trim()).filter(Boolean);
 
 if (process.env.BENCH_DATABASE_URL) process.env.TEST_DATABASE_URL = process.env.BENCH_DATABASE_URL;
 const { createTestDatabase } = await import("@tengine/db/testing");
@@ -88,7 +92,7 @@ async function main() {
   const org = await createOrganization(db, { name: "bench search" });
 
   const projects: Array<{ api: Api; projectId: string; slug: string; key: string; tools: number; operations: number }> = [];
-  for (const api of APIS) {
+  for (const api of APIS.filter((a) => !ONLY?.length || ONLY.includes(a.key))) {
     const project = await createProject(db, { orgId: org.id, name: api.key });
     const started = performance.now();
     const plan = await planOpenApiImport(db, project.id, { document: api.document(), sourceKind: "file", baseUrl: "https://api.example.test" });
@@ -133,7 +137,10 @@ async function main() {
   }
 
   // ------------------------------------------------------------ through a gateway
-  const { child: gateway, url: gatewayUrl } = await startGatewayChild(ROOT, database.target, masterKey);
+  const profileDir = path.join(ROOT, "bench/results", `profile-search-${startedAt.toISOString().replace(/[:.]/g, "-")}`);
+  if (PROFILE) mkdirSync(profileDir, { recursive: true });
+  const { child: gateway, url: gatewayUrl } = await startGatewayChild(ROOT, database.target, masterKey, {}, PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []);
+  if (PROFILE) log(`gateway CPU profile → ${path.relative(ROOT, profileDir)} (written when the gateway exits)`);
   log(`gateway on ${gatewayUrl} (pid ${gateway.proc.pid})`);
   const listBytes: Record<string, Record<string, { tools: number; bytes: number }>> = {};
   const viaGateway: Record<string, { top1: number; top5: number }> = {};

@@ -46,6 +46,9 @@ afterAll(async () => {
 describe("search mode", () => {
   it("tools/list is the pinned tools and the built-ins: a small fraction of the full list", async () => {
     expect(toolCount).toBeGreaterThan(1000);
+    // The import recorded each operation's tags: the first is the tool's family.
+    expect(await world.db.tool.count({ where: { projectId: p.project.id, tags: { has: "issues" } } })).toBeGreaterThan(50);
+    expect(await world.db.tool.findUniqueOrThrow({ where: { projectId_name: { projectId: p.project.id, name: "merge_a_pull_request" } } })).toMatchObject({ tags: ["pulls"], requiredScopes: [] });
     const client = await connectClient(p.mcpUrl, p.key);
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(["get_a_repository", "mcp_whoami", "tengine_call_tool", "tengine_describe_tools", "tengine_run_status", "tengine_search_tools"]);

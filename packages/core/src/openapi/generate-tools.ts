@@ -127,7 +127,7 @@ export function generateTools(parsed: ParsedOpenApiDocument, options: GenerateTo
       try {
         const base = operationBaseUrl(item, operation, documentBase, options);
         const definition = buildDefinition({ doc, converter, notes, method, path, item, operation, base, label });
-        const tags = Array.isArray(operation.tags) ? operation.tags.filter((t): t is string => typeof t === "string" && t.trim() !== "").map((t) => t.trim().slice(0, 100)) : [];
+        const tags = Array.isArray(operation.tags) ? operation.tags.filter((t): t is string => typeof t === "string" && t.trim() !== "").map((t) => t.trim().slice(0, 100)).slice(0, 50) : [];
         const ref: OperationRef = { method, path, ...(operationId ? { operationId } : {}), ...(tags.length ? { tags } : {}) };
         // The same checks as every stored tool; the name is given out below.
         checkToolDefinition({ ...definition, name: "tool" });

@@ -1,5 +1,5 @@
 import "server-only";
-import { masterKeySetting, type UpstreamAllowlist, upstreamAllowlistSetting, weakSecretReason } from "@tengine/core";
+import { type FederationSettings, masterKeySetting, readFederationSettings, type UpstreamAllowlist, upstreamAllowlistSetting, weakSecretReason } from "@tengine/core";
 import { z } from "zod";
 
 const DATABASE_URL_HINT = "DATABASE_URL must be set to a postgres:// URL (npm start sets it for the embedded database)";
@@ -58,6 +58,8 @@ export type DashboardConfig = {
   oidc?: { issuer: string; clientId: string; clientSecret: string; name: string };
   redisUrl?: string;
   redisKeyPrefix: string;
+  /** external MCP servers: the operator's catalog and credential sources (TENGINE_MCP_CATALOG, …) */
+  federation: FederationSettings;
 };
 
 let cached: DashboardConfig | undefined;
@@ -88,6 +90,7 @@ export function dashboardConfig(env: NodeJS.ProcessEnv = process.env): Dashboard
     upstreamAllowlist: e.UPSTREAM_ALLOWLIST,
     ...(e.REDIS_URL ? { redisUrl: e.REDIS_URL } : {}),
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    federation: readFederationSettings(env),
     ...(e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
       ? { oidc: { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET, name: e.OIDC_NAME } }
       : {}),

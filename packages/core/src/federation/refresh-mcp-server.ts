@@ -12,14 +12,14 @@ import { toServerRuntime } from "./mcp-server-runtime.ts";
  */
 export async function refreshMcpServer(deps: McpAdminDeps, projectId: string, name: string) {
   const row = await deps.db.mcpServer.findFirst({ where: { projectId, name }, include: { project: { select: { allowHttpUpstreams: true, allowedUpstreamHosts: true } } } });
-  if (!row) throw new AppError("not_found", `no MCP server named ${name} in this project`);
+  if (!row) throw new AppError("not_found", `MCP server ${name} not found in this project`);
   if (deps.mcp) {
     const listed = await deps.mcp.listTools(toServerRuntime(row, deps.secretBox, row.project));
     if (listed.ok) await storeMcpServerTools(deps.db, projectId, row.id, listed.tools);
     else await recordMcpServerStatus(deps.db, projectId, row.id, "error", listed.message);
   }
   const view = (await listMcpServers(deps.db, projectId)).find((s) => s.id === row.id);
-  if (!view) throw new AppError("not_found", `no MCP server named ${name} in this project`);
+  if (!view) throw new AppError("not_found", `MCP server ${name} not found in this project`);
   return view;
 }
 

@@ -12,6 +12,6 @@ export async function removeMcpServer(db: Db, projectId: string, name: string) {
     if (count) await bumpConfigVersion(tx, projectId);
     return count;
   });
-  if (!removed) throw new AppError("not_found", `no MCP server named ${name} in this project`);
+  if (!removed) throw new AppError("not_found", `MCP server ${name} not found in this project`);
   return { name, removed: true as const };
 }

@@ -15,7 +15,7 @@ export async function setMcpToolSetting(db: Db, projectId: string, serverName: s
   if (!parsed.success) throw new AppError("bad_request", parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
   await db.$transaction(async (tx) => {
     const row = await tx.mcpServer.findFirst({ where: { projectId, name: serverName } });
-    if (!row) throw new AppError("not_found", `no MCP server named ${serverName} in this project`);
+    if (!row) throw new AppError("not_found", `MCP server ${serverName} not found in this project`);
     const columns = readServerColumns(row);
     if (!columns.tools.some((t) => t.name === upstreamName)) throw new AppError("not_found", `MCP server ${serverName} has no tool ${upstreamName} (refresh it if it was just added upstream)`);
     const current = columns.toolSettings[upstreamName] ?? {};

@@ -21,6 +21,7 @@ export default async function ProjectLayout({ children, params }: { children: Re
         <nav aria-label="Project" className="mt-4 flex gap-5 overflow-x-auto border-b border-slate-200">
           <NavLink variant="tab" href={base} exact>Overview</NavLink>
           <NavLink variant="tab" href={`${base}/tools`}>Tools</NavLink>
+          <NavLink variant="tab" href={`${base}/mcp-servers`}>MCP servers</NavLink>
           <NavLink variant="tab" href={`${base}/keys`}>API keys</NavLink>
           <NavLink variant="tab" href={`${base}/runs`}>Runs</NavLink>
           <NavLink variant="tab" href={`${base}/approvals`}>

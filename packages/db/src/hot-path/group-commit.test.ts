@@ -149,6 +149,23 @@ describe("recording runs in groups", () => {
     expect((await database.hot.findApiKey("hash_gc_a"))!.revoked).toBe(true);
   });
 
+  it("claims of concurrent calls share a statement; of several for one key exactly one wins", async () => {
+    const claim = (id: string, key: string) => ({
+      id, projectId: "prj_gc", principalKey: "api_key:key_gc", toolId: "tool_claims", key, source: "derived", requestHash: "h", runId: `run_${id}`,
+      leaseUntil: new Date(Date.now() + 60_000), expiresAt: new Date(Date.now() + 60_000),
+    });
+    const results = await Promise.all([
+      database.hot.claimIdempotencyKey(claim("idk_c1", "k1")),
+      database.hot.claimIdempotencyKey(claim("idk_c2", "k1")),
+      database.hot.claimIdempotencyKey(claim("idk_c3", "k2")),
+      database.hot.claimIdempotencyKey(claim("idk_c4", "k1")),
+    ]);
+    expect(results).toEqual([{ id: "idk_c1", upstreamKey: "run_idk_c1" }, null, { id: "idk_c3", upstreamKey: "run_idk_c3" }, null]);
+    // Held now: a later claim for k1 finds it held too.
+    expect(await database.hot.claimIdempotencyKey(claim("idk_c5", "k1"))).toBeNull();
+    expect(await database.db.idempotencyRecord.count({ where: { toolId: "tool_claims" } })).toBe(2);
+  });
+
   it("an unreachable database fails the whole group at once, without retrying run by run", async () => {
     let writes = 0;
     const down = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });

@@ -17,6 +17,8 @@ const PROJECT = projectConfigSql("p");
 export class HotQueries {
   /** runs (with their keys' settles) written in groups: see `recordRun` */
   readonly #runs: GroupCommit<RunWrite>;
+  /** idempotency claims of concurrent calls, inserted in groups: see `claimIdempotencyKey` */
+  readonly #claims: GroupCommit<IdempotencyClaimInsert, { id: string; upstreamKey: string } | null>;
   /** API-key lookups of concurrent calls, read in groups: see `findApiKey` */
   readonly #keyLookups: GroupCommit<ApiKeyLookup, ApiKeyAuthRow | null>;
 
@@ -29,6 +31,7 @@ export class HotQueries {
     const grouping = options.isUnavailable ? { isUnavailable: options.isUnavailable } : {};
     this.#runs = new GroupCommit((writes) => this.writeRuns(writes), grouping);
     this.#keyLookups = new GroupCommit((lookups) => this.findApiKeys(lookups), { ...grouping, maxInFlight: 4 });
+    this.#claims = new GroupCommit((claims) => this.claimIdempotencyKeys(claims), { ...grouping, maxInFlight: 4 });
   }
 
   private query<R extends pg.QueryResultRow>(name: string, text: string, values: unknown[]) {
@@ -137,17 +140,32 @@ export class HotQueries {
   /**
    * Inserts an in-flight idempotency record unless the key is already held: the unique
    * constraint on (project, principal, tool, key) decides, with no exception on conflict.
+   * Claims of concurrent calls share one statement; within it, as across statements, the
+   * first row for a key wins and the others find it held.
    */
-  async claimIdempotencyKey(claim: IdempotencyClaimInsert): Promise<{ id: string; upstreamKey: string } | null> {
+  claimIdempotencyKey(claim: IdempotencyClaimInsert): Promise<{ id: string; upstreamKey: string } | null> {
+    return this.#claims.add(claim);
+  }
+
+  /** A group of claims in one statement; null for each claim whose key was already held. */
+  async claimIdempotencyKeys(claims: IdempotencyClaimInsert[]): Promise<Array<{ id: string; upstreamKey: string } | null>> {
     const { rows } = await this.query<{ id: string; upstreamKey: string }>(
-      "tengine_claim_idempotency_key",
+      "tengine_claim_idempotency_keys",
       `INSERT INTO "IdempotencyRecord" (id, "projectId", "principalKey", "toolId", key, source, "requestHash", state, "runId", "upstreamKey", "leaseUntil", "expiresAt", "createdAt")
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'in_flight', $8, $8, $9::timestamp, $10::timestamp, (now() AT TIME ZONE 'UTC'))
+       SELECT c.id, c.project_id, c.principal_key, c.tool_id, c.key, c.source, c.request_hash, 'in_flight', c.run_id, c.run_id, c.lease_until::timestamp, c.expires_at::timestamp,
+              (now() AT TIME ZONE 'UTC')
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+           WITH ORDINALITY AS c(id, project_id, principal_key, tool_id, key, source, request_hash, run_id, lease_until, expires_at, n)
+        ORDER BY c.n
        ON CONFLICT ("projectId", "principalKey", "toolId", key) DO NOTHING
        RETURNING id, "upstreamKey"`,
-      [claim.id, claim.projectId, claim.principalKey, claim.toolId, claim.key, claim.source, claim.requestHash, claim.runId, utc(claim.leaseUntil), utc(claim.expiresAt)],
+      [
+        claims.map((c) => c.id), claims.map((c) => c.projectId), claims.map((c) => c.principalKey), claims.map((c) => c.toolId), claims.map((c) => c.key),
+        claims.map((c) => c.source), claims.map((c) => c.requestHash), claims.map((c) => c.runId), claims.map((c) => utc(c.leaseUntil)), claims.map((c) => utc(c.expiresAt)),
+      ],
     );
-    return rows[0] ?? null;
+    const won = new Map(rows.map((r) => [r.id, r]));
+    return claims.map((c) => won.get(c.id) ?? null);
   }
 
   /** Completes or marks retryable a record this run still holds; returns whether it did. */

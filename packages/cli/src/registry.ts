@@ -5,6 +5,7 @@ import { gatewayKeysGroup } from "./commands/gateway-keys.ts";
 import { keysGroup } from "./commands/keys.ts";
 import { limitsGroup } from "./commands/limits.ts";
 import { memberSecretGroup } from "./commands/member-secret.ts";
+import { mcpServersGroup } from "./commands/mcp-servers.ts";
 import { membersGroup } from "./commands/members.ts";
 import { migrateCommand } from "./commands/migrate.ts";
 import { connectionsGroup, policyGroup } from "./commands/oauth.ts";
@@ -28,6 +29,7 @@ export const COMMANDS: EntryDef[] = [
   membersGroup,
   toolsGroup,
   openapiGroup,
+  mcpServersGroup,
   runsGroup,
   approvalsGroup,
   usageCommand,

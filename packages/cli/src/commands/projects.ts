@@ -1,9 +1,9 @@
 import { createInterface } from "node:readline/promises";
-import { AppError, createOrganization, createProject, deleteProject, readRateLimits, settingsAudit, updateProjectSettings } from "@tengine/core";
+import { AppError, createOrganization, createProject, deleteProject, readRateLimits, setToolDiscovery, settingsAudit, TOOL_DISCOVERY_MODES, type ToolDiscoveryMode, updateProjectSettings } from "@tengine/core";
 import { gatewayUrl } from "../env.ts";
 import { defineCommand, defineGroup } from "../framework/define.ts";
 import { print } from "../output.ts";
-import { UsageError } from "../usage-error.ts";
+import { oneOf, UsageError, wholeNumber } from "../usage-error.ts";
 import { actingOnProject, asOption, audit, readStdin, splitList } from "./shared.ts";
 
 const mcpUrl = (slug: string) => `${gatewayUrl}/p/${slug}/mcp`;
@@ -62,10 +62,10 @@ const get = defineCommand({
   },
 });
 
-const update = defineCommand<{ name?: string; allowedHosts?: string; allowHttp?: boolean; requireMember?: boolean; as?: string }>({
+const update = defineCommand<{ name?: string; allowedHosts?: string; allowHttp?: boolean; requireMember?: boolean; toolDiscovery?: ToolDiscoveryMode; discoveryThreshold?: number; pin?: string; as?: string }>({
   name: "update",
-  summary: "change a project's name, allowed upstream hosts, plain-http rule or member requirement",
-  details: "Options left out stay as they are. Gateways apply the change from their next call.",
+  summary: "change a project's name, allowed upstream hosts, plain-http rule, member requirement or tool discovery",
+  details: "Options left out stay as they are. Gateways apply the change from their next call. --tool-discovery sets how tools/list shows the tools: list (all of them), search (three built-ins that search, describe and call them), auto (search once a caller would see more than the threshold) or families (one tool per OpenAPI tag).",
   args: [{ name: "slug", description: "the project's slug" }],
   options: [
     { flags: "--name <name>", description: "the new name (the slug stays)" },
@@ -74,10 +74,13 @@ const update = defineCommand<{ name?: string; allowedHosts?: string; allowHttp?:
     { flags: "--no-allow-http", description: "refuse plain-http upstream URLs" },
     { flags: "--require-member", description: "refuse calls without a member identity" },
     { flags: "--no-require-member", description: "accept calls without a member identity" },
+    { flags: "--tool-discovery <mode>", description: "how tools/list shows the tools", choices: TOOL_DISCOVERY_MODES, parse: oneOf("--tool-discovery", TOOL_DISCOVERY_MODES) },
+    { flags: "--discovery-threshold <n>", description: "auto: search above this many tools a caller can see (default 60)", parse: wholeNumber("--discovery-threshold", 1, 100_000) },
+    { flags: "--pin <tools>", description: "comma-separated tools listed in every discovery mode ('' = none)" },
     asOption,
   ],
-  examples: ["tengine projects update acme-crm --name \"Acme CRM (prod)\" --allowed-hosts api.acme.example,billing.acme.example --no-allow-http"],
-  json: "{ slug, changed: string[], before: {…changed fields}, after: {…changed fields} }",
+  examples: ["tengine projects update acme-crm --name \"Acme CRM (prod)\" --allowed-hosts api.acme.example,billing.acme.example --no-allow-http", "tengine projects update acme-crm --tool-discovery auto --discovery-threshold 60 --pin search_contacts"],
+  json: "{ slug, changed: string[], before: {…changed fields}, after: {…changed fields} } (with discovery options also toolDiscovery, discoveryThreshold, pinnedTools)",
   async run(ctx, { args, opts, json }) {
     const { project, actor } = await actingOnProject(ctx, args.slug!, opts.as, "admin");
     const input = {
@@ -86,10 +89,34 @@ const update = defineCommand<{ name?: string; allowedHosts?: string; allowHttp?:
       ...(opts.allowHttp !== undefined ? { allowHttpUpstreams: opts.allowHttp } : {}),
       ...(opts.requireMember !== undefined ? { requireMember: opts.requireMember } : {}),
     };
-    if (Object.keys(input).length === 0) throw new UsageError("nothing to change: give --name, --allowed-hosts, --allow-http/--no-allow-http or --require-member/--no-require-member");
-    const entry = settingsAudit(project.id, await updateProjectSettings(ctx.db, project.id, input));
+    const discovery = {
+      ...(opts.toolDiscovery !== undefined ? { toolDiscovery: opts.toolDiscovery } : {}),
+      ...(opts.discoveryThreshold !== undefined ? { toolDiscoveryThreshold: opts.discoveryThreshold } : {}),
+      ...(opts.pin !== undefined ? { pinnedTools: splitList(opts.pin) } : {}),
+    };
+    if (Object.keys(input).length === 0 && Object.keys(discovery).length === 0) {
+      throw new UsageError("nothing to change: give --name, --allowed-hosts, --allow-http/--no-allow-http, --require-member/--no-require-member, --tool-discovery, --discovery-threshold or --pin");
+    }
+    const entry = Object.keys(input).length ? settingsAudit(project.id, await updateProjectSettings(ctx.db, project.id, input)) : null;
     if (entry) await audit(ctx, project, { ...entry, actor });
-    print(json, { slug: project.slug, changed: entry?.details.changed ?? [], before: entry?.details.before ?? {}, after: entry?.details.after ?? {} });
+    const changed: string[] = [...((entry?.details.changed as string[] | undefined) ?? [])];
+    const before: Record<string, unknown> = { ...(entry?.details.before ?? {}) };
+    const after: Record<string, unknown> = { ...(entry?.details.after ?? {}) };
+    if (Object.keys(discovery).length) {
+      const d = await setToolDiscovery(ctx.db, project.id, discovery);
+      if (d.changed.length) {
+        await audit(ctx, project, { action: "project.settings_update", targetType: "project", targetId: project.id, details: { changed: d.changed, before: d.before, after: d.after }, actor });
+        changed.push(...d.changed);
+        const named = (v: typeof d.before): Record<string, unknown> => ({ toolDiscovery: v.mode, toolDiscoveryThreshold: v.threshold, pinnedTools: v.pinned });
+        for (const key of d.changed) {
+          before[key] = named(d.before)[key];
+          after[key] = named(d.after)[key];
+        }
+      }
+      print(json, { slug: project.slug, changed, before, after, toolDiscovery: d.after.mode, discoveryThreshold: d.after.threshold, pinnedTools: d.after.pinned });
+      return;
+    }
+    print(json, { slug: project.slug, changed, before, after });
   },
 });
 

@@ -331,7 +331,13 @@ describe("tenancy", () => {
     expect(res.status).toBe(200);
     const doc: any = await res.json();
     expect(doc.resource).toBe(`${world.config.publicUrl}/o/${world.org.slug}/mcp`);
-    expect(doc.scopes_supported).toEqual(expect.arrayContaining(["platform.projects:write", "platform.members:read", "platform.audit:read"]));
+    // What an OAuth grant there may hold: the organization families' scopes in the home (oldest) project's ceiling.
+    expect(doc.scopes_supported).toEqual([]);
+    const ceiling = (await world.db.project.findUniqueOrThrow({ where: { id: a.project.id } })).oauthScopes;
+    await setPolicy(world, a.project.id, { scopes: [...ceiling, "platform.projects:write", "platform.members:read", "platform.audit:read"] });
+    const opted: any = await (await fetch(`${world.base}/.well-known/oauth-protected-resource/o/${world.org.slug}/mcp`)).json();
+    expect(opted.scopes_supported).toEqual(["platform.projects:read", "platform.projects:write", "platform.members:read", "platform.audit:read"]);
+    await setPolicy(world, a.project.id, { scopes: ceiling });
     expect((await fetch(`${world.base}/.well-known/oauth-protected-resource/o/no-such-org/mcp`)).status).toBe(404);
     const unauth = await rpc(`${world.base}/o/${world.org.slug}/mcp`, { jsonrpc: "2.0", id: 1, method: "tools/list" });
     expect(unauth.status).toBe(401);

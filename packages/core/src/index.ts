@@ -138,3 +138,5 @@ export { assertMayGrantScopes } from "./platform/platform-grants.ts";
 export { PlatformTool, type PlatformArgs } from "./platform/platform-tool.ts";
 export { findPlatformTool, listPlatformTools } from "./platform/platform-tools.ts";
 export { createApiKeyInput } from "./keys/create-api-key.ts";
+export { authenticateOrgAccessToken } from "./oauth/authenticate-org-access-token.ts";
+export { orgResource, orgSlugFromResource, orgOAuthScopes, ORG_PLATFORM_SCOPES, findHomeProject } from "./oauth/org-resource.ts";

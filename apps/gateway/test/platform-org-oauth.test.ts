@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { createOrganization, createProject, decideAuthorization, listAudit, newId, ORG_PLATFORM_SCOPES } from "@tengine/core";
+import { createOrganization, createProject, decideAuthorization, getAuthorizationRequest, listAudit, newId, ORG_PLATFORM_SCOPES } from "@tengine/core";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGateway } from "../src/http/create-gateway.ts";
@@ -59,7 +59,10 @@ async function startFlow(provider: MemoryProvider) {
   expect(res.status).toBe(302);
   const consent = new URL(res.headers.get("location")!);
   expect(`${consent.origin}${consent.pathname}`).toBe("http://dashboard.test/oauth/consent");
-  return { transport, requestId: consent.searchParams.get("request")! };
+  const requestId = consent.searchParams.get("request")!;
+  // The consent page says the grant is for the organization, under its home project's policy.
+  expect(await getAuthorizationRequest(world.db, requestId)).toMatchObject({ organizationEndpoint: true, project: { id: home.project.id } });
+  return { transport, requestId };
 }
 
 /** The consent form's approval: the code goes back to the SDK, which exchanges it. */

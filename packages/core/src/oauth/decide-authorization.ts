@@ -21,6 +21,8 @@ export type AuthorizationRequestView = {
   /** requested (already within the ceiling) */
   scopes: string[];
   expiresAt: Date;
+  /** the grant is for the organization's endpoint `/o/{org}/mcp` (platform tools); `project` is its home project, whose policy applies */
+  organizationEndpoint: boolean;
 };
 
 /** Request ids are 32 random bytes, base64url (43 characters). */
@@ -52,6 +54,7 @@ export async function getAuthorizationRequest(db: Db, requestId: string, opts: {
     redirectHost: new URL(request.redirectUri).host,
     scopes: request.scopes,
     expiresAt: request.expiresAt,
+    organizationEndpoint: /^\/o\/[^/]+\/mcp$/.test(new URL(request.resource).pathname),
   };
 }
 

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import net from "node:net";
 import { Writable } from "node:stream";
 import { decideAuthorization, newId } from "@tengine/core";
+import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
 import pino from "pino";
 import { createGateway } from "../src/http/create-gateway.ts";
 import type { GatewayConfig } from "../src/env.ts";
@@ -128,4 +129,46 @@ export async function freePort(): Promise<number> {
   const { port } = server.address() as net.AddressInfo;
   await new Promise<void>((r) => server.close(() => r()));
   return port;
+}
+
+/** An in-memory OAuthClientProvider, like Claude Code's with `--callback-port 3118`. */
+export class MemoryProvider implements OAuthClientProvider {
+  constructor(private readonly stateValue = "sdk-state", clientName = "SDK test client") {
+    this.clientMetadata = { client_name: clientName, redirect_uris: [REDIRECT], grant_types: ["authorization_code", "refresh_token"], response_types: ["code"], token_endpoint_auth_method: "none" };
+  }
+  client: any;
+  saved: any;
+  verifier = "";
+  authorizationUrl: URL | undefined;
+  readonly redirectUrl = REDIRECT;
+  readonly clientMetadata: { client_name: string; redirect_uris: string[]; grant_types: string[]; response_types: string[]; token_endpoint_auth_method: string };
+  state() {
+    return this.stateValue;
+  }
+  clientInformation() {
+    return this.client;
+  }
+  saveClientInformation(info: any) {
+    this.client = info;
+  }
+  tokens() {
+    return this.saved;
+  }
+  saveTokens(tokens: any) {
+    this.saved = tokens;
+  }
+  redirectToAuthorization(url: URL) {
+    this.authorizationUrl = url;
+  }
+  saveCodeVerifier(v: string) {
+    this.verifier = v;
+  }
+  codeVerifier() {
+    return this.verifier;
+  }
+  // The SDK drops what the server refused (e.g. tokens after invalid_grant), as clients do.
+  invalidateCredentials(scope: "all" | "client" | "tokens" | "verifier" | "discovery") {
+    if (scope === "all" || scope === "tokens") this.saved = undefined;
+    if (scope === "all" || scope === "client") this.client = undefined;
+  }
 }

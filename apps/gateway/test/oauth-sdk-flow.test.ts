@@ -1,12 +1,11 @@
 import { Writable } from "node:stream";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { decideAuthorization } from "@tengine/core";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGateway } from "../src/http/create-gateway.ts";
-import { createUser, freePort, REDIRECT, setPolicy } from "./oauth-helpers.ts";
+import { createUser, freePort, MemoryProvider, REDIRECT, setPolicy } from "./oauth-helpers.ts";
 import { echoSchema, startUpstream, startWorld } from "./harness.ts";
 
 // The official MCP SDK client runs its own OAuth flow — discovery (RFC 9728 → RFC 8414), dynamic
@@ -43,45 +42,6 @@ afterAll(async () => {
   await world?.close();
   await upstream?.close();
 });
-
-/** An in-memory OAuthClientProvider, like Claude Code's with `--callback-port 3118`. */
-class MemoryProvider implements OAuthClientProvider {
-  client: any;
-  saved: any;
-  verifier = "";
-  authorizationUrl: URL | undefined;
-  readonly redirectUrl = REDIRECT;
-  readonly clientMetadata = { client_name: "SDK test client", redirect_uris: [REDIRECT], grant_types: ["authorization_code", "refresh_token"], response_types: ["code"], token_endpoint_auth_method: "none" };
-  state() {
-    return "sdk-state";
-  }
-  clientInformation() {
-    return this.client;
-  }
-  saveClientInformation(info: any) {
-    this.client = info;
-  }
-  tokens() {
-    return this.saved;
-  }
-  saveTokens(tokens: any) {
-    this.saved = tokens;
-  }
-  redirectToAuthorization(url: URL) {
-    this.authorizationUrl = url;
-  }
-  saveCodeVerifier(v: string) {
-    this.verifier = v;
-  }
-  codeVerifier() {
-    return this.verifier;
-  }
-  // The SDK drops what the server refused (e.g. tokens after invalid_grant), as clients do.
-  invalidateCredentials(scope: "all" | "client" | "tokens" | "verifier" | "discovery") {
-    if (scope === "all" || scope === "tokens") this.saved = undefined;
-    if (scope === "all" || scope === "client") this.client = undefined;
-  }
-}
 
 /** The browser: follow the authorization URL to the consent page and approve; returns the code. */
 async function playBrowser(provider: MemoryProvider, scopes?: string[]) {

@@ -250,7 +250,7 @@ describe("openapi and projects families", () => {
     await client.close();
   });
 
-  it("changes a project's settings on the organization endpoint; a new signing secret is shown once", async () => {
+  it("changes a project's settings on the organization endpoint; a new signing secret is shown once; rotate starts a rotation", async () => {
     const orgClient = await connectClient(`${world.base}/o/${world.org.slug}/mcp`, await keyWith(a, ["platform.projects:write"]));
     const policy: any = await orgClient.callTool({ name: "tengine.platform/projects", arguments: { action: "update", project_id: b.project.id, subresource: "approval_policy", data: { policy: "destructive" } } });
     expect(policy.structuredContent).toEqual({ approval_policy: "destructive" });
@@ -266,6 +266,28 @@ describe("openapi and projects families", () => {
     const retired: any = await orgClient.callTool({ name: "tengine.platform/projects", arguments: { action: "update", project_id: b.project.slug, subresource: "signing_secrets", id: created.structuredContent.keyid } });
     expect(retired.structuredContent).toEqual({ keyid: created.structuredContent.keyid, retired: true });
     expect((await world.db.signingSecret.findUniqueOrThrow({ where: { id: created.structuredContent.keyid } })).retiredAt).toBeInstanceOf(Date);
+
+    // rotate: one call starts a rotation; the successor is shown once, the older secret keeps signing until retired.
+    // Identical writes are deduplicated within the idempotency window: each rotation is its own call (own key).
+    let rotation = 0;
+    const rotate = (projectId: string, extra: Record<string, unknown> = { subresource: "signing_secrets" }) =>
+      orgClient.callTool({ name: "tengine.platform/projects", arguments: { action: "rotate", project_id: projectId, ...extra }, _meta: { "tengine/idempotencyKey": `rotation-${++rotation}` } }) as Promise<any>;
+    expect(text(await rotate(b.project.slug, {}))).toMatch(/action rotate needs a subresource: signing_secrets/);
+    const first = await rotate(b.project.slug);
+    expect(first.structuredContent).toMatchObject({ signing_with: first.structuredContent.keyid, retire_next: null });
+    const second = await rotate(b.project.slug);
+    expect(second.isError, text(second)).toBeFalsy();
+    expect(second.structuredContent).toMatchObject({ signing_with: first.structuredContent.keyid, retire_next: first.structuredContent.keyid });
+    expect(second.structuredContent.secret).not.toBe(first.structuredContent.secret);
+    const secondRun = await world.db.run.findUniqueOrThrow({ where: { id: second._meta["tengine/runId"] } });
+    expect(JSON.stringify(secondRun)).not.toContain(second.structuredContent.secret);
+    // The gateway signs with the oldest active secret.
+    const signingKeyid = async () => (await world.db.signingSecret.findFirst({ where: { projectId: b.project.id, retiredAt: null }, orderBy: { id: "asc" } }))?.id;
+    expect(await signingKeyid()).toBe(first.structuredContent.keyid);
+    // A rotation in progress (two active secrets) must be finished first, as in the dashboard.
+    expect(text(await rotate(b.project.slug))).toMatch(/retire the older one before creating another/);
+    await orgClient.callTool({ name: "tengine.platform/projects", arguments: { action: "update", project_id: b.project.slug, subresource: "signing_secrets", id: second.structuredContent.retire_next } });
+    expect(await signingKeyid()).toBe(second.structuredContent.keyid);
     await orgClient.close();
     expect((await world.db.project.findUniqueOrThrow({ where: { id: b.project.id } })).approvalPolicy).toBe("destructive");
 
@@ -276,7 +298,9 @@ describe("openapi and projects families", () => {
     expect(members.structuredContent.members.length).toBeGreaterThan(0);
     const log: any = await reader.callTool({ name: "tengine.platform/audit", arguments: { action: "list", filters: { limit: 5 } } });
     expect(log.structuredContent.entries).toHaveLength(5);
-    expect(log.structuredContent.entries.some((e: any) => e.action === "approval_policy.update")).toBe(true);
+    expect(log.structuredContent.entries.some((e: any) => e.action === "signing_secret.retire")).toBe(true);
+    const longer: any = await reader.callTool({ name: "tengine.platform/audit", arguments: { action: "list", filters: { limit: 100 } } });
+    expect(longer.structuredContent.entries.some((e: any) => e.action === "approval_policy.update")).toBe(true);
     const usage: any = await reader.callTool({ name: "tengine.platform/projects", arguments: { action: "get", project_id: a.project.slug, subresource: "usage", filters: { range: "24h" } } });
     expect(usage.structuredContent.usage.totals.calls).toBeGreaterThan(0);
     await reader.close();
@@ -331,7 +355,13 @@ describe("tenancy", () => {
     expect(res.status).toBe(200);
     const doc: any = await res.json();
     expect(doc.resource).toBe(`${world.config.publicUrl}/o/${world.org.slug}/mcp`);
-    expect(doc.scopes_supported).toEqual(expect.arrayContaining(["platform.projects:write", "platform.members:read", "platform.audit:read"]));
+    // What an OAuth grant there may hold: the organization families' scopes in the home (oldest) project's ceiling.
+    expect(doc.scopes_supported).toEqual([]);
+    const ceiling = (await world.db.project.findUniqueOrThrow({ where: { id: a.project.id } })).oauthScopes;
+    await setPolicy(world, a.project.id, { scopes: [...ceiling, "platform.projects:write", "platform.members:read", "platform.audit:read"] });
+    const opted: any = await (await fetch(`${world.base}/.well-known/oauth-protected-resource/o/${world.org.slug}/mcp`)).json();
+    expect(opted.scopes_supported).toEqual(["platform.projects:read", "platform.projects:write", "platform.members:read", "platform.audit:read"]);
+    await setPolicy(world, a.project.id, { scopes: ceiling });
     expect((await fetch(`${world.base}/.well-known/oauth-protected-resource/o/no-such-org/mcp`)).status).toBe(404);
     const unauth = await rpc(`${world.base}/o/${world.org.slug}/mcp`, { jsonrpc: "2.0", id: 1, method: "tools/list" });
     expect(unauth.status).toBe(401);

@@ -160,3 +160,6 @@ export { findPlatformTool, listPlatformTools } from "./platform/platform-tools.t
 export { createApiKeyInput } from "./keys/create-api-key.ts";
 
 export * from "./federation/index.ts";
+
+export { authenticateOrgAccessToken } from "./oauth/authenticate-org-access-token.ts";
+export { orgResource, orgSlugFromResource, orgOAuthScopes, ORG_PLATFORM_SCOPES, findHomeProject } from "./oauth/org-resource.ts";

@@ -1,4 +1,4 @@
-import { authenticateAccessToken, authenticateApiKey, authenticateMemberSession, type CredentialState, type GatewayKeys, looksLikeJwt, looksLikeMemberSessionToken, type Principal, type ProjectConfig } from "@tengine/core";
+import { authenticateAccessToken, authenticateApiKey, authenticateOrgAccessToken, authenticateMemberSession, type CredentialState, type GatewayKeys, looksLikeJwt, looksLikeMemberSessionToken, type Principal, type ProjectConfig } from "@tengine/core";
 import type { Db, HotQueries } from "@tengine/db";
 
 /** `credential`: the stored state the authenticator checked, handed on to the call's authorization. */
@@ -45,14 +45,19 @@ export async function authenticate(deps: AuthDeps, authorization: string | undef
 /**
  * Bearer credential at an organization's endpoint `/o/{org}/mcp`: an API key of one of the
  * organization's projects, whose explicitly granted platform scopes decide what it may do
- * there. Member session tokens act for a customer's end user and OAuth tokens are bound to a
- * project's MCP URL (their audience), so both are invalid tokens for this resource; another
- * organization's key is too, which reveals nothing about whether the organization exists.
+ * there, or an OAuth access token of a grant on this organization (its audience is this URL;
+ * a project's token is refused). Member session tokens act for a customer's end user, so they
+ * are invalid tokens for this resource; another organization's key is too, which reveals
+ * nothing about whether the organization exists.
  */
 export async function authenticateForOrg(deps: AuthDeps, db: Db, authorization: string | undefined, orgSlug: string): Promise<Authenticated | AuthRejected> {
   const bearer = bearerToken(authorization);
   if (!bearer.ok) return bearer;
-  if (looksLikeMemberSessionToken(bearer.token) || looksLikeJwt(bearer.token)) return { ok: false, status: 401, error: "invalid_token", description: "this endpoint accepts API keys of the organization's projects" };
+  if (looksLikeJwt(bearer.token)) {
+    const result = await authenticateOrgAccessToken({ hot: deps.hot, db, gatewayKeys: deps.gatewayKeys, issuer: deps.issuer, ...(deps.now ? { now: deps.now } : {}) }, bearer.token, orgSlug);
+    return result.ok ? result : { ok: false, status: 401, error: "invalid_token", description: result.reason };
+  }
+  if (looksLikeMemberSessionToken(bearer.token)) return { ok: false, status: 401, error: "invalid_token", description: "this endpoint accepts OAuth tokens for it and API keys of the organization's projects" };
   const result = await authenticateApiKey(deps.hot, bearer.token, deps.now);
   if (!result.ok) return { ok: false, status: 401, error: "invalid_token", description: result.reason };
   const inOrg = await db.project.findFirst({ where: { id: result.project.id, org: { slug: orgSlug } }, select: { id: true } });

@@ -131,8 +131,8 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
   // One handler per route of GATEWAY_ROUTES (the type demands each): the table is the router.
   const handlers: Record<GatewayRouteName, Handler> = {
     mcp: mcpRoute((req, res, requestId, match) => handleMcpPost({ auth, transport, publicUrl: config.publicUrl, onDatabaseUnavailable, onInsufficientScope, elicitations }, req, res, match[1], requestId)),
-    // An organization's endpoint: its platform tools, for API keys of its projects (no OAuth step-up: no OAuth here).
-    org_mcp: mcpRoute((req, res, requestId, match) => handleMcpPost({ auth, transport, publicUrl: config.publicUrl, onDatabaseUnavailable }, req, res, undefined, requestId, { slug: match[1]!, db })),
+    // An organization's endpoint: its platform tools, for API keys of its projects and OAuth grants on it.
+    org_mcp: mcpRoute((req, res, requestId, match) => handleMcpPost({ auth, transport, publicUrl: config.publicUrl, onDatabaseUnavailable, onInsufficientScope, elicitations }, req, res, undefined, requestId, { slug: match[1]!, db })),
     async org_metadata(req, res, ctx) {
       if (req.method !== "GET") return notFound(req, res, ctx);
       const doc = await orgProtectedResourceMetadata(db, config.publicUrl, ctx.match[1]!);

@@ -1,4 +1,4 @@
-import { PLATFORM_FAMILIES, type PlatformFamily, platformScope } from "@tengine/core";
+import { findHomeProject, orgOAuthScopes, orgResource } from "@tengine/core";
 import type { Db } from "@tengine/db";
 
 /**
@@ -27,20 +27,19 @@ export async function protectedResourceMetadata(db: Db, publicUrl: string, slug:
 
 /**
  * RFC 9728 metadata of an organization's MCP endpoint `/o/{org}/mcp` (its platform tools).
- * The scopes it lists are the platform scopes of the organization families; an unknown
- * organization has none (404).
+ * The scopes it lists are the organization families' platform scopes that its home project's
+ * OAuth ceiling allows (what an OAuth grant there may hold); an unknown organization, or one
+ * without a project, is 404.
  */
 export async function orgProtectedResourceMetadata(db: Db, publicUrl: string, orgSlug: string) {
-  const org = await db.organization.findUnique({ where: { slug: orgSlug }, select: { id: true } });
-  if (!org) return null;
+  const home = await findHomeProject(db, orgSlug);
+  if (!home) return null;
   return {
-    resource: `${publicUrl}/o/${orgSlug}/mcp`,
+    resource: orgResource(publicUrl, orgSlug),
     authorization_servers: [publicUrl],
-    scopes_supported: ORG_PLATFORM_SCOPES,
+    scopes_supported: orgOAuthScopes(home.oauthScopes),
     bearer_methods_supported: ["header"],
     resource_signing_alg_values_supported: ["ES256"],
     resource_name: `Tengine organization ${orgSlug}`,
   };
 }
-
-const ORG_PLATFORM_SCOPES = (Object.keys(PLATFORM_FAMILIES) as PlatformFamily[]).filter((f) => PLATFORM_FAMILIES[f].surface === "org").flatMap((f) => [platformScope(f, false), platformScope(f, true)]);

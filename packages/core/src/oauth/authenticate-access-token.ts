@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { HotQueries } from "@tengine/db";
+import type { HotQueries, OAuthConnectionAuthRow } from "@tengine/db";
 import { checkCredential, type CredentialState } from "../execution/authorize-principal.ts";
 import type { AuthFailure } from "../keys/authenticate-api-key.ts";
 import type { GatewayKeys } from "../member-sessions/gateway-keys.ts";
@@ -54,8 +54,24 @@ export function looksLikeJwt(token: string): boolean {
  * allowed or token scopes beyond the current ceiling all fail with `Token validation failed`
  * at once on every replica. `lastUsedAt` is touched at most once a minute, off the response path.
  */
-export async function authenticateAccessToken(deps: AuthenticateAccessTokenDeps, token: string, slug?: string): Promise<{ ok: true; principal: Principal; project: ProjectConfig; credential: CredentialState } | AuthFailure> {
-  const failed = (reason?: string): AuthFailure => ({ ok: false, reason: reason ? `${OAUTH_MESSAGES.tokenValidation}: ${reason}` : OAUTH_MESSAGES.tokenValidation });
+export async function authenticateAccessToken(deps: AuthenticateAccessTokenDeps, token: string, slug?: string): Promise<OAuthAuthenticated | AuthFailure> {
+  const verified = await verifyAccessToken(deps, token, slug);
+  if (!verified.ok) return verified;
+  const { claims } = verified;
+  const tokenSlug = slugFromResource(deps.issuer, claims.aud);
+  if (!tokenSlug) return failed("its audience is not a project MCP URL");
+  return acceptConnection(deps, claims, (row) => row.slug === tokenSlug);
+}
+
+type OAuthAuthenticated = { ok: true; principal: Principal; project: ProjectConfig; credential: CredentialState };
+export type AccessTokenClaimsChecked = z.infer<typeof claimsSchema>;
+
+function failed(reason?: string): AuthFailure {
+  return { ok: false, reason: reason ? `${OAUTH_MESSAGES.tokenValidation}: ${reason}` : OAUTH_MESSAGES.tokenValidation };
+}
+
+/** Signature, `typ`, `iss`, `exp` (and `aud` = the project's MCP URL when `slug` is given), then the claims' shape. */
+export async function verifyAccessToken(deps: AuthenticateAccessTokenDeps, token: string, slug: string | undefined): Promise<{ ok: true; claims: AccessTokenClaimsChecked } | AuthFailure> {
   const verified = await verifyGatewayToken(deps, token, {
     typ: ACCESS_TOKEN_TYP,
     slug,
@@ -65,12 +81,17 @@ export async function authenticateAccessToken(deps: AuthenticateAccessTokenDeps,
   if (!verified.ok) return failed(verified.reason);
   const parsed = claimsSchema.safeParse(verified.payload);
   if (!parsed.success) return failed("malformed access token");
-  const claims = parsed.data;
-  const tokenSlug = slugFromResource(deps.issuer, claims.aud);
-  if (!tokenSlug) return failed("its audience is not a project MCP URL");
+  return { ok: true, claims: parsed.data };
+}
 
+/**
+ * ONE prepared query reads the connection and its project's current policy; `matches` ties it
+ * to the token's audience. The connection must be live, its user in the organization, MCP on,
+ * the client allowed and the token's scopes within the current ceiling.
+ */
+export async function acceptConnection(deps: AuthenticateAccessTokenDeps, claims: AccessTokenClaimsChecked, matches: (row: OAuthConnectionAuthRow) => boolean): Promise<OAuthAuthenticated | AuthFailure> {
   const row = await deps.hot.findOAuthConnection(claims.cid);
-  if (!row || row.slug !== tokenSlug || row.userId !== claims.sub || row.clientId !== claims.client_id) return failed();
+  if (!row || !matches(row) || row.userId !== claims.sub || row.clientId !== claims.client_id) return failed();
   const scopes = splitScopeParam(claims.scope);
   if (!checkCredential({ kind: "oauth", connection: row, scopes }).ok || !row.mcpEnabled) return failed();
   if (row.touchDue) void deps.hot.touchOAuthConnection(row.id).catch(() => {});

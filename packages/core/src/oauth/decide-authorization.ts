@@ -7,6 +7,7 @@ import { assertMayGrantScopes } from "../platform/platform-grants.ts";
 import { AppError } from "../errors/app-error.ts";
 import { newId } from "../ids/new-id.ts";
 import { AUTHORIZATION_CODE_TTL_SECONDS } from "./oauth-lifetimes.ts";
+import { orgSlugFromResource } from "./org-resource.ts";
 import { clientAllowed, OAUTH_MESSAGES, oauthPolicySelect, redirectUriAllowed, scopesWithinCeiling } from "./oauth-policy.ts";
 
 /** What the consent page shows about a pending authorization request. */
@@ -20,6 +21,8 @@ export type AuthorizationRequestView = {
   /** requested (already within the ceiling) */
   scopes: string[];
   expiresAt: Date;
+  /** the grant is for the organization's endpoint `/o/{org}/mcp` (platform tools); `project` is its home project, whose policy applies */
+  organizationEndpoint: boolean;
 };
 
 /** Request ids are 32 random bytes, base64url (43 characters). */
@@ -51,6 +54,7 @@ export async function getAuthorizationRequest(db: Db, requestId: string, opts: {
     redirectHost: new URL(request.redirectUri).host,
     scopes: request.scopes,
     expiresAt: request.expiresAt,
+    organizationEndpoint: /^\/o\/[^/]+\/mcp$/.test(new URL(request.resource).pathname),
   };
 }
 
@@ -106,7 +110,9 @@ export async function decideAuthorization(
   const connectionId = newId("connection");
   await db.$transaction(async (tx) => {
     await claimRequest(tx, request.id, now);
-    await tx.oAuthConnection.create({ data: { id: connectionId, projectId: project.id, userId: input.userId, clientId: client.id, scopes: approved, createdAt: now } });
+    // A grant on the organization's endpoint: its tokens' audience is that URL (the request's resource).
+    const orgId = orgSlugFromResource(input.issuer, request.resource) === undefined ? null : project.orgId;
+    await tx.oAuthConnection.create({ data: { id: connectionId, projectId: project.id, orgId, userId: input.userId, clientId: client.id, scopes: approved, createdAt: now } });
     await tx.oAuthCode.create({
       data: {
         codeHash: sha256Hex(code),

@@ -7,6 +7,7 @@ import { createRefreshToken, type OAuthServerDeps, type TokenResponse, tokenResp
 import { REFRESH_REUSE_GRACE_SECONDS } from "./oauth-lifetimes.ts";
 import { STEP_UP_WINDOW_SECONDS } from "./request-step-up.ts";
 import { OAuthError } from "./oauth-error.ts";
+import { orgResource } from "./org-resource.ts";
 import { clientAllowed, OAUTH_MESSAGES, oauthPolicySelect, scopesWithinCeiling, splitScopeParam } from "./oauth-policy.ts";
 
 /** The rotation lost a race with a concurrent refresh of the same token. */
@@ -48,7 +49,7 @@ export async function refreshAccessToken(
 
   const connection = await db.oAuthConnection.findUnique({
     where: { id: row.connectionId },
-    select: { revokedAt: true, userId: true, stepUpRequestedAt: true, project: { select: { id: true, slug: true, ...oauthPolicySelect } } },
+    select: { revokedAt: true, userId: true, stepUpRequestedAt: true, org: { select: { slug: true } }, project: { select: { id: true, slug: true, ...oauthPolicySelect } } },
   });
   if (!connection || connection.revokedAt) throw new OAuthError("invalid_grant", "The connection was revoked; connect again");
   if (connection.stepUpRequestedAt && nowMs - connection.stepUpRequestedAt.getTime() <= STEP_UP_WINDOW_SECONDS * 1000) {
@@ -57,7 +58,8 @@ export async function refreshAccessToken(
     throw new OAuthError("invalid_grant", "A call needed a scope this grant lacks; authorize again to approve it (step-up)");
   }
   const { project } = connection;
-  const resource = projectResource(deps.issuer, project.slug);
+  // An organization grant keeps its organization endpoint as audience (its ceiling: the organization families' scopes).
+  const resource = connection.org ? orgResource(deps.issuer, connection.org.slug) : projectResource(deps.issuer, project.slug);
   if (input.resource !== undefined && input.resource !== resource) throw new OAuthError("invalid_target", `resource must be ${resource}, the one authorized`);
   if (!project.mcpEnabled) throw new OAuthError("invalid_grant", OAUTH_MESSAGES.mcpDisabled);
   if (!clientAllowed(project, client.id)) throw new OAuthError("unauthorized_client", OAUTH_MESSAGES.clientId);

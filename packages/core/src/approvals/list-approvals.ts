@@ -1,6 +1,8 @@
 import type { ApprovalStatus, Db, PrincipalKind } from "@tengine/db";
 import { storedPrincipalSchema } from "../principal/principal.ts";
 import { type RecordedRequest, readRecordedRequest } from "../runs/stored-exchange.ts";
+import { isPlatformToolName } from "../platform/platform-families.ts";
+import { redactSecrets } from "../platform/platform-tool.ts";
 
 export type ApprovalView = {
   id: string;
@@ -66,7 +68,8 @@ export function toApprovalView(a: ApprovalRow, run: ApprovalRunColumns | undefin
     toolName: a.toolName,
     status: a.status,
     principal,
-    arguments: a.arguments,
+    // A platform call's header and credential values (an MCP server's) are not shown to approvers.
+    arguments: isPlatformToolName(a.toolName) ? redactSecrets(a.arguments) : a.arguments,
     request: readRecordedRequest(run?.request),
     runStatus: run?.status ?? null,
     runError: run?.error ?? null,

@@ -21,6 +21,8 @@ export type ApprovalRequest = {
   principal: Principal;
   /** the validated arguments */
   args: unknown;
+  /** the arguments as the run keeps them (a tool's `recordedArguments`: secrets redacted); default `args` */
+  recordedArgs?: unknown;
   /** the rendered request, secrets redacted: what the approver reads */
   request: unknown;
   idempotency: ApprovalIdempotency | null;
@@ -50,7 +52,7 @@ export async function requestApproval(db: Db, input: ApprovalRequest): Promise<{
         ...runPrincipalColumns(p),
         idempotencyKey: input.idempotencyKey ?? null,
         dedupeSource: input.dedupeSource ?? null,
-        arguments: input.args as Prisma.InputJsonValue,
+        arguments: (input.recordedArgs === undefined ? input.args : input.recordedArgs) as Prisma.InputJsonValue,
         request: input.request as Prisma.InputJsonValue,
         createdAt: input.createdAt,
       },

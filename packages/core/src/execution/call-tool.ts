@@ -170,6 +170,7 @@ export async function callTool(deps: ToolCallDeps, req: ToolCallRequest): Promis
       toolName: tool.name,
       principal,
       args,
+      recordedArgs: run.arguments,
       request: preview.value,
       idempotency: claim && key ? { recordId: claim.recordId, key: key.key, source: key.source, upstreamKey: call.upstreamKey } : null,
       ...idem,

@@ -54,6 +54,12 @@ export class McpPool {
     this.#options = { maxConcurrent: 16, maxQueued: 64, breakerFailures: 3, breakerCooldownMs: 10_000, restartBaseMs: 500, restartCapMs: 30_000, ...options };
   }
 
+  /** The operator's settings an admin operation checks a new server against (catalog, SSRF), as this pool connects with them. */
+  get adminSettings(): { catalog: ConnectionEnv["catalog"]; allowPrivate: boolean; allowlist?: ConnectionEnv["allowlist"] } {
+    const { catalog, allowPrivate, allowlist } = this.#options;
+    return { catalog, allowPrivate, ...(allowlist ? { allowlist } : {}) };
+  }
+
   /** Connects if needed and lists the server's tools now (add, refresh, `list_changed`). */
   async listTools(server: McpServerRuntime, timeoutMs = 15_000): Promise<{ ok: true; tools: UpstreamTool[] } | { ok: false; message: string }> {
     try {

@@ -2,6 +2,7 @@ import type { Db } from "@tengine/db";
 import type { Role } from "../access/roles.ts";
 import type { AuditActor } from "../audit/record-audit.ts";
 import type { SecretBox } from "../crypto/secret-box.ts";
+import type { McpPool } from "../federation/mcp-pool.ts";
 import type { PubSub } from "../infra/pub-sub.ts";
 import type { Principal } from "../principal/principal.ts";
 import type { PlatformActionSpec, PlatformFamily } from "./platform-families.ts";
@@ -12,6 +13,8 @@ export type PlatformCall = {
   db: Db;
   secretBox: SecretBox;
   pubsub?: PubSub;
+  /** the process's connections to external MCP servers (adding or refreshing one lists its tools now) */
+  mcp?: McpPool;
   family: PlatformFamily;
   spec: PlatformActionSpec;
   args: PlatformArgs;

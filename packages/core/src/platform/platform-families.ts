@@ -59,6 +59,13 @@ export const PLATFORM_FAMILIES = {
     description: "Plans an import of an OpenAPI document (`data.document` as text, or `data.url`) and applies a plan by its id (`id`), exactly as the dashboard's importer.",
     actions: { plan: write("member"), apply: write("member") },
   },
+  mcp_servers: {
+    surface: "project",
+    title: "External MCP servers of this project",
+    description:
+      "Lists, reads, adds, refreshes and removes this project's external MCP servers. `get`, `refresh` and `remove` take the server's id or name as `id`. `add` takes `data`: { name, url (Streamable HTTP) or catalog (an entry of the operator's catalog), headers?, credentials?, declare?, activation? } and lists the server's tools right away; header and credential values are stored encrypted and never shown again.",
+    actions: { list: read(), get: read(), add: write("admin"), refresh: write("admin"), remove: write("admin", undefined, true) },
+  },
   keys: {
     surface: "project",
     title: "API keys of this project",

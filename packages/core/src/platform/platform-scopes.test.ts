@@ -4,7 +4,7 @@ import type { Principal } from "../principal/principal.ts";
 import { assertMayGrantScopes } from "./platform-grants.ts";
 import { platformScopesAboveRole, platformScopesForRole } from "./platform-scopes.ts";
 import { listPlatformTools } from "./platform-tools.ts";
-import { PlatformTool } from "./platform-tool.ts";
+import { PlatformTool, redactSecrets } from "./platform-tool.ts";
 
 const principal = (scopes: string[] | null): Principal => ({ projectId: "prj_1", projectSlug: "p", kind: "api_key", keyId: "key_1", scopes });
 const project = { mcpEnabled: true, requireMember: true };
@@ -27,6 +27,10 @@ describe("platform scopes", () => {
     expect(platformScopesForRole("viewer")).not.toContain("platform.audit:read");
     expect(platformScopesForRole("member")).toEqual(expect.arrayContaining(["platform.tools:write", "platform.keys:write", "platform.approvals:write"]));
     expect(platformScopesForRole("member")).not.toContain("platform.projects:write");
+    // The dashboard's MCP servers page lets admins change servers, and members only read them.
+    expect(platformScopesForRole("member")).toContain("platform.mcp_servers:read");
+    expect(platformScopesForRole("member")).not.toContain("platform.mcp_servers:write");
+    expect(platformScopesForRole("admin")).toContain("platform.mcp_servers:write");
     expect(platformScopesForRole("admin")).toEqual(expect.arrayContaining(["platform.projects:write", "platform.audit:read"]));
     expect(platformScopesAboveRole(["items:write", "platform.keys:read", "platform.keys:write"], "viewer")).toEqual(["platform.keys:write"]);
     // A project's own scope that merely starts with "platform." is not a platform scope.
@@ -47,6 +51,16 @@ describe("platform scopes", () => {
     expect((listed[0]!.inputSchema.properties as any).action.enum).toEqual(["list", "get"]);
     expect((listed[1]!.inputSchema.properties as any).action.enum).toEqual(["list", "create", "revoke"]);
     expect(listPlatformTools("org", ["platform.members:read"]).map((t) => t.name)).toEqual(["tengine.platform/members"]);
+  });
+
+  it("recorded arguments keep no header or credential value of an MCP server", () => {
+    const add = { action: "add", data: { name: "docs", url: "https://mcp.example.com/mcp", headers: { Authorization: "Bearer abc" }, credentials: { API_KEY: "xyz" } } };
+    expect(new PlatformTool("mcp_servers").forArgs(add).recordedArguments(add)).toEqual({
+      action: "add",
+      data: { name: "docs", url: "https://mcp.example.com/mcp", headers: { Authorization: "[redacted]" }, credentials: { API_KEY: "[redacted]" } },
+    });
+    // A server's view lists its credentials (keys, whether set) as an array: nothing to hide there.
+    expect(redactSecrets({ credentials: [{ secret: true, set: true }] })).toEqual({ credentials: [{ secret: true, set: true }] });
   });
 
   it("arguments name what is allowed", () => {

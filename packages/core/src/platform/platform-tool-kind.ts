@@ -27,8 +27,8 @@ export const platformToolKind: ToolKind<RenderedPlatformCall, PlatformOutcome, P
     // Canonical JSON: an approved call's arguments come back from a JSON column in another key order.
     return { method: "CALL", url: `tengine:${rendered.tool.name}`, headers: {}, body: canonicalJson(redactSecrets(rendered.args)) };
   },
-  async send(deps: Pick<ToolCallDeps, "db" | "runtime" | "pubsub">, _tool, _project, rendered) {
-    return runPlatformAction({ db: deps.db, secretBox: deps.runtime.secrets, ...(deps.pubsub ? { pubsub: deps.pubsub } : {}) }, { family: rendered.tool.family, args: rendered.args, principal: rendered.principal, projectId: rendered.projectId, runId: rendered.runId });
+  async send(deps: Pick<ToolCallDeps, "db" | "runtime" | "pubsub" | "mcp">, _tool, _project, rendered) {
+    return runPlatformAction({ db: deps.db, secretBox: deps.runtime.secrets, ...(deps.pubsub ? { pubsub: deps.pubsub } : {}), ...(deps.mcp ? { mcp: deps.mcp } : {}) }, { family: rendered.tool.family, args: rendered.args, principal: rendered.principal, projectId: rendered.projectId, runId: rendered.runId });
   },
   map(_tool, _rendered, outcome, recordedRequest): Execution {
     const request = recordedRequest;

@@ -17,6 +17,8 @@ export type PlatformArgs = {
 const ARG_NAMES = ["action", "subresource", "id", "project_id", "filters", "data"] as const;
 /** keys whose values never reach a run, an approval or the audit log */
 const SECRET_KEY = /secret|token|password|^value$|^key$/i;
+/** keys whose object holds secret values under any name (an MCP server's `headers` and `credentials`) */
+const SECRET_MAP = /^(headers|credentials)$/i;
 
 /**
  * One resource family as an MCP tool (`tengine.platform/<family>`), callable through the same
@@ -144,5 +146,11 @@ function platformValidator(family: PlatformFamily): ValidateFunction {
 export function redactSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactSecrets);
   if (!value || typeof value !== "object") return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEY.test(k) && (typeof v === "string" || v === null) ? "[redacted]" : redactSecrets(v)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => {
+      if (SECRET_KEY.test(k) && (typeof v === "string" || v === null)) return [k, "[redacted]"];
+      if (SECRET_MAP.test(k) && v && typeof v === "object" && !Array.isArray(v)) return [k, Object.fromEntries(Object.keys(v).map((name) => [name, "[redacted]"]))];
+      return [k, redactSecrets(v)];
+    }),
+  );
 }

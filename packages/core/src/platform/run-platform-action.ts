@@ -4,10 +4,12 @@ import { type Role, roleAtLeast } from "../access/roles.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import type { SecretBox } from "../crypto/secret-box.ts";
 import { AppError, isAppError } from "../errors/app-error.ts";
+import type { McpPool } from "../federation/mcp-pool.ts";
 import type { PubSub } from "../infra/pub-sub.ts";
 import type { Principal } from "../principal/principal.ts";
 import { approvalsFamily } from "./families/approvals-family.ts";
 import { keysFamily } from "./families/keys-family.ts";
+import { mcpServersFamily } from "./families/mcp-servers-family.ts";
 import { openapiFamily } from "./families/openapi-family.ts";
 import { auditFamily, membersFamily } from "./families/org-families.ts";
 import { projectsFamily } from "./families/projects-family.ts";
@@ -22,6 +24,7 @@ import { assertMayGrantScopes } from "./platform-grants.ts";
 const HANDLERS: Record<PlatformFamily, PlatformHandler> = {
   tools: toolsFamily,
   openapi: openapiFamily,
+  mcp_servers: mcpServersFamily,
   keys: keysFamily,
   runs: runsFamily,
   approvals: approvalsFamily,
@@ -30,7 +33,7 @@ const HANDLERS: Record<PlatformFamily, PlatformHandler> = {
   audit: auditFamily,
 };
 
-export type PlatformServices = { db: Db; secretBox: SecretBox; pubsub?: PubSub };
+export type PlatformServices = { db: Db; secretBox: SecretBox; pubsub?: PubSub; mcp?: McpPool };
 
 /** How an action ended: its answer, or the rule that refused it (nothing changed). */
 export type PlatformOutcome = { ok: true; answer: PlatformAnswer } | { ok: false; status: number; message: string };

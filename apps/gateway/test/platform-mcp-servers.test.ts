@@ -1,4 +1,4 @@
-import { createApiKey, decideApproval, executeApprovedRun, getApproval, readFederationSettings, secretAd } from "@tengine/core";
+import { createApiKey, decideApproval, executeApprovedRun, getApproval, readFederationSettings } from "@tengine/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { federatedWorkerDeps, startEverythingHttp } from "./federation-helpers.ts";
 import { connectClient, startWorld } from "./harness.ts";
@@ -134,18 +134,23 @@ describe("mcp_servers family", () => {
     await caller.close();
   });
 
-  it("the approval policy can hold an add; approvers see no credential value, and the approved add stores it", async () => {
+  it("the approval policy can hold an add; one carrying a credential is refused rather than stored in clear while it waits", async () => {
     await world.db.project.update({ where: { id: b.project.id }, data: { approvalPolicy: "non_read_only", configVersion: { increment: 1 } } });
     try {
       const client = await connectClient(b.mcpUrl, await keyWith(b, ["platform.mcp_servers:write"]));
-      const pending: any = await client.callTool({ name: SERVERS, arguments: { action: "add", data: { name: "held", url: everything.url, credentials: { token: CREDENTIAL_SECRET } } } });
+      const refused: any = await client.callTool({ name: SERVERS, arguments: { action: "add", data: { name: "held", url: everything.url, credentials: { token: CREDENTIAL_SECRET } } } });
+      expect(refused.isError).toBe(true);
+      expect(text(refused)).toMatch(/carries secret values .* needs approval/);
+      expect(await world.db.approval.count({ where: { projectId: b.project.id } })).toBe(0);
+      expect(JSON.stringify(await world.db.run.findMany({ where: { projectId: b.project.id } }))).not.toContain(CREDENTIAL_SECRET);
+
+      const pending: any = await client.callTool({ name: SERVERS, arguments: { action: "add", data: { name: "held", url: everything.url } } });
       expect(text(pending)).toMatch(/needs approval by a person and is pending/);
       await client.close();
       expect(await world.db.mcpServer.count({ where: { projectId: b.project.id, name: "held" } })).toBe(0);
       const approval = await world.db.approval.findFirstOrThrow({ where: { runId: pending._meta["tengine/runId"] } });
       const view = await getApproval(world.db, b.project.id, approval.id);
-      expect(view.arguments).toMatchObject({ data: { credentials: { token: "[redacted]" } } });
-      expect(JSON.stringify(view)).not.toContain(CREDENTIAL_SECRET);
+      expect(view.arguments).toMatchObject({ action: "add", data: { name: "held" } });
 
       const worker = federatedWorkerDeps(world, readFederationSettings({}));
       try {
@@ -155,8 +160,7 @@ describe("mcp_servers family", () => {
         await worker.close();
       }
       const stored = await world.db.mcpServer.findFirstOrThrow({ where: { projectId: b.project.id, name: "held" } });
-      expect(stored).toMatchObject({ status: "ok", credentialKeys: ["token"] });
-      expect(JSON.parse(world.secretBox.decrypt(stored.credentialsEnc!, secretAd.mcpServerCredentials(stored.id)))).toEqual({ token: CREDENTIAL_SECRET });
+      expect(stored).toMatchObject({ status: "ok", credentialKeys: [] });
       const run = await world.db.run.findUniqueOrThrow({ where: { id: approval.runId } });
       expect(run.status).toBe("succeeded");
       expect(JSON.stringify(run)).not.toContain(CREDENTIAL_SECRET);

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import type { RunSettle, RunStatus } from "@tengine/db";
 import { approvalRequired } from "../approvals/approval-policy.ts";
 import { APPROVAL_TTL_MS, awaitApprovedRun, DEFAULT_APPROVAL_WAIT_MS, requestApproval } from "../approvals/request-approval.ts";
@@ -157,6 +158,13 @@ export async function callTool(deps: ToolCallDeps, req: ToolCallRequest): Promis
 
   // approval: a pending run that waits a bounded time for a person; the worker sends it once approved
   if (needsApproval) {
+    // A call carrying secret values (a platform call's headers or credentials) cannot wait: its
+    // pending approval would keep them in clear until a person decides. Refused, nothing stored.
+    if (tool.recordedArguments && !isDeepStrictEqual(tool.recordedArguments(args), args)) {
+      if (claim) await settleIdempotencyKey(deps.db, deps.hot, claim.recordId, runId, { kind: "released" });
+      const message = `${tool.name}: this call carries secret values (headers or credentials) and needs approval, which would store them unencrypted until someone decides; make it without the secret values, or in the dashboard or the CLI`;
+      return fail(failed("invalid_arguments", message).failure, keyed);
+    }
     const preview = previewCall(tool, runtime, call);
     if (!preview.ok) {
       if (claim) await settleIdempotencyKey(deps.db, deps.hot, claim.recordId, runId, { kind: "released" });

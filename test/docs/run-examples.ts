@@ -85,7 +85,8 @@ export async function checkCliUsage(line: string, env: NodeJS.ProcessEnv): Promi
   const at = line.search(/(^|\s|`)(npx )?tengine /);
   if (at < 0) return [`not a tengine command: ${line}`];
   const words = line.slice(at).replace(/^[\s`]*(npx )?tengine /, "").trim().split(/\s+/);
-  const commandPath = words[0] === "migrate" ? ["migrate"] : words.slice(0, 2);
+  // A command of its own (`tengine migrate`, `tengine usage --project …`) has no subcommand word.
+  const commandPath = words[0] === "migrate" || words[1]?.startsWith("-") ? [words[0]!] : words.slice(0, 2);
   const problems: string[] = [];
   const text = await help(commandPath, env).catch((error: { stderr?: string }) => {
     problems.push(`"tengine ${commandPath.join(" ")}" is not a command: ${error.stderr?.trim()}`);

@@ -18,7 +18,7 @@ const ACTIVATIONS = ["always", "requested"] as const;
 function collectPairs(flag: string) {
   return (value: string, previous: unknown): Record<string, string> => {
     const at = value.indexOf("=");
-    if (at <= 0) throw new UsageError(`${flag} expects NAME=VALUE, got ${JSON.stringify(value)}`);
+    if (at <= 0) throw new UsageError(`${flag}: expected NAME=VALUE, got ${JSON.stringify(value)}`);
     return { ...((previous as Record<string, string> | undefined) ?? {}), [value.slice(0, at)]: value.slice(at + 1) };
   };
 }

@@ -126,7 +126,7 @@ export class PreparedTool {
       query: (row.query ?? undefined) as never,
       headers: (row.headers ?? undefined) as never,
       body: (row.body ?? undefined) as never,
-      ...(row.bodyEncoding !== null ? { bodyEncoding: parseBodyEncoding(row.bodyEncoding) } : {}),
+      ...(row.bodyEncoding != null ? { bodyEncoding: parseBodyEncoding(row.bodyEncoding) } : {}),
     });
     this.#authSecretEnc = row.authSecretEnc;
     this.#secretBox = secretBox;

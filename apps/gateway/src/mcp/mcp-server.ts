@@ -71,7 +71,11 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics) {
     // is down is answered from its last known tool list, marked stale.
     const toolsets = await principalToolsets(deps.db, ctx.principal, runtime.mcpServers).catch((error: unknown) => unavailable(ctx, error));
     const { tools } = listToolsForCaller(runtime, ctx.principal.scopes, toolsets);
-    const listed = tools.map((t) => (deps.mcp && runtime.tools.get(t.name)?.federation && deps.mcp.health(runtime.tools.get(t.name)!.federation!.server.id).state === "down" ? { ...t, _meta: { ...t._meta, "tengine/stale": true } } : t));
+    const isDown = (name: string) => {
+      const server = runtime.tools.get(name)?.federation?.server;
+      return server !== undefined && deps.mcp?.health(server.id).state === "down";
+    };
+    const listed = tools.map((t) => (isDown(t.name) ? { ...t, _meta: { ...t._meta, "tengine/stale": true } } : t));
     return { tools: [...listed, ...platform, ...BUILTIN_TOOLS] };
   });
 

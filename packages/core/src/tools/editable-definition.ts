@@ -25,6 +25,7 @@ export function editableDefinition(tool: ToolView): ToolDefinitionInput {
     ...(tool.query !== undefined ? { query: tool.query } : {}),
     ...(tool.headers !== undefined ? { headers: tool.headers } : {}),
     ...(tool.body !== undefined ? { body: tool.body as never } : {}),
+    ...(tool.bodyEncoding !== undefined ? { bodyEncoding: tool.bodyEncoding } : {}),
     auth: auth as ToolDefinitionInput["auth"],
     timeoutMs: tool.timeoutMs,
     maxAttempts: tool.maxAttempts,

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { ports, urls } from "../playwright.config.ts";
-import { mcpClient, screenshot, signIn, signUp, uniqueEmail } from "../support/helpers.ts";
+import { mcpClient, screenshot, signIn, signUp, uniqueEmail, open } from "../support/helpers.ts";
 
 /**
  * Issue 3's journey, as a new admin does it in Chromium: sign up, create a project, create a
@@ -32,7 +32,7 @@ test("an admin signs up, builds a tool, calls it over MCP and revokes the key", 
   });
 
   await test.step("settings: allow the local http demo CRM and create a signing secret", async () => {
-    await page.goto(`/projects/${slug}/settings`);
+    await open(page, `/projects/${slug}/settings`);
     await page.getByLabel("Allow plain-http upstreams").check();
     await page.getByRole("button", { name: "Save settings" }).click();
     await expect(page.getByText(/saved/i).first()).toBeVisible();
@@ -41,7 +41,7 @@ test("an admin signs up, builds a tool, calls it over MCP and revokes the key", 
   });
 
   await test.step("create a tool against the demo CRM", async () => {
-    await page.goto(`/projects/${slug}/tools`);
+    await open(page, `/projects/${slug}/tools`);
     await page.getByRole("link", { name: /New tool/ }).first().click();
     await page.getByLabel("Tool name").fill("find_contacts");
     await page.getByLabel("Description").fill("Searches the CRM's contacts by name or email.");
@@ -62,7 +62,7 @@ test("an admin signs up, builds a tool, calls it over MCP and revokes the key", 
 
   let key = "";
   await test.step("create an API key, shown once", async () => {
-    await page.goto(`/projects/${slug}/keys`);
+    await open(page, `/projects/${slug}/keys`);
     await page.getByLabel("Name").fill("e2e client");
     await page.getByRole("button", { name: "Create key" }).click();
     key = (await page.getByTestId("new-api-key").textContent())!.trim();
@@ -82,27 +82,27 @@ test("an admin signs up, builds a tool, calls it over MCP and revokes the key", 
   });
 
   await test.step("find the run in the runs table and open it", async () => {
-    await page.goto(`/projects/${slug}/runs`);
+    await open(page, `/projects/${slug}/runs`);
     const row = page.getByRole("row").filter({ hasText: "find_contacts" }).filter({ hasText: "e2e client" });
     await expect(row.first()).toBeVisible();
     await screenshot(page, "runs");
-    await page.goto(`/projects/${slug}/runs/${runId}`);
+    await open(page, `/projects/${slug}/runs/${runId}`);
     await expect(page.getByText(runId).first()).toBeVisible();
     await expect(page.getByText("succeeded").first()).toBeVisible();
     await screenshot(page, "run-detail");
   });
 
   await test.step("the overview charts show the calls", async () => {
-    await page.goto(`/projects/${slug}`);
+    await open(page, `/projects/${slug}`);
     await expect(page.getByRole("table", { name: /Top tools/i }).or(page.getByText("Top tools")).first()).toBeVisible();
     await expect(page.getByText("find_contacts").first()).toBeVisible();
     await screenshot(page, "project-overview");
-    await page.goto("/projects");
+    await open(page, "/projects");
     await screenshot(page, "projects");
   });
 
   await test.step("revoke the key: the next call fails", async () => {
-    await page.goto(`/projects/${slug}/keys`);
+    await open(page, `/projects/${slug}/keys`);
     await page.getByRole("button", { name: "Revoke e2e client" }).click();
     await page.getByRole("button", { name: "Revoke key" }).click();
     await expect(page.getByText(/revoked/i).first()).toBeVisible();
@@ -110,13 +110,13 @@ test("an admin signs up, builds a tool, calls it over MCP and revokes the key", 
   });
 
   await test.step("add a viewer to the organization", async () => {
-    await page.goto("/org/members");
+    await open(page, "/org/members");
     await page.getByLabel("Email").fill(viewerEmail);
     await page.getByLabel("Role", { exact: true }).selectOption("viewer");
     await page.getByRole("button", { name: "Add member" }).click();
     viewerPassword = (await page.getByTestId("one-time-secret").textContent())!.trim();
     expect(viewerPassword.length).toBeGreaterThan(8);
-    await page.goto("/org/audit");
+    await open(page, "/org/audit");
     await expect(page.getByText("member.add").first()).toBeVisible();
     await expect(page.getByText("api_key.revoke").first()).toBeVisible();
   });
@@ -124,20 +124,20 @@ test("an admin signs up, builds a tool, calls it over MCP and revokes the key", 
 
 test("a viewer can read but cannot create or revoke anything", async ({ page }) => {
   await signIn(page, viewerEmail, viewerPassword);
-  await page.goto(`/projects/${slug}/tools`);
+  await open(page, `/projects/${slug}/tools`);
   await expect(page.getByText("find_contacts").first()).toBeVisible();
   await expect(page.getByRole("link", { name: /New tool/ })).toHaveCount(0);
-  await page.goto(`/projects/${slug}/tools/find_contacts`);
+  await open(page, `/projects/${slug}/tools/find_contacts`);
   await expect(page.getByRole("button", { name: "Save changes" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Run", exact: true })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Delete tool" })).toHaveCount(0);
-  await page.goto(`/projects/${slug}/keys`);
+  await open(page, `/projects/${slug}/keys`);
   await expect(page.getByRole("button", { name: "Create key" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: /^Revoke/ })).toHaveCount(0);
-  await page.goto(`/projects/${slug}/settings`);
+  await open(page, `/projects/${slug}/settings`);
   await expect(page.getByRole("button", { name: "Save settings" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Create signing secret" })).toHaveCount(0);
-  await page.goto("/projects");
+  await open(page, "/projects");
   await expect(page.getByRole("button", { name: "Create project" })).toHaveCount(0);
 });
 
@@ -146,14 +146,14 @@ test("a second organization sees none of the first one's data", async ({ page })
   await expect(page.getByText("No projects yet")).toBeVisible();
   await expect(page.getByText(projectName)).toHaveCount(0);
   for (const path of [`/projects/${slug}`, `/projects/${slug}/tools/find_contacts`, `/projects/${slug}/runs`, `/projects/${slug}/keys`, `/projects/${slug}/settings`]) {
-    await page.goto(path);
+    await open(page, path);
     await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
   }
 });
 
 test("an admin imports the demo CRM's tools from its OpenAPI document", async ({ page }) => {
   await signIn(page, admin.email, admin.password);
-  await page.goto(`/projects/${slug}/tools`);
+  await open(page, `/projects/${slug}/tools`);
   await page.getByRole("link", { name: /Import OpenAPI/ }).first().click();
   await page.getByRole("tab", { name: "From URL" }).click();
   await page.getByLabel("Document URL").fill(`${crm}/openapi.json`);
@@ -164,7 +164,7 @@ test("an admin imports the demo CRM's tools from its OpenAPI document", async ({
   await screenshot(page, "openapi-import-preview");
   await page.getByRole("button", { name: "Apply import" }).click();
   await expect(page.getByRole("heading", { name: "Import applied" })).toBeVisible({ timeout: 60_000 });
-  await page.goto(`/projects/${slug}/tools`);
+  await open(page, `/projects/${slug}/tools`);
   await expect(page.getByText("create_contact").first()).toBeVisible();
   await expect(page.getByText("find_contacts").first()).toBeVisible();
 });

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, type Page, test } from "@playwright/test";
 import { dataDir, urls } from "../playwright.config.ts";
-import { mcpClient, screenshot, signIn } from "../support/helpers.ts";
+import { mcpClient, screenshot, signIn, open, reload } from "../support/helpers.ts";
 
 // Human approval end to end (issue 6): an admin sets the demo project's approval policy to
 // "all tools that are not read-only" in the dashboard; an AI client (the official MCP SDK
@@ -12,8 +12,15 @@ import { mcpClient, screenshot, signIn } from "../support/helpers.ts";
 
 const credentials = () => JSON.parse(readFileSync(path.join(dataDir, "demo-credentials.json"), "utf8")) as { adminEmail: string; adminPassword: string; apiKey: string; demoCrmUrl: string };
 
+/** "5.20 s" or "150 ms" in milliseconds, as the run page shows durations. */
+function duration(text: string | null): number {
+  const match = text?.match(/([\d.]+) (ms|s)\b/);
+  if (!match) throw new Error(`no duration in ${JSON.stringify(text)}`);
+  return Number(match[1]) * (match[2] === "s" ? 1000 : 1);
+}
+
 async function setPolicy(page: Page, label: RegExp, saved: string) {
-  await page.goto("/projects/demo/approvals");
+  await open(page, "/projects/demo/approvals");
   const form = page.getByRole("form", { name: "Approval policy" });
   await form.getByRole("radio", { name: label }).check();
   const save = form.getByRole("button", { name: "Save policy" });
@@ -26,14 +33,14 @@ async function setPolicy(page: Page, label: RegExp, saved: string) {
 test.afterAll(async ({ browser }) => {
   const page = await browser.newPage();
   await signIn(page, credentials().adminEmail, credentials().adminPassword);
-  await setPolicy(page, /Only tools marked/, "Approval policy saved: none");
+  await setPolicy(page, /Only tools marked/, "Saved: only tools marked “requires approval” wait for a person.");
   await page.close();
 });
 
 test("a call that needs approval waits, is approved in the dashboard, and returns the upstream result", async ({ page }) => {
   const { adminEmail, adminPassword, apiKey, demoCrmUrl } = credentials();
   await signIn(page, adminEmail, adminPassword);
-  await setPolicy(page, /All tools that are not read-only/, "Approval policy saved: non_read_only");
+  await setPolicy(page, /All tools that are not read-only/, "Saved: every tool that is not read-only waits for a person.");
 
   const client = await mcpClient(`${urls.gateway}/p/demo/mcp`, apiKey);
   // Read-only tools still go straight through. (The demo tools are imported from OpenAPI:
@@ -47,7 +54,7 @@ test("a call that needs approval waits, is approved in the dashboard, and return
   // The call shows up in the queue (with a count in the project nav).
   const decide = page.getByRole("form", { name: "Decide on create_company" });
   await expect(async () => {
-    await page.reload();
+    await reload(page);
     await expect(decide).toBeVisible({ timeout: 1_000 });
   }).toPass({ timeout: 15_000 });
   await expect(page.getByRole("link", { name: /Approvals\s*1/ })).toBeVisible();
@@ -70,11 +77,21 @@ test("a call that needs approval waits, is approved in the dashboard, and return
   expect(Date.now() - started).toBeLessThan(25_000);
 
   // The decision is listed with its reason, and the run succeeded.
-  await page.reload();
+  await reload(page);
   const decided = page.getByRole("row").filter({ hasText: "Checked with sales" });
   await expect(decided).toContainText("create_company");
   await expect(decided).toContainText("approved");
   await expect(decided).toContainText(adminEmail);
   await expect(decided).toContainText("succeeded");
   await screenshot(page, "approvals-decided");
+
+  // The run's page says who approved it and how long it waited; its total is the wall-clock time
+  // from the call to the result, not only the gateway's and the upstream's work around the wait.
+  await decided.getByRole("link", { name: /^run_/ }).click();
+  await expect(page.getByText(`Approved by ${adminEmail}`)).toBeVisible();
+  const waited = duration(await page.getByText(/^after waiting /).textContent());
+  const timing = (await page.getByRole("img", { name: /Waiting for approval/ }).getAttribute("aria-label")) ?? "";
+  expect(waited).toBeGreaterThan(0);
+  expect(duration(timing.match(/Waiting for approval ([\d.]+ m?s)/)?.[0] ?? null)).toBe(waited);
+  expect(duration(timing.match(/^Total ([\d.]+ m?s)/)?.[0] ?? null)).toBeGreaterThanOrEqual(waited);
 });

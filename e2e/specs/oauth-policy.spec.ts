@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, type Page, test } from "@playwright/test";
 import { dataDir, urls } from "../playwright.config.ts";
-import { mcpClient, screenshot, signIn } from "../support/helpers.ts";
+import { mcpClient, screenshot, signIn, open, reload } from "../support/helpers.ts";
 
 /**
  * Issue 4 items 5 and 7: an admin edits the demo project's OAuth policy on its OAuth page and
@@ -72,7 +72,7 @@ async function catchCallback(page: Page): Promise<{ arrived: Promise<URL> }> {
 }
 
 async function openOAuthPage(page: Page) {
-  await page.goto("/projects/demo");
+  await open(page, "/projects/demo");
   await page.getByRole("navigation", { name: "Project" }).getByRole("link", { name: "OAuth" }).click();
   await expect(page).toHaveURL(/\/projects\/demo\/oauth$/);
 }
@@ -97,7 +97,7 @@ test("an admin edits the OAuth policy; bad input keeps the form; the gateway fol
 
   await test.step("the page shows the MCP URL, the Claude Code command and the seeded policy", async () => {
     await expect(page.getByTestId("oauth-mcp-url")).toHaveText(mcpUrl);
-    await expect(page.getByTestId("oauth-claude-command")).toHaveText(`claude mcp add --transport http --callback-port 3118 tengine ${mcpUrl}`);
+    await expect(page.getByTestId("oauth-claude-command")).toHaveText(`claude mcp add --transport http --callback-port 3118 demo ${mcpUrl}`);
     await expect(page.getByRole("button", { name: "Copy command" })).toBeVisible();
     await expect(enabled).toBeChecked();
     await expect(redirects).toHaveValue(CLAUDE_REDIRECT);
@@ -126,7 +126,7 @@ test("an admin edits the OAuth policy; bad input keeps the form; the gateway fol
     await save(page);
     await saved(page);
     await expect.poll(scopesSupported).toEqual([...SEEDED_SCOPES, "reports:read"]);
-    await page.reload();
+    await reload(page);
     await expect(redirects).toHaveValue(`${CLAUDE_REDIRECT}\nhttps://app.example.com/oauth/callback`);
     await expect(scopes).toHaveValue(`${SEEDED_SCOPES.join(" ")} reports:read`);
     await screenshot(page, "oauth-policy");
@@ -168,7 +168,7 @@ async function connect(page: Page, clientName: string, uncheck: string[] = []): 
   const clientId = await registerClient(clientName);
   const { url, verifier } = authorizeUrl(clientId);
   const { arrived } = await catchCallback(page);
-  await page.goto(url);
+  await open(page, url);
   await expect(page).toHaveURL(/\/oauth\/consent\?request=/);
   for (const scope of uncheck) await page.getByRole("checkbox", { name: new RegExp(scope) }).uncheck();
   await page.getByRole("button", { name: "Approve" }).click();

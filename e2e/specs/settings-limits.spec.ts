@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, type Page, test } from "@playwright/test";
 import { dataDir, urls } from "../playwright.config.ts";
-import { screenshot, signIn } from "../support/helpers.ts";
+import { screenshot, signIn, open, reload } from "../support/helpers.ts";
 
 // An admin sets a per-tool limit of 2 calls a minute on the demo project in the dashboard; the
 // third call through the gateway (the demo API key, plain MCP over fetch) is refused with a
@@ -32,7 +32,7 @@ async function expectServed(name: string) {
 const limitsForm = (page: Page) => page.getByRole("form", { name: "Rate limits" });
 
 async function clearLimits(page: Page) {
-  await page.goto("/projects/demo/settings");
+  await open(page, "/projects/demo/settings");
   const form = limitsForm(page);
   for (const field of ["#limit-project-max", "#limit-project-window", "#limit-principal-max", "#limit-principal-window", "#limit-tool-max", "#limit-tool-window"]) await form.locator(field).fill("");
   await form.getByRole("button", { name: "Save rate limits" }).click();
@@ -49,7 +49,7 @@ test.afterAll(async ({ browser }) => {
 test("an admin limits a tool to 2 calls a minute and the third call is refused with a retry time", async ({ page }) => {
   const { adminEmail, adminPassword } = credentials();
   await signIn(page, adminEmail, adminPassword);
-  await page.goto("/projects/demo/settings");
+  await open(page, "/projects/demo/settings");
   const form = limitsForm(page);
   await expect(page.getByRole("heading", { name: "Rate limits" })).toBeVisible();
 
@@ -76,7 +76,7 @@ test("an admin limits a tool to 2 calls a minute and the third call is refused w
   await form.getByLabel(/Refuse calls \(fail closed\)/).check();
   await form.getByRole("button", { name: "Save rate limits" }).click();
   await expect(form.getByRole("status")).toHaveText("Rate limits saved. Gateways apply them from the next call.");
-  await page.reload();
+  await reload(page);
   await expect(limitsForm(page).locator("#limit-tool-max")).toHaveValue("2");
   await expect(limitsForm(page).locator("#limit-tool-window")).toHaveValue("60");
   await expect(limitsForm(page).getByLabel(/Refuse calls \(fail closed\)/)).toBeChecked();
@@ -94,7 +94,7 @@ test("an admin limits a tool to 2 calls a minute and the third call is refused w
   await expectServed("search_contacts");
 
   // The refused call is a rate-limited run in the history.
-  await page.goto(`/projects/demo/runs?status=rate_limited`);
+  await open(page, `/projects/demo/runs?status=rate_limited`);
   const limitedRows = page.getByRole("row").filter({ hasText: "Rate limited" });
   await expect(limitedRows).toHaveCount(1);
   await expect(limitedRows.getByRole("cell", { name: "list_companies" })).toBeVisible();
@@ -107,7 +107,7 @@ test("an admin limits a tool to 2 calls a minute and the third call is refused w
 test("an admin sets how long runs are kept; out-of-range values are refused", async ({ page }) => {
   const { adminEmail, adminPassword } = credentials();
   await signIn(page, adminEmail, adminPassword);
-  await page.goto("/projects/demo/settings");
+  await open(page, "/projects/demo/settings");
   const form = page.getByRole("form", { name: "Run retention" });
   const days = form.getByLabel("Run retention (days)");
   await expect(days).toHaveValue("30");
@@ -116,18 +116,21 @@ test("an admin sets how long runs are kept; out-of-range values are refused", as
   await form.getByRole("button", { name: "Save retention" }).click();
   await expect(form.locator("#run-retention-days-error")).toHaveText("keep runs between 1 and 3650 days");
   await expect(days).toHaveValue("0");
+  // Editing the value hides the error that described the old one.
   await days.fill("forever");
+  await expect(form.locator("#run-retention-days-error")).toHaveCount(0);
+  await expect(days).not.toHaveAttribute("aria-invalid", "true");
   await form.getByRole("button", { name: "Save retention" }).click();
   await expect(form.locator("#run-retention-days-error")).toHaveText('"forever" is not a whole number of days');
 
   await days.fill("90");
   await form.getByRole("button", { name: "Save retention" }).click();
   await expect(form.getByRole("status")).toHaveText("Runs are kept for 90 days.");
-  await page.reload();
+  await reload(page);
   await expect(page.getByRole("form", { name: "Run retention" }).getByLabel("Run retention (days)")).toHaveValue("90");
 
   // Both changes are in the organization's audit log.
-  await page.goto("/org/audit");
+  await open(page, "/org/audit");
   await expect(page.getByText("project.run_retention_set").first()).toBeVisible();
   await expect(page.getByText("project.rate_limits_set").first()).toBeVisible();
 });

@@ -8,12 +8,34 @@ export async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: fileURLToPath(new URL(`../../reports/screenshots/${name}.png`, import.meta.url)), fullPage: true });
 }
 
+/**
+ * Waits until React has hydrated the page (the dashboard sets `<html data-hydrated>`): typing into a
+ * controlled input before then is lost, which made tests flaky on a busy machine.
+ */
+export async function hydrated(page: Page) {
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+}
+
+/** A full page load of a dashboard path, ready for input. */
+export async function open(page: Page, path: string) {
+  const response = await page.goto(path);
+  await hydrated(page);
+  return response;
+}
+
+/** Reloads a dashboard page and waits until it is ready for input. */
+export async function reload(page: Page) {
+  const response = await page.reload();
+  await hydrated(page);
+  return response;
+}
+
 export function uniqueEmail(label: string) {
   return `${label}-${Date.now()}-${Math.random().toString(36).slice(2, 6)}@example.com`;
 }
 
 export async function signUp(page: Page, input: { name: string; email: string; password: string; organization: string }) {
-  await page.goto("/signup");
+  await open(page, "/signup");
   await page.getByLabel("Your name").fill(input.name);
   await page.getByLabel("Work email").fill(input.email);
   await page.getByLabel("Password").fill(input.password);
@@ -23,7 +45,7 @@ export async function signUp(page: Page, input: { name: string; email: string; p
 }
 
 export async function signIn(page: Page, email: string, password: string) {
-  await page.goto("/login");
+  await open(page, "/login");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();

@@ -11,7 +11,7 @@ export const MIN_SECRET_LENGTH = 8;
 
 /** Sets a project secret used by header templates as {{secrets.NAME}}; stored encrypted. */
 export async function setProjectSecret(db: Db, secretBox: SecretBox, projectId: string, name: string, value: string) {
-  if (!SECRET_NAME.test(name)) throw new AppError("bad_request", "secret name must match ^[A-Za-z0-9_-]{1,64}$");
+  if (!SECRET_NAME.test(name)) throw new AppError("bad_request", "secret name must be 1 to 64 letters, digits, dashes or underscores");
   if (value.length < MIN_SECRET_LENGTH) throw new AppError("bad_request", `secret value must be at least ${MIN_SECRET_LENGTH} characters`);
   const valueEnc = secretBox.encrypt(value, secretAd.projectSecret(projectId, name));
   await db.$transaction(async (tx) => {

@@ -53,12 +53,14 @@ const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
  */
 export function compileRequestTemplate(template: RequestTemplate): CompiledRequestTemplate {
   const refs: VariableRef[] = [];
+  const inputRefs: { path: readonly string[]; raw: string; where: string }[] = [];
   const collect = (compiled: CompiledString, where: string, allowSecrets = false): CompiledString => {
     for (const ref of referencesOf(compiled)) {
       if (ref.ns === "secrets" && !allowSecrets) {
         throw new TemplateError(where, `{{${ref.raw}}}: secrets may only be used in headers`);
       }
       refs.push(ref);
+      if (ref.ns === "input") inputRefs.push({ path: ref.path, raw: ref.raw, where });
     }
     return compiled;
   };
@@ -118,6 +120,7 @@ export function compileRequestTemplate(template: RequestTemplate): CompiledReque
     method,
     secretNames,
     usesMember,
+    inputRefs,
     origin,
     host,
     path,

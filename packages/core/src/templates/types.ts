@@ -54,6 +54,8 @@ export interface CompiledRequestTemplate {
   readonly secretNames: readonly string[];
   /** Whether any `{{member.*}}` placeholder appears (such a tool cannot run without a member). */
   readonly usesMember: boolean;
+  /** Every `{{input.…}}` placeholder and where it is (`url`, `query.q`, `body.name`): checked against the input schema. */
+  readonly inputRefs: readonly { path: readonly string[]; raw: string; where: string }[];
   /** `scheme://host[:port]` exactly as written; never rendered. */
   readonly origin: string;
   /** Lower-cased `host[:port]` of {@link origin} as the URL parser sees it. */

@@ -23,7 +23,7 @@ const authSchema = z.discriminatedUnion("type", [
 ]);
 
 export const toolDefinitionSchema = z.object({
-  name: z.string().regex(TOOL_NAME_PATTERN, "name must match ^[A-Za-z0-9_.-]{1,64}$"),
+  name: z.string().regex(TOOL_NAME_PATTERN, "name must be 1 to 64 letters, digits, dots, dashes or underscores (no spaces)"),
   title: z.string().max(200).optional(),
   description: z.string().trim().min(1, "description is required").max(10_000),
   enabled: z.boolean().default(true),

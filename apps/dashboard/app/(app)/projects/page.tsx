@@ -1,6 +1,7 @@
 import { roleAtLeast } from "@tengine/core";
 import type { Metadata } from "next";
 import Link from "next/link";
+import { plural } from "@/components/format/plural.ts";
 import { CreateProjectForm } from "@/components/projects/create-project-form.tsx";
 import { Badge, Card, EmptyState, PageHeader } from "@/components/ui/index.ts";
 import { loadCurrentOrg } from "@/server/access.ts";
@@ -32,8 +33,8 @@ export default async function ProjectsPage() {
                 <div className="flex items-center justify-between gap-2">
                   <span className="font-medium text-slate-900">{p.name}</span>
                   <span className="flex gap-1">
-                    <Badge>{p._count.tools} tools</Badge>
-                    <Badge>{p._count.apiKeys} keys</Badge>
+                    <Badge>{plural(p._count.tools, "tool")}</Badge>
+                    <Badge>{plural(p._count.apiKeys, "key")}</Badge>
                   </span>
                 </div>
                 <p className="mt-2 truncate font-mono text-xs text-slate-500">{`${gateway}/p/${p.slug}/mcp`}</p>

@@ -3,6 +3,7 @@ import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
 import { Button, Field, FormError, Textarea, useActionForm } from "@/components/ui/index.ts";
 import { decideApprovalAction } from "@/server/actions/approvals.ts";
+import { useAnnounceDecision } from "./decision-notice.tsx";
 
 /** Approve or deny one pending call, with an optional reason (kept in the audit log). */
 export function DecideApprovalForm({ slug, approvalId, toolName }: { slug: string; approvalId: string; toolName: string }) {
@@ -11,6 +12,7 @@ export function DecideApprovalForm({ slug, approvalId, toolName }: { slug: strin
   const [reason, setReason] = useState("");
   const [decision, setDecision] = useState<"approve" | "deny">();
   const [done, setDone] = useState<string>();
+  const announce = useAnnounceDecision();
   const { error, fields, pending, submit } = useActionForm();
 
   async function decide(which: "approve" | "deny") {
@@ -18,10 +20,11 @@ export function DecideApprovalForm({ slug, approvalId, toolName }: { slug: strin
     const result = await submit(() => decideApprovalAction(slug, { approvalId, decision: which, reason: reason.trim() || undefined }));
     if (!result) return;
     setDone(result.message);
+    if (result.message) announce(result.message);
     router.refresh();
   }
 
-  if (done) return <p role="status" className="text-sm text-emerald-700">{done}</p>;
+  if (done) return <p className="text-sm text-emerald-700">{done}</p>;
   return (
     <form aria-label={`Decide on ${toolName}`} className="space-y-3" onSubmit={(e) => e.preventDefault()}>
       <FormError message={error} />

@@ -1,5 +1,6 @@
 "use client";
 import { useEffect, useRef } from "react";
+import { serverName } from "@/components/overview/setup-snippets.ts";
 import { Button, CopyButton } from "@/components/ui/index.ts";
 
 /**
@@ -10,7 +11,7 @@ import { Button, CopyButton } from "@/components/ui/index.ts";
 export function NewKeyPanel({ name, apiKey, mcpUrl, slug, onDone }: { name: string; apiKey: string; mcpUrl: string; slug: string; onDone: () => void }) {
   const panel = useRef<HTMLDivElement>(null);
   useEffect(() => panel.current?.focus(), []);
-  const command = `claude mcp add --transport http ${slug.replace(/[^A-Za-z0-9_-]/g, "-")} ${mcpUrl} --header "Authorization: Bearer ${apiKey}"`;
+  const command = `claude mcp add --transport http ${serverName(slug)} ${mcpUrl} --header "Authorization: Bearer ${apiKey}"`;
   return (
     <div ref={panel} tabIndex={-1} role="region" aria-labelledby="new-key-title" className="rounded-lg bg-emerald-50 p-4 ring-2 ring-emerald-300 focus:outline-none sm:p-5">
       <h3 id="new-key-title" className="text-sm font-semibold text-emerald-900">Your new key “{name}”</h3>

@@ -65,9 +65,7 @@ export function toolText(tool: Partial<PreviewTool> & { name: string; fields?: s
   return [tool.name, tool.title, tool.method, tool.url, ...(tool.scopes ?? []), ...(tool.fields ?? [])].filter(Boolean).join(" ");
 }
 
-export function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count} ${count === 1 ? one : many}`;
-}
+export { plural } from "../format/plural.ts";
 
 /** "12.3 MB" for a byte count. */
 export function formatBytes(bytes: number): string {

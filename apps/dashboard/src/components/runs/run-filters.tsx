@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useEffect, useState, useTransition } from "react";
+import { useEffect, useRef, useState, useTransition } from "react";
 import { Button, Field, Input, Select, Spinner } from "@/components/ui/index.ts";
 import { type RunFilters as Filters, runsHref, TIME_RANGES } from "./filters.ts";
 import { PRINCIPAL_KINDS, RUN_STATUSES } from "./format.ts";
@@ -14,9 +14,19 @@ type MemberOption = { id: string; email: string | null };
  * one goes back to the newest page. A custom time range is applied with its own button; a member
  * id is applied with Enter, or at once when picked from the recent members.
  */
-export function RunFilters({ slug, filters, toolNames, keys, members = [] }: { slug: string; filters: Filters; toolNames: string[]; keys: KeyOption[]; members?: MemberOption[] }) {
+export function RunFilters({ slug, filters: urlFilters, toolNames, keys, members = [] }: { slug: string; filters: Filters; toolNames: string[]; keys: KeyOption[]; members?: MemberOption[] }) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
+  // The filters as last chosen, ahead of the URL while a navigation is under way: a second pick
+  // before the first one's page arrives adds to it instead of replacing it (a ref, because two
+  // picks can come before React re-renders). The URL wins again when it changes (Clear, back).
+  const [filters, setFilters] = useState(urlFilters);
+  const latest = useRef(urlFilters);
+  const urlKey = JSON.stringify(urlFilters);
+  useEffect(() => {
+    latest.current = urlFilters;
+    setFilters(urlFilters);
+  }, [urlKey]);
   const [range, setRange] = useState(filters.range ?? "");
   const [from, setFrom] = useState("");
   const [to, setTo] = useState("");
@@ -32,7 +42,12 @@ export function RunFilters({ slug, filters, toolNames, keys, members = [] }: { s
   }, [filters.from, filters.to]);
 
   const go = (next: Filters) => startTransition(() => router.push(runsHref(slug, next)));
-  const set = (patch: Partial<Filters>) => go(clean({ ...filters, ...patch }));
+  const set = (patch: Partial<Filters>) => {
+    const next = clean({ ...latest.current, ...patch });
+    latest.current = next;
+    setFilters(next);
+    go(next);
+  };
   const tools = filters.tool && !toolNames.includes(filters.tool) ? [filters.tool, ...toolNames] : toolNames;
   const active = !!(filters.tool || filters.status || filters.principal || filters.key || filters.member || filters.range);
   // A member is one caller: it replaces a key filter and implies the member principal.

@@ -29,8 +29,8 @@ export function RunsTable({ slug, runs, names }: { slug: string; runs: RunSummar
               <span className="text-xs text-indigo-700" title={`Replayed the result of ${run.originalRunId ?? "an earlier run"}`}>
                 ↺ replay{run.dedupeSource ? ` · ${run.dedupeSource}` : ""}
               </span>
-            ) : run.idempotencyKey ? (
-              <span className="text-xs text-slate-400" title={`Idempotency key (${run.dedupeSource ?? "set"})`}>key · {run.dedupeSource ?? "set"}</span>
+            ) : run.dedupeSource ? (
+              <span className="text-xs text-slate-400" title={`Idempotency key (${run.dedupeSource})`}>key · {run.dedupeSource}</span>
             ) : (
               <span className="text-slate-300">—</span>
             )}

@@ -1,7 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { type ReactNode, useEffect, useMemo, useRef, useState } from "react";
-import { Button, Card, Checkbox, Field, FormError, Input, Select } from "@/components/ui/index.ts";
+import { Button, Card, Checkbox, Field, FormError, Input, Select, useLeaveGuard } from "@/components/ui/index.ts";
 import { createToolAction, updateToolAction } from "@/server/actions/tools.ts";
 import { checkInputSchema, describeJsonError, parseJson } from "./json-check.ts";
 import { KeyValueRows, type KeyValueRow, newRow } from "./key-value-rows.tsx";
@@ -111,7 +111,9 @@ function snapshot(s: State) {
 function buildDefinition(s: State): { ok: true; definition: Record<string, unknown> } | { ok: false; fieldErrors: Record<string, string> } {
   const fieldErrors: Record<string, string> = {};
   const schema = parseJson(s.inputSchema);
-  if (!schema.ok) fieldErrors.inputSchema = describeJsonError(schema);
+  // The same check the field shows live: never send a schema the form itself marks invalid.
+  const schemaCheck = checkInputSchema(s.inputSchema);
+  if (schemaCheck.state !== "ok") fieldErrors.inputSchema = schemaCheck.message;
   let body: unknown;
   if (s.body.trim()) {
     const parsed = parseJson(s.body);
@@ -189,13 +191,8 @@ export function ToolEditor({ slug, tool, readOnly, onDirtyChange }: { slug: stri
 
   const dirty = snapshot(state) !== saved;
   useEffect(() => onDirtyChange?.(dirty), [dirty, onDirtyChange]);
-  // Leaving with unsaved edits asks first (closing the tab, reloading).
-  useEffect(() => {
-    if (!dirty || readOnly) return;
-    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
-    window.addEventListener("beforeunload", warn);
-    return () => window.removeEventListener("beforeunload", warn);
-  }, [dirty, readOnly]);
+  // Leaving with unsaved edits asks first: closing the tab, reloading, or any link in the app.
+  useLeaveGuard(dirty && !readOnly);
   // After a failed save, take the keyboard to the first field that needs attention.
   useEffect(() => {
     if (Object.keys(fieldErrors).length) form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();

@@ -1,7 +1,7 @@
 "use client";
 import type { TryToolOutcome } from "@tengine/core";
 import Link from "next/link";
-import { type ReactNode, useMemo, useState } from "react";
+import { type ReactNode, useMemo, useRef, useState } from "react";
 import { Badge, Button, FormError } from "@/components/ui/index.ts";
 import { tryToolAction } from "@/server/actions/tools.ts";
 import { argumentsSkeleton, describeJsonError, parseJson, sampleValue, schemaProperties } from "./json-check.ts";
@@ -24,12 +24,19 @@ export function TryItPanel({ slug, toolName, inputSchema, enabled, unsaved }: { 
   const present = parsed.ok && parsed.value && typeof parsed.value === "object" && !Array.isArray(parsed.value) ? (parsed.value as Record<string, unknown>) : undefined;
   const missing = present ? properties.filter((p) => !(p.name in present)) : [];
 
+  // One call at a time: a second ⌘/Ctrl+Enter before React re-renders would still see
+  // `pending` false, so the guard is a ref, set synchronously.
+  const inFlight = useRef(false);
+
   async function run() {
-    if (!parsed.ok) return;
+    if (!parsed.ok || inFlight.current) return;
+    inFlight.current = true;
     setPending(true);
     setError(undefined);
-    const result = await tryToolAction(slug, { toolName, args: parsed.value });
-    setPending(false);
+    const result = await tryToolAction(slug, { toolName, args: parsed.value }).finally(() => {
+      inFlight.current = false;
+      setPending(false);
+    });
     if (!result.ok) {
       setError(result.error);
       return;

@@ -4,3 +4,4 @@ export { PageHeader, Card, EmptyState, Badge, Table, Td, Code } from "./layout.t
 export { CopyButton } from "./copy-button.tsx";
 export { ConfirmButton } from "./confirm-button.tsx";
 export { useActionForm } from "./use-action-form.ts";
+export { useLeaveGuard, LEAVE_WITH_UNSAVED } from "./use-leave-guard.ts";

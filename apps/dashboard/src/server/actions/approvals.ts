@@ -30,9 +30,15 @@ export const decideApprovalAction = withProjectRole("member", decideSchema, asyn
   return { ok: true, message: decided.status === "approved" ? `Approved: run ${decided.runId} is being executed` : `Denied: run ${decided.runId} will not be sent` };
 });
 
+const POLICY_SAVED: Record<(typeof APPROVAL_POLICIES)[number], string> = {
+  none: "Saved: only tools marked “requires approval” wait for a person.",
+  destructive: "Saved: destructive tools wait for a person too.",
+  non_read_only: "Saved: every tool that is not read-only waits for a person.",
+};
+
 /** Which calls wait for a person besides tools marked "requires approval" (admin+). */
 export const setApprovalPolicyAction = withProjectRole("admin", z.object({ policy: z.enum(APPROVAL_POLICIES) }), async (ctx, input) => {
   const { after } = await setApprovalPolicy(ctx.db, { projectId: ctx.project.id, actor: { userId: ctx.user.id, email: ctx.user.email }, role: ctx.role, policy: input.policy });
   revalidatePath(`/projects/${ctx.project.slug}/approvals`);
-  return { ok: true, message: `Approval policy saved: ${after}` };
+  return { ok: true, message: POLICY_SAVED[after] };
 });

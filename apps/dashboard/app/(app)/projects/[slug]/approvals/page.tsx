@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ApprovalPolicyForm } from "@/components/approvals/approval-policy-form.tsx";
 import { DecideApprovalForm } from "@/components/approvals/decide-approval-form.tsx";
+import { DecisionNotice } from "@/components/approvals/decision-notice.tsx";
 import { CodeBlock, HeaderList } from "@/components/runs/code-block.tsx";
 import { relativeTime } from "@/components/runs/format.ts";
 import { describePrincipal } from "@/components/runs/principal-label.tsx";
@@ -44,6 +45,7 @@ export default async function ApprovalsPage({ params, searchParams }: { params: 
         description="Calls that wait for a person before anything is sent. The caller's tool call waits a short while for your decision, then tells the agent the run is pending; approved calls are sent by the worker, once."
       />
 
+      <DecisionNotice>
       <section aria-labelledby="pending-heading" className="mb-10">
         <h2 id="pending-heading" className="mb-3 flex items-center gap-2 text-lg font-semibold">
           Waiting for a decision <Badge color={approvals.pending.length ? "amber" : "gray"}>{approvals.pending.length}</Badge>
@@ -94,6 +96,7 @@ export default async function ApprovalsPage({ params, searchParams }: { params: 
           </ul>
         )}
       </section>
+      </DecisionNotice>
 
       <section aria-labelledby="decided-heading" className="mb-10">
         <h2 id="decided-heading" className="mb-3 text-lg font-semibold">Recent decisions</h2>

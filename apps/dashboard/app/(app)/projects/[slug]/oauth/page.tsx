@@ -1,7 +1,9 @@
 import { listConnections, roleAtLeast } from "@tengine/core";
 import type { Metadata } from "next";
+import Link from "next/link";
 import { ConnectionsTable } from "@/components/oauth-admin/connections-table.tsx";
 import { PolicyForm } from "@/components/oauth-admin/policy-form.tsx";
+import { serverName } from "@/components/overview/setup-snippets.ts";
 import { Callout, SettingsSection } from "@/components/settings/settings-section.tsx";
 import { Code, CopyButton, EmptyState } from "@/components/ui/index.ts";
 import { loadProject } from "@/server/access.ts";
@@ -19,7 +21,7 @@ export default async function OAuthPage({ params }: { params: Promise<{ slug: st
   const [connections, tools] = await Promise.all([listConnections(db, { projectId: project.id }), db.tool.findMany({ where: { projectId: project.id, enabled: true }, select: { requiredScopes: true } })]);
   const isAdmin = roleAtLeast(role, "admin");
   const mcpUrl = `${dashboardConfig().gatewayUrl}/p/${project.slug}/mcp`;
-  const command = `claude mcp add --transport http --callback-port 3118 tengine ${mcpUrl}`;
+  const command = `claude mcp add --transport http --callback-port 3118 ${serverName(project.slug)} ${mcpUrl}`;
   const toolScopes = [...new Set(tools.flatMap((t) => t.requiredScopes))].sort();
   const active = connections.filter((c) => c.status === "active").length;
 
@@ -37,7 +39,13 @@ export default async function OAuthPage({ params }: { params: Promise<{ slug: st
         description={
           <>
             <p>AI clients that support OAuth open the browser: the user signs in, approves the scopes on a consent screen and the client gets short-lived tokens. No API key to copy.</p>
-            <p>See docs/client-setup.md for Cursor, VS Code, Codex and stdio-only clients.</p>
+            <p>
+              Setup for Cursor, VS Code and the TypeScript SDK is on the{" "}
+              <Link href={`/projects/${project.slug}`} className="font-medium text-indigo-700 hover:underline">
+                project&apos;s overview
+              </Link>
+              .
+            </p>
           </>
         }
       >
@@ -52,7 +60,7 @@ export default async function OAuthPage({ params }: { params: Promise<{ slug: st
           <div>
             <p className="text-sm font-medium text-slate-800">Claude Code</p>
             <div className="mt-1.5 flex items-start gap-2">
-              <pre className="min-w-0 flex-1 overflow-x-auto rounded-md bg-slate-900 px-3 py-2 font-mono text-xs text-slate-100" data-testid="oauth-claude-command">{command}</pre>
+              <pre className="min-w-0 flex-1 whitespace-pre-wrap break-all rounded-md bg-slate-900 px-3 py-2 font-mono text-xs text-slate-100" data-testid="oauth-claude-command">{command}</pre>
               <CopyButton value={command} label="Copy command" />
             </div>
             <p className="mt-1.5 text-xs text-slate-500">Then run <Code>/mcp</Code> in Claude Code and choose Authenticate.</p>

@@ -2,9 +2,11 @@ import { getRunDetail } from "@tengine/core";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import type { ReactNode } from "react";
 import { z } from "zod";
+import { ApprovalOutcome } from "@/components/runs/approval-outcome.tsx";
+import { DetailItem } from "@/components/runs/detail-item.tsx";
 import { CodeBlock, HeaderList } from "@/components/runs/code-block.tsx";
+import { headerValue, IdempotencySummary } from "@/components/runs/idempotency-summary.tsx";
 import { runsHref } from "@/components/runs/filters.ts";
 import { formatMs, kindLabel, statusInfo } from "@/components/runs/format.ts";
 import { LocalTime } from "@/components/runs/local-time.tsx";
@@ -22,18 +24,13 @@ export const metadata: Metadata = { title: "Run" };
 const recordedRequest = z.object({ method: z.string(), url: z.string(), headers: z.record(z.string(), z.string()).default({}), body: z.string().optional(), bodyTruncated: z.boolean().optional() });
 const recordedResponse = z.object({ status: z.number(), headers: z.record(z.string(), z.string()).default({}), body: z.string().default(""), truncated: z.boolean().optional() });
 
-const DEDUPE_SOURCES: Record<string, string> = {
-  header: "Idempotency-Key header of the MCP request",
-  meta: "_meta[\"tengine/idempotencyKey\"] of tools/call",
-  derived: "derived from principal, tool and arguments",
-};
 
 export default async function RunPage({ params }: { params: Promise<{ slug: string; runId: string }> }) {
   const { slug, runId } = await params;
   const { project } = await loadProject(slug);
   const detail = await getRunDetail(getDb(), project.id, runId);
   if (!detail) notFound();
-  const { run, tool, originalRun } = detail;
+  const { run, tool } = detail;
   const base = `/projects/${project.slug}`;
   const principal = describePrincipal(run, { keys: detail.apiKey && run.apiKeyId ? { [run.apiKeyId]: detail.apiKey } : {}, users: detail.user && run.userId ? { [run.userId]: detail.user } : {} });
   const request = run.request === null ? null : recordedRequest.safeParse(run.request);
@@ -69,59 +66,45 @@ export default async function RunPage({ params }: { params: Promise<{ slug: stri
       <div className="grid gap-6 lg:grid-cols-3">
         <Card title="Summary" className="lg:col-span-2">
           <dl className="grid grid-cols-2 gap-x-6 gap-y-4 text-sm">
-            <Item label="Tool">
+            <DetailItem label="Tool">
               {tool ? <Link href={`${base}/tools/${encodeURIComponent(tool.name)}`} className="font-medium text-indigo-700 hover:underline">{tool.name}</Link> : <span>{run.toolName} <span className="text-slate-400">(no longer exists)</span></span>}
-            </Item>
-            <Item label="Principal">
+            </DetailItem>
+            <DetailItem label="Principal">
               <span className={principal.mono ? "font-mono text-xs" : "font-medium"}>{principal.main}</span>
               <span className="block text-xs text-slate-500">{principal.sub || kindLabel(run.principalKind)}</span>
-            </Item>
-            <Item label="Started"><LocalTime iso={run.createdAt.toISOString()} format="full" /></Item>
-            <Item label="Finished">{run.finishedAt ? <LocalTime iso={run.finishedAt.toISOString()} format="full" /> : <span className="text-slate-400">{run.status === "pending" || run.status === "running" ? "not yet" : "—"}</span>}</Item>
-            <Item label="Attempts">
+            </DetailItem>
+            <DetailItem label="Started"><LocalTime iso={run.createdAt.toISOString()} format="full" /></DetailItem>
+            <DetailItem label="Finished">{run.finishedAt ? <LocalTime iso={run.finishedAt.toISOString()} format="full" /> : <span className="text-slate-400">{run.status === "pending" || run.status === "running" ? "not yet" : "—"}</span>}</DetailItem>
+            <DetailItem label="Attempts">
               {run.attempts}
               {run.attempts > 1 ? <span className="ml-1 text-xs text-amber-700">({run.attempts - 1} retr{run.attempts === 2 ? "y" : "ies"}, same Idempotency-Key)</span> : null}
               {run.attempts === 0 ? <span className="ml-1 text-xs text-slate-500">(nothing sent upstream)</span> : null}
-            </Item>
-            <Item label="HTTP status">{run.httpStatus ?? <span className="text-slate-400">—</span>}</Item>
+            </DetailItem>
+            <DetailItem label="HTTP status">{run.httpStatus ?? <span className="text-slate-400">—</span>}</DetailItem>
             {run.memberId ? (
-              <Item label="Member">
+              <DetailItem label="Member">
                 {run.memberEmail ?? run.memberId}
                 {run.memberEmail ? <span className="block font-mono text-xs text-slate-500">{run.memberId}</span> : null}
                 <Link href={runsHref(project.slug, { member: run.memberId })} className="block text-xs font-medium text-indigo-700 hover:underline">
                   All runs of this member
                 </Link>
-              </Item>
+              </DetailItem>
             ) : null}
-            {run.clientId ? <Item label="OAuth client"><span className="font-mono text-xs">{run.clientId}</span></Item> : null}
+            {detail.approval ? (
+              <DetailItem label="Approval">
+                <ApprovalOutcome approval={detail.approval} />
+              </DetailItem>
+            ) : null}
+            {run.clientId ? <DetailItem label="OAuth client"><span className="font-mono text-xs">{run.clientId}</span></DetailItem> : null}
           </dl>
         </Card>
-        <Card title="Timing" description="Gateway work vs. waiting for the upstream">
-          <TimingBar gatewayMs={run.gatewayMs} upstreamMs={run.upstreamMs} />
+        <Card title="Timing" description="Start to finish: the gateway's work, any wait for approval, and the upstream">
+          <TimingBar gatewayMs={run.gatewayMs} upstreamMs={run.upstreamMs} approvalWaitMs={detail.approval?.waitMs} wallMs={run.finishedAt ? run.finishedAt.getTime() - run.createdAt.getTime() : null} />
         </Card>
       </div>
 
       <Card title="Idempotency" className="mt-6">
-        {run.idempotencyKey || run.originalRunId ? (
-          <dl className="grid grid-cols-1 gap-x-6 gap-y-4 text-sm sm:grid-cols-3">
-            <Item label="Key">{run.idempotencyKey ? <Code>{run.idempotencyKey}</Code> : "—"}</Item>
-            <Item label="Source">{run.dedupeSource ? <>{run.dedupeSource} <span className="block text-xs text-slate-500">{DEDUPE_SOURCES[run.dedupeSource] ?? ""}</span></> : "—"}</Item>
-            <Item label={run.status === "deduplicated" ? "Replayed from" : "Deduplicated"}>
-              {run.status === "deduplicated" ? (
-                originalRun ? (
-                  <Link href={`${base}/runs/${originalRun.id}`} className="break-all font-mono text-xs text-indigo-700 hover:underline">{originalRun.id}</Link>
-                ) : (
-                  <span className="break-all font-mono text-xs text-slate-500">{run.originalRunId ?? "unknown"} (removed)</span>
-                )
-              ) : (
-                <span className="text-slate-600">No — this run called the upstream</span>
-              )}
-            </Item>
-          </dl>
-        ) : (
-          <p className="text-sm text-slate-500">No idempotency key: a read-only call (never deduplicated), or a tool whose dedupe window is off.</p>
-        )}
-        {run.status === "deduplicated" ? <p className="mt-3 text-sm text-slate-600">The result of the original run was replayed: the upstream was not called again.</p> : null}
+        <IdempotencySummary detail={detail} base={base} upstreamKey={request?.success ? headerValue(request.data.headers, "idempotency-key") : undefined} />
       </Card>
 
       <Card title="Arguments" className="mt-6">
@@ -163,14 +146,5 @@ export default async function RunPage({ params }: { params: Promise<{ slug: stri
         </Card>
       </div>
     </>
-  );
-}
-
-function Item({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="min-w-0">
-      <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
-      <dd className="mt-1 text-slate-900">{children}</dd>
-    </div>
   );
 }

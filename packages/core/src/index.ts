@@ -25,7 +25,7 @@ export { checkToolDefinition } from "./tools/check-tool-definition.ts";
 export { toolDefinitionSchema, type ToolDefinition, type ToolDefinitionInput, TOOL_NAME_PATTERN } from "./tools/tool-definition.ts";
 export { toToolView, type ToolView } from "./tools/to-tool-view.ts";
 export { createSigningSecret, retireSigningSecret, listSigningSecrets, findActiveSigningSecret } from "./signing/signing-secrets.ts";
-export { setProjectSecret, listProjectSecretNames } from "./secrets/project-secrets.ts";
+export { setProjectSecret, listProjectSecretNames, listProjectSecrets, deleteProjectSecret } from "./secrets/project-secrets.ts";
 export { ProjectRuntimeCache } from "./runtime/project-runtime-cache.ts";
 export { authorizePrincipal, checkCredential, checkToolAccess, readCredentialState, PRINCIPAL_DENIALS, PRINCIPAL_DENIAL_REASONS, type CredentialState, type PrincipalAuthorization, type PrincipalDenialCode } from "./execution/authorize-principal.ts";
 export { callTool, type ToolCallDeps, type ToolCallOutcome, type ToolCallRequest, type RateLimitEvent } from "./execution/call-tool.ts";
@@ -163,3 +163,4 @@ export * from "./federation/index.ts";
 
 export { authenticateOrgAccessToken } from "./oauth/authenticate-org-access-token.ts";
 export { orgResource, orgSlugFromResource, orgOAuthScopes, ORG_PLATFORM_SCOPES, findHomeProject } from "./oauth/org-resource.ts";
+export { projectPulse } from "./runs/project-pulse.ts";

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { createApiKey, createProject, createSigningSecret, createTool, newId, type Principal, type Role, SecretBox, setMemberAssertionSecret } from "@tengine/core";
+import { createApiKey, createProject, createSigningSecret, createTool, newId, type Principal, type Role, SecretBox, setMemberAssertionSecret, setProjectSecret } from "@tengine/core";
 import type { Db } from "@tengine/db";
 
 /** One organization with a project, people in every role, and one of each resource an action can touch. */
@@ -38,6 +38,8 @@ export async function createTenant(db: Db, masterKey: string, name: string) {
   const tool = await createTool(db, secretBox, project.id, { name: "send_invoice", description: "Sends an invoice", inputSchema: { type: "object" }, method: "POST", url: "http://127.0.0.1:9/invoices" });
   const signing = await createSigningSecret(db, secretBox, project.id);
   await setMemberAssertionSecret(db, secretBox, project.id);
+  const templateSecretName = "SPARE_TOKEN";
+  await setProjectSecret(db, secretBox, project.id, templateSecretName, "spare-token-value");
   const principal: Principal = { projectId: project.id, projectSlug: project.slug, kind: "api_key", keyId: key.id, scopes: null };
   // A call waiting for a person, as the gateway records it (core requestApproval): its run and the approval.
   const runId = newId("run");
@@ -63,5 +65,6 @@ export async function createTenant(db: Db, masterKey: string, name: string) {
     signingKeyId: signing.keyid,
     connectionId: connection.id,
     mcpServerName,
+    templateSecretName,
   };
 }

@@ -1,4 +1,4 @@
-import { AppError, reencryptSecrets, SecretBox, SecretUnreadableError, setProjectSecret } from "@tengine/core";
+import { AppError, deleteProjectSecret, listProjectSecrets, reencryptSecrets, SecretBox, SecretUnreadableError, setProjectSecret } from "@tengine/core";
 import { cliEnv, previousMasterKeys } from "../env.ts";
 import { defineCommand, defineGroup } from "../framework/define.ts";
 import { print } from "../output.ts";
@@ -17,6 +17,34 @@ const set = defineCommand<{ project: string; value?: string }>({
     const saved = await setProjectSecret(ctx.db, await ctx.secretBox(), project.id, args.name!, value);
     await audit(ctx, project, { action: "secret.set", targetType: "secret", targetId: args.name! });
     print(json, saved);
+  },
+});
+
+const list = defineCommand<{ project: string }>({
+  name: "list",
+  summary: "list a project's secrets: names, when set, and the tools that use each (never values)",
+  options: [projectOption],
+  examples: ["tengine secrets list --project acme-crm"],
+  json: "[{ name, createdAt, updatedAt, usedBy: [tool names] }]",
+  async run(ctx, { opts, json }) {
+    const project = await projectBySlug(ctx, opts.project);
+    const secrets = await listProjectSecrets(ctx.db, project.id);
+    print(json, secrets, { rows: secrets.map((s) => ({ ...s, usedBy: s.usedBy.join(", ") || "—" })), columns: ["name", "updatedAt", "usedBy"] });
+  },
+});
+
+const remove = defineCommand<{ project: string }>({
+  name: "delete",
+  summary: "delete a project secret (refused while a tool's headers use it)",
+  args: [{ name: "name", description: "the secret's name" }],
+  options: [projectOption],
+  examples: ["tengine secrets delete CRM_TOKEN --project acme-crm"],
+  json: "{ name, deleted: true }",
+  async run(ctx, { args, opts, json }) {
+    const project = await projectBySlug(ctx, opts.project);
+    const deleted = await deleteProjectSecret(ctx.db, project.id, args.name!);
+    await audit(ctx, project, { action: "secret.delete", targetType: "secret", targetId: args.name! });
+    print(json, { ...deleted, deleted: true });
   },
 });
 
@@ -64,4 +92,4 @@ function parseBox(key: string, name: string): SecretBox {
   }
 }
 
-export const secretsGroup = defineGroup({ name: "secrets", summary: "project secrets for header templates, and the master key they are encrypted under", commands: [set, rotateMasterKey] });
+export const secretsGroup = defineGroup({ name: "secrets", summary: "project secrets for header templates, and the master key they are encrypted under", commands: [set, list, remove, rotateMasterKey] });

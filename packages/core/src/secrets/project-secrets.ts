@@ -1,8 +1,9 @@
-import type { Db } from "@tengine/db";
+import { type Db, Prisma } from "@tengine/db";
 import { type SecretBox, secretAd } from "../crypto/secret-box.ts";
 import { AppError } from "../errors/app-error.ts";
 import { newId } from "../ids/new-id.ts";
 import { bumpConfigVersion } from "../projects/bump-config-version.ts";
+import { parseTemplateString, referencesOf } from "../templates/parse-template-string.ts";
 
 /** Same alphabet as `{{secrets.NAME}}` in templates. */
 const SECRET_NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -32,4 +33,50 @@ export async function listProjectSecretNames(db: Db, projectId: string) {
 export async function loadProjectSecrets(db: Db, secretBox: SecretBox, projectId: string): Promise<Record<string, string>> {
   const rows = await db.secret.findMany({ where: { projectId }, select: { name: true, valueEnc: true } });
   return Object.fromEntries(rows.map((r) => [r.name, secretBox.decrypt(r.valueEnc, secretAd.projectSecret(projectId, r.name))]));
+}
+
+/**
+ * The project's secrets for the secrets screen and `tengine secrets list`: names and when they
+ * were set (never values), each with the tools whose header templates use it.
+ */
+export async function listProjectSecrets(db: Db, projectId: string): Promise<{ name: string; createdAt: Date; updatedAt: Date; usedBy: string[] }[]> {
+  const [secrets, usage] = await Promise.all([
+    db.secret.findMany({ where: { projectId }, select: { name: true, createdAt: true, updatedAt: true }, orderBy: { name: "asc" } }),
+    secretUsage(db, projectId),
+  ]);
+  return secrets.map((secret) => ({ ...secret, usedBy: usage.get(secret.name) ?? [] }));
+}
+
+/**
+ * Deletes a project secret. One that a tool's headers still use is refused (naming the tools):
+ * every call of those tools would fail until it is set again.
+ */
+export async function deleteProjectSecret(db: Db, projectId: string, name: string): Promise<{ name: string }> {
+  const usedBy = (await secretUsage(db, projectId)).get(name) ?? [];
+  if (usedBy.length) throw new AppError("conflict", `secret ${name} is used by ${usedBy.join(", ")}: remove {{secrets.${name}}} from ${usedBy.length === 1 ? "that tool" : "those tools"} first`);
+  await db.$transaction(async (tx) => {
+    const { count } = await tx.secret.deleteMany({ where: { projectId, name } });
+    if (count === 0) throw new AppError("not_found", `no secret named ${name} in this project`);
+    await bumpConfigVersion(tx, projectId);
+  });
+  return { name };
+}
+
+/** secret name → the tools (by name) whose header templates reference it. */
+async function secretUsage(db: Db, projectId: string): Promise<Map<string, string[]>> {
+  const tools = await db.tool.findMany({ where: { projectId, NOT: { headers: { equals: Prisma.DbNull } } }, select: { name: true, headers: true }, orderBy: { name: "asc" } });
+  const usage = new Map<string, string[]>();
+  for (const tool of tools) {
+    const names = new Set<string>();
+    for (const [header, value] of Object.entries((tool.headers ?? {}) as Record<string, unknown>)) {
+      if (typeof value !== "string") continue;
+      try {
+        for (const ref of referencesOf(parseTemplateString(value, `headers.${header}`))) if (ref.ns === "secrets") names.add(ref.name);
+      } catch {
+        // a stored template always parsed when it was saved; nothing to report here
+      }
+    }
+    for (const name of names) usage.set(name, [...(usage.get(name) ?? []), tool.name]);
+  }
+  return usage;
 }

@@ -7,7 +7,7 @@ const isObject = (value: unknown): value is Schema => typeof value === "object" 
  * `{{input.a.b}}` placeholders that name a property the input schema does not define: a typo
  * (`{{input.idd}}`) would otherwise render as an empty value on every call. A level is only
  * judged when it lists its `properties` and allows nothing else by name — no composition
- * (`allOf`/`anyOf`/`oneOf`/`$ref`), no `patternProperties`, no explicit `additionalProperties`.
+ * (`allOf`/`anyOf`/`oneOf`/`$ref`), no `patternProperties`, no `additionalProperties` other than false.
  */
 export function undefinedInputPlaceholders(inputSchema: unknown, refs: readonly { path: readonly string[]; raw: string; where: string }[]): FieldProblem[] {
   const problems: FieldProblem[] = [];
@@ -36,5 +36,6 @@ export function undefinedInputPlaceholders(inputSchema: unknown, refs: readonly 
 
 function judgeable(schema: Schema): boolean {
   if (!isObject(schema.properties)) return false;
-  return !["allOf", "anyOf", "oneOf", "$ref", "patternProperties", "additionalProperties", "if", "dependentSchemas"].some((keyword) => keyword in schema);
+  if ("additionalProperties" in schema && schema.additionalProperties !== false) return false;
+  return !["allOf", "anyOf", "oneOf", "$ref", "patternProperties", "if", "dependentSchemas"].some((keyword) => keyword in schema);
 }

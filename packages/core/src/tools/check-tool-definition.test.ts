@@ -17,7 +17,7 @@ describe("checkToolDefinition", () => {
   });
 
   it("names the field of every problem", () => {
-    expect(error({ ...base, name: "bad name" })).toContain("name must match");
+    expect(error({ ...base, name: "bad name" })).toContain("name must be 1 to 64 letters, digits, dots, dashes or underscores (no spaces)");
     expect(error({ ...base, inputSchema: { type: "string" } })).toContain('inputSchema: inputSchema must have "type": "object"');
     expect(error({ ...base, inputSchema: { type: "object", properties: { a: { type: "nope" } } } })).toContain("inputSchema is not a valid JSON Schema");
     expect(error({ ...base, url: "https://{{input.host}}/x" })).toContain("url");
@@ -44,8 +44,53 @@ describe("checkToolDefinition problems", () => {
     expect(caught).toMatchObject({ code: "bad_request", reason: "invalid_tool_definition" });
     const problems = (caught as { problems: { path: string; message: string }[] }).problems;
     expect(problems.map((p) => p.path)).toEqual(["name", "timeoutMs"]);
-    expect(problems[0]?.message).toContain("must match");
+    expect(problems[0]?.message).toContain("no spaces");
     // the message a person reads is the same problems in one line
     expect((caught as Error).message).toBe(`invalid tool definition: ${problems.map((p) => `${p.path}: ${p.message}`).join("; ")}`);
+  });
+});
+
+describe("checkToolDefinition: every problem at once", () => {
+  const problemsOf = (def: object) => {
+    try {
+      checkToolDefinition(def as never);
+    } catch (e) {
+      return (e as { problems: { path: string; message: string }[] }).problems;
+    }
+    return [];
+  };
+
+  it("reports shape, schema, scope and template problems of one definition together", () => {
+    const problems = problemsOf({ ...base, name: "bad name", inputSchema: { type: "string" }, requiredScopes: ["contacts"], url: "https://{{input.host}}/x" });
+    expect(problems.map((p) => p.path)).toEqual(["name", "inputSchema", "requiredScopes", "url"]);
+  });
+
+  it("refuses an {{input.…}} placeholder the input schema does not define, naming what it has", () => {
+    const schema = { type: "object", properties: { id: { type: "string" }, filter: { type: "object", properties: { status: { type: "string" } } } } };
+    expect(problemsOf({ ...base, inputSchema: schema, url: "https://api.example.com/x/{{input.idd}}" })).toEqual([
+      { path: "url", message: '{{input.idd}} uses "idd", which the input schema does not define (it has "id", "filter")' },
+    ]);
+    expect(problemsOf({ ...base, inputSchema: schema, query: { s: "{{input.filter.state}}" } })).toEqual([
+      { path: "query.s", message: '{{input.filter.state}} uses "state", which input.filter does not define (it has "status")' },
+    ]);
+    expect(problemsOf({ ...base, method: "POST", inputSchema: schema, body: { a: "{{input.id}}", b: "{{input.filter.status}}" } })).toEqual([]);
+    // additionalProperties: false is the strictest level of all
+    expect(problemsOf({ ...base, inputSchema: { ...schema, additionalProperties: false }, url: "https://api.example.com/{{input.idd}}" })).toHaveLength(1);
+  });
+
+  it("does not judge levels that allow other names: additionalProperties, composition, no properties", () => {
+    for (const inputSchema of [
+      { type: "object" },
+      { type: "object", properties: { id: { type: "string" } }, additionalProperties: true },
+      { type: "object", properties: { id: { type: "string" } }, patternProperties: { "^x-": {} } },
+      { type: "object", properties: { id: { type: "string" } }, anyOf: [{ required: ["id"] }] },
+      { type: "object", properties: { list: { type: "array", items: { type: "object", properties: { other: {} } } } } },
+    ]) {
+      const url = inputSchema.properties && "list" in inputSchema.properties ? "https://api.example.com/{{input.list.0.other}}" : "https://api.example.com/{{input.anything}}";
+      expect(problemsOf({ ...base, inputSchema, url }), JSON.stringify(inputSchema)).toEqual([]);
+    }
+    expect(problemsOf({ ...base, inputSchema: { type: "object", properties: { list: { type: "array", items: { type: "object", properties: { id: {} } } } } }, url: "https://api.example.com/{{input.list.0.idd}}" })).toEqual([
+      { path: "url", message: '{{input.list.0.idd}} uses "idd", which input.list.0 does not define (it has "id")' },
+    ]);
   });
 });

@@ -261,7 +261,7 @@ export function ToolEditor({ slug, tool, readOnly, onDirtyChange }: { slug: stri
 
         <Card title="Basics" description="How AI clients see the tool in tools/list.">
           <div className="grid gap-4 sm:grid-cols-2">
-            <Field label="Tool name" htmlFor="tool-name" hint="Unique in the project: letters, digits, _ . - (max 64)." error={fe("name") ?? nameProblem}>
+            <Field label="Tool name" htmlFor="tool-name" hint="Unique in the project: letters, digits, _ . - (max 64)." error={fe("name")} liveError={nameProblem}>
               <Input id="tool-name" value={state.name} onChange={(e) => set("name", e.target.value)} invalid={!!(fe("name") ?? nameProblem)} placeholder="search_contacts" className="font-mono" required spellCheck={false} autoComplete="off" />
             </Field>
             <Field label="Title (optional)" htmlFor="tool-title" hint="A human-friendly name." error={fe("title")}>
@@ -375,7 +375,7 @@ export function ToolEditor({ slug, tool, readOnly, onDirtyChange }: { slug: stri
         </Card>
 
         <Card title="Access and behaviour" description="Who may call the tool, and hints clients use to decide how careful to be.">
-          <Field label="Required scopes" htmlFor="tool-scopes" error={fe("requiredScopes") ?? (badScopes.length ? `Expected resource:read or resource:write: ${badScopes.join(", ")}` : undefined)} hint="A caller needs all of them (write implies read). None: any credential of the project may call it.">
+          <Field label="Required scopes" htmlFor="tool-scopes" error={fe("requiredScopes")} liveError={badScopes.length ? `Expected resource:read or resource:write: ${badScopes.join(", ")}` : undefined} hint="A caller needs all of them (write implies read). None: any credential of the project may call it.">
             <ScopeChips id="tool-scopes" scopes={state.requiredScopes} onChange={(s) => set("requiredScopes", s)} invalid={!!fe("requiredScopes") || badScopes.length > 0} disabled={readOnly} />
           </Field>
           <div className="mt-4">

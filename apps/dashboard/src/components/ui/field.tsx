@@ -9,9 +9,11 @@ const control =
 
 /**
  * A labelled form control with its hint and its error right under it. Editing the control hides
- * its error (it described the old value); the next submission shows whatever the server says then.
+ * the error of the last submission (it described the old value); the next submission shows
+ * whatever the server says then. A `liveError` is computed from the current value as the person
+ * types, so it always shows (when there is no submission error to show).
  */
-export function Field({ label, htmlFor, hint, error, children }: { label: string; htmlFor: string; hint?: ReactNode; error?: string; children: ReactNode }) {
+export function Field({ label, htmlFor, hint, error, liveError, children }: { label: string; htmlFor: string; hint?: ReactNode; error?: string; liveError?: string; children: ReactNode }) {
   const ref = useRef<HTMLDivElement>(null);
   const [outdated, setOutdated] = useState(false);
   useEffect(() => setOutdated(false), [error]);
@@ -22,13 +24,13 @@ export function Field({ label, htmlFor, hint, error, children }: { label: string
     form.addEventListener("submit", fresh);
     return () => form.removeEventListener("submit", fresh);
   }, []);
-  const shownError = outdated ? undefined : error;
+  const shownError = (outdated ? undefined : error) ?? liveError;
   return (
     <div ref={ref} className="space-y-1.5" onChange={() => setOutdated(true)}>
       <label htmlFor={htmlFor} className="block text-sm font-medium text-slate-800">
         {label}
       </label>
-      <ErrorOutdated.Provider value={outdated}>{children}</ErrorOutdated.Provider>
+      <ErrorOutdated.Provider value={outdated && !liveError}>{children}</ErrorOutdated.Provider>
       {shownError ? (
         <p id={`${htmlFor}-error`} role="alert" className="text-xs text-red-600">
           {shownError}

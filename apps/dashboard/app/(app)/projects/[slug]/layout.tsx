@@ -23,6 +23,7 @@ export default async function ProjectLayout({ children, params }: { children: Re
           <NavLink variant="tab" href={`${base}/tools`}>Tools</NavLink>
           <NavLink variant="tab" href={`${base}/mcp-servers`}>MCP servers</NavLink>
           <NavLink variant="tab" href={`${base}/keys`}>API keys</NavLink>
+          <NavLink variant="tab" href={`${base}/secrets`}>Secrets</NavLink>
           <NavLink variant="tab" href={`${base}/runs`}>Runs</NavLink>
           <NavLink variant="tab" href={`${base}/approvals`}>
             Approvals{pendingApprovals ? <span className="ml-1.5 rounded-full bg-amber-100 px-1.5 py-0.5 text-xs text-amber-800" aria-label={`${pendingApprovals} pending`}>{pendingApprovals}</span> : null}

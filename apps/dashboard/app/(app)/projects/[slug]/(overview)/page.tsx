@@ -7,6 +7,7 @@ import { RangeSwitch } from "@/components/overview/range-switch.tsx";
 import { setupSnippets } from "@/components/overview/setup-snippets.ts";
 import { RANGE_LABEL, UsageSection } from "@/components/overview/usage-section.tsx";
 import { UsageSkeleton } from "@/components/overview/usage-skeleton.tsx";
+import { LiveRefresh } from "@/components/shell/live-refresh.tsx";
 import { loadProject } from "@/server/access.ts";
 import { dashboardConfig } from "@/server/env.ts";
 
@@ -37,7 +38,10 @@ export default async function ProjectOverview({ params, searchParams }: { params
               </Link>
             </p>
           </div>
-          <RangeSwitch base={base} current={range} />
+          <div className="flex items-center gap-3">
+            <LiveRefresh slug={project.slug} />
+            <RangeSwitch base={base} current={range} />
+          </div>
         </div>
         {/* keyed by range: switching shows the skeleton instead of the old range's numbers */}
         <Suspense key={range} fallback={<UsageSkeleton />}>

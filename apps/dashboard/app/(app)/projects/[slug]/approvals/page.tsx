@@ -4,6 +4,7 @@ import Link from "next/link";
 import { ApprovalPolicyForm } from "@/components/approvals/approval-policy-form.tsx";
 import { DecideApprovalForm } from "@/components/approvals/decide-approval-form.tsx";
 import { DecisionNotice } from "@/components/approvals/decision-notice.tsx";
+import { LiveRefresh } from "@/components/shell/live-refresh.tsx";
 import { CodeBlock, HeaderList } from "@/components/runs/code-block.tsx";
 import { relativeTime } from "@/components/runs/format.ts";
 import { describePrincipal } from "@/components/runs/principal-label.tsx";
@@ -42,6 +43,7 @@ export default async function ApprovalsPage({ params, searchParams }: { params: 
     <>
       <PageHeader
         title="Approvals"
+        actions={<LiveRefresh slug={project.slug} />}
         description="Calls that wait for a person before anything is sent. The caller's tool call waits a short while for your decision, then tells the agent the run is pending; approved calls are sent by the worker, once."
       />
 

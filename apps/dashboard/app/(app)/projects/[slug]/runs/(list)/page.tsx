@@ -5,6 +5,7 @@ import type { ReactNode } from "react";
 import { hasFilters, parseRunsQuery, runsHref, toListRunsInput } from "@/components/runs/filters.ts";
 import { RunFilters } from "@/components/runs/run-filters.tsx";
 import { RunsTable } from "@/components/runs/runs-table.tsx";
+import { LiveRefresh } from "@/components/shell/live-refresh.tsx";
 import { EmptyState, PageHeader } from "@/components/ui/index.ts";
 import { loadProject } from "@/server/access.ts";
 import { getDb } from "@/server/db.ts";
@@ -31,7 +32,7 @@ export default async function RunsPage({ params, searchParams }: { params: Promi
 
   return (
     <>
-      <PageHeader title="Runs" description="Every tool call — succeeded, failed, denied, deduplicated, rate limited or pending — newest first." />
+      <PageHeader title="Runs" description="Every tool call — succeeded, failed, denied, deduplicated, rate limited or pending — newest first." actions={<LiveRefresh slug={project.slug} />} />
       <RunFilters slug={project.slug} filters={filters} toolNames={options.toolNames} keys={options.keys} members={options.members} />
       {page.runs.length === 0 ? (
         filtered || paged ? (

@@ -13,6 +13,7 @@ import { LocalTime } from "@/components/runs/local-time.tsx";
 import { describePrincipal } from "@/components/runs/principal-label.tsx";
 import { StatusBadge } from "@/components/runs/status-badge.tsx";
 import { TimingBar } from "@/components/runs/timing-bar.tsx";
+import { LiveRefresh } from "@/components/shell/live-refresh.tsx";
 import { Badge, Card, Code, CopyButton } from "@/components/ui/index.ts";
 import { loadProject } from "@/server/access.ts";
 import { getDb } from "@/server/db.ts";
@@ -52,6 +53,7 @@ export default async function RunPage({ params }: { params: Promise<{ slug: stri
           <p className="mt-1 flex flex-wrap items-center gap-2 text-sm text-slate-500">
             <span className="break-all font-mono text-xs">{run.id}</span>
             <CopyButton value={run.id} label="Copy id" />
+            <LiveRefresh slug={project.slug} />
           </p>
         </div>
       </header>

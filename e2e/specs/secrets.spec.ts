@@ -1,0 +1,55 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { dataDir } from "../playwright.config.ts";
+import { open, signIn } from "../support/helpers.ts";
+
+// An admin manages the values tool headers use as {{secrets.NAME}} in the dashboard: sets one,
+// sees which tools use each, rotates it, and deletes it. A value is never shown again.
+
+const credentials = () => JSON.parse(readFileSync(path.join(dataDir, "demo-credentials.json"), "utf8")) as { adminEmail: string; adminPassword: string };
+
+test("an admin sets, rotates and deletes a template secret; its value never comes back", async ({ page }) => {
+  const { adminEmail, adminPassword } = credentials();
+  await signIn(page, adminEmail, adminPassword);
+  await open(page, "/projects/demo");
+  await page.getByRole("navigation", { name: "Project" }).getByRole("link", { name: "Secrets" }).click();
+  await expect(page).toHaveURL(/\/projects\/demo\/secrets$/);
+
+  const form = page.getByRole("form", { name: "Set a secret" });
+  await form.getByLabel("Name").fill("bad name");
+  await form.getByLabel("Value").fill("short");
+  await form.getByRole("button", { name: "Save secret" }).click();
+  await expect(form.locator("#secret-name-error")).toContainText("letters, digits, dashes or underscores");
+  await expect(form.locator("#secret-value-error")).toContainText("At least 8 characters");
+
+  await form.getByLabel("Name").fill("E2E_PARTNER_TOKEN");
+  await form.getByLabel("Value").fill("first-partner-value");
+  await form.getByRole("button", { name: "Save secret" }).click();
+  await expect(form.getByRole("status")).toHaveText("E2E_PARTNER_TOKEN saved");
+  await expect(form.getByLabel("Value")).toHaveValue("");
+  const row = page.locator('tr[data-secret="E2E_PARTNER_TOKEN"]');
+  await expect(row).toContainText("no tool");
+
+  await row.getByRole("button", { name: "Rotate E2E_PARTNER_TOKEN" }).click();
+  const rotate = page.getByRole("form", { name: "Set a secret" });
+  await expect(rotate.getByLabel("Name")).toHaveValue("E2E_PARTNER_TOKEN");
+  await expect(rotate.getByLabel("Value")).toBeFocused();
+  await rotate.getByLabel("Value").fill("second-partner-value");
+  await rotate.getByRole("button", { name: "Save secret" }).click();
+  await expect(rotate.getByRole("status")).toHaveText("E2E_PARTNER_TOKEN rotated: calls use the new value from now on");
+
+  // Neither value is anywhere in the page, even after a reload.
+  await open(page, "/projects/demo/secrets");
+  const html = await page.content();
+  expect(html).not.toContain("first-partner-value");
+  expect(html).not.toContain("second-partner-value");
+
+  await page.locator('tr[data-secret="E2E_PARTNER_TOKEN"]').getByRole("button", { name: "Delete E2E_PARTNER_TOKEN" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Delete secret" }).click();
+  await expect(page.locator('tr[data-secret="E2E_PARTNER_TOKEN"]')).toHaveCount(0);
+
+  await open(page, "/org/audit");
+  await expect(page.getByText("secret.rotate").first()).toBeVisible();
+  await expect(page.getByText("secret.delete").first()).toBeVisible();
+});

@@ -34,6 +34,15 @@ describe("tengine runs", () => {
     expect(bad).toMatchObject({ code: 2, stderr: 'error: --since must be one of 1h, 24h, 7d, 30d or an ISO 8601 time (got "fortnight")\n' });
   });
 
+  it("searches text and filters by HTTP status class, like the runs page", { timeout: 300_000 }, async () => {
+    const statuses = async (...filters: string[]) => (await cli.json("runs", "list", "--project", "acme-crm", ...filters)).runs.map((r: { status: string }) => r.status);
+    expect(await statuses("--search", "bad gateway")).toEqual(["failed"]);
+    expect(await statuses("--http-status", "5xx")).toEqual(["failed"]);
+    expect(await statuses("--http-status", "502", "--search", "nothing like this")).toEqual([]);
+    const bad = await cli.run(["runs", "list", "--project", "acme-crm", "--http-status", "5x"]);
+    expect(bad).toMatchObject({ code: 2, stderr: 'error: --http-status is a class (2xx, 4xx…) or a status such as 404 (got "5x")\n' });
+  });
+
   it("exports CSV with a header and quoted fields, and gets a whole run", { timeout: 300_000 }, async () => {
     const csv = await cli.run(["runs", "list", "--project", "acme-crm", "--status", "failed", "--format", "csv"]);
     expect(csv.code).toBe(0);

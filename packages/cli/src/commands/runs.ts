@@ -1,4 +1,4 @@
-import { AppError, getRunDetail, listRuns, listRunsInput, RUN_TIME_RANGES, type RunFilter, runFilterInput, type RunSummary, runSummaryFields } from "@tengine/core";
+import { AppError, getRunDetail, HTTP_STATUS_FILTER, listRuns, listRunsInput, RUN_TIME_RANGES, type RunFilter, runCsvRow, runFilterInput, runsCsvHeader, type RunSummary } from "@tengine/core";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { CliContext } from "../context.ts";
 import { defineCommand, defineGroup } from "../framework/define.ts";
@@ -11,7 +11,6 @@ const RUN_STATUSES = listRunsInput.shape.status.unwrap().options;
 const PRINCIPAL_KINDS = listRunsInput.shape.principalKind.unwrap().options;
 const RANGES = Object.keys(RUN_TIME_RANGES) as Array<keyof typeof RUN_TIME_RANGES>;
 const FORMATS = ["table", "json", "csv"] as const;
-const COLUMNS = Object.keys(runSummaryFields) as Array<keyof RunSummary>;
 const FOLLOW_POLL_MS = 1000;
 
 type ListOptions = {
@@ -23,6 +22,9 @@ type ListOptions = {
   member?: string;
   since?: string;
   until?: string;
+  search?: string;
+  httpStatus?: string;
+  slowerThan?: number;
   limit: number;
   cursor?: string;
   after?: string;
@@ -40,17 +42,17 @@ function parseSince(value: string): string {
   }
 }
 
-function filterOf(opts: ListOptions, now: number): RunFilter {
-  const since = opts.since === undefined ? undefined : opts.since in RUN_TIME_RANGES ? new Date(now - RUN_TIME_RANGES[opts.since as keyof typeof RUN_TIME_RANGES]) : new Date(opts.since);
-  return { tool: opts.tool, status: opts.status, principal: opts.principal, key: opts.key, member: opts.member, since, until: opts.until ? new Date(opts.until) : undefined };
+function httpStatusFilter(value: string): string {
+  if (!HTTP_STATUS_FILTER.test(value)) throw new UsageError(`--http-status is a class (2xx, 4xx…) or a status such as 404 (got "${value}")`);
+  return value;
 }
 
-/** One CSV field (RFC 4180): quoted when it holds a comma, quote or line break. */
-function csvField(value: unknown): string {
-  const text = value === null || value === undefined ? "" : value instanceof Date ? value.toISOString() : typeof value === "object" ? JSON.stringify(value) : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+function filterOf(opts: ListOptions, now: number): RunFilter {
+  const since = opts.since === undefined ? undefined : opts.since in RUN_TIME_RANGES ? new Date(now - RUN_TIME_RANGES[opts.since as keyof typeof RUN_TIME_RANGES]) : new Date(opts.since);
+  return { tool: opts.tool, status: opts.status, principal: opts.principal, key: opts.key, member: opts.member, since, until: opts.until ? new Date(opts.until) : undefined, search: opts.search, httpStatus: opts.httpStatus, slowerThanMs: opts.slowerThan };
 }
-const csvRow = (run: RunSummary) => COLUMNS.map((c) => csvField(run[c])).join(",");
+
+
 
 const list = defineCommand<ListOptions>({
   name: "list",
@@ -66,6 +68,9 @@ const list = defineCommand<ListOptions>({
     { flags: "--member <memberId>", description: "only calls of this member (member sessions)" },
     { flags: "--since <range|time>", description: `only runs since ${RANGES.join(", ")} ago, or since an ISO 8601 time`, parse: parseSince },
     { flags: "--until <time>", description: "only runs before this ISO 8601 time", parse: isoDateTime("--until") },
+    { flags: "--search <text>", description: "only runs with this id, or with this text in their arguments, response body or error" },
+    { flags: "--http-status <status>", description: "only runs whose upstream answered this status class (2xx … 5xx) or status (404)", parse: httpStatusFilter },
+    { flags: "--slower-than <ms>", description: "only runs that took at least this long (gateway plus upstream)", parse: wholeNumber("--slower-than", 0, 3_600_000) },
     { flags: "--limit <n>", description: "page size, 1 to 200", parse: wholeNumber("--limit", 1, 200), default: 50 },
     { flags: "--cursor <runId>", description: "continue after this run (the nextCursor of the previous page)" },
     { flags: "--after <runId>", description: "the page just newer than this run (the prevCursor of a page)" },
@@ -75,6 +80,7 @@ const list = defineCommand<ListOptions>({
   examples: [
     "tengine runs list --project acme-crm --status failed --since 24h",
     "tengine runs list --project acme-crm --tool get_contact --format csv > runs.csv",
+    "tengine runs list --project acme-crm --search ORD-7781 --http-status 5xx",
     "tengine runs list --project acme-crm --follow --json",
   ],
   json: "{ runs: [{ id, toolId, toolName, status, principalKind, apiKeyId, memberId, memberEmail, userId, clientId, httpStatus, attempts, gatewayMs, upstreamMs, idempotencyKey, dedupeSource, originalRunId, error, createdAt, finishedAt }], nextCursor, prevCursor }; with --follow one run object per line",
@@ -86,10 +92,10 @@ const list = defineCommand<ListOptions>({
     const page = await listRuns(ctx.db, project.id, { ...filter, limit: opts.limit, ...(opts.cursor ? { cursor: opts.cursor } : opts.after ? { after: opts.after } : {}) });
     if (opts.follow) return follow(ctx, project.id, filter, page.runs, format);
     if (format === "json") return print(true, page);
-    if (format === "csv") return void process.stdout.write(`${[COLUMNS.join(","), ...page.runs.map(csvRow)].join("\n")}\n`);
+    if (format === "csv") return void process.stdout.write(`${[runsCsvHeader(), ...page.runs.map((r) => runCsvRow(r))].join("\n")}\n`);
     print(false, page, { rows: page.runs, columns: ["id", "toolName", "status", "httpStatus", "attempts", "gatewayMs", "upstreamMs", "principalKind", "createdAt"] });
     if (page.nextCursor) {
-      const flags = [opts.tool ? `--tool ${opts.tool}` : "", opts.status ? `--status ${opts.status}` : "", opts.principal ? `--principal ${opts.principal}` : "", opts.key ? `--key ${opts.key}` : "", opts.member ? `--member ${opts.member}` : "", opts.since ? `--since ${opts.since}` : "", opts.until ? `--until ${opts.until}` : "", opts.limit !== 50 ? `--limit ${opts.limit}` : ""].filter(Boolean).join(" ");
+      const flags = [opts.tool ? `--tool ${opts.tool}` : "", opts.status ? `--status ${opts.status}` : "", opts.principal ? `--principal ${opts.principal}` : "", opts.key ? `--key ${opts.key}` : "", opts.member ? `--member ${opts.member}` : "", opts.since ? `--since ${opts.since}` : "", opts.until ? `--until ${opts.until}` : "", opts.search ? `--search ${JSON.stringify(opts.search)}` : "", opts.httpStatus ? `--http-status ${opts.httpStatus}` : "", opts.slowerThan !== undefined ? `--slower-than ${opts.slowerThan}` : "", opts.limit !== 50 ? `--limit ${opts.limit}` : ""].filter(Boolean).join(" ");
       process.stdout.write(`more runs: npx tengine runs list --project ${project.slug}${flags ? ` ${flags}` : ""} --cursor ${page.nextCursor}\n`);
     }
     const failed = page.runs.filter((r) => r.error).length;
@@ -105,10 +111,10 @@ const list = defineCommand<ListOptions>({
 async function follow(ctx: CliContext, projectId: string, filter: ReturnType<typeof runFilterInput>, first: RunSummary[], format: (typeof FORMATS)[number]): Promise<never> {
   const write = (runs: RunSummary[]) => {
     if (runs.length === 0) return;
-    const lines = runs.map((r) => (format === "json" ? JSON.stringify(r) : format === "csv" ? csvRow(r) : [r.createdAt.toISOString(), r.id, r.toolName, r.status, r.httpStatus ?? "-", r.error ?? ""].join("  ").trimEnd()));
+    const lines = runs.map((r) => (format === "json" ? JSON.stringify(r) : format === "csv" ? runCsvRow(r) : [r.createdAt.toISOString(), r.id, r.toolName, r.status, r.httpStatus ?? "-", r.error ?? ""].join("  ").trimEnd()));
     process.stdout.write(`${lines.join("\n")}\n`);
   };
-  if (format === "csv") process.stdout.write(`${COLUMNS.join(",")}\n`);
+  if (format === "csv") process.stdout.write(`${runsCsvHeader()}\n`);
   const oldestFirst = [...first].reverse();
   write(oldestFirst);
   let last = oldestFirst.at(-1)?.id ?? "";
@@ -129,7 +135,7 @@ const get = defineCommand<{ project: string }>({
   args: [{ name: "runId", description: "the run's id (run_…)" }],
   options: [projectOption],
   examples: ["tengine runs get --project acme-crm run_01jd8x9y7z6w5v4t3s2r1q0p9n --json"],
-  json: "{ run: { id, toolName, status, error, httpStatus, attempts, gatewayMs, upstreamMs, principalKind, memberEmail, idempotencyKey, originalRunId, arguments, request, response, createdAt, finishedAt, … }, tool: { id, name } | null, originalRun: { id, status, createdAt } | null, apiKey: { name, prefix } | null, user: { email } | null } (secrets redacted when recorded)",
+  json: "{ run: { id, toolName, status, error, httpStatus, attempts, gatewayMs, upstreamMs, principalKind, memberEmail, idempotencyKey, originalRunId, arguments, request, response, createdAt, finishedAt, … }, tool: { id, name } | null, originalRun: { id, status, createdAt } | null, keyWindowSeconds: number | null, replays: [{ id, createdAt }], replayCount, approval: { id, status, reason, decidedByEmail, decidedAt, createdAt, expiresAt, waitMs } | null, apiKey: { name, prefix } | null, user: { email } | null } (secrets redacted when recorded)",
   async run(ctx, { args, opts, json }) {
     const project = await projectBySlug(ctx, opts.project);
     const runId = args.runId!;

@@ -25,7 +25,7 @@ export async function getRunDetail(db: Db, projectId: string, runId: string) {
   ]);
   return {
     run,
-    tool,
+    tool: tool ? { id: tool.id, name: tool.name } : null,
     originalRun,
     /** how long the key held when the call was made: explicit keys 24 h, derived ones the tool's window */
     keyWindowSeconds: run.dedupeSource === "derived" ? (tool?.idempotencyWindowSec ?? null) : run.dedupeSource ? EXPLICIT_KEY_TTL_SECONDS : null,

@@ -1,6 +1,10 @@
 import { z } from "zod";
-import type { Db, Prisma } from "@tengine/db";
+import { type Db, Prisma } from "@tengine/db";
 import { idAtTime } from "../ids/new-id.ts";
+import { HTTP_STATUS_FILTER } from "./run-filter.ts";
+
+/** A search reads at most this many of the newest matching runs (narrow it with a time range). */
+export const MAX_SEARCH_MATCHES = 5000;
 
 export const listRunsInput = z.object({
   toolId: z.string().optional(),
@@ -17,6 +21,12 @@ export const listRunsInput = z.object({
   /** the first run id of the current page: returns the runs just newer than it ("Newer") */
   after: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** a run id, or text in the arguments, the response body or the error (case-insensitive) */
+  search: z.string().trim().min(1).max(200).optional(),
+  /** `2xx`…`5xx` or one status */
+  httpStatus: z.string().regex(HTTP_STATUS_FILTER, "HTTP status is a class (2xx, 4xx…) or a status such as 404").optional(),
+  /** gateway plus upstream milliseconds at least this */
+  slowerThanMs: z.coerce.number().int().min(0).max(3_600_000).optional(),
 });
 
 /**
@@ -37,10 +47,12 @@ export async function listRuns(db: Db, projectId: string, raw: z.input<typeof li
   if (input.until) id.lt = minString(id.lt, idAtTime("run", input.until.getTime()));
   if (input.since) id.gte = idAtTime("run", input.since.getTime());
   if (newer) id.gt = input.after;
+  if (input.search !== undefined || input.slowerThanMs !== undefined) id.in = await matchingRunIds(db, projectId, input, id);
   const rows = await db.run.findMany({
     where: {
       projectId,
       ...(Object.keys(id).length ? { id } : {}),
+      ...(input.httpStatus ? { httpStatus: httpStatusRange(input.httpStatus) } : {}),
       ...(input.toolId ? { toolId: input.toolId } : {}),
       ...(input.toolName ? { toolName: input.toolName } : {}),
       ...(input.status ? { status: input.status } : {}),
@@ -66,6 +78,32 @@ export async function listRuns(db: Db, projectId: string, raw: z.input<typeof li
 
 export type RunSummary = Prisma.RunGetPayload<{ select: typeof runSummaryFields }>;
 export type RunsPage = { runs: RunSummary[]; nextCursor: string | null; prevCursor: string | null };
+
+/** `4xx` → 400 ≤ status < 500; `404` → exactly 404. */
+function httpStatusRange(filter: string): Prisma.IntNullableFilter {
+  if (!filter.endsWith("xx")) return { equals: Number(filter) };
+  const low = Number(filter[0]) * 100;
+  return { gte: low, lt: low + 100 };
+}
+
+/**
+ * The ids of the newest runs that match the text search and the latency floor, within the page's
+ * id bounds: what Prisma cannot express (text inside JSON, a sum of columns) in one SQL query
+ * on the project's (projectId, id) index range. The text is matched literally (% and _ escaped).
+ */
+async function matchingRunIds(db: Db, projectId: string, input: { search?: string; slowerThanMs?: number }, bounds: Prisma.StringFilter): Promise<string[]> {
+  const conditions: Prisma.Sql[] = [Prisma.sql`"projectId" = ${projectId}`];
+  if (typeof bounds.lt === "string") conditions.push(Prisma.sql`id < ${bounds.lt}`);
+  if (typeof bounds.gte === "string") conditions.push(Prisma.sql`id >= ${bounds.gte}`);
+  if (typeof bounds.gt === "string") conditions.push(Prisma.sql`id > ${bounds.gt}`);
+  if (input.search !== undefined) {
+    const pattern = `%${input.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    conditions.push(Prisma.sql`(id = ${input.search} OR "arguments"::text ILIKE ${pattern} OR ("response"->>'body') ILIKE ${pattern} OR "error" ILIKE ${pattern})`);
+  }
+  if (input.slowerThanMs !== undefined) conditions.push(Prisma.sql`COALESCE("gatewayMs", 0) + COALESCE("upstreamMs", 0) >= ${input.slowerThanMs}`);
+  const rows = await db.$queryRaw<{ id: string }[]>`SELECT id FROM "Run" WHERE ${Prisma.join(conditions, " AND ")} ORDER BY id DESC LIMIT ${MAX_SEARCH_MATCHES}`;
+  return rows.map((row) => row.id);
+}
 
 function minString(a: string | undefined, b: string): string {
   return a === undefined || b < a ? b : a;

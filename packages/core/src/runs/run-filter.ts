@@ -18,7 +18,16 @@ export type RunFilter = {
   member?: string;
   since?: Date;
   until?: Date;
+  /** a run id, or text found in the arguments, the response body or the error */
+  search?: string;
+  /** a status class (`2xx`…`5xx`) or one status (`404`) */
+  httpStatus?: string;
+  /** gateway plus upstream time at least this many milliseconds */
+  slowerThanMs?: number;
 };
+
+/** `2xx`…`5xx` or a single status 100–599. */
+export const HTTP_STATUS_FILTER = /^(?:[1-5]xx|[1-5]\d\d)$/;
 
 /**
  * What listRuns gets for a filter: a member implies the member principal, a key the api_key
@@ -37,5 +46,8 @@ export function runFilterInput(filter: RunFilter): ListRunsInput {
           : {}),
     ...(filter.since ? { since: filter.since } : {}),
     ...(filter.until ? { until: filter.until } : {}),
+    ...(filter.search?.trim() ? { search: filter.search.trim() } : {}),
+    ...(filter.httpStatus ? { httpStatus: filter.httpStatus } : {}),
+    ...(filter.slowerThanMs !== undefined ? { slowerThanMs: filter.slowerThanMs } : {}),
   };
 }

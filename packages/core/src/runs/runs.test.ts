@@ -6,7 +6,7 @@ import { createOrganization } from "../orgs/create-organization.ts";
 import { createProject } from "../projects/create-project.ts";
 import { getRunDetail } from "./get-run-detail.ts";
 import { listRunPrincipals } from "./list-run-principals.ts";
-import { listRuns } from "./list-runs.ts";
+import { listRuns, listRunsInput } from "./list-runs.ts";
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let projectId: string;
@@ -137,5 +137,43 @@ describe("run principals and detail", () => {
     const sneaky = newId("run", T0 + 11 * MINUTE);
     await db.run.create({ data: { id: sneaky, projectId, toolName: "create_note", status: "deduplicated", principalKind: "api_key", originalRunId: foreign.id } });
     expect((await getRunDetail(db, projectId, sneaky))?.originalRun).toBeNull();
+  });
+});
+
+describe("listRuns search, HTTP status and latency", () => {
+  it("finds runs by id or by text in arguments, response body or error; never another project's", async () => {
+    const { db } = database;
+    const base = { projectId, toolName: "find_order", principalKind: "api_key" as const, apiKeyId: keyId };
+    const order = newId("run", T0 + 10 * MINUTE);
+    const missing = newId("run", T0 + 11 * MINUTE);
+    const slow = newId("run", T0 + 12 * MINUTE);
+    await db.run.createMany({
+      data: [
+        { ...base, id: order, status: "succeeded", httpStatus: 200, gatewayMs: 2, upstreamMs: 40, arguments: { order: "ORD-7781", note: "50%_off" }, response: { status: 200, headers: {}, body: '{"customer":"Grace Hopper"}' } },
+        { ...base, id: missing, status: "failed", httpStatus: 404, gatewayMs: 3, upstreamMs: 10, arguments: { order: "ORD-0000" }, error: "Upstream said: order not found" },
+        { ...base, id: slow, status: "failed", httpStatus: 503, gatewayMs: 400, upstreamMs: 900, arguments: { order: "ORD-5555" } },
+      ],
+    });
+    await db.run.create({ data: { id: newId("run", T0 + 13 * MINUTE), projectId: otherProjectId, toolName: "find_order", status: "succeeded", principalKind: "api_key", apiKeyId: otherKeyId, arguments: { order: "ORD-7781" } } });
+
+    expect(ids(await listRuns(db, projectId, { search: "ord-7781" }))).toEqual([order]);
+    expect(ids(await listRuns(db, projectId, { search: "grace HOPPER" }))).toEqual([order]);
+    expect(ids(await listRuns(db, projectId, { search: "not found" }))).toEqual([missing]);
+    expect(ids(await listRuns(db, projectId, { search: missing }))).toEqual([missing]);
+    // % and _ are text, not wildcards
+    expect(ids(await listRuns(db, projectId, { search: "50%_off" }))).toEqual([order]);
+    expect(ids(await listRuns(db, projectId, { search: "5%off" }))).toEqual([]);
+
+    expect(ids(await listRuns(db, projectId, { httpStatus: "4xx" }))).toEqual([missing]);
+    expect(ids(await listRuns(db, projectId, { httpStatus: "5xx" }))).toEqual([slow]);
+    expect(ids(await listRuns(db, projectId, { httpStatus: "200" }))).toEqual([order]);
+    // gateway + upstream: 1300 ms ≥ 1000; 42 ms is not
+    expect(ids(await listRuns(db, projectId, { slowerThanMs: 1000 }))).toEqual([slow]);
+    expect(ids(await listRuns(db, projectId, { slowerThanMs: 42, toolName: "find_order" }))).toEqual([slow, order]);
+    // combined with paging: one a page, older with the cursor
+    const first = await listRuns(db, projectId, { search: "ORD-", limit: 1 });
+    expect(ids(first)).toEqual([slow]);
+    expect(ids(await listRuns(db, projectId, { search: "ORD-", limit: 1, cursor: first.nextCursor! }))).toEqual([missing]);
+    expect(() => listRunsInput.parse({ httpStatus: "4x" })).toThrow("HTTP status is a class");
   });
 });

@@ -18,11 +18,11 @@ test("two run filters picked in quick succession both end up in the URL", async 
   await open(page, "/projects/demo/runs");
   const filters = page.getByRole("region", { name: "Filters" });
   // No waiting between the picks: the second comes before the first one's page arrives.
-  await filters.getByLabel("Status").selectOption("succeeded");
+  await filters.getByLabel("Status", { exact: true }).selectOption("succeeded");
   await filters.getByLabel("Principal").selectOption("api_key");
   await expect(page).toHaveURL(/status=succeeded/);
   await expect(page).toHaveURL(/principal=api_key/);
-  await expect(filters.getByLabel("Status")).toHaveValue("succeeded");
+  await expect(filters.getByLabel("Status", { exact: true })).toHaveValue("succeeded");
   await expect(filters.getByLabel("Principal")).toHaveValue("api_key");
 });
 

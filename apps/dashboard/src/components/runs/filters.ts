@@ -1,5 +1,5 @@
 // The subpath, not the package index: this file is also bundled for the browser (run-filters.tsx).
-import { RUN_TIME_RANGES, runFilterInput } from "@tengine/core/runs/run-filter";
+import { HTTP_STATUS_FILTER, RUN_TIME_RANGES, runFilterInput } from "@tengine/core/runs/run-filter";
 import { z } from "zod";
 import { PRINCIPAL_KINDS, RUN_STATUSES, type PrincipalKind, type RunStatus } from "./format.ts";
 
@@ -22,7 +22,16 @@ export type RunFilters = {
   /** ISO timestamps, for range=custom */
   from?: string;
   to?: string;
+  /** a run id, or text in the arguments, response body or error */
+  q?: string;
+  /** an HTTP status class (4xx) or status (404) */
+  http?: string;
+  /** gateway plus upstream milliseconds, at least */
+  slower?: string;
 };
+
+/** The HTTP status choices of the filter menu (any single status works in the URL too). */
+export const HTTP_STATUS_CLASSES = ["2xx", "3xx", "4xx", "5xx"] as const;
 
 export type RunsQuery = RunFilters & { cursor?: string; after?: string };
 
@@ -38,6 +47,9 @@ const schema = z.object({
   range: z.enum(["1h", "24h", "7d", "30d", "custom"]).optional().catch(undefined),
   from: isoDate.optional().catch(undefined),
   to: isoDate.optional().catch(undefined),
+  q: z.string().trim().min(1).max(200).optional().catch(undefined),
+  http: z.string().regex(HTTP_STATUS_FILTER).optional().catch(undefined),
+  slower: z.string().regex(/^\d{1,7}$/).optional().catch(undefined),
   cursor: runId.optional().catch(undefined),
   after: runId.optional().catch(undefined),
 });
@@ -56,19 +68,19 @@ export function toListRunsInput(query: RunsQuery, now: number, limit: number) {
   const until = query.range === "custom" && query.to ? new Date(query.to) : undefined;
   return {
     limit,
-    ...runFilterInput({ tool: query.tool, status: query.status, principal: query.principal, key: query.key, member: query.member, since, until }),
+    ...runFilterInput({ tool: query.tool, status: query.status, principal: query.principal, key: query.key, member: query.member, since, until, search: query.q, httpStatus: query.http, slowerThanMs: query.slower ? Number(query.slower) : undefined }),
     ...(query.cursor ? { cursor: query.cursor } : query.after ? { after: query.after } : {}),
   };
 }
 
 export function hasFilters(query: RunsQuery): boolean {
-  return !!(query.tool || query.status || query.principal || query.key || query.member || query.range);
+  return !!(query.tool || query.status || query.principal || query.key || query.member || query.range || query.q || query.http || query.slower);
 }
 
 /** `/projects/<slug>/runs?…` for the given filters and page. */
 export function runsHref(slug: string, query: RunsQuery): string {
   const params = new URLSearchParams();
-  for (const name of ["tool", "status", "principal", "key", "member", "range", "from", "to", "cursor", "after"] as const) {
+  for (const name of ["q", "tool", "status", "principal", "key", "member", "http", "slower", "range", "from", "to", "cursor", "after"] as const) {
     const value = query[name];
     if (!value) continue;
     if ((name === "from" || name === "to") && query.range !== "custom") continue;
@@ -76,4 +88,10 @@ export function runsHref(slug: string, query: RunsQuery): string {
   }
   const qs = params.toString();
   return `/projects/${slug}/runs${qs ? `?${qs}` : ""}`;
+}
+
+/** The export of the runs these filters select (no page position: the export starts at the newest). */
+export function runsExportHref(slug: string, filters: RunFilters, format: "csv" | "json"): string {
+  const query = runsHref(slug, { ...filters }).split("?")[1];
+  return `/api/projects/${slug}/runs/export?format=${format}${query ? `&${query}` : ""}`;
 }

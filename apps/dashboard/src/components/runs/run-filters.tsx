@@ -3,7 +3,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState, useTransition } from "react";
 import { Button, Field, Input, Select, Spinner } from "@/components/ui/index.ts";
-import { type RunFilters as Filters, runsHref, TIME_RANGES } from "./filters.ts";
+import { type RunFilters as Filters, HTTP_STATUS_CLASSES, runsExportHref, runsHref, TIME_RANGES } from "./filters.ts";
 import { PRINCIPAL_KINDS, RUN_STATUSES } from "./format.ts";
 
 type KeyOption = { id: string; name: string; prefix: string; revoked: boolean };
@@ -33,6 +33,10 @@ export function RunFilters({ slug, filters: urlFilters, toolNames, keys, members
   const [rangeError, setRangeError] = useState<string>();
   const [member, setMember] = useState(filters.member ?? "");
   useEffect(() => setMember(filters.member ?? ""), [filters.member]);
+  const [search, setSearch] = useState(filters.q ?? "");
+  useEffect(() => setSearch(filters.q ?? ""), [filters.q]);
+  const [slower, setSlower] = useState(filters.slower ?? "");
+  useEffect(() => setSlower(filters.slower ?? ""), [filters.slower]);
   // Follow the URL (Clear filters, back button). Local times only exist in the browser, so the
   // custom range inputs are filled after hydration.
   useEffect(() => setRange(filters.range ?? ""), [filters.range]);
@@ -49,7 +53,7 @@ export function RunFilters({ slug, filters: urlFilters, toolNames, keys, members
     go(next);
   };
   const tools = filters.tool && !toolNames.includes(filters.tool) ? [filters.tool, ...toolNames] : toolNames;
-  const active = !!(filters.tool || filters.status || filters.principal || filters.key || filters.member || filters.range);
+  const active = !!(filters.tool || filters.status || filters.principal || filters.key || filters.member || filters.range || filters.q || filters.http || filters.slower);
   // A member is one caller: it replaces a key filter and implies the member principal.
   const applyMember = (value: string) => {
     const id = value.trim();
@@ -59,6 +63,47 @@ export function RunFilters({ slug, filters: urlFilters, toolNames, keys, members
 
   return (
     <section aria-label="Filters" className="mb-4 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
+      <div className="mb-3 grid grid-cols-2 gap-3 border-b border-slate-100 pb-3 md:grid-cols-[minmax(0,2fr)_minmax(0,1fr)_minmax(0,1fr)]">
+        <Field label="Search" htmlFor="filter-search">
+          <form
+            role="search"
+            aria-label="Search runs"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (search.trim() !== (filters.q ?? "")) set({ q: search.trim() || undefined });
+            }}
+          >
+            <Input id="filter-search" type="search" value={search} maxLength={200} placeholder="Run id, or text in arguments, response or error" onChange={(e) => {
+              setSearch(e.target.value);
+              if (e.target.value === "" && filters.q) set({ q: undefined });
+            }} />
+            <button type="submit" className="sr-only">Search</button>
+          </form>
+        </Field>
+        <Field label="HTTP status" htmlFor="filter-http">
+          <Select id="filter-http" value={filters.http ?? ""} onChange={(e) => set({ http: e.target.value || undefined })}>
+            <option value="">Any status</option>
+            {filters.http && !(HTTP_STATUS_CLASSES as readonly string[]).includes(filters.http) ? <option value={filters.http}>{filters.http}</option> : null}
+            {HTTP_STATUS_CLASSES.map((c) => (
+              <option key={c} value={c}>{c}</option>
+            ))}
+          </Select>
+        </Field>
+        <Field label="Slower than (ms)" htmlFor="filter-slower">
+          <form
+            aria-label="Filter by duration"
+            onSubmit={(e) => {
+              e.preventDefault();
+              const value = slower.trim();
+              if (value !== "" && !/^\d{1,7}$/.test(value)) return;
+              if (value !== (filters.slower ?? "")) set({ slower: value || undefined });
+            }}
+          >
+            <Input id="filter-slower" inputMode="numeric" value={slower} placeholder="e.g. 1000" onChange={(e) => setSlower(e.target.value)} invalid={slower.trim() !== "" && !/^\d{1,7}$/.test(slower.trim())} />
+            <button type="submit" className="sr-only">Apply duration</button>
+          </form>
+        </Field>
+      </div>
       <div className="grid grid-cols-2 gap-3 md:grid-cols-3 lg:grid-cols-6">
         <Field label="Tool" htmlFor="filter-tool">
           <Select id="filter-tool" value={filters.tool ?? ""} onChange={(e) => set({ tool: e.target.value || undefined })}>
@@ -182,16 +227,16 @@ export function RunFilters({ slug, filters: urlFilters, toolNames, keys, members
           </div>
         </form>
       ) : null}
-      {pending || active ? (
-        <div className="mt-3 flex items-center gap-3 text-xs text-slate-500">
-          {active ? (
-            <Link href={runsHref(slug, {})} className="font-medium text-indigo-700 hover:underline">Clear filters</Link>
-          ) : null}
-          {pending ? (
-            <span className="inline-flex items-center gap-1.5" role="status"><Spinner /> Loading runs…</span>
-          ) : null}
-        </div>
-      ) : null}
+      <div className="mt-3 flex flex-wrap items-center gap-3 text-xs text-slate-500">
+        <a href={runsExportHref(slug, filters, "csv")} className="font-medium text-indigo-700 hover:underline" download>Export CSV</a>
+        <a href={runsExportHref(slug, filters, "json")} className="font-medium text-indigo-700 hover:underline" download>Export JSON</a>
+        {active ? (
+          <Link href={runsHref(slug, {})} className="font-medium text-indigo-700 hover:underline">Clear filters</Link>
+        ) : null}
+        {pending ? (
+          <span className="inline-flex items-center gap-1.5" role="status"><Spinner /> Loading runs…</span>
+        ) : null}
+      </div>
     </section>
   );
 }

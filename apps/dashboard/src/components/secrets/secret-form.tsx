@@ -8,7 +8,7 @@ import { setSecretAction } from "@/server/actions/secrets.ts";
  * Sets a new secret or rotates one (the name of an existing one): the value is sent once and
  * cleared from the form as soon as it is saved — nothing shows it again.
  */
-export function SecretForm({ slug, rotating, onRotated }: { slug: string; rotating?: string; onRotated?: () => void }) {
+export function SecretForm({ slug, rotating }: { slug: string; rotating?: string }) {
   const router = useRouter();
   const [name, setName] = useState(rotating ?? "");
   const [value, setValue] = useState("");
@@ -31,7 +31,6 @@ export function SecretForm({ slug, rotating, onRotated }: { slug: string; rotati
         if (!result) return;
         setValue("");
         setSaved(result.message);
-        onRotated?.();
         router.refresh();
       }}
     >

@@ -14,7 +14,7 @@ export function SecretsScreen({ slug, secrets, canEdit }: { slug: string; secret
   const [rotating, setRotating] = useState<string>();
   return (
     <div className="space-y-6">
-      {canEdit ? <SecretForm key={rotating ?? ""} slug={slug} rotating={rotating} onRotated={() => setRotating(undefined)} /> : <p className="text-sm text-slate-500">Admins and owners set and delete secrets; you can see their names and where they are used.</p>}
+      {canEdit ? <SecretForm key={rotating ?? ""} slug={slug} rotating={rotating} /> : <p className="text-sm text-slate-500">Admins and owners set and delete secrets; you can see their names and where they are used.</p>}
       {secrets.length === 0 ? (
         <EmptyState title="No secrets yet">Set one above, then use it in a tool&apos;s headers as {"{{secrets.NAME}}"}.</EmptyState>
       ) : (

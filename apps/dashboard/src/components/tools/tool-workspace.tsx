@@ -7,7 +7,7 @@ import { type EditorTool, ToolEditor } from "./tool-editor.tsx";
 import { TryItPanel } from "./try-it-panel.tsx";
 
 /** The edit page: the editor, and beside it (below on phones) Try it and deleting. */
-export function ToolWorkspace({ slug, tool, canEdit }: { slug: string; tool: EditorTool; canEdit: boolean }) {
+export function ToolWorkspace({ slug, tool, canEdit, initialArgs }: { slug: string; tool: EditorTool; canEdit: boolean; initialArgs?: string }) {
   const router = useRouter();
   const [dirty, setDirty] = useState(false);
   return (
@@ -15,7 +15,7 @@ export function ToolWorkspace({ slug, tool, canEdit }: { slug: string; tool: Edi
       <ToolEditor slug={slug} tool={tool} readOnly={!canEdit} onDirtyChange={setDirty} />
       <div className="space-y-6">
         {canEdit ? (
-          <TryItPanel key={`${tool.name}:${JSON.stringify(tool.inputSchema)}`} slug={slug} toolName={tool.name} inputSchema={tool.inputSchema} enabled={tool.enabled} unsaved={dirty} />
+          <TryItPanel key={`${tool.name}:${JSON.stringify(tool.inputSchema)}`} slug={slug} toolName={tool.name} inputSchema={tool.inputSchema} enabled={tool.enabled} unsaved={dirty} initialArgs={initialArgs} />
         ) : (
           <Card title="Try it">
             <p className="text-sm text-slate-500">Members of the organization can run tools from here. You are a viewer.</p>

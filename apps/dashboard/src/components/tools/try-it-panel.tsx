@@ -14,8 +14,8 @@ const STATUS_COLORS = { succeeded: "green", failed: "red", denied: "amber", rate
  * shows what happened — the recorded run's status and timings, the rendered request (secrets
  * redacted), the upstream response and the tool result the model would get.
  */
-export function TryItPanel({ slug, toolName, inputSchema, enabled, unsaved }: { slug: string; toolName: string; inputSchema: Record<string, unknown>; enabled: boolean; unsaved?: boolean }) {
-  const [args, setArgs] = useState(() => JSON.stringify(argumentsSkeleton(inputSchema), null, 2));
+export function TryItPanel({ slug, toolName, inputSchema, enabled, unsaved, initialArgs }: { slug: string; toolName: string; inputSchema: Record<string, unknown>; enabled: boolean; unsaved?: boolean; initialArgs?: string }) {
+  const [args, setArgs] = useState(() => initialArgs ?? JSON.stringify(argumentsSkeleton(inputSchema), null, 2));
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string>();
   const [outcome, setOutcome] = useState<TryToolOutcome>();

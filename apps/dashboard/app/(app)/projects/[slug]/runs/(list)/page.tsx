@@ -26,7 +26,7 @@ export default async function RunsPage({ params, searchParams }: { params: Promi
   const db = getDb();
   const [page, options] = await Promise.all([listRuns(db, project.id, toListRunsInput(query, Date.now(), PAGE_SIZE)), listRunFilterOptions(db, project.id)]);
   const names = await listRunPrincipals(db, project.id, page.runs);
-  const filters = { tool: query.tool, status: query.status, principal: query.principal, key: query.key, member: query.member, range: query.range, from: query.from, to: query.to };
+  const filters = { tool: query.tool, status: query.status, principal: query.principal, key: query.key, member: query.member, range: query.range, from: query.from, to: query.to, q: query.q, http: query.http, slower: query.slower };
   const filtered = hasFilters(query);
   const paged = !!(query.cursor || query.after);
 
@@ -44,7 +44,7 @@ export default async function RunsPage({ params, searchParams }: { params: Promi
               </Link>
             }
           >
-            Try another tool, status, member or a wider time range.
+            Try another search, tool, status, member or a wider time range.
           </EmptyState>
         ) : (
           <EmptyState

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { ApprovalOutcome } from "@/components/runs/approval-outcome.tsx";
 import { DetailItem } from "@/components/runs/detail-item.tsx";
 import { CodeBlock, HeaderList } from "@/components/runs/code-block.tsx";
+import { curlCommand } from "@/components/runs/curl.ts";
 import { headerValue, IdempotencySummary } from "@/components/runs/idempotency-summary.tsx";
 import { runsHref } from "@/components/runs/filters.ts";
 import { formatMs, kindLabel, statusInfo } from "@/components/runs/format.ts";
@@ -109,12 +110,22 @@ export default async function RunPage({ params }: { params: Promise<{ slug: stri
         <IdempotencySummary detail={detail} base={base} upstreamKey={request?.success ? headerValue(request.data.headers, "idempotency-key") : undefined} />
       </Card>
 
-      <Card title="Arguments" className="mt-6">
+      <Card
+        title="Arguments"
+        className="mt-6"
+        actions={
+          tool && run.arguments !== null && JSON.stringify(run.arguments).length <= 6000 ? (
+            <Link href={`${base}/tools/${encodeURIComponent(tool.name)}?args=${encodeURIComponent(JSON.stringify(run.arguments))}#try-it`} className="text-sm font-medium text-indigo-700 hover:underline">
+              Open in Try it
+            </Link>
+          ) : null
+        }
+      >
         {run.arguments === null || run.arguments === undefined ? <p className="text-sm text-slate-500">No arguments recorded.</p> : <CodeBlock value={run.arguments} label="Arguments (JSON)" />}
       </Card>
 
       <div className="mt-6 grid gap-6 xl:grid-cols-2">
-        <Card title="Request" description="As sent upstream; credentials redacted">
+        <Card title="Request" description="As sent upstream; credentials redacted" actions={request?.success ? <CopyButton value={curlCommand(request.data)} label="Copy as curl" /> : null}>
           {request === null ? (
             <p className="text-sm text-slate-500">{run.status === "deduplicated" ? "Nothing was sent: the result was replayed." : "No request was sent for this run."}</p>
           ) : request.success ? (

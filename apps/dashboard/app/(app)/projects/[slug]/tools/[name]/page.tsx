@@ -8,7 +8,17 @@ import { Badge, PageHeader } from "@/components/ui/index.ts";
 import { loadProject } from "@/server/access.ts";
 import { getDb } from "@/server/db.ts";
 
-type Props = { params: Promise<{ slug: string; name: string }>; searchParams: Promise<{ created?: string; renamed?: string }> };
+type Props = { params: Promise<{ slug: string; name: string }>; searchParams: Promise<{ created?: string; renamed?: string; args?: string }> };
+
+/** `?args=` from a run's "Open in Try it": pretty JSON when it parses, else nothing. */
+function tryArguments(raw: string | undefined): string | undefined {
+  if (!raw || raw.length > 8000) return undefined;
+  try {
+    return JSON.stringify(JSON.parse(raw), null, 2);
+  } catch {
+    return undefined;
+  }
+}
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { name } = await params;
@@ -26,7 +36,7 @@ function decodeName(name: string) {
 
 export default async function ToolPage({ params, searchParams }: Props) {
   const { slug, name } = await params;
-  const { created, renamed } = await searchParams;
+  const { created, renamed, args } = await searchParams;
   const { project, role } = await loadProject(slug);
   const tool = await getToolView(getDb(), project.id, decodeName(name));
   if (!tool) notFound();
@@ -58,6 +68,7 @@ export default async function ToolPage({ params, searchParams }: Props) {
       <ToolWorkspace
         slug={project.slug}
         canEdit={canEdit}
+        initialArgs={tryArguments(args)}
         tool={{
           id: tool.id,
           name: tool.name,

@@ -1,0 +1,64 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { dataDir, urls } from "../playwright.config.ts";
+import { open, signIn } from "../support/helpers.ts";
+
+// Runs as a product: an admin finds a run by text in its arguments, narrows by HTTP status,
+// exports the filtered set, copies a run as curl and opens it in Try it with its arguments.
+
+const credentials = () => JSON.parse(readFileSync(path.join(dataDir, "demo-credentials.json"), "utf8")) as { adminEmail: string; adminPassword: string; apiKey: string };
+
+async function callTool(name: string, args: Record<string, unknown>) {
+  const res = await fetch(`${urls.gateway}/p/demo/mcp`, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: `Bearer ${credentials().apiKey}`, "mcp-protocol-version": "2025-06-18" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name, arguments: args } }),
+  });
+  const body = (await res.json()) as { result: { _meta?: Record<string, unknown> } };
+  return String(body.result._meta?.["tengine/runId"]);
+}
+
+test("search, filter by HTTP status, export, copy as curl and reopen in Try it", async ({ page, context }) => {
+  const marker = `Searchable ${Date.now()}`;
+  const found = await callTool("create_company", { body: { name: marker, domain: "search.example", industry: "Testing" } });
+  const missing = await callTool("get_company", { pathParams: { id: "no-such-company-id" } });
+
+  const { adminEmail, adminPassword } = credentials();
+  await signIn(page, adminEmail, adminPassword);
+  await open(page, "/projects/demo/runs");
+  const filters = page.getByRole("region", { name: "Filters" });
+  await filters.getByLabel("Search").fill(marker.toLowerCase());
+  await filters.getByLabel("Search").press("Enter");
+  await expect(page).toHaveURL(/q=searchable/);
+  await expect(page.locator("tr[data-run-id]")).toHaveCount(1);
+  await expect(page.locator(`tr[data-run-id="${found}"]`)).toBeVisible();
+
+  await open(page, "/projects/demo/runs?tool=get_company");
+  await page.getByRole("region", { name: "Filters" }).getByLabel("HTTP status").selectOption("4xx");
+  await expect(page).toHaveURL(/http=4xx/);
+  await expect(page.locator(`tr[data-run-id="${missing}"]`)).toBeVisible();
+  await expect(page.locator("tr[data-run-id]").filter({ hasNotText: /40\d/ })).toHaveCount(0);
+
+  // The export holds exactly the filtered runs.
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Export CSV" }).click();
+  const csv = readFileSync(await (await download).path(), "utf8").trim().split("\n");
+  expect(csv[0]).toMatch(/^id,toolId,toolName,status,/);
+  expect(csv.slice(1).every((line) => line.includes(",get_company,"))).toBe(true);
+  expect(csv.some((line) => line.startsWith(`${missing},`))).toBe(true);
+  const json = await page.request.get(`/api/projects/demo/runs/export?format=json&tool=get_company&http=4xx`);
+  expect(json.status()).toBe(200);
+  expect(((await json.json()) as Array<{ id: string }>).map((r) => r.id)).toContain(missing);
+
+  // A run page: copy as curl, then open in Try it with the same arguments.
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  await open(page, `/projects/demo/runs/${found}`);
+  await page.getByRole("button", { name: "Copy as curl" }).click();
+  const copied = String(await page.evaluate("navigator.clipboard.readText()"));
+  expect(copied).toMatch(/^curl -X POST '.+\/companies'/);
+  expect(copied).toContain(marker);
+  await page.getByRole("link", { name: "Open in Try it" }).click();
+  await expect(page).toHaveURL(/\/tools\/create_company\?args=/);
+  await expect(page.getByLabel("Arguments (JSON)")).toHaveValue(new RegExp(marker));
+});

@@ -97,6 +97,7 @@ const worker = await startWorker({
     UPSTREAM_ALLOWLIST: upstreamAllowlist,
     WORKER_METRICS_PORT: String(ports.workerMetrics.port),
     WORKER_METRICS_HOST: ports.workerMetrics.host,
+    PUBLIC_DASHBOARD_URL: dashboardUrl,
   }),
   database: { db, hot },
 }).catch(onStartError);

@@ -93,3 +93,22 @@ test("a call that needs approval waits, is approved in the dashboard, and return
   expect(duration(timing.match(/Waiting for approval ([\d.]+ m?s)/)?.[0] ?? null)).toBe(waited);
   expect(duration(timing.match(/^Total ([\d.]+ m?s)/)?.[0] ?? null)).toBeGreaterThanOrEqual(waited);
 });
+
+test("an admin sets where new pending approvals are posted; only the host is shown back", async ({ page }) => {
+  const { adminEmail, adminPassword } = credentials();
+  await signIn(page, adminEmail, adminPassword);
+  await open(page, "/projects/demo/approvals");
+  const form = page.getByRole("form", { name: "Approval webhook" });
+  await expect(form.getByText("No webhook")).toBeVisible();
+  await form.getByLabel("Webhook URL").fill("not a url");
+  await form.getByRole("button", { name: "Save webhook" }).click();
+  await expect(form.getByRole("alert").first()).toContainText("absolute http(s) URL");
+  await form.getByLabel("Webhook URL").fill("https://hooks.example.com/services/T0/B0/very-secret-token");
+  await form.getByRole("button", { name: "Save webhook" }).click();
+  await expect(form.getByRole("status")).toHaveText("New pending approvals are posted to hooks.example.com.");
+  await reload(page);
+  await expect(page.getByRole("form", { name: "Approval webhook" }).getByText("New pending approvals are posted to hooks.example.com.")).toBeVisible();
+  expect(await page.content()).not.toContain("very-secret-token");
+  await page.getByRole("form", { name: "Approval webhook" }).getByRole("button", { name: "Remove webhook" }).click();
+  await expect(page.getByRole("form", { name: "Approval webhook" }).getByRole("status")).toHaveText("Approval webhook removed.");
+});

@@ -28,8 +28,8 @@ test("search, filter by HTTP status, export, copy as curl and reopen in Try it",
   await signIn(page, adminEmail, adminPassword);
   await open(page, "/projects/demo/runs");
   const filters = page.getByRole("region", { name: "Filters" });
-  await filters.getByLabel("Search").fill(marker.toLowerCase());
-  await filters.getByLabel("Search").press("Enter");
+  await filters.getByRole("searchbox", { name: "Search" }).fill(marker.toLowerCase());
+  await filters.getByRole("searchbox", { name: "Search" }).press("Enter");
   await expect(page).toHaveURL(/q=searchable/);
   await expect(page.locator("tr[data-run-id]")).toHaveCount(1);
   await expect(page.locator(`tr[data-run-id="${found}"]`)).toBeVisible();

@@ -55,6 +55,7 @@ const noLimit = { max: "", windowSec: "" };
 /** Every server action, by module and export name. */
 const TABLE: Record<string, Row | { public: string }> = {
   "approvals.decideApprovalAction": { minimum: "member", namesRecords: true, call: (t) => act("approvals", "decideApprovalAction")(t.projectSlug, { approvalId: t.records.approvalId, decision: "deny", reason: "not now" }) },
+  "approvals.setApprovalWebhookAction": { minimum: "admin", namesRecords: false, call: (t) => act("approvals", "setApprovalWebhookAction")(t.projectSlug, { url: "https://hooks.example.com/services/T0/B0/token" }) },
   "approvals.setApprovalPolicyAction": { minimum: "admin", namesRecords: false, call: (t) => act("approvals", "setApprovalPolicyAction")(t.projectSlug, { policy: "non_read_only" }) },
   "keys.createKeyAction": { minimum: "member", namesRecords: false, call: (t) => act("keys", "createKeyAction")(t.projectSlug, { name: "ci", scopes: "" }) },
   "keys.revokeKeyAction": { minimum: "member", namesRecords: true, call: (t) => act("keys", "revokeKeyAction")(t.projectSlug, { keyId: t.records.keyId }) },

@@ -27,6 +27,8 @@ export const workerEnvSchema = z.object({
   ALLOW_PRIVATE_UPSTREAMS: bool.default(false),
   /** `host:port` pairs the SSRF guard lets through although private (npm start: the demo CRM) */
   UPSTREAM_ALLOWLIST: upstreamAllowlistSetting,
+  /** Where approval webhooks link people to decide (the dashboard's public URL); without it they carry no link. */
+  PUBLIC_DASHBOARD_URL: z.preprocess((v) => (v === "" ? undefined : v), z.string().url({ error: "PUBLIC_DASHBOARD_URL must be an http(s) URL" }).optional()),
 });
 
 export type WorkerConfig = {
@@ -47,6 +49,8 @@ export type WorkerConfig = {
   upstreamAllowlist?: UpstreamAllowlist;
   /** approved calls of external MCP servers go out from the worker: catalog and credential sources */
   federation?: FederationSettings;
+  /** the dashboard's public URL, for the links in approval webhooks */
+  dashboardUrl?: string;
 };
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -71,6 +75,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     allowPrivateUpstreams: e.ALLOW_PRIVATE_UPSTREAMS,
     upstreamAllowlist: e.UPSTREAM_ALLOWLIST,
     federation: readFederation(env),
+    ...(e.PUBLIC_DASHBOARD_URL ? { dashboardUrl: e.PUBLIC_DASHBOARD_URL } : {}),
   };
 }
 

@@ -66,7 +66,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     }
   };
 
-  const handlers = createJobHandlers({ db, hot, runtime, outbound, mcp, pubsub: infra.pubSub, logger });
+  const handlers = createJobHandlers({ db, hot, runtime, outbound, mcp, pubsub: infra.pubSub, logger, secretBox, ...(config.dashboardUrl ? { dashboardUrl: config.dashboardUrl } : {}) });
   await queue.work(handlers, { onEvent });
   for (const name of JOB_NAMES) {
     if (resolveJobDefinition(name, options.overrides).repeatEveryMs) await queue.schedule(name);

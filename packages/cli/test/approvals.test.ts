@@ -62,3 +62,15 @@ describe("tengine approvals", () => {
     expect(decided.approvals[0]).toMatchObject({ id: world.approvals.byMember.id, decidedByEmail: "admin@acme.example", reason: "wrong customer" });
   });
 });
+
+describe("tengine approvals webhook", () => {
+  it("sets, shows only the host of, and removes the approval webhook; refuses a bad URL", { timeout: 300_000 }, async () => {
+    expect(await cli.json("approvals", "webhook", "--project", "acme-crm")).toEqual({ webhook: null });
+    expect(await cli.json("approvals", "webhook", "--project", "acme-crm", "--url", "https://hooks.example.com/services/T0/B0/secret-token")).toEqual({ webhook: { host: "hooks.example.com" } });
+    const shown = await cli.run(["approvals", "webhook", "--project", "acme-crm"]);
+    expect(shown.stdout).toBe("new pending approvals are posted to hooks.example.com\n");
+    expect(await cli.fails("approvals", "webhook", "--project", "acme-crm", "--url", "ftp://hooks.example.com/x")).toEqual({ code: 1, error: { error: "bad_request", message: "the approval webhook must be an http(s) URL" } });
+    expect(await cli.json("approvals", "webhook", "--project", "acme-crm", "--remove")).toEqual({ webhook: null });
+    expect(await world.db.auditLog.count({ where: { action: { startsWith: "approval_webhook." } } })).toBe(2);
+  });
+});

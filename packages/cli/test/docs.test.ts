@@ -58,7 +58,7 @@ describe("shell completion", () => {
   it("completes commands, subcommands, options and option values in bash", async () => {
     const script = bashCompletion(COMMANDS);
     expect(await complete(script, ["tengine", "appr"])).toEqual(["approvals"]);
-    expect(await complete(script, ["tengine", "approvals", ""])).toEqual(["list", "get", "approve", "deny", "--help"]);
+    expect(await complete(script, ["tengine", "approvals", ""])).toEqual(["list", "get", "approve", "deny", "webhook", "--help"]);
     expect(await complete(script, ["tengine", "tools", "update", "--project", "acme-crm", "--re"])).toEqual(["--rename", "--requires-approval"]);
     expect(await complete(script, ["tengine", "runs", "list", "--format", ""])).toEqual(["table", "json", "csv"]);
     expect(await complete(script, ["tengine", "usage", "--since", "7"])).toEqual(["7d"]);

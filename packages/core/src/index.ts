@@ -165,3 +165,4 @@ export { authenticateOrgAccessToken } from "./oauth/authenticate-org-access-toke
 export { orgResource, orgSlugFromResource, orgOAuthScopes, ORG_PLATFORM_SCOPES, findHomeProject } from "./oauth/org-resource.ts";
 export { projectPulse } from "./runs/project-pulse.ts";
 export { RUN_CSV_COLUMNS, runsCsvHeader, runCsvRow } from "./runs/runs-csv.ts";
+export { setApprovalWebhook, getApprovalWebhook, notifyPendingApprovals, approvalWebhookPayload, MAX_NOTIFY_ATTEMPTS, type NotifyDeps } from "./approvals/approval-webhook.ts";

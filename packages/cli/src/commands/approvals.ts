@@ -1,8 +1,8 @@
-import { AppError, type ApprovalView, decideApproval, getApproval, listApprovals } from "@tengine/core";
+import { AppError, type ApprovalView, decideApproval, getApproval, getApprovalWebhook, listApprovals, setApprovalWebhook } from "@tengine/core";
 import { defineCommand, defineGroup } from "../framework/define.ts";
 import { print } from "../output.ts";
-import { wholeNumber } from "../usage-error.ts";
-import { actingOnProject, projectBySlug, projectOption } from "./shared.ts";
+import { UsageError, wholeNumber } from "../usage-error.ts";
+import { actingOnProject, audit, projectBySlug, projectOption } from "./shared.ts";
 
 const STATUSES = ["pending", "approved", "denied", "expired"] as const;
 const APPROVAL_JSON = "{ id, runId, toolName, status, principal: { kind, keyId?, memberId?, memberEmail?, userId?, clientId? }, arguments, request, runStatus, runError, reason, decidedByEmail, decidedAt, executedAt, expiresAt, createdAt }";
@@ -66,4 +66,26 @@ function decideCommand(decision: "approve" | "deny") {
   });
 }
 
-export const approvalsGroup = defineGroup({ name: "approvals", summary: "calls waiting for a person's decision", commands: [list, get, decideCommand("approve"), decideCommand("deny")] });
+const webhook = defineCommand<{ project: string; url?: string; remove?: boolean }>({
+  name: "webhook",
+  summary: "the URL told about every new pending approval (Slack-compatible JSON, signed like tool calls)",
+  details: "Without --url or --remove, shows the host the webhook posts to (the URL itself may hold a token and is never printed). The worker posts each pending approval once, and retries a failed delivery after 30 s, doubling, 8 times in all.",
+  options: [projectOption, { flags: "--url <url>", description: "post new pending approvals to this http(s) URL" }, { flags: "--remove", description: "stop posting new pending approvals" }],
+  examples: ["tengine approvals webhook --project acme-crm --url https://hooks.slack.com/services/T000/B000/XXXX", "tengine approvals webhook --project acme-crm --remove"],
+  json: "{ webhook: { host } | null }",
+  async run(ctx, { opts, json }) {
+    if (opts.url !== undefined && opts.remove) throw new UsageError("give --url or --remove, not both");
+    const project = await projectBySlug(ctx, opts.project);
+    const box = await ctx.secretBox();
+    if (opts.url !== undefined || opts.remove) {
+      await setApprovalWebhook(ctx.db, box, project.id, opts.remove ? null : opts.url!);
+      await audit(ctx, project, { action: opts.remove ? "approval_webhook.remove" : "approval_webhook.set", targetType: "project", targetId: project.id, ...(opts.url ? { details: { host: new URL(opts.url).host } } : {}) });
+    }
+    const url = await getApprovalWebhook(ctx.db, box, project.id);
+    const shown = { webhook: url ? { host: new URL(url).host } : null };
+    if (json) return print(true, shown);
+    process.stdout.write(url ? `new pending approvals are posted to ${new URL(url).host}\n` : "no approval webhook\n");
+  },
+});
+
+export const approvalsGroup = defineGroup({ name: "approvals", summary: "calls waiting for a person's decision, and who hears of them", commands: [list, get, decideCommand("approve"), decideCommand("deny"), webhook] });

@@ -19,6 +19,7 @@ export const secretAd = {
   gatewayKey: (kid: string) => ad("GatewayKey", "privateKeyEnc", kid),
   mcpServerHeaders: (serverId: string) => ad("McpServer", "headersEnc", serverId),
   mcpServerCredentials: (serverId: string) => ad("McpServer", "credentialsEnc", serverId),
+  approvalWebhook: (projectId: string) => ad("Project", "approvalWebhookUrlEnc", projectId),
 } as const;
 
 /** Thrown when no configured key opens a ciphertext with its associated data. */

@@ -1,9 +1,9 @@
 "use server";
-import { APPROVAL_POLICIES, decideApproval, setApprovalPolicy } from "@tengine/core";
+import { APPROVAL_POLICIES, decideApproval, recordAudit, setApprovalPolicy, setApprovalWebhook } from "@tengine/core";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { withProjectRole } from "../action.ts";
-import { getApprovalNotifiers } from "../db.ts";
+import { getApprovalNotifiers, getSecretBox } from "../db.ts";
 
 const decideSchema = z.object({
   approvalId: z.string().regex(/^apv_[0-9a-z]{26}$/, "Not an approval id"),
@@ -41,4 +41,16 @@ export const setApprovalPolicyAction = withProjectRole("admin", z.object({ polic
   const { after } = await setApprovalPolicy(ctx.db, { projectId: ctx.project.id, actor: { userId: ctx.user.id, email: ctx.user.email }, role: ctx.role, policy: input.policy });
   revalidatePath(`/projects/${ctx.project.slug}/approvals`);
   return { ok: true, message: POLICY_SAVED[after] };
+});
+
+/**
+ * The URL told about every new pending approval (admin+); empty removes it. The audit log keeps
+ * the host only: the URL may be a credential (Slack's are).
+ */
+export const setApprovalWebhookAction = withProjectRole("admin", z.object({ url: z.string().trim().max(2000, "At most 2000 characters") }), async (ctx, input) => {
+  const url = input.url || null;
+  await setApprovalWebhook(ctx.db, getSecretBox(), ctx.project.id, url);
+  await recordAudit(ctx.db, { orgId: ctx.org.id, projectId: ctx.project.id, actor: { userId: ctx.user.id, email: ctx.user.email }, action: url ? "approval_webhook.set" : "approval_webhook.remove", targetType: "project", targetId: ctx.project.id, ...(url ? { details: { host: new URL(url).host } } : {}) });
+  revalidatePath(`/projects/${ctx.project.slug}/approvals`);
+  return { ok: true, message: url ? `New pending approvals are posted to ${new URL(url).host}.` : "Approval webhook removed." };
 });

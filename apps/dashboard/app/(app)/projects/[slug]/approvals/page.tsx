@@ -1,7 +1,8 @@
-import { type ApprovalView, listApprovals, listRunPrincipals, roleAtLeast } from "@tengine/core";
+import { type ApprovalView, getApprovalWebhook, listApprovals, listRunPrincipals, roleAtLeast } from "@tengine/core";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ApprovalPolicyForm } from "@/components/approvals/approval-policy-form.tsx";
+import { ApprovalWebhookForm } from "@/components/approvals/approval-webhook-form.tsx";
 import { DecideApprovalForm } from "@/components/approvals/decide-approval-form.tsx";
 import { DecisionNotice } from "@/components/approvals/decision-notice.tsx";
 import { LiveRefresh } from "@/components/shell/live-refresh.tsx";
@@ -10,7 +11,7 @@ import { relativeTime } from "@/components/runs/format.ts";
 import { describePrincipal } from "@/components/runs/principal-label.tsx";
 import { Badge, Card, EmptyState, PageHeader, Table, Td } from "@/components/ui/index.ts";
 import { loadProject } from "@/server/access.ts";
-import { getDb } from "@/server/db.ts";
+import { getDb, getSecretBox } from "@/server/db.ts";
 
 export const metadata: Metadata = { title: "Approvals" };
 
@@ -25,6 +26,8 @@ export default async function ApprovalsPage({ params, searchParams }: { params: 
   const all = [...approvals.pending, ...approvals.decided];
   const names = await listRunPrincipals(db, project.id, all.map((a) => ({ apiKeyId: a.principal.keyId ?? null, userId: a.principal.userId ?? null })));
   const canDecide = roleAtLeast(role, "member");
+  const webhook = await getApprovalWebhook(db, getSecretBox(), project.id);
+  const webhookHost = webhook ? new URL(webhook).host : null;
   const now = Date.now();
   const who = (a: ApprovalView) =>
     describePrincipal(
@@ -141,6 +144,10 @@ export default async function ApprovalsPage({ params, searchParams }: { params: 
 
       <Card title="Approval policy" description="Tools marked “requires approval” in their definition always wait. The policy adds whole kinds of tools.">
         <ApprovalPolicyForm slug={project.slug} initial={project.approvalPolicy} readOnly={!roleAtLeast(role, "admin")} />
+      </Card>
+
+      <Card title="Tell people" description="Post each new pending approval to a chat channel or your own endpoint." className="mt-6">
+        <ApprovalWebhookForm slug={project.slug} host={webhookHost} readOnly={!roleAtLeast(role, "admin")} />
       </Card>
     </>
   );

@@ -24,6 +24,7 @@ export function ApprovalWebhookForm({ slug, host, readOnly }: { slug: string; ho
   return (
     <form
       aria-label="Approval webhook"
+      noValidate
       className="space-y-4"
       onSubmit={(event) => {
         event.preventDefault();

@@ -182,6 +182,42 @@ describe("an http MCP server behind the gateway", () => {
     }
   });
 
+  it("passes images, resources, resource links and structuredContent through; the run keeps no bytes", async () => {
+    const client = await connectClient(p.mcpUrl, p.key);
+    const image: any = await client.callTool({ name: "everything_get-tiny-image", arguments: {} });
+    const png = image.content.find((c: any) => c.type === "image");
+    expect(png).toMatchObject({ type: "image", mimeType: "image/png" });
+    expect(Buffer.from(png.data, "base64").subarray(1, 4).toString()).toBe("PNG");
+    expect(image.content.map((c: any) => c.type)).toEqual(["text", "image", "text"]);
+    const imageRun = await getRun(world.db, p.project.id, image._meta["tengine/runId"]);
+    const recorded = (imageRun!.response as any).body as string;
+    expect(recorded).not.toContain(png.data.slice(0, 40));
+    expect(recorded).toMatch(/image \(image\/png, \d+ bytes\)/);
+
+    const textResource: any = await client.callTool({ name: "everything_get-resource-reference", arguments: { resourceType: "Text", resourceId: 2 } });
+    expect(textResource.content.find((c: any) => c.type === "resource").resource).toMatchObject({ uri: expect.stringContaining("2"), mimeType: "text/plain", text: expect.stringContaining("Resource 2") });
+    const blobResource: any = await client.callTool({ name: "everything_get-resource-reference", arguments: { resourceType: "Blob", resourceId: 3 } });
+    const blob = blobResource.content.find((c: any) => c.type === "resource").resource;
+    expect(Buffer.from(blob.blob, "base64").toString()).toContain("Resource 3: This is a base64 blob");
+    const blobRun = await getRun(world.db, p.project.id, blobResource._meta["tengine/runId"]);
+    expect((blobRun!.response as any).body).not.toContain(blob.blob);
+    expect((blobRun!.response as any).body).toContain(`resource ${blob.uri}`);
+
+    const links: any = await client.callTool({ name: "everything_get-resource-links", arguments: { count: 2 } });
+    expect(links.content.filter((c: any) => c.type === "resource_link")).toHaveLength(2);
+    expect(links.content.find((c: any) => c.type === "resource_link")).toMatchObject({ uri: expect.any(String), name: expect.stringContaining("Resource 1") });
+
+    const weather: any = await client.callTool({ name: "everything_get-structured-content", arguments: { location: "Chicago" } });
+    expect(weather.structuredContent).toEqual({ temperature: 36, conditions: "Light rain / drizzle", humidity: 82 });
+    await client.close();
+
+    // A client on 2025-03-26 has no resource_link type: it gets the link as JSON text.
+    const old = await rpc(p.mcpUrl, { jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "everything_get-resource-links", arguments: { count: 1 } } }, { authorization: `Bearer ${p.key}`, "mcp-protocol-version": "2025-03-26" });
+    const oldContent = old.json.result.content as any[];
+    expect(oldContent.every((c) => c.type === "text")).toBe(true);
+    expect(JSON.parse(oldContent[1].text)).toMatchObject({ type: "resource_link", name: expect.stringContaining("Resource 1") });
+  });
+
   it("a server killed mid-test gives a clear tool error, the list stays (stale), and the next call recovers", async () => {
     const client = await connectClient(p.mcpUrl, p.key);
     expect(text(await client.callTool({ name: "everything_echo", arguments: { message: "before" } }))).toContain("Echo: before");

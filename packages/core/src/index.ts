@@ -32,7 +32,8 @@ export { callTool, type ToolCallDeps, type ToolCallOutcome, type ToolCallRequest
 export { CALL_FAILURES, ToolCallInternalError, type CallFailure, type CallFailureCode, type StepResult } from "./execution/call-failure.ts";
 export type { CallIdentity, Execution, ToolKind, ToolRuntime } from "./execution/tool-kind.ts";
 export { readRecordedRequest, readRecordedResponse, recordedRequestSchema, recordedResponseSchema, type RecordedRequest, type RecordedResponse } from "./runs/stored-exchange.ts";
-export { type ToolResult, toolError } from "./execution/tool-result.ts";
+export { type ContentBlock, type ToolResult, toolError } from "./execution/tool-result.ts";
+export { resultForProtocol } from "./execution/mcp-result-content.ts";
 export { listRuns, getRun } from "./runs/list-runs.ts";
 export { deleteExpiredIdempotencyKeys } from "./idempotency/settle-idempotency-key.ts";
 export { canonicalJson } from "./idempotency/canonical-json.ts";

@@ -48,6 +48,7 @@ export class McpConnection {
   readonly #pending = new Map<string, CallHeaders>();
   #stderrTail = "";
   #closed = false;
+  #closeReason: string | undefined;
   #timers: NodeJS.Timeout[] = [];
   /** resolved credential values that are secret, for redaction */
   readonly secretValues: string[];
@@ -190,9 +191,15 @@ export class McpConnection {
     return this.#closed;
   }
 
+  /** Why the connection closed (a limit, the child's exit): what a call cut off by it reports. */
+  get closeReason(): string | undefined {
+    return this.#closeReason;
+  }
+
   #markClosed(reason: string) {
     if (this.#closed) return;
     this.#closed = true;
+    this.#closeReason = reason;
     for (const t of this.#timers) clearTimeout(t);
     this.onclose?.(reason);
   }

@@ -243,6 +243,8 @@ describe("an http MCP server behind the gateway", () => {
     await expect(addMcpServer(admin, p.project.id, { name: "Bad Name", url: proxy.url })).rejects.toThrow(/lower-case/);
     await expect(addMcpServer(admin, p.project.id, { name: "local", url: "file:///etc/passwd" })).rejects.toThrow(/refused/);
     await expect(addMcpServer(admin, p.project.id, { name: "cmd", catalog: "rm-rf" })).rejects.toThrow(/catalog entry rm-rf does not exist/);
+    await expect(setMcpToolSetting(world.db, p.project.id, "everything", "echo", { requiredScopes: ["everything"] })).rejects.toThrow(/requiredScopes: each scope is resource:read or resource:write \(got "everything"\)/);
+    await expect(setMcpToolSetting(world.db, p.project.id, "everything", "echo", { name: "has space" })).rejects.toThrow(/name: 1 to 64 letters/);
     // An HTTP+SSE-only server (everything's `sse` mode) is refused with a message that says so.
     const sseOnly = http.createServer((req, res) => {
       if (req.method === "GET") res.writeHead(200, { "content-type": "text/event-stream" }).write("event: endpoint\ndata: /messages\n\n");

@@ -2,6 +2,7 @@ import { listMcpServers, roleAtLeast } from "@tengine/core";
 import type { Metadata } from "next";
 import { AddMcpServerForm } from "@/components/mcp-servers/add-mcp-server-form.tsx";
 import { McpServerButtons } from "@/components/mcp-servers/mcp-server-buttons.tsx";
+import { McpToolSettings } from "@/components/mcp-servers/mcp-tool-settings.tsx";
 import { relativeTime } from "@/components/runs/format.ts";
 import { Badge, Card, EmptyState, PageHeader, Table, Td } from "@/components/ui/index.ts";
 import { loadProject } from "@/server/access.ts";
@@ -55,6 +56,18 @@ export default async function McpServersPage({ params }: { params: Promise<{ slu
           ))}
         </Table>
       )}
+      {servers
+        .filter((s) => s.tools.length > 0)
+        .map((s) => (
+          <Card
+            key={s.id}
+            title={`Tools of ${s.name}`}
+            description={`Disable a tool, rename it, set its scopes (default ${s.name}:write, or ${s.name}:read when read-only) or make every call wait for approval. Empty fields use the defaults shown.`}
+            className="mt-8"
+          >
+            <McpToolSettings slug={project.slug} server={s.name} tools={s.tools} canManage={canManage} />
+          </Card>
+        ))}
     </>
   );
 }

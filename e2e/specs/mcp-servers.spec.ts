@@ -53,7 +53,7 @@ test("an admin adds a Streamable HTTP server, sees its tools, disables one and m
 
   await test.step("bad input is refused with the reason", async () => {
     await page.getByRole("link", { name: "MCP servers" }).click();
-    await expect(page.getByRole("heading", { name: "MCP servers" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "MCP servers", exact: true })).toBeVisible();
     await page.getByLabel("Name").fill("Everything Server");
     await page.getByLabel("URL").fill(`http://127.0.0.1:${ports.mcp}/mcp`);
     await page.getByRole("button", { name: "Add server" }).click();

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { addMcpServer, createApiKey, decideApproval, executeApprovedRun, getRun, type McpAdminDeps, removeMcpServer, setApiKeyToolsets, setApprovalPolicy, setMcpToolSetting, type ToolCallDeps } from "@tengine/core";
 import { verifyRequest } from "@tengine/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminDeps, federatedWorkerDeps, startEverythingHttp, testFederation } from "./federation-helpers.ts";
+import { adminDeps, federatedWorkerDeps, startEverythingHttp, startRecordingProxy, testFederation } from "./federation-helpers.ts";
 import { connectClient, rpc, startWorld } from "./harness.ts";
 
 // External MCP servers over Streamable HTTP: the real @modelcontextprotocol/server-everything
@@ -18,29 +18,6 @@ let admin: McpAdminDeps & { close(): Promise<void> };
 let worker: ToolCallDeps & { close(): Promise<void> };
 let p: Awaited<ReturnType<World["createProjectWithKey"]>>;
 const federation = testFederation("/nonexistent");
-
-/** A pass-through proxy that records each request (headers and body) before forwarding it. */
-async function startRecordingProxy(target: string) {
-  const requests: Array<{ headers: http.IncomingHttpHeaders; body: string; url: string }> = [];
-  const server = http.createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const body = Buffer.concat(chunks);
-    requests.push({ headers: req.headers, body: body.toString(), url: req.url ?? "" });
-    const upstream = http.request(new URL(req.url ?? "/", target), { method: req.method, headers: { ...req.headers, host: new URL(target).host } }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    upstream.on("error", () => res.writeHead(502).end());
-    upstream.end(body);
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`,
-    requests,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
-  };
-}
 
 beforeAll(async () => {
   everything = await startEverythingHttp();

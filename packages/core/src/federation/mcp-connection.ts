@@ -4,7 +4,7 @@ import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport, StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { ErrorCode, McpError, ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import { ErrorCode, McpError, SUPPORTED_PROTOCOL_VERSIONS, ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { signRequest } from "@tengine/sdk";
 import { checkUpstreamUrl, type UpstreamAllowlist } from "../outbound/ssrf-guard.ts";
 import type { McpCatalog } from "./mcp-catalog.ts";
@@ -156,6 +156,11 @@ export class McpConnection {
       // An HTTP+SSE (2024-11-05) server answers POST with 404/405 but GET with an event stream.
       const sse = await env.fetch(server.url, { method: "GET", headers: { accept: "text/event-stream" }, signal: AbortSignal.timeout(3000) }).then((r) => { void r.body?.cancel(); return (r.headers.get("content-type") ?? "").includes("text/event-stream"); }).catch(() => false);
       if (sse) return new McpRefusedError(`MCP server ${server.name} at ${server.url} speaks only the deprecated HTTP+SSE transport; Tengine connects to Streamable HTTP servers only`);
+    }
+    // A server of a protocol era this client does not speak (2026-07-28 only) refuses initialize.
+    const unsupported = /Unsupported protocol version: [^\s]+ \(supported versions?: ([^)]*)\)/i.exec(reason);
+    if (unsupported) {
+      return new McpRefusedError(`MCP server ${server.name} speaks only MCP protocol version ${unsupported[1]}; Tengine connects to servers speaking ${SUPPORTED_PROTOCOL_VERSIONS.filter((v) => v >= "2025-03-26").sort().join(", ")}`);
     }
     const tail = this.#stderrTail.trim().split("\n").slice(-3).join(" | ");
     return new McpConnectError(`could not connect to MCP server ${server.name}: ${reason}${tail ? ` (stderr: ${tail})` : ""}`);

@@ -89,7 +89,7 @@ test("an admin adds a Streamable HTTP server, sees its tools, disables one and m
     await expect(page.getByRole("table", { name: "Tools of everything" }).getByLabel("get-sum required scopes")).toHaveAttribute("placeholder", "everything:read");
   });
 
-  await test.step("a client of the project sees it through the gateway", async () => {
+  const key = await test.step("a client of the project sees it through the gateway", async () => {
     await page.goto(`/projects/${slug}/keys`);
     await page.getByLabel("Name").fill("federation client");
     await page.getByRole("button", { name: "Create key" }).click();
@@ -104,5 +104,27 @@ test("an admin adds a Streamable HTTP server, sees its tools, disables one and m
     expect(JSON.stringify(sum.content)).toContain("42");
     await expect(client.callTool({ name: "everything_echo", arguments: { message: "x" } })).rejects.toThrow(/Unknown tool: everything_echo/);
     await client.close();
+    return key;
+  });
+
+  await test.step("a server listed on request is listed only for the key whose toolsets name it", async () => {
+    await page.goto(`/projects/${slug}/mcp-servers`);
+    await page.getByLabel("Name").fill("support");
+    await page.getByLabel("URL").fill(`http://127.0.0.1:${ports.mcp}/mcp`);
+    await page.getByLabel("Listed for").selectOption("requested");
+    await page.getByRole("button", { name: "Add server" }).click();
+    await expect(page.getByRole("status").first()).toHaveText(/support added with \d+ tools/);
+    const listed = async () => {
+      const client = await mcpClient(`${urls.gateway}/p/${slug}/mcp`, key);
+      const names = (await client.listTools()).tools.map((t) => t.name);
+      await client.close();
+      return names;
+    };
+    expect(await listed()).not.toContain("support_echo");
+    const form = page.getByRole("form", { name: "Toolsets of federation client" });
+    await form.getByLabel("federation client toolsets").fill("support");
+    await form.getByRole("button", { name: "Save toolsets of federation client" }).click();
+    await expect(form.getByRole("status")).toHaveText("asks for support");
+    expect(await listed()).toContain("support_echo");
   });
 });

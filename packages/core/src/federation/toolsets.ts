@@ -62,3 +62,12 @@ export async function setApiKeyToolsets(db: Db, projectId: string, keyId: string
   if (!count) throw new AppError("not_found", `API key ${keyId} not found`);
   return { id: keyId, toolsets: names };
 }
+
+/** The project's usable API keys with the toolsets each asks for (the MCP servers page). */
+export function listKeyToolsets(db: Db, projectId: string) {
+  return db.apiKey.findMany({
+    where: { projectId, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
+    orderBy: { id: "desc" },
+    select: { id: true, name: true, prefix: true, toolsets: true },
+  });
+}

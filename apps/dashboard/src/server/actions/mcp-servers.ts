@@ -1,5 +1,5 @@
 "use server";
-import { addMcpServer, createOutboundClient, type McpAdminDeps, McpPool, mcpToolAudit, recordAudit, refreshMcpServer, removeMcpServer, setMcpToolSetting } from "@tengine/core";
+import { addMcpServer, createOutboundClient, type McpAdminDeps, McpPool, mcpToolAudit, recordAudit, refreshMcpServer, removeMcpServer, setApiKeyToolsets, setMcpToolSetting } from "@tengine/core";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { withProjectRole } from "../action.ts";
@@ -115,4 +115,12 @@ export const setMcpToolSettingAction = withProjectRole("admin", toolSettingSchem
   revalidatePath(`/projects/${ctx.project.slug}/mcp-servers`);
   const tool = view.tools.find((t) => t.upstreamName === input.tool);
   return { ok: true, message: tool ? `${tool.name} saved${tool.disabled ? " (disabled)" : ""}` : `${input.tool} saved` };
+});
+
+/** Sets the toolsets (server names) an API key asks for (admin+): servers listed "on request" are listed for it. */
+export const setKeyToolsetsAction = withProjectRole("admin", z.object({ keyId: z.string().min(1).max(64), toolsets: z.string().max(2000).default("") }), async (ctx, input) => {
+  const saved = await setApiKeyToolsets(ctx.db, ctx.project.id, input.keyId, input.toolsets.split(/[\s,]+/).filter(Boolean));
+  await recordAudit(ctx.db, { orgId: ctx.org.id, projectId: ctx.project.id, actor: { userId: ctx.user.id, email: ctx.user.email }, action: "api_key.toolsets_update", targetType: "api_key", targetId: saved.id, details: { toolsets: saved.toolsets } });
+  revalidatePath(`/projects/${ctx.project.slug}/mcp-servers`);
+  return { ok: true, message: saved.toolsets.length ? `asks for ${saved.toolsets.join(", ")}` : "asks for no toolsets" };
 });

@@ -1,6 +1,7 @@
-import { listMcpServers, roleAtLeast } from "@tengine/core";
+import { listKeyToolsets, listMcpServers, roleAtLeast } from "@tengine/core";
 import type { Metadata } from "next";
 import { AddMcpServerForm } from "@/components/mcp-servers/add-mcp-server-form.tsx";
+import { KeyToolsetsForm } from "@/components/mcp-servers/key-toolsets-form.tsx";
 import { McpServerButtons } from "@/components/mcp-servers/mcp-server-buttons.tsx";
 import { McpToolSettings } from "@/components/mcp-servers/mcp-tool-settings.tsx";
 import { relativeTime } from "@/components/runs/format.ts";
@@ -16,6 +17,9 @@ export default async function McpServersPage({ params }: { params: Promise<{ slu
   const { project, role } = await loadProject(slug);
   const servers = await listMcpServers(getDb(), project.id);
   const canManage = roleAtLeast(role, "admin");
+  const onRequest = servers.filter((s) => s.activation === "requested").map((s) => s.name);
+  // Only when a server waits to be asked for: which keys ask for which servers.
+  const keys = onRequest.length && canManage ? await listKeyToolsets(getDb(), project.id) : [];
   const catalog = [...dashboardConfig().federation.catalog.keys()];
   const now = Date.now();
 
@@ -68,6 +72,30 @@ export default async function McpServersPage({ params }: { params: Promise<{ slu
             <McpToolSettings slug={project.slug} server={s.name} tools={s.tools} canManage={canManage} />
           </Card>
         ))}
+      {onRequest.length && canManage ? (
+        <Card
+          title="Toolsets of API keys"
+          description={`Servers listed on request (${onRequest.join(", ")}) are listed only for keys that name them here, and for member sessions those keys mint. Comma-separated server names; empty: none.`}
+          className="mt-8"
+        >
+          {keys.length === 0 ? (
+            <p className="text-sm text-slate-600">This project has no usable API keys.</p>
+          ) : (
+            <Table head={["Key", "Toolsets"]}>
+              {keys.map((k) => (
+                <tr key={k.id}>
+                  <Td className="font-medium text-slate-900">
+                    {k.name} <code className="ml-1 font-mono text-xs text-slate-500">{k.prefix}…</code>
+                  </Td>
+                  <Td>
+                    <KeyToolsetsForm slug={project.slug} keyId={k.id} label={k.name} toolsets={k.toolsets} servers={onRequest} />
+                  </Td>
+                </tr>
+              ))}
+            </Table>
+          )}
+        </Card>
+      ) : null}
     </>
   );
 }

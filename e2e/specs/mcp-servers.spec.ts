@@ -54,15 +54,15 @@ test("an admin adds a Streamable HTTP server, sees its tools, disables one and m
   await test.step("bad input is refused with the reason", async () => {
     await page.getByRole("link", { name: "MCP servers" }).click();
     await expect(page.getByRole("heading", { name: "MCP servers", exact: true })).toBeVisible();
-    await page.getByLabel("Name").fill("Everything Server");
-    await page.getByLabel("URL").fill(`http://127.0.0.1:${ports.mcp}/mcp`);
+    await page.getByLabel("Name", { exact: true }).fill("Everything Server");
+    await page.getByLabel("URL", { exact: true }).fill(`http://127.0.0.1:${ports.mcp}/mcp`);
     await page.getByRole("button", { name: "Add server" }).click();
     await expect(page.getByRole("alert").first()).toContainText(/lower-case/);
   });
 
   await test.step("add the server: it connects and its tools are listed", async () => {
-    await page.getByLabel("Name").fill("everything");
-    await page.getByLabel("URL").fill(`http://127.0.0.1:${ports.mcp}/mcp`);
+    await page.getByLabel("Name", { exact: true }).fill("everything");
+    await page.getByLabel("URL", { exact: true }).fill(`http://127.0.0.1:${ports.mcp}/mcp`);
     await page.getByRole("button", { name: "Add server" }).click();
     await expect(page.getByRole("status").first()).toHaveText(/everything added with \d+ tools/);
     const row = page.getByRole("row").filter({ hasText: `127.0.0.1:${ports.mcp}` });
@@ -91,7 +91,7 @@ test("an admin adds a Streamable HTTP server, sees its tools, disables one and m
 
   const key = await test.step("a client of the project sees it through the gateway", async () => {
     await page.goto(`/projects/${slug}/keys`);
-    await page.getByLabel("Name").fill("federation client");
+    await page.getByLabel("Name", { exact: true }).fill("federation client");
     await page.getByRole("button", { name: "Create key" }).click();
     const key = (await page.getByTestId("new-api-key").textContent())!.trim();
     const client = await mcpClient(`${urls.gateway}/p/${slug}/mcp`, key);
@@ -109,8 +109,8 @@ test("an admin adds a Streamable HTTP server, sees its tools, disables one and m
 
   await test.step("a server listed on request is listed only for the key whose toolsets name it", async () => {
     await page.goto(`/projects/${slug}/mcp-servers`);
-    await page.getByLabel("Name").fill("support");
-    await page.getByLabel("URL").fill(`http://127.0.0.1:${ports.mcp}/mcp`);
+    await page.getByLabel("Name", { exact: true }).fill("support");
+    await page.getByLabel("URL", { exact: true }).fill(`http://127.0.0.1:${ports.mcp}/mcp`);
     await page.getByLabel("Listed for").selectOption("requested");
     await page.getByRole("button", { name: "Add server" }).click();
     await expect(page.getByRole("status").first()).toHaveText(/support added with \d+ tools/);

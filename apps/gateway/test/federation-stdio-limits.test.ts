@@ -140,7 +140,7 @@ describe("restart backoff", () => {
       await kill();
       const refused = await echo("three");
       expect(refused).toMatchObject({ ok: false, kind: "refused" });
-      expect(!refused.ok && refused.message).toMatch(/^MCP server everything stopped \(MCP server everything: the server exited.*\); it restarts in 2 s$/);
+      expect(!refused.ok && refused.message).toMatch(/^MCP server everything stopped \(MCP server everything: the server exited.*\); it restarts in [12] s$/);
       await new Promise((r) => setTimeout(r, 2_100));
       expect(await echo("four")).toMatchObject({ ok: true });
     } finally {

@@ -6,9 +6,10 @@ import { defineConfig } from "@playwright/test";
 // ports and data directory, in Debian's Chromium (Playwright cannot download browsers here).
 // One data directory per Playwright run (workers import this file too: key it on the run).
 export const dataDir = path.join(os.tmpdir(), `tengine-e2e-${process.env.TENGINE_E2E_RUN ??= String(process.pid)}`);
-// E2E_PORT_OFFSET moves all three ports, for two Playwright runs on one machine.
+// E2E_PORT_OFFSET moves all the ports, for two Playwright runs on one machine. `mcp` is where
+// a spec runs its own MCP server (the SSRF guard allows that local address, as the demo CRM's).
 const offset = Number(process.env.E2E_PORT_OFFSET ?? 0);
-export const ports = { gateway: 18081 + offset, dashboard: 13000 + offset, crm: 14010 + offset };
+export const ports = { gateway: 18081 + offset, dashboard: 13000 + offset, crm: 14010 + offset, mcp: 14020 + offset };
 export const urls = { dashboard: `http://127.0.0.1:${ports.dashboard}`, gateway: `http://127.0.0.1:${ports.gateway}` };
 
 export default defineConfig({
@@ -37,6 +38,7 @@ export default defineConfig({
       GATEWAY_PORT: String(ports.gateway),
       DASHBOARD_PORT: String(ports.dashboard),
       DEMO_CRM_PORT: String(ports.crm),
+      UPSTREAM_ALLOWLIST: `127.0.0.1:${ports.mcp}`,
       EMBEDDED_DB_PORT: "0",
       PUBLIC_GATEWAY_URL: urls.gateway,
       PUBLIC_DASHBOARD_URL: urls.dashboard,

@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { mkdtempSync } from "node:fs";
 import { createRequire } from "node:module";
 import net from "node:net";
@@ -101,5 +103,28 @@ export function federatedWorkerDeps(world: World, federation: FederationSettings
       await outbound.close();
       await close();
     },
+  };
+}
+
+/** A pass-through proxy that records each request (headers and body) before forwarding it. */
+export async function startRecordingProxy(target: string) {
+  const requests: Array<{ headers: http.IncomingHttpHeaders; body: string; url: string }> = [];
+  const server = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks);
+    requests.push({ headers: req.headers, body: body.toString(), url: req.url ?? "" });
+    const upstream = http.request(new URL(req.url ?? "/", target), { method: req.method, headers: { ...req.headers, host: new URL(target).host } }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on("error", () => res.writeHead(502).end());
+    upstream.end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`,
+    requests,
+    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { addMcpServer, createApiKey, decideApproval, executeApprovedRun, getRun, type McpAdminDeps, removeMcpServer, setApiKeyToolsets, setApprovalPolicy, setMcpToolSetting, type ToolCallDeps } from "@tengine/core";
 import { verifyRequest } from "@tengine/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminDeps, federatedWorkerDeps, startEverythingHttp, testFederation } from "./federation-helpers.ts";
+import { adminDeps, federatedWorkerDeps, startEverythingHttp, startRecordingProxy, testFederation } from "./federation-helpers.ts";
 import { connectClient, rpc, startWorld } from "./harness.ts";
 
 // External MCP servers over Streamable HTTP: the real @modelcontextprotocol/server-everything
@@ -18,29 +18,6 @@ let admin: McpAdminDeps & { close(): Promise<void> };
 let worker: ToolCallDeps & { close(): Promise<void> };
 let p: Awaited<ReturnType<World["createProjectWithKey"]>>;
 const federation = testFederation("/nonexistent");
-
-/** A pass-through proxy that records each request (headers and body) before forwarding it. */
-async function startRecordingProxy(target: string) {
-  const requests: Array<{ headers: http.IncomingHttpHeaders; body: string; url: string }> = [];
-  const server = http.createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const body = Buffer.concat(chunks);
-    requests.push({ headers: req.headers, body: body.toString(), url: req.url ?? "" });
-    const upstream = http.request(new URL(req.url ?? "/", target), { method: req.method, headers: { ...req.headers, host: new URL(target).host } }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    upstream.on("error", () => res.writeHead(502).end());
-    upstream.end(body);
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`,
-    requests,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
-  };
-}
 
 beforeAll(async () => {
   everything = await startEverythingHttp();
@@ -182,6 +159,42 @@ describe("an http MCP server behind the gateway", () => {
     }
   });
 
+  it("passes images, resources, resource links and structuredContent through; the run keeps no bytes", async () => {
+    const client = await connectClient(p.mcpUrl, p.key);
+    const image: any = await client.callTool({ name: "everything_get-tiny-image", arguments: {} });
+    const png = image.content.find((c: any) => c.type === "image");
+    expect(png).toMatchObject({ type: "image", mimeType: "image/png" });
+    expect(Buffer.from(png.data, "base64").subarray(1, 4).toString()).toBe("PNG");
+    expect(image.content.map((c: any) => c.type)).toEqual(["text", "image", "text"]);
+    const imageRun = await getRun(world.db, p.project.id, image._meta["tengine/runId"]);
+    const recorded = (imageRun!.response as any).body as string;
+    expect(recorded).not.toContain(png.data.slice(0, 40));
+    expect(recorded).toMatch(/image \(image\/png, \d+ bytes\)/);
+
+    const textResource: any = await client.callTool({ name: "everything_get-resource-reference", arguments: { resourceType: "Text", resourceId: 2 } });
+    expect(textResource.content.find((c: any) => c.type === "resource").resource).toMatchObject({ uri: expect.stringContaining("2"), mimeType: "text/plain", text: expect.stringContaining("Resource 2") });
+    const blobResource: any = await client.callTool({ name: "everything_get-resource-reference", arguments: { resourceType: "Blob", resourceId: 3 } });
+    const blob = blobResource.content.find((c: any) => c.type === "resource").resource;
+    expect(Buffer.from(blob.blob, "base64").toString()).toContain("Resource 3: This is a base64 blob");
+    const blobRun = await getRun(world.db, p.project.id, blobResource._meta["tengine/runId"]);
+    expect((blobRun!.response as any).body).not.toContain(blob.blob);
+    expect((blobRun!.response as any).body).toContain(`resource ${blob.uri}`);
+
+    const links: any = await client.callTool({ name: "everything_get-resource-links", arguments: { count: 2 } });
+    expect(links.content.filter((c: any) => c.type === "resource_link")).toHaveLength(2);
+    expect(links.content.find((c: any) => c.type === "resource_link")).toMatchObject({ uri: expect.any(String), name: expect.stringContaining("Resource 1") });
+
+    const weather: any = await client.callTool({ name: "everything_get-structured-content", arguments: { location: "Chicago" } });
+    expect(weather.structuredContent).toEqual({ temperature: 36, conditions: "Light rain / drizzle", humidity: 82 });
+    await client.close();
+
+    // A client on 2025-03-26 has no resource_link type: it gets the link as JSON text.
+    const old = await rpc(p.mcpUrl, { jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "everything_get-resource-links", arguments: { count: 1 } } }, { authorization: `Bearer ${p.key}`, "mcp-protocol-version": "2025-03-26" });
+    const oldContent = old.json.result.content as any[];
+    expect(oldContent.every((c) => c.type === "text")).toBe(true);
+    expect(JSON.parse(oldContent[1].text)).toMatchObject({ type: "resource_link", name: expect.stringContaining("Resource 1") });
+  });
+
   it("a server killed mid-test gives a clear tool error, the list stays (stale), and the next call recovers", async () => {
     const client = await connectClient(p.mcpUrl, p.key);
     expect(text(await client.callTool({ name: "everything_echo", arguments: { message: "before" } }))).toContain("Echo: before");
@@ -207,6 +220,8 @@ describe("an http MCP server behind the gateway", () => {
     await expect(addMcpServer(admin, p.project.id, { name: "Bad Name", url: proxy.url })).rejects.toThrow(/lower-case/);
     await expect(addMcpServer(admin, p.project.id, { name: "local", url: "file:///etc/passwd" })).rejects.toThrow(/refused/);
     await expect(addMcpServer(admin, p.project.id, { name: "cmd", catalog: "rm-rf" })).rejects.toThrow(/catalog entry rm-rf does not exist/);
+    await expect(setMcpToolSetting(world.db, p.project.id, "everything", "echo", { requiredScopes: ["everything"] })).rejects.toThrow(/requiredScopes: each scope is resource:read or resource:write \(got "everything"\)/);
+    await expect(setMcpToolSetting(world.db, p.project.id, "everything", "echo", { name: "has space" })).rejects.toThrow(/name: 1 to 64 letters/);
     // An HTTP+SSE-only server (everything's `sse` mode) is refused with a message that says so.
     const sseOnly = http.createServer((req, res) => {
       if (req.method === "GET") res.writeHead(200, { "content-type": "text/event-stream" }).write("event: endpoint\ndata: /messages\n\n");

@@ -240,7 +240,8 @@ describe("POST /v1/member-sessions: the request itself", () => {
     expect(res.status).toBe(201);
     expect(res.headers.get("cache-control")).toBe("no-store");
     const body = (await res.json()) as Record<string, unknown>;
-    expect(Object.keys(body).sort()).toEqual(["expires_at", "member_id", "token"]);
+    expect(Object.keys(body).sort()).toEqual(["expires_at", "member_id", "token", "toolsets"]);
+    expect(body.toolsets).toEqual([]);
     expect(body.member_id).toBe("user_201");
     expect(new Date(String(body.expires_at)).toISOString()).toBe(body.expires_at);
   });

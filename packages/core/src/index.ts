@@ -32,7 +32,8 @@ export { callTool, type ToolCallDeps, type ToolCallOutcome, type ToolCallRequest
 export { CALL_FAILURES, ToolCallInternalError, type CallFailure, type CallFailureCode, type StepResult } from "./execution/call-failure.ts";
 export type { CallIdentity, Execution, ToolKind, ToolRuntime } from "./execution/tool-kind.ts";
 export { readRecordedRequest, readRecordedResponse, recordedRequestSchema, recordedResponseSchema, type RecordedRequest, type RecordedResponse } from "./runs/stored-exchange.ts";
-export { type ToolResult, toolError } from "./execution/tool-result.ts";
+export { type ContentBlock, type ToolResult, toolError } from "./execution/tool-result.ts";
+export { resultForProtocol } from "./execution/mcp-result-content.ts";
 export { listRuns, getRun } from "./runs/list-runs.ts";
 export { deleteExpiredIdempotencyKeys } from "./idempotency/settle-idempotency-key.ts";
 export { canonicalJson } from "./idempotency/canonical-json.ts";
@@ -45,7 +46,7 @@ export { ROLES, roleAtLeast, type Role } from "./access/roles.ts";
 export { getProjectForUser, getOrgForUser, listOrgsForUser } from "./access/project-access.ts";
 export { getProjectForEmail, getOrgForEmail } from "./access/get-access-for-email.ts";
 export { recordAudit, listAudit, type AuditActor, type AuditFilters } from "./audit/record-audit.ts";
-export { toolAudit, memberAudit, settingsAudit } from "./audit/audit-entries.ts";
+export { toolAudit, memberAudit, mcpToolAudit, settingsAudit } from "./audit/audit-entries.ts";
 export { getProjectUsage, usageRangeSchema, USAGE_RANGES, USAGE_RANGE_SPEC, ERROR_STATUSES, type UsageRange, type ProjectUsage, type UsageBucket, type UsageTotals, type UsageTool } from "./usage/get-project-usage.ts";
 export { hasProjectRuns } from "./usage/has-project-runs.ts";
 export { updateProjectSettings, updateProjectSettingsInput, upstreamHostSchema, type ProjectSettings } from "./projects/update-project-settings.ts";

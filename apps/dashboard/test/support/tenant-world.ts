@@ -48,9 +48,9 @@ export async function createTenant(db: Db, masterKey: string, name: string) {
   await db.approval.create({ data: { id: approvalId, projectId: project.id, runId, toolId: tool.id, toolName: tool.name, principal, arguments: {}, expiresAt: new Date(Date.now() + 60 * 60 * 1000) } });
   const client = await db.oAuthClient.create({ data: { id: newId("client"), name: `${name} client`, redirectUris: ["http://localhost:3118/callback"] } });
   const connection = await db.oAuthConnection.create({ data: { id: newId("connection"), projectId: project.id, userId: owner.id, clientId: client.id, scopes: [] } });
-  // An external MCP server, as `addMcpServer` stores it before its first connection.
+  // An external MCP server with one tool, as `addMcpServer` stores it after listing its tools.
   const mcpServerName = `${name.toLowerCase().replace(/[^a-z0-9]/g, "")}-docs`;
-  await db.mcpServer.create({ data: { id: newId("mcpServer"), projectId: project.id, name: mcpServerName, transport: "http", url: "https://mcp.example.invalid/mcp" } });
+  await db.mcpServer.create({ data: { id: newId("mcpServer"), projectId: project.id, name: mcpServerName, transport: "http", url: "https://mcp.example.invalid/mcp", tools: [{ name: "search", inputSchema: { type: "object" } }] } });
   return {
     org: { id: org.id, slug: org.slug },
     project: { id: project.id, slug: project.slug },

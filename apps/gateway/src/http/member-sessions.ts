@@ -19,7 +19,7 @@ const NO_STORE = { "cache-control": "no-store" };
 
 /**
  * `POST /v1/member-sessions` (DESIGN §11): the customer's backend presents a project API key
- * and `{ "member_assertion": "<JWT>" }` and gets `201 { token, expires_at, member_id }`.
+ * and `{ "member_assertion": "<JWT>" }` and gets `201 { token, expires_at, member_id, toolsets }`.
  * 400 for a bad body, 401 `invalid_token` for a bad API key, 401 `invalid_member_assertion`
  * with the reason for a refused assertion, 403 when called with a session token.
  */
@@ -55,5 +55,5 @@ export async function handleMintMemberSession(deps: MemberSessionsDeps, req: Inc
     return sendJson(res, 401, { error: "invalid_member_assertion", reason: result.reason, message: result.message, requestId }, NO_STORE);
   }
   const { session } = result;
-  sendJson(res, 201, { token: session.token, expires_at: session.expiresAt.toISOString(), member_id: session.memberId }, NO_STORE);
+  sendJson(res, 201, { token: session.token, expires_at: session.expiresAt.toISOString(), member_id: session.memberId, toolsets: session.toolsets }, NO_STORE);
 }

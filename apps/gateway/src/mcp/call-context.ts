@@ -13,6 +13,8 @@ export type CallContext = {
   /** the endpoint called: a project's `/p/{slug}/mcp` (or `/mcp`), or an organization's `/o/{org}/mcp` */
   surface: PlatformSurface;
   idempotencyKeyHeader?: string;
+  /** the request's `MCP-Protocol-Version` (absent before initialize and from 2025-03-26 clients) */
+  protocolVersion?: string;
   requestId: string;
   /** set by a handler that needs the HTTP answer to be a 403 with a challenge */
   insufficientScope?: string[];

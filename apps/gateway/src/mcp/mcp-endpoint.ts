@@ -114,6 +114,7 @@ export async function handleMcpPost(deps: McpEndpointDeps, req: IncomingMessage,
         surface: org ? "org" : "project",
         requestId,
         ...(typeof idempotencyKey === "string" ? { idempotencyKeyHeader: idempotencyKey } : {}),
+        ...(typeof version === "string" ? { protocolVersion: version } : {}),
       };
       if (canElicit) {
         const broker = deps.elicitations!;

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { z } from "zod";
 import { CallToolRequestSchema, ErrorCode, InitializeRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
-import { type CallFailureCode, callTool, isDiscoveryTool, listPlatformTools, listToolsForCaller, principalToolsets, type ToolCallDeps } from "@tengine/core";
+import { type CallFailureCode, callTool, isDiscoveryTool, listPlatformTools, listToolsForCaller, principalToolsets, resultForProtocol, type ToolCallDeps } from "@tengine/core";
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../http/database-unavailable.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import { askInClient, type PendingApproval } from "./ask-in-client.ts";
@@ -134,7 +134,8 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics) {
       metrics.gatewaySeconds.observe({ project: ctx.project.slug }, outcome.timing.gatewayMs / 1000);
       if (outcome.timing.upstreamMs !== undefined) metrics.upstreamSeconds.observe({ project: ctx.project.slug }, outcome.timing.upstreamMs / 1000);
     }
-    return outcome.result;
+    // A content type the client's protocol revision lacks (audio, resource links) goes as text.
+    return resultForProtocol(outcome.result, ctx.protocolVersion);
   });
 
   const transport = new GatewayTransport();

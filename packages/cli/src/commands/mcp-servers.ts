@@ -1,10 +1,10 @@
-import { addMcpServer, createOutboundClient, type McpAdminDeps, McpPool, type McpServerView, listMcpServers, refreshMcpServer, removeMcpServer, setApiKeyToolsets, setMcpToolSetting } from "@tengine/core";
+import { addMcpServer, createOutboundClient, type McpAdminDeps, McpPool, type McpServerView, listMcpServers, mcpToolAudit, refreshMcpServer, removeMcpServer, setApiKeyToolsets, setMcpToolSetting } from "@tengine/core";
 import type { CliContext } from "../context.ts";
 import { cliEnv, federationSettings } from "../env.ts";
 import { defineCommand, defineGroup } from "../framework/define.ts";
 import { print } from "../output.ts";
 import { UsageError } from "../usage-error.ts";
-import { projectBySlug, projectOption, splitList } from "./shared.ts";
+import { audit, projectBySlug, projectOption, splitList } from "./shared.ts";
 
 /**
  * `tengine mcp-servers …`: a project's external MCP servers. `add` and `refresh` connect from
@@ -48,7 +48,7 @@ function toolTable(view: McpServerView) {
   return { rows: view.tools.map((t) => ({ tool: t.name, upstream: t.upstreamName, scopes: t.requiredScopes, disabled: t.disabled, note: t.renamed ?? null })), columns: ["tool", "upstream", "scopes", "disabled", "note"] };
 }
 
-const SERVER_JSON = "{ id, name, transport, url?, catalogEntry?, status, lastError, toolCount, credentials, activation, tools: [{ name, upstreamName, requiredScopes, readOnly, disabled, renamed? }] }";
+const SERVER_JSON = "{ id, name, transport, url?, catalogEntry?, status, lastError, toolCount, credentials, activation, tools: [{ name, upstreamName, requiredScopes, readOnly, requiresApproval, disabled, customName, customScopes, renamed? }] }";
 
 const add = defineCommand<{ project: string; name: string; url?: string; header?: Record<string, string>; catalog?: string; credential?: Record<string, string>; activation: (typeof ACTIVATIONS)[number] }>({
   name: "add",
@@ -156,13 +156,16 @@ const tool = defineCommand<{ project: string; disable?: boolean; enable?: boolea
   async run(ctx, { args, opts, json }) {
     const project = await projectBySlug(ctx, opts.project);
     const scopes = opts.scopes === undefined ? undefined : splitList(opts.scopes);
-    const view = await setMcpToolSetting(ctx.db, project.id, args.server!, args.tool!, {
+    const change = {
       ...(opts.disable ? { disabled: true } : opts.enable ? { disabled: null } : {}),
       ...(opts.readOnly ? { readOnly: true } : opts.writes ? { readOnly: null } : {}),
       ...(opts.rename !== undefined ? { name: opts.rename || null } : {}),
       ...(scopes !== undefined ? { requiredScopes: scopes.length ? scopes : null } : {}),
       ...(opts.requiresApproval !== undefined ? { requiresApproval: opts.requiresApproval ? true : null } : {}),
-    });
+    };
+    const view = await setMcpToolSetting(ctx.db, project.id, args.server!, args.tool!, change);
+    const entry = mcpToolAudit(view, args.tool!, change);
+    if (entry) await audit(ctx, project, entry);
     print(json, view, toolTable(view));
   },
 });

@@ -35,3 +35,10 @@ export function settingsAudit(projectId: string, change: { before: ProjectSettin
   const pick = (s: ProjectSettings) => Object.fromEntries(change.changed.map((k) => [k, s[k]]));
   return { action: "project.settings_update", targetType: "project", targetId: projectId, details: { changed: change.changed, before: pick(change.before), after: pick(change.after) } };
 }
+
+/** An admin setting of one tool of an MCP server: the fields set or cleared (null = back to the default). */
+export function mcpToolAudit(server: { id: string; name: string }, upstreamName: string, change: Record<string, unknown>): Entry | null {
+  const changed = Object.keys(change).filter((k) => change[k] !== undefined);
+  if (!changed.length) return null;
+  return { action: "mcp_server.tool_update", targetType: "mcp_server", targetId: server.id, details: { server: server.name, tool: upstreamName, ...Object.fromEntries(changed.map((k) => [k, change[k]])) } };
+}

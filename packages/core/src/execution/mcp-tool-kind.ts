@@ -1,4 +1,3 @@
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { McpSendResult } from "../federation/mcp-pool.ts";
 import type { McpServerRuntime } from "../federation/mcp-server-runtime.ts";
 import { capText, redactDeep } from "../runs/redact.ts";
@@ -6,6 +5,7 @@ import type { PreparedTool } from "../runtime/prepared-tool.ts";
 import type { ToolCallDeps } from "./call-deps.ts";
 import type { StepResult } from "./call-failure.ts";
 import { describeRequest } from "./describe-exchange.ts";
+import { federatedToolResult, recordedToolResult } from "./mcp-result-content.ts";
 import { identityHeaders, principalMeta } from "./identity-headers.ts";
 import type { CallIdentity, Execution, ToolKind, ToolRuntime } from "./tool-kind.ts";
 import { type ToolResult, toolError } from "./tool-result.ts";
@@ -68,8 +68,8 @@ function map(tool: PreparedTool, rendered: RenderedMcpCall, sent: McpSendResult,
     const refused = sent.kind === "refused";
     return { status: "failed", result: toolError(message), settle: refused ? "released" : "retryable", failure: refused ? "send_refused" : "upstream_unreachable", run: { ...timing, request: recordedRequest, error: message } };
   }
-  const result = redactDeep(toToolResult(sent.result, tool.maxResponseBytes), secretValues);
-  const recorded = capText(JSON.stringify(result), MAX_RECORDED_RESULT);
+  const result = federatedToolResult(sent.result, tool.maxResponseBytes, secretValues);
+  const recorded = capText(JSON.stringify(recordedToolResult(result)), MAX_RECORDED_RESULT);
   return {
     status: result.isError ? "failed" : "succeeded",
     result,
@@ -82,24 +82,6 @@ function map(tool: PreparedTool, rendered: RenderedMcpCall, sent: McpSendResult,
       ...(result.isError ? { error: `MCP server ${rendered.server.name} answered with a tool error` } : {}),
     },
   };
-}
-
-/**
- * The server's `CallToolResult` as the gateway answers it. Text stays text; other content
- * (images, audio, resources, links) travels as its JSON in a text block, so results stay
- * replayable from the idempotency store; larger than the cap, the text is cut with a note.
- */
-function toToolResult(upstream: CallToolResult, maxBytes: number): ToolResult {
-  const content = (upstream.content ?? []).map((c) => ({ type: "text" as const, text: c.type === "text" ? c.text : JSON.stringify(c) }));
-  let budget = maxBytes;
-  for (const block of content) {
-    if (Buffer.byteLength(block.text) > budget) {
-      block.text = `${Buffer.from(block.text).subarray(0, Math.max(0, budget)).toString("utf8")}… [cut at ${maxBytes} bytes]`;
-      budget = 0;
-    } else budget -= Buffer.byteLength(block.text);
-  }
-  const structured = upstream.structuredContent && JSON.stringify(upstream.structuredContent).length <= maxBytes ? { structuredContent: upstream.structuredContent } : {};
-  return { content, ...structured, ...(upstream.isError ? { isError: true } : {}) };
 }
 
 /** The federated kind: a tool of an external MCP server, sent as an MCP tools/call through the pool. */

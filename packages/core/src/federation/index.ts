@@ -12,4 +12,4 @@ export { removeMcpServer } from "./remove-mcp-server.ts";
 export { type CredentialSources, credentialEnv, credentialEnvName, credentialHeaders, loadCredentialsFile, NO_CREDENTIAL_SOURCES, resolveMcpCredentials } from "./resolve-mcp-credentials.ts";
 export { setMcpToolSetting } from "./set-mcp-tool-setting.ts";
 export { type FederationSettings, readFederationSettings } from "./federation-settings.ts";
-export { isToolActivated, principalToolsets, setApiKeyToolsets } from "./toolsets.ts";
+export { isToolActivated, listKeyToolsets, narrowToolsets, oauthToolsets, parseToolsets, principalToolsets, setApiKeyToolsets } from "./toolsets.ts";

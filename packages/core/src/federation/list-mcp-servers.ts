@@ -51,6 +51,9 @@ export function toMcpServerView(row: ViewRow, taken: ReadonlySet<string> = new S
         readOnly: setting.readOnly === true,
         requiresApproval: setting.requiresApproval === true,
         requiredScopes: setting.requiredScopes ?? defaultFederatedScopes(row.name, setting.readOnly === true),
+        /** the admin set the name / the scopes (otherwise the defaults) */
+        customName: setting.name !== undefined,
+        customScopes: setting.requiredScopes !== undefined,
       };
     }),
   };

@@ -4,7 +4,7 @@ import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport, StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { ErrorCode, McpError, ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import { ErrorCode, McpError, SUPPORTED_PROTOCOL_VERSIONS, ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { signRequest } from "@tengine/sdk";
 import { checkUpstreamUrl, type UpstreamAllowlist } from "../outbound/ssrf-guard.ts";
 import type { McpCatalog } from "./mcp-catalog.ts";
@@ -48,6 +48,7 @@ export class McpConnection {
   readonly #pending = new Map<string, CallHeaders>();
   #stderrTail = "";
   #closed = false;
+  #closeReason: string | undefined;
   #timers: NodeJS.Timeout[] = [];
   /** resolved credential values that are secret, for redaction */
   readonly secretValues: string[];
@@ -156,6 +157,11 @@ export class McpConnection {
       const sse = await env.fetch(server.url, { method: "GET", headers: { accept: "text/event-stream" }, signal: AbortSignal.timeout(3000) }).then((r) => { void r.body?.cancel(); return (r.headers.get("content-type") ?? "").includes("text/event-stream"); }).catch(() => false);
       if (sse) return new McpRefusedError(`MCP server ${server.name} at ${server.url} speaks only the deprecated HTTP+SSE transport; Tengine connects to Streamable HTTP servers only`);
     }
+    // A server of a protocol era this client does not speak (2026-07-28 only) refuses initialize.
+    const unsupported = /Unsupported protocol version: [^\s]+ \(supported versions?: ([^)]*)\)/i.exec(reason);
+    if (unsupported) {
+      return new McpRefusedError(`MCP server ${server.name} speaks only MCP protocol version ${unsupported[1]}; Tengine connects to servers speaking ${SUPPORTED_PROTOCOL_VERSIONS.filter((v) => v >= "2025-03-26").sort().join(", ")}`);
+    }
     const tail = this.#stderrTail.trim().split("\n").slice(-3).join(" | ");
     return new McpConnectError(`could not connect to MCP server ${server.name}: ${reason}${tail ? ` (stderr: ${tail})` : ""}`);
   }
@@ -190,9 +196,15 @@ export class McpConnection {
     return this.#closed;
   }
 
+  /** Why the connection closed (a limit, the child's exit): what a call cut off by it reports. */
+  get closeReason(): string | undefined {
+    return this.#closeReason;
+  }
+
   #markClosed(reason: string) {
     if (this.#closed) return;
     this.#closed = true;
+    this.#closeReason = reason;
     for (const t of this.#timers) clearTimeout(t);
     this.onclose?.(reason);
   }

@@ -102,7 +102,8 @@ export class McpPool {
       }
       return { ok: true, result, upstreamMs: performance.now() - started, secretValues: connection.secretValues };
     } catch (error) {
-      const message = `MCP server ${server.name} did not answer tools/call: ${errorMessage(error)}`;
+      // Cut off by the connection closing (a limit stopped the child, it exited): say why.
+      const message = `MCP server ${server.name} did not answer tools/call: ${connection.closed && connection.closeReason ? connection.closeReason : errorMessage(error)}`;
       // A protocol error answer (invalid params, unknown tool) is the server speaking: not a failure of the connection.
       if (isProtocolAnswer(error)) return { ok: false, kind: "unreachable", message, upstreamMs: performance.now() - started, secretValues: connection.secretValues };
       this.#failed(entry, message);

@@ -16,7 +16,7 @@ export type DeclaredCredential = z.infer<typeof declaredCredentialSchema>;
 export const mcpToolSettingSchema = z.object({
   disabled: z.boolean().optional(),
   /** the tool's name in the project instead of `<server>_<tool>` */
-  name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+  name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "1 to 64 letters, digits, '_' or '-'").optional(),
   requiredScopes: z.array(z.string().min(1).max(100)).max(50).optional(),
   /** read-only: needs `<server>:read` instead of `<server>:write`, and is not a write */
   readOnly: z.boolean().optional(),

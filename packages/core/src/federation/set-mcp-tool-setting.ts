@@ -1,6 +1,7 @@
 import type { Db } from "@tengine/db";
 import { AppError } from "../errors/app-error.ts";
 import { bumpConfigVersion } from "../projects/bump-config-version.ts";
+import { parseScopes } from "../scopes/has-scopes.ts";
 import { listMcpServers } from "./list-mcp-servers.ts";
 import { type McpToolSetting, mcpToolSettingSchema, readServerColumns } from "./mcp-server-config.ts";
 
@@ -10,6 +11,11 @@ import { type McpToolSetting, mcpToolSettingSchema, readServerColumns } from "./
  * `null` for a field clears it.
  */
 export async function setMcpToolSetting(db: Db, projectId: string, serverName: string, upstreamName: string, change: { [K in keyof McpToolSetting]?: McpToolSetting[K] | null }) {
+  if (change.requiredScopes) {
+    const scopes = parseScopes(change.requiredScopes);
+    if (!scopes.ok) throw new AppError("bad_request", `requiredScopes: each scope is resource:read or resource:write (got ${scopes.invalid.slice(0, 5).map((s) => JSON.stringify(s.slice(0, 60))).join(", ")})`);
+    change = { ...change, requiredScopes: scopes.scopes };
+  }
   const cleaned = Object.fromEntries(Object.entries(change).filter(([, v]) => v !== null && v !== undefined));
   const parsed = mcpToolSettingSchema.safeParse(cleaned);
   if (!parsed.success) throw new AppError("bad_request", parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));

@@ -29,6 +29,7 @@ const claimsSchema = z.object({
   name: z.string().optional(),
   roles: z.array(z.string()).optional(),
   scope: z.string().optional(),
+  toolsets: z.array(z.string()).optional(),
 });
 
 const MEMBER_SESSION_FAILURES: TokenFailureMessages = {
@@ -91,6 +92,7 @@ export async function authenticateMemberSession(deps: AuthenticateMemberSessionD
       member,
       memberAssertionKeyId: claims.mak,
       scopes: narrowScopes(requested, row.scopes.length ? row.scopes : null),
+      ...(claims.toolsets ? { toolsets: claims.toolsets } : {}),
       expiresAt: claims.exp,
     },
     credential: { kind: "member", key: row, memberAssertionKeyId: claims.mak },

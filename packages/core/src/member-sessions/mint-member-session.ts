@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
 import type { Db, HotQueries } from "@tengine/db";
 import type { SecretBox } from "../crypto/secret-box.ts";
+import { narrowToolsets } from "../federation/toolsets.ts";
 import type { Principal } from "../principal/principal.ts";
 import type { GatewayKeys } from "./gateway-keys.ts";
 import { MEMBER_SESSION_PREFIX, MEMBER_SESSION_TTL_SECONDS, MEMBER_SESSION_TYP, projectResource } from "./member-session-token.ts";
@@ -25,6 +26,8 @@ export type MintedMemberSession = {
   memberId: string;
   /** the session's scopes; null = the minting key's full access */
   scopes: string[] | null;
+  /** the session's toolsets as of minting: those asked for that the key has (or the key's) */
+  toolsets: string[];
 };
 
 /**
@@ -43,6 +46,8 @@ export type MemberSessionClaims = {
   roles?: string[];
   /** space-separated; absent = the minting key's access as of each call */
   scope?: string;
+  /** MCP server names the session asks for, within the key's toolsets at each call; absent = the key's */
+  toolsets?: string[];
 };
 
 /**
@@ -67,6 +72,7 @@ export async function mintMemberSession(deps: MintMemberSessionDeps, principal: 
     ...(member.name ? { name: member.name } : {}),
     ...(member.roles ? { roles: member.roles } : {}),
     ...(member.narrowed ? { scope: (member.scopes ?? []).join(" ") } : {}),
+    ...(member.toolsets ? { toolsets: member.toolsets } : {}),
   };
   const jwt = await new SignJWT(claims)
     .setProtectedHeader({ alg: signing.alg, kid: signing.kid, typ: MEMBER_SESSION_TYP })
@@ -77,5 +83,7 @@ export async function mintMemberSession(deps: MintMemberSessionDeps, principal: 
     .setIssuedAt(now)
     .setExpirationTime(exp)
     .sign(signing.privateKey);
-  return { ok: true, session: { token: MEMBER_SESSION_PREFIX + jwt, expiresAt: new Date(exp * 1000), memberId: member.memberId, scopes: member.scopes } };
+  const key = await deps.db.apiKey.findFirst({ where: { id: principal.keyId, projectId: principal.projectId }, select: { toolsets: true } });
+  const toolsets = narrowToolsets(member.toolsets, key?.toolsets ?? []);
+  return { ok: true, session: { token: MEMBER_SESSION_PREFIX + jwt, expiresAt: new Date(exp * 1000), memberId: member.memberId, scopes: member.scopes, toolsets } };
 }

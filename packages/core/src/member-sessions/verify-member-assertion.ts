@@ -5,6 +5,7 @@ import { type SecretBox, secretAd } from "../crypto/secret-box.ts";
 import { memberAssertionJwkSchema } from "../projects/set-member-assertion-key.ts";
 import { SCOPE_PATTERN } from "../scopes/has-scopes.ts";
 import { narrowScopes } from "../scopes/narrow-scopes.ts";
+import { parseToolsets } from "../federation/toolsets.ts";
 import { CLOCK_SKEW_SECONDS, MEMBER_ASSERTION_MAX_TTL_SECONDS } from "./member-session-token.ts";
 
 /**
@@ -56,6 +57,8 @@ export type VerifiedMemberAssertion = {
   scopes: string[] | null;
   /** whether the assertion asked for scopes (the session token then carries a `scope` claim) */
   narrowed: boolean;
+  /** the toolsets (MCP server names) the assertion asked for; absent = the minting key's */
+  toolsets?: string[];
   jti: string;
   /** the project's member-assertion key id when it verified; session tokens carry it */
   memberAssertionKeyId: string;
@@ -96,6 +99,7 @@ const claimsSchema = z.object({
   name: z.string({ error: '"name" must be a string' }).max(256, '"name" must be at most 256 characters').regex(noControl, '"name" must not contain control characters').nullish(),
   roles: z.array(z.string().min(1).max(128).regex(noControl), { error: '"roles" must be an array of strings' }).max(50, '"roles" may list at most 50 roles').nullish(),
   scopes: z.union([z.array(z.string().max(200)).max(200), z.string().max(8000)], { error: '"scopes" must be an array of strings or a space-separated string' }).nullish(),
+  toolsets: z.union([z.array(z.string().max(200)).max(200), z.string().max(8000)], { error: '"toolsets" must be an array of MCP server names or a space-separated string' }).nullish(),
 });
 
 /**
@@ -168,6 +172,13 @@ export async function verifyMemberAssertion(deps: VerifyMemberAssertionDeps, inp
     if (invalid.length) return fail("invalid_claim", `invalid member assertion: "scopes" must be resource:read or resource:write (got ${invalid.slice(0, 5).map((s) => JSON.stringify(s.slice(0, 60))).join(", ")})`);
   }
 
+  let toolsets: string[] | undefined;
+  if (claims.toolsets !== undefined && claims.toolsets !== null) {
+    const parsedToolsets = parseToolsets(typeof claims.toolsets === "string" ? claims.toolsets.split(/\s+/) : claims.toolsets);
+    if (!parsedToolsets.ok) return fail("invalid_claim", `invalid member assertion: ${parsedToolsets.message}`);
+    toolsets = parsedToolsets.toolsets;
+  }
+
   // Last: a refused assertion does not use up its jti. Kept until the assertion could no
   // longer be accepted anyway (exp + skew); the worker deletes expired rows.
   const fresh = await deps.hot.claimAssertionJti(input.projectId, claims.jti, new Date((claims.exp + CLOCK_SKEW_SECONDS) * 1000));
@@ -182,6 +193,7 @@ export async function verifyMemberAssertion(deps: VerifyMemberAssertionDeps, inp
       ...(claims.roles ? { roles: claims.roles } : {}),
       scopes: narrowScopes(requested, input.keyScopes),
       narrowed: requested !== undefined,
+      ...(toolsets ? { toolsets } : {}),
       jti: claims.jti,
       memberAssertionKeyId: project.memberAssertionKeyId,
     },

@@ -15,6 +15,11 @@ export type Principal = {
   connectionId?: string;
   /** null = full project access (API key without scopes) */
   scopes: string[] | null;
+  /**
+   * member sessions: the toolsets (MCP server names) the session asked for, kept within the
+   * minting key's toolsets at each call; absent = the key's toolsets
+   */
+  toolsets?: string[];
   /** unix seconds, for tokens */
   expiresAt?: number;
 };
@@ -43,5 +48,6 @@ export const storedPrincipalSchema: z.ZodType<Principal> = z.object({
   clientId: z.string().optional(),
   connectionId: z.string().optional(),
   scopes: z.array(z.string()).nullable(),
+  toolsets: z.array(z.string()).optional(),
   expiresAt: z.number().optional(),
 });

@@ -21,6 +21,11 @@ export type MemberAssertionOptions = {
   roles?: string[];
   /** narrows the session below the API key's scopes (it can never widen them) */
   scopes?: string[] | string;
+  /**
+   * the MCP servers (toolsets) the session asks for, among the API key's toolsets: servers an
+   * admin activated "on request" are listed only for sessions naming them
+   */
+  toolsets?: string[] | string;
   /** the gateway URL (PUBLIC_GATEWAY_URL), e.g. `https://mcp.example.com`: the assertion's `aud` */
   audience: string;
   /** seconds until the assertion expires: default 60, at most 300 */
@@ -61,6 +66,7 @@ export async function createMemberAssertion(key: MemberAssertionKey, options: Me
   if (options.name !== undefined) claims.name = options.name;
   if (options.roles !== undefined) claims.roles = options.roles;
   if (options.scopes !== undefined) claims.scopes = options.scopes;
+  if (options.toolsets !== undefined) claims.toolsets = options.toolsets;
   const now = Math.floor((options.now?.() ?? Date.now()) / 1000);
   const jwt = new SignJWT(claims).setSubject(options.sub).setAudience(audience).setIssuedAt(now).setExpirationTime(now + ttl).setJti(randomUUID());
 

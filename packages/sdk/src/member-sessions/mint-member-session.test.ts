@@ -22,9 +22,9 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 describe("mintMemberSession", () => {
   it("posts the assertion with the API key and returns the session", async () => {
-    answer = { status: 201, body: JSON.stringify({ token: "tng_mst_abc", expires_at: "2030-01-01T00:15:00.000Z", member_id: "user_1" }) };
+    answer = { status: 201, body: JSON.stringify({ token: "tng_mst_abc", expires_at: "2030-01-01T00:15:00.000Z", member_id: "user_1", toolsets: ["linear"] }) };
     const session = await mintMemberSession({ gatewayUrl: `${url}/`, apiKey: "tengine_key", assertion: "a.b.c" });
-    expect(session).toEqual({ token: "tng_mst_abc", expiresAt: new Date("2030-01-01T00:15:00.000Z"), memberId: "user_1" });
+    expect(session).toEqual({ token: "tng_mst_abc", expiresAt: new Date("2030-01-01T00:15:00.000Z"), memberId: "user_1", toolsets: ["linear"] });
     const req = seen.at(-1)!;
     expect(req.method).toBe("POST");
     expect(req.url).toBe("/v1/member-sessions");

@@ -5,6 +5,8 @@ export type MemberSession = {
   /** 15 minutes after minting: mint a new session before then */
   expiresAt: Date;
   memberId: string;
+  /** the MCP servers (toolsets) the session asks for, as of minting */
+  toolsets: string[];
 };
 
 export type MintMemberSessionOptions = {
@@ -77,5 +79,6 @@ export async function mintMemberSession(options: MintMemberSessionOptions): Prom
   if (typeof token !== "string" || !expiresAt || Number.isNaN(expiresAt.getTime()) || typeof memberId !== "string") {
     throw new MemberSessionError(res.status, "invalid_response", `unexpected answer from ${url}: expected { token, expires_at, member_id }`);
   }
-  return { token, expiresAt, memberId };
+  const toolsets = Array.isArray(body?.toolsets) ? body.toolsets.filter((t: unknown): t is string => typeof t === "string") : [];
+  return { token, expiresAt, memberId, toolsets };
 }

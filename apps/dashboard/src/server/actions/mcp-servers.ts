@@ -1,5 +1,5 @@
 "use server";
-import { addMcpServer, createOutboundClient, type McpAdminDeps, McpPool, recordAudit, refreshMcpServer, removeMcpServer } from "@tengine/core";
+import { addMcpServer, createOutboundClient, type McpAdminDeps, McpPool, mcpToolAudit, recordAudit, refreshMcpServer, removeMcpServer, setApiKeyToolsets, setMcpToolSetting } from "@tengine/core";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { withProjectRole } from "../action.ts";
@@ -84,4 +84,43 @@ export const removeMcpServerAction = withProjectRole("admin", z.object({ name: z
   await recordAudit(ctx.db, { orgId: ctx.org.id, projectId: ctx.project.id, actor: { userId: ctx.user.id, email: ctx.user.email }, action: "mcp_server.delete", targetType: "mcp_server", targetId: input.name, details: { name: input.name } });
   revalidatePath(`/projects/${ctx.project.slug}/mcp-servers`);
   return { ok: true, message: `${input.name} removed` };
+});
+
+const toolSettingSchema = z.object({
+  server: z.string().min(1).max(64),
+  tool: z.string().min(1).max(200),
+  enabled: z.boolean(),
+  /** '' = the default `<server>_<tool>` */
+  name: z.string().trim().max(64).default(""),
+  /** comma- or space-separated; '' = the default (`<server>:write`, or `:read` when read-only) */
+  scopes: z.string().trim().max(2000).default(""),
+  readOnly: z.boolean(),
+  requiresApproval: z.boolean(),
+});
+
+/** Saves an admin's settings of one tool of a server (admin+): enabled, name, scopes, read-only, approval. */
+export const setMcpToolSettingAction = withProjectRole("admin", toolSettingSchema, async (ctx, input) => {
+  const scopes = input.scopes.split(/[\s,]+/).filter(Boolean);
+  // Every field is set or cleared, so the form shows exactly what is stored.
+  const change = {
+    disabled: input.enabled ? null : true,
+    name: input.name || null,
+    requiredScopes: scopes.length ? scopes : null,
+    readOnly: input.readOnly ? true : null,
+    requiresApproval: input.requiresApproval ? true : null,
+  };
+  const view = await setMcpToolSetting(ctx.db, ctx.project.id, input.server, input.tool, change);
+  const entry = mcpToolAudit(view, input.tool, change);
+  if (entry) await recordAudit(ctx.db, { orgId: ctx.org.id, projectId: ctx.project.id, actor: { userId: ctx.user.id, email: ctx.user.email }, ...entry });
+  revalidatePath(`/projects/${ctx.project.slug}/mcp-servers`);
+  const tool = view.tools.find((t) => t.upstreamName === input.tool);
+  return { ok: true, message: tool ? `${tool.name} saved${tool.disabled ? " (disabled)" : ""}` : `${input.tool} saved` };
+});
+
+/** Sets the toolsets (server names) an API key asks for (admin+): servers listed "on request" are listed for it. */
+export const setKeyToolsetsAction = withProjectRole("admin", z.object({ keyId: z.string().min(1).max(64), toolsets: z.string().max(2000).default("") }), async (ctx, input) => {
+  const saved = await setApiKeyToolsets(ctx.db, ctx.project.id, input.keyId, input.toolsets.split(/[\s,]+/).filter(Boolean));
+  await recordAudit(ctx.db, { orgId: ctx.org.id, projectId: ctx.project.id, actor: { userId: ctx.user.id, email: ctx.user.email }, action: "api_key.toolsets_update", targetType: "api_key", targetId: saved.id, details: { toolsets: saved.toolsets } });
+  revalidatePath(`/projects/${ctx.project.slug}/mcp-servers`);
+  return { ok: true, message: saved.toolsets.length ? `asks for ${saved.toolsets.join(", ")}` : "asks for no toolsets" };
 });

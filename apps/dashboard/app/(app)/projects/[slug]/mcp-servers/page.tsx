@@ -1,7 +1,9 @@
-import { listMcpServers, roleAtLeast } from "@tengine/core";
+import { listKeyToolsets, listMcpServers, roleAtLeast } from "@tengine/core";
 import type { Metadata } from "next";
 import { AddMcpServerForm } from "@/components/mcp-servers/add-mcp-server-form.tsx";
+import { KeyToolsetsForm } from "@/components/mcp-servers/key-toolsets-form.tsx";
 import { McpServerButtons } from "@/components/mcp-servers/mcp-server-buttons.tsx";
+import { McpToolSettings } from "@/components/mcp-servers/mcp-tool-settings.tsx";
 import { relativeTime } from "@/components/runs/format.ts";
 import { Badge, Card, EmptyState, PageHeader, Table, Td } from "@/components/ui/index.ts";
 import { loadProject } from "@/server/access.ts";
@@ -15,6 +17,9 @@ export default async function McpServersPage({ params }: { params: Promise<{ slu
   const { project, role } = await loadProject(slug);
   const servers = await listMcpServers(getDb(), project.id);
   const canManage = roleAtLeast(role, "admin");
+  const onRequest = servers.filter((s) => s.activation === "requested").map((s) => s.name);
+  // Only when a server waits to be asked for: which keys ask for which servers.
+  const keys = onRequest.length && canManage ? await listKeyToolsets(getDb(), project.id) : [];
   const catalog = [...dashboardConfig().federation.catalog.keys()];
   const now = Date.now();
 
@@ -55,6 +60,42 @@ export default async function McpServersPage({ params }: { params: Promise<{ slu
           ))}
         </Table>
       )}
+      {servers
+        .filter((s) => s.tools.length > 0)
+        .map((s) => (
+          <Card
+            key={s.id}
+            title={`Tools of ${s.name}`}
+            description={`Disable a tool, rename it, set its scopes (default ${s.name}:write, or ${s.name}:read when read-only) or make every call wait for approval. Empty fields use the defaults shown.`}
+            className="mt-8"
+          >
+            <McpToolSettings slug={project.slug} server={s.name} tools={s.tools} canManage={canManage} />
+          </Card>
+        ))}
+      {onRequest.length && canManage ? (
+        <Card
+          title="Toolsets of API keys"
+          description={`Servers listed on request (${onRequest.join(", ")}) are listed only for keys that name them here, and for member sessions those keys mint. Comma-separated server names; empty: none.`}
+          className="mt-8"
+        >
+          {keys.length === 0 ? (
+            <p className="text-sm text-slate-600">This project has no usable API keys.</p>
+          ) : (
+            <Table head={["Key", "Toolsets"]}>
+              {keys.map((k) => (
+                <tr key={k.id}>
+                  <Td className="font-medium text-slate-900">
+                    {k.name} <code className="ml-1 font-mono text-xs text-slate-500">{k.prefix}…</code>
+                  </Td>
+                  <Td>
+                    <KeyToolsetsForm slug={project.slug} keyId={k.id} label={k.name} toolsets={k.toolsets} servers={onRequest} />
+                  </Td>
+                </tr>
+              ))}
+            </Table>
+          )}
+        </Card>
+      ) : null}
     </>
   );
 }

@@ -1,0 +1,92 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { McpServer, WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/server";
+import { addMcpServer, type McpAdminDeps, removeMcpServer } from "@tengine/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { adminDeps, startEverythingHttp, startRecordingProxy, testFederation } from "./federation-helpers.ts";
+import { connectClient, startWorld } from "./harness.ts";
+
+// Upstreams of different protocol revisions behind one gateway: server-everything (its SDK
+// speaks 2025-11-25), and servers built with the MCP SDK v2 from npm (@modelcontextprotocol/
+// server) told to speak only 2025-06-18, or only 2026-07-28. Recording proxies in front show
+// which MCP-Protocol-Version the gateway negotiated and sends with each call.
+
+type World = Awaited<ReturnType<typeof startWorld>>;
+let world: World;
+let admin: McpAdminDeps & { close(): Promise<void> };
+let p: Awaited<ReturnType<World["createProjectWithKey"]>>;
+let everything: Awaited<ReturnType<typeof startEverythingHttp>>;
+let everythingProxy: Awaited<ReturnType<typeof startRecordingProxy>>;
+let june: Awaited<ReturnType<typeof startPinnedServer>>;
+let juneProxy: Awaited<ReturnType<typeof startRecordingProxy>>;
+let modern: Awaited<ReturnType<typeof startPinnedServer>>;
+const federation = testFederation("/nonexistent");
+
+/** An SDK v2 server (stateless Streamable HTTP) that speaks only the given protocol versions. */
+async function startPinnedServer(versions: string[]) {
+  const server = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const mcp = new McpServer({ name: `pinned-${versions.join("-")}`, version: "1.0.0" }, { supportedProtocolVersions: versions });
+    mcp.registerTool("ping", { description: "Answers pong and the note", inputSchema: z.object({ note: z.string() }) }, async ({ note }) => ({ content: [{ type: "text", text: `pong ${note}` }] }));
+    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    await mcp.connect(transport);
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
+    const answer = await transport.handleRequest(new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers, ...(req.method === "POST" ? { body: Buffer.concat(chunks) } : {}) }));
+    res.writeHead(answer.status, Object.fromEntries(answer.headers));
+    res.end(Buffer.from(await answer.arrayBuffer()));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+  };
+}
+
+beforeAll(async () => {
+  everything = await startEverythingHttp();
+  everythingProxy = await startRecordingProxy(new URL(everything.url).origin);
+  june = await startPinnedServer(["2025-06-18"]);
+  juneProxy = await startRecordingProxy(june.origin);
+  modern = await startPinnedServer(["2026-07-28"]);
+  world = await startWorld("fed_eras", { federation });
+  admin = adminDeps(world, federation);
+  p = await world.createProjectWithKey("Federation eras");
+}, 60_000);
+
+afterAll(async () => {
+  await admin?.close();
+  await world?.close();
+  for (const c of [everythingProxy, juneProxy, june, modern]) await c?.close();
+  await everything?.kill();
+});
+
+const text = (r: any) => r.content.map((c: any) => c.text).join("\n");
+const versionOfCalls = (proxy: Awaited<ReturnType<typeof startRecordingProxy>>) => [...new Set(proxy.requests.filter((r) => r.body.includes('"tools/call"')).map((r) => r.headers["mcp-protocol-version"]))];
+
+describe("upstreams of both 2025 revisions, and one the gateway cannot speak", () => {
+  it("negotiates 2025-11-25 with server-everything and 2025-06-18 with a server that speaks only that", async () => {
+    expect(await addMcpServer(admin, p.project.id, { name: "current", url: everythingProxy.url })).toMatchObject({ status: "ok", lastError: null });
+    expect(await addMcpServer(admin, p.project.id, { name: "june", url: juneProxy.url })).toMatchObject({ status: "ok", lastError: null, toolCount: 1 });
+    const client = await connectClient(p.mcpUrl, p.key);
+    const names = (await client.listTools()).tools.map((t) => t.name);
+    expect(names).toEqual(expect.arrayContaining(["current_echo", "june_ping"]));
+    expect(text(await client.callTool({ name: "current_echo", arguments: { message: "new" } }))).toBe("Echo: new");
+    expect(text(await client.callTool({ name: "june_ping", arguments: { note: "old" } }))).toBe("pong old");
+    await client.close();
+    expect(versionOfCalls(everythingProxy)).toEqual(["2025-11-25"]);
+    expect(versionOfCalls(juneProxy)).toEqual(["2025-06-18"]);
+    // The initialize answer each server gave is what the gateway then spoke.
+    const juneInit = juneProxy.requests.find((r) => r.body.includes('"initialize"'));
+    expect(JSON.parse(juneInit!.body).params.protocolVersion).toBe("2025-11-25");
+  });
+
+  it("a server that speaks only 2026-07-28 is refused with a message that says so", async () => {
+    const added = await addMcpServer(admin, p.project.id, { name: "modern", url: `${modern.origin}/mcp` });
+    expect(added.status).toBe("error");
+    expect(added.lastError).toBe("MCP server modern speaks only MCP protocol version 2026-07-28; Tengine connects to servers speaking 2025-03-26, 2025-06-18, 2025-11-25");
+    await removeMcpServer(world.db, p.project.id, "modern");
+  });
+});

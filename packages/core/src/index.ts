@@ -80,6 +80,8 @@ export { generateTools, listOperations, snakeCase, type GeneratedTool, type Gene
 export { planOpenApiImport, type ImportPlan, type PlanOpenApiImportInput, type PlannedOperation, type OpenApiSourceKind } from "./openapi/plan-openapi-import.ts";
 export { applyOpenApiImport, type ApplyOpenApiImportOptions, type OpenApiImportSummary } from "./openapi/apply-openapi-import.ts";
 export { fetchOpenApiDocument, type FetchOpenApiDocumentOptions } from "./openapi/fetch-openapi-document.ts";
+export { externalRefsFromFile, externalRefsFromUrl, findRootDocument, ROOT_DOCUMENT_NAMES, type ExternalRefSource } from "./openapi/external-ref-source.ts";
+export { DEFAULT_EXTERNAL_REF_LIMITS, type ExternalRefLimits } from "./openapi/bundle-external-refs.ts";
 export { OpenApiImportError, isOpenApiImportError, type OpenApiErrorLocation } from "./openapi/openapi-import-error.ts";
 export { type RateLimiter, type RateLimit, type RateLimitDecision, assertValidRateLimit } from "./infra/rate-limiter.ts";
 export { MemoryRateLimiter, type MemoryRateLimiterOptions } from "./infra/memory-rate-limiter.ts";

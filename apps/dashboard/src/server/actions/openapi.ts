@@ -1,5 +1,5 @@
 "use server";
-import { applyOpenApiImport, fetchOpenApiDocument, type ImportPlan, importPlanFingerprint, isOpenApiImportError, type OpenApiImportError, planOpenApiImport } from "@tengine/core";
+import { applyOpenApiImport, type ExternalRefSource, externalRefsFromUrl, fetchOpenApiDocument, type ImportPlan, importPlanFingerprint, isOpenApiImportError, type OpenApiImportError, planOpenApiImport } from "@tengine/core";
 import type { Db } from "@tengine/db";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
@@ -85,12 +85,16 @@ async function planFromSource(db: Db, project: { id: string; allowHttpUpstreams:
   let document: string;
   let sourceName: string | undefined;
   let documentUrl: string | undefined;
+  let externalRefs: ExternalRefSource | undefined;
   if (input.sourceKind === "url") {
     try {
       // Plain http only where the project allows http upstreams (its tools would call http too).
-      const fetched = await fetchOpenApiDocument(input.url!, { allowPrivate: dashboardConfig().allowPrivateUpstreams, allowlist: dashboardConfig().upstreamAllowlist, allowHttp: project.allowHttpUpstreams });
+      const fetchOptions = { allowPrivate: dashboardConfig().allowPrivateUpstreams, allowlist: dashboardConfig().upstreamAllowlist, allowHttp: project.allowHttpUpstreams };
+      const fetched = await fetchOpenApiDocument(input.url!, fetchOptions);
       document = fetched.text;
       documentUrl = fetched.url;
+      // Files the document refers to are fetched through the same guard.
+      externalRefs = externalRefsFromUrl(fetched.url, fetchOptions);
       sourceName = input.url;
     } catch (error) {
       if (isOpenApiImportError(error)) return { ok: false, error: "The document could not be fetched.", fieldErrors: { url: capitalize(error.message) } };
@@ -107,6 +111,7 @@ async function planFromSource(db: Db, project: { id: string; allowHttpUpstreams:
       ...(sourceName ? { sourceName } : {}),
       ...(input.baseUrl ? { baseUrl: input.baseUrl } : {}),
       ...(documentUrl ? { documentUrl } : {}),
+      ...(externalRefs ? { externalRefs } : {}),
     });
     return { ok: true, plan, ...(sourceName ? { sourceName } : {}) };
   } catch (error) {

@@ -67,11 +67,18 @@ export async function bundleExternalRefs(root: Record<string, unknown>, format: 
       const size = Buffer.byteLength(read.text, "utf8");
       bytes += size;
       if (bytes > limits.bytes) throw new ExternalRefTooLarge(file);
-      result = { ok: true, value: parse(read.text), base: read.url };
+      try {
+        result = { ok: true, value: parse(read.text), base: read.url };
+      } catch (error) {
+        // The reader's messages do not say which file they read.
+        if (error instanceof OpenApiImportError) throw new OpenApiImportError(`${shortName(file, rootFile)}: ${error.message}`);
+        throw error;
+      }
     } catch (error) {
       if (error instanceof ExternalRefTooLarge) throw new OpenApiImportError(`external $refs: the referenced files are larger than ${formatBytes(limits.bytes)} together (at ${shortName(file, rootFile)}); the limit on their total bytes is ${formatBytes(limits.bytes)}`);
       if (!(error instanceof OpenApiImportError)) throw error;
-      result = { ok: false, reason: `${shortName(file, rootFile)}: ${error.message}` };
+      // Messages of the file reader and the guarded download name the file already.
+      result = { ok: false, reason: error.message };
     }
     loaded.set(file, result);
     return result;

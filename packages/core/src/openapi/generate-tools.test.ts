@@ -240,7 +240,7 @@ describe("input schemas: OpenAPI 3.0 → JSON Schema 2020-12", () => {
     expect(reasons["POST /invalid"]).toBe('invalid operation: /paths/~1invalid/post/requestBody/content/application~1json/schema/type: must be one of ["array","boolean","integer","number","object","string"]');
     expect(reasons["POST /form"]).toBe("the request body is application/vnd.ms-excel; no media type that can be sent (JSON, form, multipart, binary or text)");
     expect(reasons["GET /required-object/{id}"]).toBe('required path parameter "id": object values cannot be sent in the path');
-    expect(reasons["GET /external"]).toContain("points to another document");
+    expect(reasons["GET /external"]).toContain("points to another file");
     expect(reasons["HEAD /head"]).toBe("HEAD operations are not imported (only GET, POST, PUT, PATCH, DELETE)");
     // an undeclared path parameter is added as a required string
     const del = result.tools[1]!.definition;

@@ -320,8 +320,8 @@ function buildDefinition(ctx: BuildContext): Omit<ToolDefinitionInput, "name"> {
         break;
       case "form":
       case "multipart": {
-        const fields = fieldEncodings(doc, encodingMap, chosen.kind, notes, ctx.label);
-        bodySchema = chosen.kind === "multipart" ? withFileParts(converter, convert, rawSchema) : convert(rawSchema);
+        const { fields, headerInputs } = fieldEncodings(doc, converter, convert, encodingMap, chosen.kind, notes, ctx.label);
+        bodySchema = chosen.kind === "multipart" ? withFileParts(converter, convert, rawSchema, headerInputs, notes, ctx.label) : convert(rawSchema);
         bodyEncoding = { type: chosen.kind, ...(Object.keys(fields).length ? { fields } : {}) };
         break;
       }
@@ -504,9 +504,17 @@ function chooseBodyType(types: string[]): { key: string; type: string; kind: Bod
   );
 }
 
-/** The Encoding Object of each property, as far as the gateway applies it. */
-function fieldEncodings(doc: Record<string, unknown>, encoding: Record<string, unknown>, kind: "form" | "multipart", notes: NoteCollector, label: string): Record<string, FieldEncoding> {
+/** Per-part headers a caller gives with a file part: their input schemas. */
+type HeaderInputs = Record<string, { properties: Record<string, unknown>; required: string[] }>;
+
+/**
+ * The Encoding Object of each property, as far as the gateway applies it. A multipart part's
+ * `headers` with a fixed value (`const`, a single `enum` value, or a `default`) are stored and
+ * always sent; the others become inputs of the file part (`headers: { … }`).
+ */
+function fieldEncodings(doc: Record<string, unknown>, converter: SchemaConverter, convert: (schema: unknown) => unknown, encoding: Record<string, unknown>, kind: "form" | "multipart", notes: NoteCollector, label: string): { fields: Record<string, FieldEncoding>; headerInputs: HeaderInputs } {
   const out: Record<string, FieldEncoding> = {};
+  const headerInputs: HeaderInputs = {};
   for (const [name, raw] of Object.entries(encoding)) {
     const entry = resolveObject(doc, raw);
     if (!isObject(entry)) continue;
@@ -517,28 +525,74 @@ function fieldEncodings(doc: Record<string, unknown>, encoding: Record<string, u
       const first = entry.contentType.split(",")[0]!.split(";")[0]!.trim();
       if (/^[A-Za-z0-9][\w!#$&^.+-]*\/(?:\*|[A-Za-z0-9][\w!#$&^.+-]*)$/.test(first)) field.contentType = first;
     }
-    if (isObject(entry.headers) && Object.keys(entry.headers).length > 0) notes.add("per-part headers of multipart encodings other than Content-Type are not sent", `${name} in ${label}`);
+    if (kind === "multipart" && isObject(entry.headers)) {
+      const fixed: Record<string, string> = {};
+      for (const [header, rawHeader] of Object.entries(entry.headers)) {
+        const lower = header.toLowerCase();
+        // OpenAPI: a Content-Type here is ignored (the encoding's contentType says it).
+        if (lower === "content-type") continue;
+        if (lower === "content-disposition" || lower === "content-length" || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(header)) {
+          notes.add("per-part headers the gateway writes itself (or that are not header names) were left out", `${header} of ${name} in ${label}`);
+          continue;
+        }
+        const definition = resolveObject(doc, rawHeader);
+        const schema = isObject(definition) ? converter.deref(definition.schema) : undefined;
+        const value = isObject(schema) ? fixedValue(schema) : undefined;
+        if (value !== undefined) fixed[header] = value;
+        else headerInputs[name] = addHeaderInput(headerInputs[name], header, isObject(definition) && definition.schema !== undefined ? convert(definition.schema) : { type: "string" }, isObject(definition) && definition.required === true);
+      }
+      if (Object.keys(fixed).length > 0) field.headers = fixed;
+    }
     if (Object.keys(field).length > 0) out[name] = field;
   }
-  return out;
+  return { fields: out, headerInputs };
 }
 
-/** The input schema of a file: `{ base64, filename?, contentType? }`, or `{ url, … }` in multipart. */
-function fileSchema(allowUrl: boolean, contentType?: string): Record<string, unknown> {
+/** The one value a header schema allows or defaults to, as header text. */
+function fixedValue(schema: Record<string, unknown>): string | undefined {
+  const scalar = (v: unknown) => (typeof v === "string" || typeof v === "number" || typeof v === "boolean") && !/[\r\n\0]/.test(String(v)) ? String(v) : undefined;
+  if (schema.const !== undefined) return scalar(schema.const);
+  if (Array.isArray(schema.enum) && schema.enum.length === 1) return scalar(schema.enum[0]);
+  if (schema.default !== undefined) return scalar(schema.default);
+  return undefined;
+}
+
+function addHeaderInput(current: HeaderInputs[string] | undefined, header: string, schema: unknown, required: boolean): HeaderInputs[string] {
+  const next = current ?? { properties: {}, required: [] };
+  next.properties[header] = schema;
+  if (required) next.required.push(header);
+  return next;
+}
+
+/**
+ * The input schema of a file: `{ base64, filename?, contentType? }`, or `{ url, … }` in
+ * multipart, with `headers` when the part declares headers the caller gives.
+ */
+function fileSchema(allowUrl: boolean, contentType?: string, headers?: HeaderInputs[string]): Record<string, unknown> {
   const meta = {
     filename: { type: "string", description: "File name sent with the part" },
     contentType: { type: "string", description: `Media type of the content${contentType ? ` (default ${contentType})` : ""}` },
+    ...(headers ? { headers: { type: "object", description: "Headers sent with this part", properties: headers.properties, ...(headers.required.length ? { required: headers.required } : {}), additionalProperties: false } } : {}),
   };
-  const inline = { type: "object", properties: { base64: { type: "string", description: "The bytes, base64-encoded" }, ...meta }, required: ["base64"], additionalProperties: false };
+  const needsHeaders = headers && headers.required.length > 0 ? ["headers"] : [];
+  const inline = { type: "object", properties: { base64: { type: "string", description: "The bytes, base64-encoded" }, ...meta }, required: ["base64", ...needsHeaders], additionalProperties: false };
   if (!allowUrl) return { ...inline, description: `The body's bytes${contentType ? ` (${contentType})` : ""}, base64-encoded` };
-  const byUrl = { type: "object", properties: { url: { type: "string", format: "uri", description: "An http(s) URL the gateway fetches the file from" }, ...meta }, required: ["url"], additionalProperties: false };
+  const byUrl = { type: "object", properties: { url: { type: "string", format: "uri", description: "An http(s) URL the gateway fetches the file from" }, ...meta }, required: ["url", ...needsHeaders], additionalProperties: false };
   return { description: "A file: its bytes in base64, or a URL to fetch it from", oneOf: [inline, byUrl] };
 }
 
 /** Multipart properties that are files (`format: binary`, or a `contentMediaType`) take a file value. */
-function withFileParts(converter: SchemaConverter, convert: (schema: unknown) => unknown, raw: unknown): unknown {
+function withFileParts(converter: SchemaConverter, convert: (schema: unknown) => unknown, raw: unknown, headerInputs: HeaderInputs, notes: NoteCollector, label: string): unknown {
   const source = converter.deref(raw);
-  if (!isObject(source) || !isObject(source.properties)) return convert(raw);
+  const noteTextParts = (fileNames: string[]) => {
+    for (const part of Object.keys(headerInputs)) {
+      if (!fileNames.includes(part)) notes.add("per-part headers without a fixed value are sent with file parts only; on other parts they were left out", `${Object.keys(headerInputs[part]!.properties).join(", ")} of ${part} in ${label}`);
+    }
+  };
+  if (!isObject(source) || !isObject(source.properties)) {
+    noteTextParts([]);
+    return convert(raw);
+  }
   const isFile = (schema: unknown): boolean => {
     const s = converter.deref(schema);
     if (!isObject(s)) return false;
@@ -549,12 +603,13 @@ function withFileParts(converter: SchemaConverter, convert: (schema: unknown) =>
     const s = converter.deref(schema);
     return isFile(schema) || (isObject(s) && s.type === "array" && isFile(s.items));
   });
+  noteTextParts(files.map(([name]) => name));
   if (files.length === 0) return convert(raw);
   // The body's own object (not a reference to it), so its file properties can be replaced.
   const converted = convert(source);
   if (!isObject(converted)) return converted;
   const properties: Record<string, unknown> = { ...(isObject(converted.properties) ? converted.properties : {}) };
-  for (const [name, schema] of files) properties[name] = isFile(schema) ? fileSchema(true) : { type: "array", items: fileSchema(true) };
+  for (const [name, schema] of files) properties[name] = isFile(schema) ? fileSchema(true, undefined, headerInputs[name]) : { type: "array", items: fileSchema(true, undefined, headerInputs[name]) };
   return { ...converted, type: "object", properties };
 }
 

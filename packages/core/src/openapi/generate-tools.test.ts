@@ -416,6 +416,22 @@ describe("request bodies beyond JSON, fragment paths, server variables", () => {
     expect((await generate(document)).baseUrl).toBe("https://eu.api.example.com/v2");
     expect((await generate(document, { serverVariables: { region: "us" } })).baseUrl).toBe("https://us.api.example.com/v2");
   });
+
+  it("server variables are described for the import form; an enum is enforced; a missing default asks for the value", async () => {
+    const document = doc({ "/a": { get: { responses: ok } } }, { servers: [{ url: "https://{region}.api.example.com/{version}", variables: { region: { default: "eu", enum: ["eu", "us"], description: "Data region" }, version: { default: "v2" } } }] });
+    const result = await generate(document);
+    expect(result.server).toEqual({ url: "https://{region}.api.example.com/{version}", variables: [{ name: "region", default: "eu", enum: ["eu", "us"], description: "Data region" }, { name: "version", default: "v2" }] });
+    const wrong = await generate(document, { serverVariables: { region: "apac" } }).catch((e: unknown) => e);
+    expect(wrong).toBeInstanceOf(OpenApiImportError);
+    expect((wrong as OpenApiImportError).message).toBe('server variable region: "apac" is not one of eu, us');
+    expect((wrong as OpenApiImportError).location.pointer).toBe("/servers/0/variables/region");
+    expect((wrong as OpenApiImportError).server?.variables).toHaveLength(2);
+    const tenant = doc({ "/a": { get: { responses: ok } } }, { servers: [{ url: "https://{tenant}.example.com", variables: { tenant: { description: "Your tenant" } } }] });
+    const missing = await generate(tenant).catch((e: unknown) => e);
+    expect((missing as OpenApiImportError).message).toBe("the server URL https://{tenant}.example.com has a variable without a default (tenant): give its value");
+    expect((missing as OpenApiImportError).server).toEqual({ url: "https://{tenant}.example.com", variables: [{ name: "tenant", description: "Your tenant" }] });
+    expect((await generate(tenant, { serverVariables: { tenant: "acme" } })).baseUrl).toBe("https://acme.example.com");
+  });
 });
 
 describe("hostile schemas import in bounded time and memory", () => {

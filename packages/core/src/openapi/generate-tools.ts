@@ -40,9 +40,16 @@ export type GenerateToolsOptions = {
   pickName?: (operation: OperationRef, baseName: string) => string | undefined;
 };
 
+/** A `{variable}` of a server URL, as the import form shows it. */
+export type ServerVariableView = { name: string; default?: string; enum?: string[]; description?: string };
+/** The document's first server: the base URL unless one is given. */
+export type DocumentServer = { url: string; variables: ServerVariableView[] };
+
 export type GeneratedTools = {
   format: OpenApiFormat;
   title?: string;
+  /** The document's own server, with its variables (absent when it names none). */
+  server?: DocumentServer;
   /** The document-level base URL the tools' URLs start with (unless an operation has its own `servers`). */
   baseUrl: string;
   /** Every operation under `paths`: each is in `tools` or in `skipped`. */
@@ -147,6 +154,7 @@ export function generateTools(parsed: ParsedOpenApiDocument, options: GenerateTo
     format: parsed.format,
     ...(parsed.title ? { title: parsed.title } : {}),
     baseUrl: documentBase,
+    ...(documentServer(doc) ? { server: documentServer(doc)! } : {}),
     operationCount,
     tools,
     skipped,
@@ -624,7 +632,26 @@ function documentBaseUrl(doc: Record<string, unknown>, options: GenerateToolsOpt
   const servers = Array.isArray(doc.servers) && doc.servers.length > 0 ? doc.servers : [{ url: "/" }];
   const resolved = resolveServer(servers[0], options.documentUrl, options.serverVariables);
   if (resolved.ok) return resolved.url;
-  throw new OpenApiImportError(`${resolved.reason}: give the base URL the tools should call (--base-url, or the Base URL field of the import form)`, { pointer: Array.isArray(doc.servers) && doc.servers.length > 0 ? "/servers/0/url" : "/servers" });
+  const server = documentServer(doc);
+  if (resolved.variable) throw new OpenApiImportError(resolved.reason, { pointer: `/servers/0/variables/${resolved.variable}` }, server ? { server } : {});
+  throw new OpenApiImportError(`${resolved.reason}: give the base URL the tools should call (--base-url, or the Base URL field of the import form)`, { pointer: Array.isArray(doc.servers) && doc.servers.length > 0 ? "/servers/0/url" : "/servers" }, server ? { server } : {});
+}
+
+/** The document's first server and its variables, for the admin to fill in. */
+export function documentServer(doc: Record<string, unknown>): DocumentServer | undefined {
+  const first = Array.isArray(doc.servers) ? doc.servers[0] : undefined;
+  if (!isObject(first) || typeof first.url !== "string") return undefined;
+  const declared = isObject(first.variables) ? first.variables : {};
+  const text = (v: unknown) => (typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? String(v) : undefined);
+  const names = [...new Set([...first.url.matchAll(/\{([^{}]+)\}/g)].map((m) => m[1]!))];
+  const variables = names.map((name): ServerVariableView => {
+    const v = isObject(declared[name]) ? declared[name] : {};
+    const values = Array.isArray(v.enum) ? v.enum.map(text).filter((x): x is string => x !== undefined) : [];
+    const fallback = text(v.default);
+    const description = typeof v.description === "string" ? v.description.trim().slice(0, 500) : "";
+    return { name, ...(fallback !== undefined ? { default: fallback } : {}), ...(values.length ? { enum: values } : {}), ...(description ? { description } : {}) };
+  });
+  return { url: first.url, variables };
 }
 
 /** An operation's or path's own `servers` win over the document's, unless the caller set a base URL. */
@@ -637,15 +664,24 @@ function operationBaseUrl(item: Record<string, unknown>, operation: Record<strin
   return resolved.url;
 }
 
-function resolveServer(server: unknown, documentUrl: string | undefined, given: Record<string, string> = {}): { ok: true; url: string } | { ok: false; reason: string } {
+function resolveServer(server: unknown, documentUrl: string | undefined, given: Record<string, string> = {}): { ok: true; url: string } | { ok: false; reason: string; variable?: string } {
   if (!isObject(server) || typeof server.url !== "string") return { ok: false, reason: "the server has no URL" };
   const variables = isObject(server.variables) ? server.variables : {};
+  // A value the document restricts to a list must be on it (OpenAPI: enum values are the only ones allowed).
+  for (const [name, value] of Object.entries(given)) {
+    const variable = variables[name];
+    if (!server.url.includes(`{${name}}`) || !isObject(variable) || !Array.isArray(variable.enum) || variable.enum.length === 0) continue;
+    if (!variable.enum.map(String).includes(value)) return { ok: false, reason: `server variable ${name}: "${value}" is not one of ${variable.enum.map(String).join(", ")}`, variable: name };
+  }
   let url = server.url.replace(/\{([^{}]+)\}/g, (whole, name: string) => {
     if (Object.hasOwn(given, name)) return given[name]!;
     const variable = variables[name];
     return isObject(variable) && variable.default !== undefined ? String(variable.default) : whole;
   });
-  if (/[{}]/.test(url)) return { ok: false, reason: `the server URL ${server.url} has a variable without a default` };
+  if (/[{}]/.test(url)) {
+    const missing = /\{([^{}]+)\}/.exec(url)?.[1];
+    return { ok: false, reason: `the server URL ${server.url} has a variable without a default (${missing}): give its value`, ...(missing ? { variable: missing } : {}) };
+  }
   if (url.startsWith("//")) url = `${documentUrl ? new URL(documentUrl).protocol : "https:"}${url}`;
   let absolute: string;
   try {

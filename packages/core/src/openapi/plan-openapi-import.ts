@@ -4,7 +4,7 @@ import { canonicalJson } from "../idempotency/canonical-json.ts";
 import { authTypeFromDb, type ToolDefinition, type ToolDefinitionInput, toolDefinitionSchema } from "../tools/tool-definition.ts";
 import { parseBodyEncoding } from "../templates/body-encoding.ts";
 import type { ExternalRefSource } from "./external-ref-source.ts";
-import { generateTools, listOperations, type OperationRef } from "./generate-tools.ts";
+import { type DocumentServer, generateTools, listOperations, type OperationRef } from "./generate-tools.ts";
 import { isObject } from "./json-pointer.ts";
 import { type OpenApiFormat, operationLabel, parseOpenApiDocument } from "./parse-openapi-document.ts";
 
@@ -33,6 +33,8 @@ export type ImportPlan = {
   format: OpenApiFormat;
   title?: string;
   baseUrl: string;
+  /** The document's own server and its `{variables}` (the import form offers a field for each). */
+  server?: DocumentServer;
   /** New tools, complete definitions (auth `none`: the admin sets it after the import). */
   added: ToolDefinitionInput[];
   /**
@@ -151,6 +153,7 @@ export async function planOpenApiImport(db: Db, projectId: string, input: PlanOp
     format: generated.format,
     ...(generated.title ? { title: generated.title } : {}),
     baseUrl: generated.baseUrl,
+    ...(generated.server ? { server: generated.server } : {}),
     added: [],
     changed: [],
     removed: [],

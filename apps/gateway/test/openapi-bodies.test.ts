@@ -104,6 +104,24 @@ describe("OpenAPI bodies through the gateway", { timeout: 240_000 }, () => {
     await client.close();
   });
 
+  it("Stripe: a required deepObject query object (scope) is sent as scope[type]=…&scope[user]=…", async () => {
+    const { client, toolFor } = await importDescription("stripe.com.json", "Stripe secrets");
+    const name = await toolFor("GetAppsSecretsFind");
+    // (Stripe's description gives even its GETs a form body, so the input requires one.)
+    const result = await client.callTool({ name, arguments: { query: { name: "api_key", scope: { type: "user", user: "usr_1Abc" } }, body: {} } });
+    expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+    const received = lastRequest();
+    expect(received.method).toBe("GET");
+    const url = new URL(received.url, "http://x");
+    expect(url.pathname).toBe("/v1/apps/secrets/find");
+    expect([...url.searchParams]).toEqual(expect.arrayContaining([["name", "api_key"], ["scope[type]", "user"], ["scope[user]", "usr_1Abc"]]));
+    expect(received.url).toContain("scope%5Btype%5D=user");
+    // An optional property left out is not sent at all.
+    await client.callTool({ name, arguments: { query: { name: "api_key", scope: { type: "account" } }, body: {} } });
+    expect(new URL(lastRequest().url, "http://x").searchParams.has("scope[user]")).toBe(false);
+    await client.close();
+  });
+
   it("OpenAI: a multipart upload with a base64 file part and a part fetched from a URL", async () => {
     const { client, toolFor } = await importDescription("openai.com.json", "OpenAI");
     const name = await toolFor("createFile");

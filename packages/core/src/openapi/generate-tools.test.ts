@@ -229,21 +229,28 @@ describe("input schemas: OpenAPI 3.0 → JSON Schema 2020-12", () => {
         "/invalid": { post: { summary: "Invalid", requestBody: jsonBody({ type: "strng" }), responses: ok } },
         "/form": { post: { summary: "Form", requestBody: { content: { "application/vnd.ms-excel": { schema: { type: "object" } } } }, responses: ok } },
         "/required-object/{id}": { get: { parameters: [{ name: "id", in: "path", required: true, schema: { type: "object" } }], responses: ok } },
+        "/deep": { get: { summary: "Find secret", parameters: [{ name: "scope", in: "query", required: true, style: "deepObject", explode: true, schema: { type: "object", required: ["type"], properties: { type: { type: "string", enum: ["account", "user"] }, user: { type: "string" } } } }], responses: ok } },
+        "/deep-open": { get: { parameters: [{ name: "filter", in: "query", required: true, style: "deepObject", schema: { type: "object", additionalProperties: { type: "string" } } }], responses: ok } },
         "/external": { get: { parameters: [{ $ref: "common.yaml#/Limit" }], responses: ok } },
         "/head": { head: { responses: ok } },
         "/undeclared/{thing}": { delete: { summary: "Delete thing", responses: ok } },
       }),
     );
     expectSoundTools(result);
-    expect(result.tools.map((t) => t.definition.name)).toEqual(["good", "delete_thing"]);
+    expect(result.tools.map((t) => t.definition.name)).toEqual(["good", "find_secret", "delete_thing"]);
+    // A closed deepObject query object: one entry per property (Stripe's `scope[type]`), the object itself the input.
+    const deep = result.tools.find((t) => t.definition.name === "find_secret")!.definition;
+    expect(deep.query).toEqual({ "scope[type]": "{{input.query.scope.type}}", "scope[user]": "{{input.query.scope.user}}" });
+    expect((deep.inputSchema as { properties: { query: { required: string[] } } }).properties.query.required).toEqual(["scope"]);
     const reasons = Object.fromEntries(result.skipped.map((s) => [s.operation, s.reason]));
     expect(reasons["POST /invalid"]).toBe('invalid operation: /paths/~1invalid/post/requestBody/content/application~1json/schema/type: must be one of ["array","boolean","integer","number","object","string"]');
     expect(reasons["POST /form"]).toBe("the request body is application/vnd.ms-excel; no media type that can be sent (JSON, form, multipart, binary or text)");
     expect(reasons["GET /required-object/{id}"]).toBe('required path parameter "id": object values cannot be sent in the path');
     expect(reasons["GET /external"]).toContain("points to another file");
+    expect(reasons["GET /deep-open"]).toBe('required query parameter "filter": object values cannot be sent in the query');
     expect(reasons["HEAD /head"]).toBe("HEAD operations are not imported (only GET, POST, PUT, PATCH, DELETE)");
     // an undeclared path parameter is added as a required string
-    const del = result.tools[1]!.definition;
+    const del = result.tools[2]!.definition;
     expect(del.url).toBe("https://api.example.com/v1/undeclared/{{input.pathParams.thing}}");
     expect(del.inputSchema).toMatchObject({ required: ["pathParams"], properties: { pathParams: { properties: { thing: { type: "string" } } } } });
   });

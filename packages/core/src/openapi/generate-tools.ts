@@ -243,7 +243,10 @@ function buildDefinition(ctx: BuildContext): Omit<ToolDefinitionInput, "name"> {
 
     const rawSchema = parameterSchema(parameter);
     const shape = shapeOf(converter.deref(rawSchema));
-    if (shape === "object" || (shape === "array" && where !== "query")) {
+    // A deepObject query object with a fixed set of scalar properties (Stripe's `scope`): one
+    // query entry per property, `scope[type]={{input.query.scope.type}}`; absent ones are left out.
+    const deepKeys = where === "query" && shape === "object" && parameter.style === "deepObject" ? deepObjectKeys(converter, rawSchema) : undefined;
+    if ((shape === "object" && !deepKeys) || (shape === "array" && where !== "query")) {
       dropOrSkip(`${shape} values cannot be sent in the ${where === "path" ? "path" : where}`);
       continue;
     }
@@ -264,6 +267,7 @@ function buildDefinition(ctx: BuildContext): Omit<ToolDefinitionInput, "name"> {
     part.properties[key] = schema;
     if (required) part.required.push(key);
     if (where === "path") pathKeys.set(name, key);
+    else if (deepKeys) for (const property of deepKeys) part.template[`${name}[${property}]`] = `{{input.query.${key}.${property}}}`;
     else part.template[name] = `{{input.${where === "query" ? "query" : "headers"}.${key}}}`;
   }
 
@@ -420,6 +424,23 @@ function shapeOf(schema: unknown): "object" | "array" | "scalar" {
   if (types.includes("object") || (schema.type === undefined && isObject(schema.properties))) return "object";
   if (types.includes("array")) return "array";
   return "scalar";
+}
+
+/**
+ * The properties of a deepObject query parameter when each can be its own query entry: a closed
+ * object (no additionalProperties, no composition) whose properties are scalars with plain
+ * names (letters, digits, `_`, `-`). Otherwise undefined (the parameter is not sent).
+ */
+function deepObjectKeys(converter: SchemaConverter, raw: unknown): string[] | undefined {
+  const schema = converter.deref(raw);
+  if (!isObject(schema) || !isObject(schema.properties) || schema.allOf || schema.oneOf || schema.anyOf) return undefined;
+  if (schema.additionalProperties !== undefined && schema.additionalProperties !== false) return undefined;
+  const keys = Object.keys(schema.properties);
+  if (keys.length === 0 || keys.length > 50) return undefined;
+  for (const key of keys) {
+    if (!/^[A-Za-z0-9_-]+$/.test(key) || shapeOf(converter.deref(schema.properties[key])) !== "scalar") return undefined;
+  }
+  return keys;
 }
 
 /** The input property for a parameter: its name, unless a template path could not reach it. */

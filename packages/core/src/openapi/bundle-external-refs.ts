@@ -11,9 +11,11 @@ export type ExternalRefLimits = {
   depth: number;
   /** Bytes of all referenced files together. Default 20 MB. */
   bytes: number;
+  /** Time for reading all referenced files (each download also has its own 15 s timeout). Default 60 s. */
+  timeMs: number;
 };
 
-export const DEFAULT_EXTERNAL_REF_LIMITS: ExternalRefLimits = { files: 100, depth: 16, bytes: 20 * 1024 * 1024 };
+export const DEFAULT_EXTERNAL_REF_LIMITS: ExternalRefLimits = { files: 100, depth: 16, bytes: 20 * 1024 * 1024, timeMs: 60_000 };
 
 export type BundleResult = {
   /** `$ref`s that could not be followed, by the pointer of the object holding them: the reason. */
@@ -47,7 +49,8 @@ type Format = "openapi-3.0" | "openapi-3.1" | "swagger-2.0";
  * @param parse the same JSON/YAML reader as the root document's (size and syntax errors)
  * @throws {OpenApiImportError} when a limit is exceeded
  */
-export async function bundleExternalRefs(root: Record<string, unknown>, format: Format, source: ExternalRefSource, parse: (text: string) => unknown, limits: ExternalRefLimits = DEFAULT_EXTERNAL_REF_LIMITS): Promise<BundleResult> {
+export async function bundleExternalRefs(root: Record<string, unknown>, format: Format, source: ExternalRefSource, parse: (text: string) => unknown, given: Partial<ExternalRefLimits> = {}): Promise<BundleResult> {
+  const limits: ExternalRefLimits = { ...DEFAULT_EXTERNAL_REF_LIMITS, ...given };
   const rootFile = withoutHash(source.base);
   type Loaded = { ok: true; value: unknown; base: URL } | { ok: false; reason: string };
   const loaded = new Map<string, Loaded>();
@@ -87,28 +90,38 @@ export async function bundleExternalRefs(root: Record<string, unknown>, format: 
   // Referenced content copied in place is walked again with the base of the file it came from,
   // kept beside the node rather than as a key in the document.
   const inlinedBase = new WeakMap<object, URL>();
-  type Entry = { node: unknown; tokens: string[]; base: URL; depth: number };
-  const stack: Entry[] = [{ node: root, tokens: [], base: source.base, depth: 0 }];
+  // Walked without recursion (a referenced file may nest deeply); each entry knows its parent
+  // (for its pointer) and what kind of OpenAPI object it is (for where a copy goes).
+  type Entry = { node: unknown; parent?: Entry; key?: string; state: State; base: URL; depth: number };
+  const tokensOf = (entry: Entry) => {
+    const tokens: string[] = [];
+    for (let e: Entry | undefined = entry; e?.key !== undefined; e = e.parent) tokens.push(e.key);
+    return tokens.reverse();
+  };
+  const started = Date.now();
+  const stack: Entry[] = [{ node: root, state: ROOT_STATE, base: source.base, depth: 0 }];
   while (stack.length > 0) {
-    const { node, tokens, base, depth } = stack.pop()!;
+    const entry = stack.pop()!;
+    const { node, state, base, depth } = entry;
     if (Array.isArray(node)) {
-      for (let i = node.length - 1; i >= 0; i--) stack.push({ node: node[i], tokens: [...tokens, String(i)], base, depth });
+      for (let i = node.length - 1; i >= 0; i--) stack.push({ node: node[i], parent: entry, key: String(i), state: nextState(state, String(i), format), base, depth });
       continue;
     }
     if (!isObject(node)) continue;
     const ref = node.$ref;
     if (typeof ref === "string" && !(depth === 0 && ref.startsWith("#"))) {
-      const outcome = await follow(node, ref, tokens, base, depth);
+      if (Date.now() - started > limits.timeMs) throw new OpenApiImportError(`external $refs: reading the referenced files took longer than ${Math.round(limits.timeMs / 1000)} s; the time limit is ${Math.round(limits.timeMs / 1000)} s`);
+      const outcome = await follow(node, ref, entry);
       if (outcome === "inlined") {
-        stack.push({ node, tokens, base: inlinedBase.get(node)!, depth: depth + 1 });
+        stack.push({ ...entry, base: inlinedBase.get(node)!, depth: depth + 1 });
         continue;
       }
-      if (outcome !== "local") failures.set(toPointer(tokens), outcome);
+      if (outcome !== "local") failures.set(toPointer(tokensOf(entry)), outcome);
       continue;
     }
     for (const [key, child] of Object.entries(node)) {
-      if (isDataKey(tokens, key, format)) continue;
-      stack.push({ node: child, tokens: [...tokens, key], base, depth });
+      if (child === null || typeof child !== "object" || isDataKey(state, entry.key, key)) continue;
+      stack.push({ node: child, parent: entry, key, state: nextState(state, key, format), base, depth });
     }
   }
   return { failures, files: [...loaded.values()].filter((l) => l.ok).length, bytes };
@@ -118,7 +131,8 @@ export async function bundleExternalRefs(root: Record<string, unknown>, format: 
    * "inlined" when the target was copied into the node itself (walk it again), or the reason
    * it cannot be followed.
    */
-  async function follow(node: Record<string, unknown>, ref: string, tokens: string[], base: URL, depth: number): Promise<"local" | "inlined" | string> {
+  async function follow(node: Record<string, unknown>, ref: string, at: Entry): Promise<"local" | "inlined" | string> {
+    const { base, depth } = at;
     let target: URL;
     try {
       target = new URL(ref, base);
@@ -143,7 +157,7 @@ export async function bundleExternalRefs(root: Record<string, unknown>, format: 
     if (pointer === undefined) return `$ref "${ref}": the part after # must be a JSON pointer (#/…)`;
     const value = getAt(document.value, pointer);
     if (value === undefined) return `$ref "${ref}" does not resolve: nothing at ${toPointer(pointer) || "/"} in ${shortName(file, rootFile)}`;
-    const section = sectionFor(tokens, format);
+    const section = sectionFor(kindOf(at.state), format);
     if (section) {
       const container = ensureObject(root, section);
       const name = uniqueName(container, nameFor(pointer, file));
@@ -151,17 +165,26 @@ export async function bundleExternalRefs(root: Record<string, unknown>, format: 
       placed.set(key, local);
       container[name] = structuredClone(value);
       node.$ref = local;
-      stack.push({ node: container[name], tokens: [...section, name], base: document.base, depth: depth + 1 });
+      let state = ROOT_STATE;
+      for (const token of [...section, name]) state = nextState(state, token, format);
+      stack.push({ node: container[name], state, base: document.base, depth: depth + 1, ...hoistedParent(section, name) });
       return "local";
     }
     // A path item (or an unknown place): the target's fields replace the reference; fields
     // written next to the `$ref` win.
+    if (!isObject(value)) return `$ref "${ref}" names a ${Array.isArray(value) ? "list" : typeof value}, not an object`;
     const { $ref: _drop, ...siblings } = node;
     for (const k of Object.keys(node)) delete node[k];
-    if (isObject(value)) Object.assign(node, structuredClone(value), siblings);
-    else return `$ref "${ref}" names a ${Array.isArray(value) ? "list" : typeof value}, not an object`;
+    Object.assign(node, structuredClone(value), siblings);
     inlinedBase.set(node, document.base);
     return "inlined";
+  }
+
+  /** Parent entries for a copy placed at `/section…/name`, so its pointer reads from the root. */
+  function hoistedParent(section: string[], name: string): { parent: Entry; key: string } {
+    let parent: Entry = { node: root, state: ROOT_STATE, base: source.base, depth: 0 };
+    for (const token of section) parent = { node: undefined, parent, key: token, state: ROOT_STATE, base: source.base, depth: 0 };
+    return { parent, key: name };
   }
 }
 
@@ -172,8 +195,7 @@ export async function bundleExternalRefs(root: Record<string, unknown>, format: 
  * Swagger 2.0 root section) it is copied into; `undefined` = copy it in place. Walks the
  * OpenAPI object structure from the root.
  */
-function sectionFor(tokens: readonly string[], format: Format): string[] | undefined {
-  const kind = kindAt(tokens, format);
+function sectionFor(kind: Kind | undefined, format: Format): string[] | undefined {
   if (kind === undefined) return undefined;
   if (format === "swagger-2.0") {
     const swagger: Record<string, string> = { schema: "definitions", parameter: "parameters", response: "responses" };
@@ -209,13 +231,16 @@ const COMPONENT_KINDS: Record<string, Kind> = {
   pathItems: "pathItem",
 };
 
-function kindAt(tokens: readonly string[], format: Format): Kind | undefined {
-  let state: State = { kind: "root" };
-  for (const token of tokens) {
-    if ("map" in state) state = { kind: state.map };
-    else if ("list" in state) state = { kind: state.list };
-    else state = step(state.kind, token, format);
-  }
+const ROOT_STATE: State = { kind: "root" };
+
+/** The state of the child `token` of a node in `state`. */
+function nextState(state: State, token: string, format: Format): State {
+  if ("map" in state) return { kind: state.map };
+  if ("list" in state) return { kind: state.list };
+  return step(state.kind, token, format);
+}
+
+function kindOf(state: State): Kind | undefined {
   return "kind" in state && state.kind !== "other" && state.kind !== "root" ? state.kind : undefined;
 }
 
@@ -279,10 +304,10 @@ const NAME_MAPS = new Set(["properties", "patternProperties", "$defs", "definiti
  * Examples, enum values, defaults and extensions are data: a `$ref` key inside them is not a
  * reference. (Below `properties` the same words are property names.)
  */
-function isDataKey(tokens: readonly string[], key: string, format: Format): boolean {
-  if (key.startsWith("x-")) return !NAME_MAPS.has(tokens.at(-1) ?? "");
-  if (key === "example") return !NAME_MAPS.has(tokens.at(-1) ?? "");
-  if (key === "examples" || key === "enum" || key === "const" || key === "default") return kindAt(tokens, format) === "schema" && !NAME_MAPS.has(tokens.at(-1) ?? "");
+function isDataKey(state: State, parentKey: string | undefined, key: string): boolean {
+  const namesHere = NAME_MAPS.has(parentKey ?? "");
+  if (key.startsWith("x-") || key === "example") return !namesHere;
+  if (key === "examples" || key === "enum" || key === "const" || key === "default") return kindOf(state) === "schema" && !namesHere;
   return false;
 }
 

@@ -317,6 +317,32 @@ paths:
     expect((big as Error).message).toMatch(/^external \$refs: the referenced files are larger than 4 KB together \(at .*big\/part.yaml\); the limit on their total bytes is 4 KB$/);
   });
 
+  it("a referenced file nested thousands of levels deep is cut at 200 levels like the document, never a crash", async () => {
+    served.set("/deep/schema.json", `${'{"type":"object","properties":{"n":'.repeat(20_000)}{"type":"string"}${"}}".repeat(20_000)}`);
+    served.set(
+      "/deep/openapi.yaml",
+      `openapi: 3.0.3
+info: { title: Deep, version: '1' }
+servers: [{ url: 'https://x.example.com' }]
+paths:
+  /deep:
+    post:
+      requestBody: { content: { application/json: { schema: { $ref: 'schema.json' } } } }
+      responses: { '200': { description: ok } }
+  /fine:
+    get:
+      responses: { '200': { description: ok } }
+`,
+    );
+    const started = Date.now();
+    const parsed = await importFrom(`${base}/deep/openapi.yaml`);
+    // Copied into components and cut at 200 levels there, as a deep component of the document itself would be: a warning with the place.
+    expect(parsed.warnings.some((w) => w.startsWith("/components/schemas/schema/properties/n/properties/n/") && w.endsWith("nested deeper than 200 levels; cut off (operations using it may be skipped)"))).toBe(true);
+    const generated = generateTools(parsed);
+    expect(generated.tools.map((t) => t.path)).toEqual(["/deep", "/fine"]);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
   it("a reference to a private address is refused by the SSRF guard; with the guard lifted it is fetched", async () => {
     served.set(
       "/private/openapi.yaml",

@@ -44,7 +44,7 @@ export interface ParseOptions {
    * it (a paste or an upload) such references are reported and the operations using them skipped.
    */
   externalRefs?: ExternalRefSource;
-  externalRefLimits?: ExternalRefLimits;
+  externalRefLimits?: Partial<ExternalRefLimits>;
 }
 
 export const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
@@ -78,7 +78,20 @@ export async function parseOpenApiDocument(input: string | object, options: Pars
   const warnings: string[] = [];
   let externalFailures: Map<string, string> | undefined;
   if (options.externalRefs) {
-    const bundled = await bundleExternalRefs(raw, format, options.externalRefs, (text) => parseText(text, maxBytes), options.externalRefLimits);
+    let bundled: Awaited<ReturnType<typeof bundleExternalRefs>>;
+    try {
+      // A referenced file is cut like the document (quietly: the cut below, in the document, reports the place).
+      const readReferenced = (text: string) => {
+        const value = parseText(text, maxBytes);
+        cutDeepNodes(value, () => {});
+        return value;
+      };
+      bundled = await bundleExternalRefs(raw, format, options.externalRefs, readReferenced, options.externalRefLimits);
+    } catch (error) {
+      // Copying a referenced value thousands of levels deep overflows the stack.
+      if (error instanceof RangeError) throw new OpenApiImportError("external $refs: a referenced file is nested too deeply to be read");
+      throw error;
+    }
     externalFailures = bundled.failures;
     if (bundled.files > 0) warnings.push(`${bundled.files} referenced file${bundled.files === 1 ? "" : "s"} read (${Math.ceil(bundled.bytes / 1024)} KB)`);
   }

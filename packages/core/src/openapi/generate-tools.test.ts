@@ -424,6 +424,41 @@ describe("request bodies beyond JSON, fragment paths, server variables", () => {
     expect((await generate(document, { serverVariables: { region: "us" } })).baseUrl).toBe("https://us.api.example.com/v2");
   });
 
+  it("multipart part headers: fixed values stored, others an input of file parts, the rest noted", async () => {
+    const result = await generate(
+      doc({
+        "/upload": {
+          post: {
+            summary: "Upload",
+            requestBody: {
+              content: {
+                "multipart/form-data": {
+                  schema: { type: "object", properties: { note: { type: "string" }, file: { type: "string", format: "binary" } } },
+                  encoding: {
+                    note: { headers: { "X-Lang": { schema: { type: "string" } }, "X-Kind": { schema: { type: "string", enum: ["memo"] } } } },
+                    file: { headers: { "Content-Disposition": { schema: { type: "string" } }, "X-Sum": { schema: { type: "string", maxLength: 64 } } } },
+                  },
+                },
+              },
+            },
+            responses: ok,
+          },
+        },
+      }),
+    );
+    expect(result.skipped, JSON.stringify(result.skipped)).toEqual([]);
+    expectSoundTools(result);
+    const def = result.tools[0]!.definition;
+    expect(def.bodyEncoding).toEqual({ type: "multipart", fields: { note: { headers: { "X-Kind": "memo" } } } });
+    const file = (def.inputSchema as { properties: { body: { properties: { file: { oneOf: Array<{ properties: Record<string, unknown> }> } } } } }).properties.body.properties.file;
+    expect(file.oneOf.map((o) => o.properties.headers)).toEqual([
+      { type: "object", description: "Headers sent with this part", properties: { "X-Sum": { type: "string", maxLength: 64 } }, additionalProperties: false },
+      { type: "object", description: "Headers sent with this part", properties: { "X-Sum": { type: "string", maxLength: 64 } }, additionalProperties: false },
+    ]);
+    expect(result.notes.join("\n")).toContain("per-part headers the gateway writes itself (or that are not header names) were left out");
+    expect(result.notes.join("\n")).toContain("per-part headers without a fixed value are sent with file parts only; on other parts they were left out");
+  });
+
   it("server variables are described for the import form; an enum is enforced; a missing default asks for the value", async () => {
     const document = doc({ "/a": { get: { responses: ok } } }, { servers: [{ url: "https://{region}.api.example.com/{version}", variables: { region: { default: "eu", enum: ["eu", "us"], description: "Data region" }, version: { default: "v2" } } }] });
     const result = await generate(document);

@@ -20,6 +20,8 @@ export const DEFAULT_EXTERNAL_REF_LIMITS: ExternalRefLimits = { files: 100, dept
 export type BundleResult = {
   /** `$ref`s that could not be followed, by the pointer of the object holding them: the reason. */
   failures: Map<string, string>;
+  /** Where copied content came from: the pointer of each copy in the document → the file (as the user names it). */
+  copies: Map<string, string>;
   /** Referenced files read. */
   files: number;
   bytes: number;
@@ -57,6 +59,7 @@ export async function bundleExternalRefs(root: Record<string, unknown>, format: 
   /** `file#pointer` → the local `#/components/…` reference of its copy. */
   const placed = new Map<string, string>();
   const failures = new Map<string, string>();
+  const copies = new Map<string, string>();
   let bytes = 0;
 
   const load = async (file: string, depth: number): Promise<Loaded> => {
@@ -124,7 +127,7 @@ export async function bundleExternalRefs(root: Record<string, unknown>, format: 
       stack.push({ node: child, parent: entry, key, state: nextState(state, key, format), base, depth });
     }
   }
-  return { failures, files: [...loaded.values()].filter((l) => l.ok).length, bytes };
+  return { failures, copies, files: [...loaded.values()].filter((l) => l.ok).length, bytes };
 
   /**
    * Rewrites one reference. Returns "local" when it now points inside the root document,
@@ -163,6 +166,7 @@ export async function bundleExternalRefs(root: Record<string, unknown>, format: 
       const name = uniqueName(container, nameFor(pointer, file));
       const local = `#${toPointer([...section, name])}`;
       placed.set(key, local);
+      copies.set(local.slice(1), shortName(file, rootFile));
       container[name] = structuredClone(value);
       node.$ref = local;
       let state = ROOT_STATE;

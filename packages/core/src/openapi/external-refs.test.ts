@@ -162,6 +162,12 @@ paths:
   /d:
     get:
       responses: { '200': { description: ok } }
+  /e:
+    post:
+      requestBody: { content: { application/json: { schema: { $ref: 'thing.yaml#/Thing' } } } }
+      responses: { '200': { description: ok } }
+`,
+        "api/thing.yaml": `Thing: { type: object, properties: { secret: { $ref: '../../../etc/shadow' } } }
 `,
       });
       await symlink(outside, path.join(dir, "api/linked"));
@@ -173,7 +179,11 @@ paths:
         "GET /b": expect.stringMatching(/\$ref "linked\/secret.yaml#\/Secret" cannot be followed: linked\/secret.yaml is outside the document's folder$/),
         "GET /c": expect.stringMatching(/\$ref "missing.yaml#\/X" cannot be followed: missing.yaml does not exist$/),
       });
-      expect(generateTools(parsed).tools.map((t) => t.path)).toEqual(["/d"]);
+      // A reference that fails inside copied content: a note with the place and the reason; the operation using it is skipped pointing there.
+      expect(parsed.warnings, JSON.stringify(parsed.warnings)).toContain(`/components/schemas/Thing/properties/secret (from thing.yaml): $ref "../../../etc/shadow" cannot be followed: ../../../etc/shadow is outside the document's folder`);
+      const generated = generateTools(parsed);
+      expect(generated.tools.map((t) => t.path)).toEqual(["/d"]);
+      expect(generated.skipped.find((s) => s.operation === "POST /e")?.reason).toContain('$ref "../../../etc/shadow" points to another file that was not read (the notes say why)');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

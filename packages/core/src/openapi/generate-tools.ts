@@ -792,7 +792,7 @@ function resolveObject(doc: Record<string, unknown>, value: unknown): unknown {
   for (let i = 0; isObject(current) && typeof current.$ref === "string"; i++) {
     if (i > 32) throw new SkipOperation(`$ref chain too long at ${String(current.$ref)}`);
     const tokens = refTokens(current.$ref);
-    if (!tokens) throw new SkipOperation(`$ref "${current.$ref}" points to another file, which was not read`);
+    if (!tokens) throw new SkipOperation(`$ref "${current.$ref}" points to another file that was not read (the notes say why)`);
     const target = getAt(doc, tokens);
     if (target === undefined) throw new SkipOperation(`$ref "${current.$ref}" does not resolve`);
     current = target;

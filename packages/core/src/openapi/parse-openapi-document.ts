@@ -77,6 +77,13 @@ export async function parseOpenApiDocument(input: string | object, options: Pars
   const invalidOperations = new Map<string, string>();
   const warnings: string[] = [];
   let externalFailures: Map<string, string> | undefined;
+  let copies: Map<string, string> | undefined;
+  // `/paths/~1pets/get/…` → ` (line 12)` when the document came as text; ` (from pet.yaml)` in a copy of a referenced file.
+  const lineInText = typeof input === "string" ? lineLocator(input) : () => "";
+  const lineOf = (pointer: string) => {
+    if (copies) for (const [prefix, file] of copies) if (pointer === prefix || pointer.startsWith(`${prefix}/`)) return ` (from ${file})`;
+    return lineInText(pointer);
+  };
   if (options.externalRefs) {
     let bundled: Awaited<ReturnType<typeof bundleExternalRefs>>;
     try {
@@ -93,10 +100,9 @@ export async function parseOpenApiDocument(input: string | object, options: Pars
       throw error;
     }
     externalFailures = bundled.failures;
+    copies = bundled.copies;
     if (bundled.files > 0) warnings.push(`${bundled.files} referenced file${bundled.files === 1 ? "" : "s"} read (${Math.ceil(bundled.bytes / 1024)} KB)`);
   }
-  // `/paths/~1pets/get/…` → ` (line 12)` when the document came as text.
-  const lineOf = typeof input === "string" ? lineLocator(input) : () => "";
   // A problem outside every operation is reported; the operations that depend on the place
   // are skipped by the generator (an unresolvable $ref, a schema that does not compile).
   const outsideProblem = (pointer: string, message: string) => {

@@ -104,6 +104,24 @@ describe("OpenAPI bodies through the gateway", { timeout: 240_000 }, () => {
     await client.close();
   });
 
+  it("Stripe: a required deepObject query object (scope) is sent as scope[type]=…&scope[user]=…", async () => {
+    const { client, toolFor } = await importDescription("stripe.com.json", "Stripe secrets");
+    const name = await toolFor("GetAppsSecretsFind");
+    // (Stripe's description gives even its GETs a form body, so the input requires one.)
+    const result = await client.callTool({ name, arguments: { query: { name: "api_key", scope: { type: "user", user: "usr_1Abc" } }, body: {} } });
+    expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+    const received = lastRequest();
+    expect(received.method).toBe("GET");
+    const url = new URL(received.url, "http://x");
+    expect(url.pathname).toBe("/v1/apps/secrets/find");
+    expect([...url.searchParams]).toEqual(expect.arrayContaining([["name", "api_key"], ["scope[type]", "user"], ["scope[user]", "usr_1Abc"]]));
+    expect(received.url).toContain("scope%5Btype%5D=user");
+    // An optional property left out is not sent at all.
+    await client.callTool({ name, arguments: { query: { name: "api_key", scope: { type: "account" } }, body: {} } });
+    expect(new URL(lastRequest().url, "http://x").searchParams.has("scope[user]")).toBe(false);
+    await client.close();
+  });
+
   it("OpenAI: a multipart upload with a base64 file part and a part fetched from a URL", async () => {
     const { client, toolFor } = await importDescription("openai.com.json", "OpenAI");
     const name = await toolFor("createFile");
@@ -137,6 +155,78 @@ describe("OpenAPI bodies through the gateway", { timeout: 240_000 }, () => {
     const bad = await client.callTool({ name, arguments: { body: { file: { base64: "not base64!" }, purpose: "batch" } } });
     expect(bad.isError).toBe(true);
     expect((bad.content as Array<{ text: string }>)[0]!.text).toContain("body.file.base64 is not valid base64");
+    expect(upstream.requests.length).toBe(before);
+    await client.close();
+  });
+
+  it("multipart per-part headers and content types from the encoding are sent with each part, byte for byte", async () => {
+    // The OpenAPI Specification's own Encoding Object example (profileImage with X-Rate-Limit-Limit),
+    // plus a header the caller gives (a checksum) and one with a fixed value.
+    const document = `openapi: 3.0.3
+info: { title: Profiles, version: '1' }
+paths:
+  /profiles:
+    post:
+      operationId: createProfile
+      summary: Create profile
+      requestBody:
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              required: [profileImage]
+              properties:
+                id: { type: string, format: uuid }
+                address: { type: object, properties: { city: { type: string } } }
+                profileImage: { type: string, format: binary }
+            encoding:
+              address:
+                contentType: application/json
+                headers:
+                  X-Schema-Version: { schema: { type: string, enum: ['2'] } }
+              profileImage:
+                contentType: image/png, image/jpeg
+                headers:
+                  X-Rate-Limit-Limit: { description: The number of allowed requests in the current period, schema: { type: integer, default: 100 } }
+                  X-Checksum-SHA256: { required: true, schema: { type: string, pattern: '^[0-9a-f]{64}$' } }
+                  Content-Type: { schema: { type: string } }
+      responses: { '200': { description: ok } }
+`;
+    const { project, key, mcpUrl } = await world.createProjectWithKey("Profiles");
+    const plan = await planOpenApiImport(world.db, project.id, { document, sourceKind: "paste", baseUrl: upstream.url });
+    expect(plan.skipped).toEqual([]);
+    expect(plan.added[0]!.bodyEncoding).toEqual({
+      type: "multipart",
+      fields: { address: { contentType: "application/json", headers: { "X-Schema-Version": "2" } }, profileImage: { contentType: "image/png", headers: { "X-Rate-Limit-Limit": "100" } } },
+    });
+    await applyOpenApiImport(world.db, world.secretBox, project.id, plan, { actor, sourceKind: "paste" });
+    const client = await connectClient(mcpUrl, key);
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff]);
+    const checksum = "a".repeat(64);
+    const result = await client.callTool({
+      name: "create_profile",
+      arguments: { body: { id: "7d3f0c1e-1111-4222-8333-944455556666", address: { city: "Lyon" }, profileImage: { base64: png.toString("base64"), filename: "me.png", headers: { "X-Checksum-SHA256": checksum } } } },
+    });
+    expect(result.isError).toBeFalsy();
+    const received = lastRequest();
+    const boundary = /^multipart\/form-data; boundary=(tengine-[0-9a-f]{32})$/.exec(received.headers["content-type"] ?? "")![1]!;
+    expect(received.body).toEqual(
+      Buffer.concat([
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="id"\r\n\r\n7d3f0c1e-1111-4222-8333-944455556666\r\n`),
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="address"\r\nContent-Type: application/json\r\nX-Schema-Version: 2\r\n\r\n{"city":"Lyon"}\r\n`),
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="profileImage"; filename="me.png"\r\nContent-Type: image/png\r\nX-Rate-Limit-Limit: 100\r\nX-Checksum-SHA256: ${checksum}\r\n\r\n`),
+        png,
+        Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]),
+    );
+
+    // The required part header is an input; a missing one, or one that would start a new header line, is refused before sending.
+    const before = upstream.requests.length;
+    const missing = await client.callTool({ name: "create_profile", arguments: { body: { profileImage: { base64: png.toString("base64") } } } });
+    expect(missing.isError).toBe(true);
+    expect((missing.content as Array<{ text: string }>)[0]!.text).toMatch(/headers/);
+    const injected = await client.callTool({ name: "create_profile", arguments: { body: { profileImage: { base64: png.toString("base64"), headers: { "X-Checksum-SHA256": `${checksum}\r\nX-Evil: 1` } } } } });
+    expect(injected.isError).toBe(true);
     expect(upstream.requests.length).toBe(before);
     await client.close();
   });

@@ -250,6 +250,17 @@ describe("openapi and projects families", () => {
     await client.close();
   });
 
+  it("an OpenAPI plan takes server variables; a value outside the document's enum is refused by name", async () => {
+    const client = await connectClient(a.mcpUrl, await keyWith(a, ["platform.openapi:write"]));
+    const document = JSON.stringify({ openapi: "3.1.0", info: { title: "Regional ledger", version: "1" }, servers: [{ url: "https://{region}.ledger.example.com", variables: { region: { default: "eu", enum: ["eu", "us"] } } }], paths: { "/totals": { get: { summary: "Ledger totals", responses: { "200": { description: "ok" } } } } } });
+    const plan: any = await client.callTool({ name: "tengine.platform/openapi", arguments: { action: "plan", data: { document, serverVariables: { region: "us" } } } });
+    expect(plan.structuredContent).toMatchObject({ added: ["ledger_totals"], baseUrl: "https://us.ledger.example.com", server: { url: "https://{region}.ledger.example.com", variables: [{ name: "region", default: "eu", enum: ["eu", "us"] }] } });
+    const wrong: any = await client.callTool({ name: "tengine.platform/openapi", arguments: { action: "plan", data: { document, serverVariables: { region: "apac" } } } });
+    expect(wrong.isError).toBe(true);
+    expect(text(wrong)).toContain('the document cannot be imported: server variable region: "apac" is not one of eu, us');
+    await client.close();
+  });
+
   it("changes a project's settings on the organization endpoint; a new signing secret is shown once; rotate starts a rotation", async () => {
     const orgClient = await connectClient(`${world.base}/o/${world.org.slug}/mcp`, await keyWith(a, ["platform.projects:write"]));
     const policy: any = await orgClient.callTool({ name: "tengine.platform/projects", arguments: { action: "update", project_id: b.project.id, subresource: "approval_policy", data: { policy: "destructive" } } });

@@ -1,5 +1,7 @@
 import { execFile } from "node:child_process";
-import { writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -92,5 +94,64 @@ describe("tengine openapi import", () => {
     const failure = await run(process.execPath, [bin, "openapi", "import", "--project", "todos", bad], { env, timeout: 60_000 }).catch((e: { code: number; stderr: string }) => e);
     expect((failure as { code: number }).code).toBe(1);
     expect((failure as { stderr: string }).stderr).toMatch(/^error: invalid YAML at line \d+, column \d+: /);
+  });
+
+  it("imports a description split into files, from its folder and from its URL; a reference leaving the folder is skipped", { timeout: 120_000 }, async () => {
+    const files: Record<string, string> = {
+      "openapi.yaml": `openapi: 3.0.3
+info: { title: Split notes, version: '1' }
+servers: [{ url: 'https://notes.example.com' }]
+paths:
+  /notes:
+    $ref: 'paths/notes.yaml'
+  /escape:
+    get:
+      summary: Escape
+      parameters: [{ $ref: '../../etc/passwd' }]
+      responses: { '200': { description: ok } }
+`,
+      "paths/notes.yaml": `post:
+  operationId: createNote
+  summary: Create note
+  requestBody:
+    content: { application/json: { schema: { $ref: '../schemas.yaml#/Note' } } }
+  responses: { '201': { description: created } }
+`,
+      "schemas.yaml": `Note: { type: object, required: [text], properties: { text: { type: string, maxLength: 500 } } }
+`,
+    };
+    const dir = await mkdtemp(path.join(os.tmpdir(), "split-notes-"));
+    for (const [name, text] of Object.entries(files)) {
+      await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+      await writeFile(path.join(dir, name), text);
+    }
+    const server = http.createServer((req, res) => {
+      const text = files[(req.url ?? "").replace(/^\/api\//, "")];
+      if (text === undefined) res.writeHead(404).end();
+      else res.writeHead(200, { "content-type": "application/yaml" }).end(text);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      await tengineJson("projects", "create", "Notes");
+      const fromFolder = await tengineJson("openapi", "import", "--project", "notes", dir, "--dry-run");
+      expect(fromFolder.plan.added.map((t: { name: string }) => t.name)).toEqual(["create_note"]);
+      expect(JSON.stringify(fromFolder.plan.added[0].inputSchema)).toContain('"maxLength":500');
+      expect(fromFolder.plan.skipped).toEqual([{ operation: "GET /escape", reason: expect.stringContaining('$ref "../../etc/passwd" cannot be followed: ../../etc/passwd is outside the document\'s folder') }]);
+
+      // The root file itself works the same way.
+      const fromFile = await tengine("openapi", "import", "--project", "notes", path.join(dir, "openapi.yaml"), "--dry-run");
+      expect(fromFile).toContain("  + create_note  POST https://notes.example.com/notes");
+
+      // From a URL: the project must allow http upstreams for a plain-http server (the test env lifts the private-address guard).
+      await database.db.project.update({ where: { slug: "notes" }, data: { allowHttpUpstreams: true } });
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/openapi.yaml`;
+      const fromUrl = await tengineJson("openapi", "import", "--project", "notes", url);
+      expect(fromUrl.summary.counts).toMatchObject({ added: 1, skipped: 1 });
+      const tool = await database.db.tool.findFirstOrThrow({ where: { name: "create_note" } });
+      expect(JSON.stringify(tool.inputSchema)).toContain('"maxLength":500');
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -77,10 +77,12 @@ export { authenticateMemberSession, type AuthenticateMemberSessionDeps } from ".
 export { deleteExpiredAssertionJtis } from "./member-sessions/delete-expired-assertion-jtis.ts";
 export { MEMBER_SESSION_PREFIX, MEMBER_SESSION_TYP, MEMBER_SESSION_TTL_SECONDS, MEMBER_ASSERTION_MAX_TTL_SECONDS, projectResource, looksLikeMemberSessionToken } from "./member-sessions/member-session-token.ts";
 export { parseOpenApiDocument, MAX_DOCUMENT_BYTES, type OpenApiFormat, type ParsedOpenApiDocument } from "./openapi/parse-openapi-document.ts";
-export { generateTools, listOperations, snakeCase, type GeneratedTool, type GeneratedTools, type GenerateToolsOptions, type OperationRef } from "./openapi/generate-tools.ts";
+export { generateTools, listOperations, snakeCase, documentServer, type DocumentServer, type ServerVariableView, type GeneratedTool, type GeneratedTools, type GenerateToolsOptions, type OperationRef } from "./openapi/generate-tools.ts";
 export { planOpenApiImport, type ImportPlan, type PlanOpenApiImportInput, type PlannedOperation, type OpenApiSourceKind } from "./openapi/plan-openapi-import.ts";
 export { applyOpenApiImport, type ApplyOpenApiImportOptions, type OpenApiImportSummary } from "./openapi/apply-openapi-import.ts";
 export { fetchOpenApiDocument, type FetchOpenApiDocumentOptions } from "./openapi/fetch-openapi-document.ts";
+export { externalRefsFromFile, externalRefsFromUrl, findRootDocument, ROOT_DOCUMENT_NAMES, type ExternalRefSource } from "./openapi/external-ref-source.ts";
+export { DEFAULT_EXTERNAL_REF_LIMITS, type ExternalRefLimits } from "./openapi/bundle-external-refs.ts";
 export { OpenApiImportError, isOpenApiImportError, type OpenApiErrorLocation } from "./openapi/openapi-import-error.ts";
 export { type RateLimiter, type RateLimit, type RateLimitDecision, assertValidRateLimit } from "./infra/rate-limiter.ts";
 export { MemoryRateLimiter, type MemoryRateLimiterOptions } from "./infra/memory-rate-limiter.ts";

@@ -1,5 +1,5 @@
-import { readFile } from "node:fs/promises";
-import { AppError, applyOpenApiImport, fetchOpenApiDocument, type ImportPlan, planOpenApiImport } from "@tengine/core";
+import { readFile, stat } from "node:fs/promises";
+import { AppError, applyOpenApiImport, type ExternalRefSource, externalRefsFromFile, externalRefsFromUrl, fetchOpenApiDocument, findRootDocument, type ImportPlan, planOpenApiImport } from "@tengine/core";
 import { cliEnv } from "../env.ts";
 import { defineCommand, defineGroup } from "../framework/define.ts";
 import { print } from "../output.ts";
@@ -9,11 +9,11 @@ import { CLI_ACTOR, projectBySlug, projectOption } from "./shared.ts";
 const importCommand = defineCommand<{ project: string; baseUrl?: string; serverVar?: string[]; dryRun?: boolean }>({
   name: "import",
   summary: "create or update the project's tools from an OpenAPI 3.0/3.1 or Swagger 2.0 document (JSON or YAML)",
-  args: [{ name: "fileOrUrl", description: "a file, or an http(s) URL" }],
+  args: [{ name: "fileOrUrl", description: "a file, a folder (its openapi.yaml, openapi.json, swagger.yaml or swagger.json), or an http(s) URL; $refs to other files are read beside it" }],
   options: [projectOption, { flags: "--base-url <url>", description: "the URL the tools call (default: the document's servers)" },
     { flags: "--server-var <name=value>", description: "a value for a {variable} of the document's server URL (repeatable)", parse: (value: string, previous: unknown) => [...((previous as string[] | undefined) ?? []), value] },
     { flags: "--dry-run", description: "show what would change without changing anything" }],
-  examples: ["tengine openapi import ./crm.yaml --project acme-crm --dry-run", "tengine openapi import ./api.yaml --project acme-crm --server-var region=eu", "tengine openapi import https://api.acme.example/openapi.json --project acme-crm"],
+  examples: ["tengine openapi import ./crm.yaml --project acme-crm --dry-run", "tengine openapi import ./api.yaml --project acme-crm --server-var region=eu", "tengine openapi import https://api.acme.example/openapi.json --project acme-crm", "tengine openapi import ./api-spec/ --project acme-crm"],
   json: "{ importId, summary } ({ dryRun: true, plan } with --dry-run)",
   async run(ctx, { args, opts, json }) {
     const project = await projectBySlug(ctx, opts.project);
@@ -21,16 +21,26 @@ const importCommand = defineCommand<{ project: string; baseUrl?: string; serverV
     const fromUrl = /^https?:\/\//i.test(source);
     let document: string;
     let documentUrl: string | undefined;
+    let externalRefs: ExternalRefSource;
+    // Referenced URLs go through the same SSRF guard as the document's own download.
+    const fetchOptions = { allowPrivate: cliEnv.ALLOW_PRIVATE_UPSTREAMS ?? false, allowlist: cliEnv.UPSTREAM_ALLOWLIST, allowHttp: project.allowHttpUpstreams };
     if (fromUrl) {
-      const fetched = await fetchOpenApiDocument(source, { allowPrivate: cliEnv.ALLOW_PRIVATE_UPSTREAMS ?? false, allowlist: cliEnv.UPSTREAM_ALLOWLIST, allowHttp: project.allowHttpUpstreams });
+      const fetched = await fetchOpenApiDocument(source, fetchOptions);
       document = fetched.text;
       documentUrl = fetched.url;
+      externalRefs = externalRefsFromUrl(fetched.url, fetchOptions);
     } else {
-      try {
-        document = await readFile(source, "utf8");
-      } catch (error) {
+      const info = await stat(source).catch((error: unknown) => {
         throw new AppError("bad_request", `cannot read ${source}: ${error instanceof Error ? error.message : String(error)}`);
+      });
+      const file = info.isDirectory() ? await findRootDocument(source) : source;
+      try {
+        document = await readFile(file, "utf8");
+      } catch (error) {
+        throw new AppError("bad_request", `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
       }
+      // References may not leave the folder given (or the file's own folder).
+      externalRefs = await externalRefsFromFile(file, { ...fetchOptions, ...(info.isDirectory() ? { folder: source } : {}) });
     }
     const serverVariables: Record<string, string> = {};
     for (const pair of opts.serverVar ?? []) {
@@ -38,7 +48,7 @@ const importCommand = defineCommand<{ project: string; baseUrl?: string; serverV
       if (at < 1) throw new UsageError(`--server-var ${pair}: expected name=value`);
       serverVariables[pair.slice(0, at)] = pair.slice(at + 1);
     }
-    const input = { document, sourceKind: fromUrl ? ("url" as const) : ("file" as const), sourceName: source, ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}), ...(documentUrl ? { documentUrl } : {}), ...(Object.keys(serverVariables).length ? { serverVariables } : {}) };
+    const input = { document, sourceKind: fromUrl ? ("url" as const) : ("file" as const), sourceName: source, ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}), ...(documentUrl ? { documentUrl } : {}), ...(Object.keys(serverVariables).length ? { serverVariables } : {}), externalRefs };
     const plan = await planOpenApiImport(ctx.db, project.id, input);
     if (opts.dryRun) {
       if (json) print(true, { dryRun: true, plan });

@@ -36,7 +36,7 @@ export async function fetchFileParts(
     if (sent.truncated || sent.body.length > MAX_BINARY_BYTES) return refuse(`is larger than ${MAX_BINARY_BYTES} bytes`);
     const fetchedType = sent.headers["content-type"]?.split(";")[0]?.trim();
     const filename = meta.filename ?? lastSegment(url) ?? part.name;
-    out.push({ name: part.name, file: { data: sent.body, filename, ...(meta.contentType ?? fetchedType ? { contentType: (meta.contentType ?? fetchedType)! } : {}) } });
+    out.push({ name: part.name, file: { data: sent.body, filename, ...(meta.contentType ?? fetchedType ? { contentType: (meta.contentType ?? fetchedType)! } : {}) }, ...(part.headers ? { headers: part.headers } : {}) });
   }
   return { ok: true, parts: out };
 }

@@ -98,7 +98,7 @@ export class SchemaConverter {
 
   private ref(ref: string, refs: Set<string>): string {
     const tokens = refTokens(ref);
-    if (tokens === undefined) throw new SchemaConversionError(`$ref "${ref}" points to another document (only local references are followed)`);
+    if (tokens === undefined) throw new SchemaConversionError(`$ref "${ref}" points to another file that was not read (the notes say why)`);
     if (getAt(this.document, tokens) === undefined) throw new SchemaConversionError(`$ref "${ref}" does not resolve`);
     const canonical = canonicalRef(tokens);
     let entry = this.defs.get(canonical);

@@ -229,21 +229,28 @@ describe("input schemas: OpenAPI 3.0 → JSON Schema 2020-12", () => {
         "/invalid": { post: { summary: "Invalid", requestBody: jsonBody({ type: "strng" }), responses: ok } },
         "/form": { post: { summary: "Form", requestBody: { content: { "application/vnd.ms-excel": { schema: { type: "object" } } } }, responses: ok } },
         "/required-object/{id}": { get: { parameters: [{ name: "id", in: "path", required: true, schema: { type: "object" } }], responses: ok } },
+        "/deep": { get: { summary: "Find secret", parameters: [{ name: "scope", in: "query", required: true, style: "deepObject", explode: true, schema: { type: "object", required: ["type"], properties: { type: { type: "string", enum: ["account", "user"] }, user: { type: "string" } } } }], responses: ok } },
+        "/deep-open": { get: { parameters: [{ name: "filter", in: "query", required: true, style: "deepObject", schema: { type: "object", additionalProperties: { type: "string" } } }], responses: ok } },
         "/external": { get: { parameters: [{ $ref: "common.yaml#/Limit" }], responses: ok } },
         "/head": { head: { responses: ok } },
         "/undeclared/{thing}": { delete: { summary: "Delete thing", responses: ok } },
       }),
     );
     expectSoundTools(result);
-    expect(result.tools.map((t) => t.definition.name)).toEqual(["good", "delete_thing"]);
+    expect(result.tools.map((t) => t.definition.name)).toEqual(["good", "find_secret", "delete_thing"]);
+    // A closed deepObject query object: one entry per property (Stripe's `scope[type]`), the object itself the input.
+    const deep = result.tools.find((t) => t.definition.name === "find_secret")!.definition;
+    expect(deep.query).toEqual({ "scope[type]": "{{input.query.scope.type}}", "scope[user]": "{{input.query.scope.user}}" });
+    expect((deep.inputSchema as { properties: { query: { required: string[] } } }).properties.query.required).toEqual(["scope"]);
     const reasons = Object.fromEntries(result.skipped.map((s) => [s.operation, s.reason]));
     expect(reasons["POST /invalid"]).toBe('invalid operation: /paths/~1invalid/post/requestBody/content/application~1json/schema/type: must be one of ["array","boolean","integer","number","object","string"]');
     expect(reasons["POST /form"]).toBe("the request body is application/vnd.ms-excel; no media type that can be sent (JSON, form, multipart, binary or text)");
     expect(reasons["GET /required-object/{id}"]).toBe('required path parameter "id": object values cannot be sent in the path');
-    expect(reasons["GET /external"]).toContain("points to another document");
+    expect(reasons["GET /external"]).toContain("points to another file");
+    expect(reasons["GET /deep-open"]).toBe('required query parameter "filter": object values cannot be sent in the query');
     expect(reasons["HEAD /head"]).toBe("HEAD operations are not imported (only GET, POST, PUT, PATCH, DELETE)");
     // an undeclared path parameter is added as a required string
-    const del = result.tools[1]!.definition;
+    const del = result.tools[2]!.definition;
     expect(del.url).toBe("https://api.example.com/v1/undeclared/{{input.pathParams.thing}}");
     expect(del.inputSchema).toMatchObject({ required: ["pathParams"], properties: { pathParams: { properties: { thing: { type: "string" } } } } });
   });
@@ -415,6 +422,57 @@ describe("request bodies beyond JSON, fragment paths, server variables", () => {
     const document = doc({ "/a": { get: { responses: ok } } }, { servers: [{ url: "https://{region}.api.example.com/{version}", variables: { region: { default: "eu" }, version: { default: "v2" } } }] });
     expect((await generate(document)).baseUrl).toBe("https://eu.api.example.com/v2");
     expect((await generate(document, { serverVariables: { region: "us" } })).baseUrl).toBe("https://us.api.example.com/v2");
+  });
+
+  it("multipart part headers: fixed values stored, others an input of file parts, the rest noted", async () => {
+    const result = await generate(
+      doc({
+        "/upload": {
+          post: {
+            summary: "Upload",
+            requestBody: {
+              content: {
+                "multipart/form-data": {
+                  schema: { type: "object", properties: { note: { type: "string" }, file: { type: "string", format: "binary" } } },
+                  encoding: {
+                    note: { headers: { "X-Lang": { schema: { type: "string" } }, "X-Kind": { schema: { type: "string", enum: ["memo"] } } } },
+                    file: { headers: { "Content-Disposition": { schema: { type: "string" } }, "X-Sum": { schema: { type: "string", maxLength: 64 } } } },
+                  },
+                },
+              },
+            },
+            responses: ok,
+          },
+        },
+      }),
+    );
+    expect(result.skipped, JSON.stringify(result.skipped)).toEqual([]);
+    expectSoundTools(result);
+    const def = result.tools[0]!.definition;
+    expect(def.bodyEncoding).toEqual({ type: "multipart", fields: { note: { headers: { "X-Kind": "memo" } } } });
+    const file = (def.inputSchema as { properties: { body: { properties: { file: { oneOf: Array<{ properties: Record<string, unknown> }> } } } } }).properties.body.properties.file;
+    expect(file.oneOf.map((o) => o.properties.headers)).toEqual([
+      { type: "object", description: "Headers sent with this part", properties: { "X-Sum": { type: "string", maxLength: 64 } }, additionalProperties: false },
+      { type: "object", description: "Headers sent with this part", properties: { "X-Sum": { type: "string", maxLength: 64 } }, additionalProperties: false },
+    ]);
+    expect(result.notes.join("\n")).toContain("per-part headers the gateway writes itself (or that are not header names) were left out");
+    expect(result.notes.join("\n")).toContain("per-part headers without a fixed value are sent with file parts only; on other parts they were left out");
+  });
+
+  it("server variables are described for the import form; an enum is enforced; a missing default asks for the value", async () => {
+    const document = doc({ "/a": { get: { responses: ok } } }, { servers: [{ url: "https://{region}.api.example.com/{version}", variables: { region: { default: "eu", enum: ["eu", "us"], description: "Data region" }, version: { default: "v2" } } }] });
+    const result = await generate(document);
+    expect(result.server).toEqual({ url: "https://{region}.api.example.com/{version}", variables: [{ name: "region", default: "eu", enum: ["eu", "us"], description: "Data region" }, { name: "version", default: "v2" }] });
+    const wrong = await generate(document, { serverVariables: { region: "apac" } }).catch((e: unknown) => e);
+    expect(wrong).toBeInstanceOf(OpenApiImportError);
+    expect((wrong as OpenApiImportError).message).toBe('server variable region: "apac" is not one of eu, us');
+    expect((wrong as OpenApiImportError).location.pointer).toBe("/servers/0/variables/region");
+    expect((wrong as OpenApiImportError).server?.variables).toHaveLength(2);
+    const tenant = doc({ "/a": { get: { responses: ok } } }, { servers: [{ url: "https://{tenant}.example.com", variables: { tenant: { description: "Your tenant" } } }] });
+    const missing = await generate(tenant).catch((e: unknown) => e);
+    expect((missing as OpenApiImportError).message).toBe("the server URL https://{tenant}.example.com has a variable without a default (tenant): give its value");
+    expect((missing as OpenApiImportError).server).toEqual({ url: "https://{tenant}.example.com", variables: [{ name: "tenant", description: "Your tenant" }] });
+    expect((await generate(tenant, { serverVariables: { tenant: "acme" } })).baseUrl).toBe("https://acme.example.com");
   });
 });
 

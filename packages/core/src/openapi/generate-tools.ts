@@ -40,9 +40,16 @@ export type GenerateToolsOptions = {
   pickName?: (operation: OperationRef, baseName: string) => string | undefined;
 };
 
+/** A `{variable}` of a server URL, as the import form shows it. */
+export type ServerVariableView = { name: string; default?: string; enum?: string[]; description?: string };
+/** The document's first server: the base URL unless one is given. */
+export type DocumentServer = { url: string; variables: ServerVariableView[] };
+
 export type GeneratedTools = {
   format: OpenApiFormat;
   title?: string;
+  /** The document's own server, with its variables (absent when it names none). */
+  server?: DocumentServer;
   /** The document-level base URL the tools' URLs start with (unless an operation has its own `servers`). */
   baseUrl: string;
   /** Every operation under `paths`: each is in `tools` or in `skipped`. */
@@ -147,6 +154,7 @@ export function generateTools(parsed: ParsedOpenApiDocument, options: GenerateTo
     format: parsed.format,
     ...(parsed.title ? { title: parsed.title } : {}),
     baseUrl: documentBase,
+    ...(documentServer(doc) ? { server: documentServer(doc)! } : {}),
     operationCount,
     tools,
     skipped,
@@ -235,7 +243,10 @@ function buildDefinition(ctx: BuildContext): Omit<ToolDefinitionInput, "name"> {
 
     const rawSchema = parameterSchema(parameter);
     const shape = shapeOf(converter.deref(rawSchema));
-    if (shape === "object" || (shape === "array" && where !== "query")) {
+    // A deepObject query object with a fixed set of scalar properties (Stripe's `scope`): one
+    // query entry per property, `scope[type]={{input.query.scope.type}}`; absent ones are left out.
+    const deepKeys = where === "query" && shape === "object" && parameter.style === "deepObject" ? deepObjectKeys(converter, rawSchema) : undefined;
+    if ((shape === "object" && !deepKeys) || (shape === "array" && where !== "query")) {
       dropOrSkip(`${shape} values cannot be sent in the ${where === "path" ? "path" : where}`);
       continue;
     }
@@ -256,6 +267,7 @@ function buildDefinition(ctx: BuildContext): Omit<ToolDefinitionInput, "name"> {
     part.properties[key] = schema;
     if (required) part.required.push(key);
     if (where === "path") pathKeys.set(name, key);
+    else if (deepKeys) for (const property of deepKeys) part.template[`${name}[${property}]`] = `{{input.query.${key}.${property}}}`;
     else part.template[name] = `{{input.${where === "query" ? "query" : "headers"}.${key}}}`;
   }
 
@@ -320,8 +332,8 @@ function buildDefinition(ctx: BuildContext): Omit<ToolDefinitionInput, "name"> {
         break;
       case "form":
       case "multipart": {
-        const fields = fieldEncodings(doc, encodingMap, chosen.kind, notes, ctx.label);
-        bodySchema = chosen.kind === "multipart" ? withFileParts(converter, convert, rawSchema) : convert(rawSchema);
+        const { fields, headerInputs } = fieldEncodings(doc, converter, convert, encodingMap, chosen.kind, notes, ctx.label);
+        bodySchema = chosen.kind === "multipart" ? withFileParts(converter, convert, rawSchema, headerInputs, notes, ctx.label) : convert(rawSchema);
         bodyEncoding = { type: chosen.kind, ...(Object.keys(fields).length ? { fields } : {}) };
         break;
       }
@@ -414,6 +426,23 @@ function shapeOf(schema: unknown): "object" | "array" | "scalar" {
   return "scalar";
 }
 
+/**
+ * The properties of a deepObject query parameter when each can be its own query entry: a closed
+ * object (no additionalProperties, no composition) whose properties are scalars with plain
+ * names (letters, digits, `_`, `-`). Otherwise undefined (the parameter is not sent).
+ */
+function deepObjectKeys(converter: SchemaConverter, raw: unknown): string[] | undefined {
+  const schema = converter.deref(raw);
+  if (!isObject(schema) || !isObject(schema.properties) || schema.allOf || schema.oneOf || schema.anyOf) return undefined;
+  if (schema.additionalProperties !== undefined && schema.additionalProperties !== false) return undefined;
+  const keys = Object.keys(schema.properties);
+  if (keys.length === 0 || keys.length > 50) return undefined;
+  for (const key of keys) {
+    if (!/^[A-Za-z0-9_-]+$/.test(key) || shapeOf(converter.deref(schema.properties[key])) !== "scalar") return undefined;
+  }
+  return keys;
+}
+
 /** The input property for a parameter: its name, unless a template path could not reach it. */
 function inputKey(name: string, used: Set<string>): string {
   let key = INPUT_KEY.test(name) ? name : name.replace(/[\s.{}]+/g, "_") || "param";
@@ -504,9 +533,17 @@ function chooseBodyType(types: string[]): { key: string; type: string; kind: Bod
   );
 }
 
-/** The Encoding Object of each property, as far as the gateway applies it. */
-function fieldEncodings(doc: Record<string, unknown>, encoding: Record<string, unknown>, kind: "form" | "multipart", notes: NoteCollector, label: string): Record<string, FieldEncoding> {
+/** Per-part headers a caller gives with a file part: their input schemas. */
+type HeaderInputs = Record<string, { properties: Record<string, unknown>; required: string[] }>;
+
+/**
+ * The Encoding Object of each property, as far as the gateway applies it. A multipart part's
+ * `headers` with a fixed value (`const`, a single `enum` value, or a `default`) are stored and
+ * always sent; the others become inputs of the file part (`headers: { … }`).
+ */
+function fieldEncodings(doc: Record<string, unknown>, converter: SchemaConverter, convert: (schema: unknown) => unknown, encoding: Record<string, unknown>, kind: "form" | "multipart", notes: NoteCollector, label: string): { fields: Record<string, FieldEncoding>; headerInputs: HeaderInputs } {
   const out: Record<string, FieldEncoding> = {};
+  const headerInputs: HeaderInputs = {};
   for (const [name, raw] of Object.entries(encoding)) {
     const entry = resolveObject(doc, raw);
     if (!isObject(entry)) continue;
@@ -517,28 +554,74 @@ function fieldEncodings(doc: Record<string, unknown>, encoding: Record<string, u
       const first = entry.contentType.split(",")[0]!.split(";")[0]!.trim();
       if (/^[A-Za-z0-9][\w!#$&^.+-]*\/(?:\*|[A-Za-z0-9][\w!#$&^.+-]*)$/.test(first)) field.contentType = first;
     }
-    if (isObject(entry.headers) && Object.keys(entry.headers).length > 0) notes.add("per-part headers of multipart encodings other than Content-Type are not sent", `${name} in ${label}`);
+    if (kind === "multipart" && isObject(entry.headers)) {
+      const fixed: Record<string, string> = {};
+      for (const [header, rawHeader] of Object.entries(entry.headers)) {
+        const lower = header.toLowerCase();
+        // OpenAPI: a Content-Type here is ignored (the encoding's contentType says it).
+        if (lower === "content-type") continue;
+        if (lower === "content-disposition" || lower === "content-length" || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(header)) {
+          notes.add("per-part headers the gateway writes itself (or that are not header names) were left out", `${header} of ${name} in ${label}`);
+          continue;
+        }
+        const definition = resolveObject(doc, rawHeader);
+        const schema = isObject(definition) ? converter.deref(definition.schema) : undefined;
+        const value = isObject(schema) ? fixedValue(schema) : undefined;
+        if (value !== undefined) fixed[header] = value;
+        else headerInputs[name] = addHeaderInput(headerInputs[name], header, isObject(definition) && definition.schema !== undefined ? convert(definition.schema) : { type: "string" }, isObject(definition) && definition.required === true);
+      }
+      if (Object.keys(fixed).length > 0) field.headers = fixed;
+    }
     if (Object.keys(field).length > 0) out[name] = field;
   }
-  return out;
+  return { fields: out, headerInputs };
 }
 
-/** The input schema of a file: `{ base64, filename?, contentType? }`, or `{ url, … }` in multipart. */
-function fileSchema(allowUrl: boolean, contentType?: string): Record<string, unknown> {
+/** The one value a header schema allows or defaults to, as header text. */
+function fixedValue(schema: Record<string, unknown>): string | undefined {
+  const scalar = (v: unknown) => (typeof v === "string" || typeof v === "number" || typeof v === "boolean") && !/[\r\n\0]/.test(String(v)) ? String(v) : undefined;
+  if (schema.const !== undefined) return scalar(schema.const);
+  if (Array.isArray(schema.enum) && schema.enum.length === 1) return scalar(schema.enum[0]);
+  if (schema.default !== undefined) return scalar(schema.default);
+  return undefined;
+}
+
+function addHeaderInput(current: HeaderInputs[string] | undefined, header: string, schema: unknown, required: boolean): HeaderInputs[string] {
+  const next = current ?? { properties: {}, required: [] };
+  next.properties[header] = schema;
+  if (required) next.required.push(header);
+  return next;
+}
+
+/**
+ * The input schema of a file: `{ base64, filename?, contentType? }`, or `{ url, … }` in
+ * multipart, with `headers` when the part declares headers the caller gives.
+ */
+function fileSchema(allowUrl: boolean, contentType?: string, headers?: HeaderInputs[string]): Record<string, unknown> {
   const meta = {
     filename: { type: "string", description: "File name sent with the part" },
     contentType: { type: "string", description: `Media type of the content${contentType ? ` (default ${contentType})` : ""}` },
+    ...(headers ? { headers: { type: "object", description: "Headers sent with this part", properties: headers.properties, ...(headers.required.length ? { required: headers.required } : {}), additionalProperties: false } } : {}),
   };
-  const inline = { type: "object", properties: { base64: { type: "string", description: "The bytes, base64-encoded" }, ...meta }, required: ["base64"], additionalProperties: false };
+  const needsHeaders = headers && headers.required.length > 0 ? ["headers"] : [];
+  const inline = { type: "object", properties: { base64: { type: "string", description: "The bytes, base64-encoded" }, ...meta }, required: ["base64", ...needsHeaders], additionalProperties: false };
   if (!allowUrl) return { ...inline, description: `The body's bytes${contentType ? ` (${contentType})` : ""}, base64-encoded` };
-  const byUrl = { type: "object", properties: { url: { type: "string", format: "uri", description: "An http(s) URL the gateway fetches the file from" }, ...meta }, required: ["url"], additionalProperties: false };
+  const byUrl = { type: "object", properties: { url: { type: "string", format: "uri", description: "An http(s) URL the gateway fetches the file from" }, ...meta }, required: ["url", ...needsHeaders], additionalProperties: false };
   return { description: "A file: its bytes in base64, or a URL to fetch it from", oneOf: [inline, byUrl] };
 }
 
 /** Multipart properties that are files (`format: binary`, or a `contentMediaType`) take a file value. */
-function withFileParts(converter: SchemaConverter, convert: (schema: unknown) => unknown, raw: unknown): unknown {
+function withFileParts(converter: SchemaConverter, convert: (schema: unknown) => unknown, raw: unknown, headerInputs: HeaderInputs, notes: NoteCollector, label: string): unknown {
   const source = converter.deref(raw);
-  if (!isObject(source) || !isObject(source.properties)) return convert(raw);
+  const noteTextParts = (fileNames: string[]) => {
+    for (const part of Object.keys(headerInputs)) {
+      if (!fileNames.includes(part)) notes.add("per-part headers without a fixed value are sent with file parts only; on other parts they were left out", `${Object.keys(headerInputs[part]!.properties).join(", ")} of ${part} in ${label}`);
+    }
+  };
+  if (!isObject(source) || !isObject(source.properties)) {
+    noteTextParts([]);
+    return convert(raw);
+  }
   const isFile = (schema: unknown): boolean => {
     const s = converter.deref(schema);
     if (!isObject(s)) return false;
@@ -549,12 +632,13 @@ function withFileParts(converter: SchemaConverter, convert: (schema: unknown) =>
     const s = converter.deref(schema);
     return isFile(schema) || (isObject(s) && s.type === "array" && isFile(s.items));
   });
+  noteTextParts(files.map(([name]) => name));
   if (files.length === 0) return convert(raw);
   // The body's own object (not a reference to it), so its file properties can be replaced.
   const converted = convert(source);
   if (!isObject(converted)) return converted;
   const properties: Record<string, unknown> = { ...(isObject(converted.properties) ? converted.properties : {}) };
-  for (const [name, schema] of files) properties[name] = isFile(schema) ? fileSchema(true) : { type: "array", items: fileSchema(true) };
+  for (const [name, schema] of files) properties[name] = isFile(schema) ? fileSchema(true, undefined, headerInputs[name]) : { type: "array", items: fileSchema(true, undefined, headerInputs[name]) };
   return { ...converted, type: "object", properties };
 }
 
@@ -569,7 +653,26 @@ function documentBaseUrl(doc: Record<string, unknown>, options: GenerateToolsOpt
   const servers = Array.isArray(doc.servers) && doc.servers.length > 0 ? doc.servers : [{ url: "/" }];
   const resolved = resolveServer(servers[0], options.documentUrl, options.serverVariables);
   if (resolved.ok) return resolved.url;
-  throw new OpenApiImportError(`${resolved.reason}: give the base URL the tools should call (--base-url, or the Base URL field of the import form)`, { pointer: Array.isArray(doc.servers) && doc.servers.length > 0 ? "/servers/0/url" : "/servers" });
+  const server = documentServer(doc);
+  if (resolved.variable) throw new OpenApiImportError(resolved.reason, { pointer: `/servers/0/variables/${resolved.variable}` }, server ? { server } : {});
+  throw new OpenApiImportError(`${resolved.reason}: give the base URL the tools should call (--base-url, or the Base URL field of the import form)`, { pointer: Array.isArray(doc.servers) && doc.servers.length > 0 ? "/servers/0/url" : "/servers" }, server ? { server } : {});
+}
+
+/** The document's first server and its variables, for the admin to fill in. */
+export function documentServer(doc: Record<string, unknown>): DocumentServer | undefined {
+  const first = Array.isArray(doc.servers) ? doc.servers[0] : undefined;
+  if (!isObject(first) || typeof first.url !== "string") return undefined;
+  const declared = isObject(first.variables) ? first.variables : {};
+  const text = (v: unknown) => (typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? String(v) : undefined);
+  const names = [...new Set([...first.url.matchAll(/\{([^{}]+)\}/g)].map((m) => m[1]!))];
+  const variables = names.map((name): ServerVariableView => {
+    const v = isObject(declared[name]) ? declared[name] : {};
+    const values = Array.isArray(v.enum) ? v.enum.map(text).filter((x): x is string => x !== undefined) : [];
+    const fallback = text(v.default);
+    const description = typeof v.description === "string" ? v.description.trim().slice(0, 500) : "";
+    return { name, ...(fallback !== undefined ? { default: fallback } : {}), ...(values.length ? { enum: values } : {}), ...(description ? { description } : {}) };
+  });
+  return { url: first.url, variables };
 }
 
 /** An operation's or path's own `servers` win over the document's, unless the caller set a base URL. */
@@ -582,15 +685,24 @@ function operationBaseUrl(item: Record<string, unknown>, operation: Record<strin
   return resolved.url;
 }
 
-function resolveServer(server: unknown, documentUrl: string | undefined, given: Record<string, string> = {}): { ok: true; url: string } | { ok: false; reason: string } {
+function resolveServer(server: unknown, documentUrl: string | undefined, given: Record<string, string> = {}): { ok: true; url: string } | { ok: false; reason: string; variable?: string } {
   if (!isObject(server) || typeof server.url !== "string") return { ok: false, reason: "the server has no URL" };
   const variables = isObject(server.variables) ? server.variables : {};
+  // A value the document restricts to a list must be on it (OpenAPI: enum values are the only ones allowed).
+  for (const [name, value] of Object.entries(given)) {
+    const variable = variables[name];
+    if (!server.url.includes(`{${name}}`) || !isObject(variable) || !Array.isArray(variable.enum) || variable.enum.length === 0) continue;
+    if (!variable.enum.map(String).includes(value)) return { ok: false, reason: `server variable ${name}: "${value}" is not one of ${variable.enum.map(String).join(", ")}`, variable: name };
+  }
   let url = server.url.replace(/\{([^{}]+)\}/g, (whole, name: string) => {
     if (Object.hasOwn(given, name)) return given[name]!;
     const variable = variables[name];
     return isObject(variable) && variable.default !== undefined ? String(variable.default) : whole;
   });
-  if (/[{}]/.test(url)) return { ok: false, reason: `the server URL ${server.url} has a variable without a default` };
+  if (/[{}]/.test(url)) {
+    const missing = /\{([^{}]+)\}/.exec(url)?.[1];
+    return { ok: false, reason: `the server URL ${server.url} has a variable without a default (${missing}): give its value`, ...(missing ? { variable: missing } : {}) };
+  }
   if (url.startsWith("//")) url = `${documentUrl ? new URL(documentUrl).protocol : "https:"}${url}`;
   let absolute: string;
   try {
@@ -680,7 +792,7 @@ function resolveObject(doc: Record<string, unknown>, value: unknown): unknown {
   for (let i = 0; isObject(current) && typeof current.$ref === "string"; i++) {
     if (i > 32) throw new SkipOperation(`$ref chain too long at ${String(current.$ref)}`);
     const tokens = refTokens(current.$ref);
-    if (!tokens) throw new SkipOperation(`$ref "${current.$ref}" points to another document`);
+    if (!tokens) throw new SkipOperation(`$ref "${current.$ref}" points to another file that was not read (the notes say why)`);
     const target = getAt(doc, tokens);
     if (target === undefined) throw new SkipOperation(`$ref "${current.$ref}" does not resolve`);
     current = target;

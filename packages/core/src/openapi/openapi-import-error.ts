@@ -1,4 +1,5 @@
 import { AppError } from "../errors/app-error.ts";
+import type { DocumentServer } from "./generate-tools.ts";
 
 /** Where in the document a problem is: a text position, a JSON pointer, or both. */
 export type OpenApiErrorLocation = {
@@ -18,11 +19,14 @@ export type OpenApiErrorLocation = {
  */
 export class OpenApiImportError extends AppError {
   readonly location: OpenApiErrorLocation;
+  /** When the base URL cannot be made from the document's server: that server and its variables (the form asks for them). */
+  readonly server?: DocumentServer;
 
-  constructor(message: string, location: OpenApiErrorLocation = {}) {
+  constructor(message: string, location: OpenApiErrorLocation = {}, extra: { server?: DocumentServer } = {}) {
     super("bad_request", message);
     this.name = "OpenApiImportError";
     this.location = location;
+    if (extra.server) this.server = extra.server;
   }
 }
 

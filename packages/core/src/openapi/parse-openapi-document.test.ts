@@ -110,7 +110,7 @@ describe("parseOpenApiDocument: errors point at the place", () => {
     const missing = await parseOpenApiDocument(doc({}, { components: { schemas: { A: { $ref: "#/components/schemas/Nope" } } } }));
     expect(missing.warnings).toContain('/components/schemas/A: $ref "#/components/schemas/Nope" does not resolve: nothing at /components/schemas/Nope');
     const external = await parseOpenApiDocument(doc({}, { components: { schemas: { A: { $ref: "other.yaml#/B" } } } }));
-    expect(external.warnings.join("\n")).toContain("points to another document");
+    expect(external.warnings.join("\n")).toContain("points to another file");
   });
 });
 

@@ -5,6 +5,8 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.
 import AjvDraft4 from "ajv-draft-04";
 import converter from "swagger2openapi";
 import YAML from "yaml";
+import { bundleExternalRefs, type ExternalRefLimits } from "./bundle-external-refs.ts";
+import type { ExternalRefSource } from "./external-ref-source.ts";
 import { escapeToken, getAt, isObject, refTokens, toPointer } from "./json-pointer.ts";
 import { OpenApiImportError } from "./openapi-import-error.ts";
 
@@ -37,6 +39,12 @@ export interface ParsedOpenApiDocument {
 export interface ParseOptions {
   /** Text larger than this is refused before parsing (default 20 MB). */
   maxBytes?: number;
+  /**
+   * Where the document's references to other files are read from (its URL or folder). Without
+   * it (a paste or an upload) such references are reported and the operations using them skipped.
+   */
+  externalRefs?: ExternalRefSource;
+  externalRefLimits?: Partial<ExternalRefLimits>;
 }
 
 export const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
@@ -51,22 +59,50 @@ export const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
  *   and (for text) its line; any other violation is a warning with the same
  *   (`/info (line 2): must have required property 'version'`). Only a document that is not
  *   OpenAPI at all (or not JSON/YAML) is refused.
- * - `$ref`s must be local (`#/…`): references to other files or URLs are never fetched (an
- *   import runs on a server: no file reads, no requests the SSRF guard has not seen). A
- *   missing or external reference inside an operation skips the operation; elsewhere it is a
- *   warning, and the operations that use it are skipped when their tools are generated.
+ * - References to other files or URLs are followed only with `options.externalRefs` (a
+ *   document imported from its URL or folder; see bundleExternalRefs): they are copied in and
+ *   become local. A pasted or uploaded document has no files beside it. A reference that
+ *   cannot be followed, or a missing local one, inside an operation skips the operation;
+ *   elsewhere it is a warning, and the operations that use it are skipped when their tools are
+ *   generated.
  * - Circular references are fine: nothing here dereferences; the tool generator turns them
  *   into `$defs` references.
  *
  * @throws {OpenApiImportError} for a document that cannot be imported at all.
  */
 export async function parseOpenApiDocument(input: string | object, options: ParseOptions = {}): Promise<ParsedOpenApiDocument> {
-  const raw = typeof input === "string" ? parseText(input, options.maxBytes ?? MAX_DOCUMENT_BYTES) : cloneObject(input);
+  const maxBytes = options.maxBytes ?? MAX_DOCUMENT_BYTES;
+  const raw = typeof input === "string" ? parseText(input, maxBytes) : cloneObject(input);
   const format = detectFormat(raw);
   const invalidOperations = new Map<string, string>();
   const warnings: string[] = [];
-  // `/paths/~1pets/get/…` → ` (line 12)` when the document came as text.
-  const lineOf = typeof input === "string" ? lineLocator(input) : () => "";
+  let externalFailures: Map<string, string> | undefined;
+  let copies: Map<string, string> | undefined;
+  // `/paths/~1pets/get/…` → ` (line 12)` when the document came as text; ` (from pet.yaml)` in a copy of a referenced file.
+  const lineInText = typeof input === "string" ? lineLocator(input) : () => "";
+  const lineOf = (pointer: string) => {
+    if (copies) for (const [prefix, file] of copies) if (pointer === prefix || pointer.startsWith(`${prefix}/`)) return ` (from ${file})`;
+    return lineInText(pointer);
+  };
+  if (options.externalRefs) {
+    let bundled: Awaited<ReturnType<typeof bundleExternalRefs>>;
+    try {
+      // A referenced file is cut like the document (quietly: the cut below, in the document, reports the place).
+      const readReferenced = (text: string) => {
+        const value = parseText(text, maxBytes);
+        cutDeepNodes(value, () => {});
+        return value;
+      };
+      bundled = await bundleExternalRefs(raw, format, options.externalRefs, readReferenced, options.externalRefLimits);
+    } catch (error) {
+      // Copying a referenced value thousands of levels deep overflows the stack.
+      if (error instanceof RangeError) throw new OpenApiImportError("external $refs: a referenced file is nested too deeply to be read");
+      throw error;
+    }
+    externalFailures = bundled.failures;
+    copies = bundled.copies;
+    if (bundled.files > 0) warnings.push(`${bundled.files} referenced file${bundled.files === 1 ? "" : "s"} read (${Math.ceil(bundled.bytes / 1024)} KB)`);
+  }
   // A problem outside every operation is reported; the operations that depend on the place
   // are skipped by the generator (an unresolvable $ref, a schema that does not compile).
   const outsideProblem = (pointer: string, message: string) => {
@@ -79,7 +115,7 @@ export async function parseOpenApiDocument(input: string | object, options: Pars
     if (!op) outsideProblem(pointer, `${message}; cut off (operations using it may be skipped)`);
     else if (!invalidOperations.has(operationLabel(op.method, op.path))) invalidOperations.set(operationLabel(op.method, op.path), `${pointer}${lineOf(pointer)}: ${message}`);
   });
-  checkReferences(raw, invalidOperations, lineOf, outsideProblem);
+  checkReferences(raw, invalidOperations, lineOf, outsideProblem, externalFailures);
   const candidate = withoutOperations(raw, invalidOperations);
   const rules = Object.fromEntries(DOWNGRADED_RULES.map((rule) => [rule, "warning" as const]));
   let result: Awaited<ReturnType<typeof validateOpenApi>>;
@@ -344,7 +380,7 @@ function operationOf(pointer: string): { path: string; method: string } | undefi
  * Every `$ref` must point inside this document at something that exists. Examples and
  * extensions are data, not structure, and are not looked into.
  */
-function checkReferences(doc: Record<string, unknown>, invalidOperations: Map<string, string>, lineOf: (pointer: string) => string, outsideProblem: (pointer: string, message: string) => void) {
+function checkReferences(doc: Record<string, unknown>, invalidOperations: Map<string, string>, lineOf: (pointer: string) => string, outsideProblem: (pointer: string, message: string) => void, externalFailures: Map<string, string> | undefined) {
   const problems: { pointer: string; message: string }[] = [];
   const walk = (value: unknown, tokens: string[]) => {
     if (Array.isArray(value)) {
@@ -355,7 +391,14 @@ function checkReferences(doc: Record<string, unknown>, invalidOperations: Map<st
     for (const [key, child] of Object.entries(value)) {
       if (key === "$ref" && typeof child === "string") {
         const target = refTokens(child);
-        if (target === undefined) problems.push({ pointer: toPointer(tokens), message: `$ref "${child}" points to another document; only references inside the document are followed (bundle it into one file first)` });
+        if (target === undefined) {
+          const pointer = toPointer(tokens);
+          // Followed references are local by now; what is left either failed (with its reason) or had nowhere to come from.
+          const message = externalFailures
+            ? (externalFailures.get(pointer) ?? `$ref "${child}" cannot be followed`)
+            : `$ref "${child}" points to another file, which a pasted or uploaded document cannot bring along: import the document from its URL or its folder (tengine openapi import <folder>), or bundle it into one file`;
+          problems.push({ pointer, message });
+        }
         else if (getAt(doc, target) === undefined) problems.push({ pointer: toPointer(tokens), message: `$ref "${child}" does not resolve: nothing at ${toPointer(target) || "/"}` });
         continue;
       }

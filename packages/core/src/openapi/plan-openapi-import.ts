@@ -3,7 +3,8 @@ import { AppError } from "../errors/app-error.ts";
 import { canonicalJson } from "../idempotency/canonical-json.ts";
 import { authTypeFromDb, type ToolDefinition, type ToolDefinitionInput, toolDefinitionSchema } from "../tools/tool-definition.ts";
 import { parseBodyEncoding } from "../templates/body-encoding.ts";
-import { generateTools, listOperations, type OperationRef } from "./generate-tools.ts";
+import type { ExternalRefSource } from "./external-ref-source.ts";
+import { type DocumentServer, generateTools, listOperations, type OperationRef } from "./generate-tools.ts";
 import { isObject } from "./json-pointer.ts";
 import { type OpenApiFormat, operationLabel, parseOpenApiDocument } from "./parse-openapi-document.ts";
 
@@ -21,6 +22,8 @@ export type PlanOpenApiImportInput = {
   documentUrl?: string;
   /** Values for the server URL's `{variables}`, instead of their defaults. */
   serverVariables?: Record<string, string>;
+  /** Where references to other files are read from: the document's URL or folder (none for a paste). */
+  externalRefs?: ExternalRefSource;
 };
 
 /** Where an added or changed tool comes from; stored on the tool by the apply step. */
@@ -30,6 +33,8 @@ export type ImportPlan = {
   format: OpenApiFormat;
   title?: string;
   baseUrl: string;
+  /** The document's own server and its `{variables}` (the import form offers a field for each). */
+  server?: DocumentServer;
   /** New tools, complete definitions (auth `none`: the admin sets it after the import). */
   added: ToolDefinitionInput[];
   /**
@@ -81,7 +86,7 @@ type Field = (typeof COMPARED)[number];
 export async function planOpenApiImport(db: Db, projectId: string, input: PlanOpenApiImportInput): Promise<ImportPlan> {
   const project = await db.project.findUnique({ where: { id: projectId }, select: { id: true } });
   if (!project) throw new AppError("not_found", "project not found");
-  const parsed = await parseOpenApiDocument(input.document);
+  const parsed = await parseOpenApiDocument(input.document, input.externalRefs ? { externalRefs: input.externalRefs } : {});
 
   const tools = await db.tool.findMany({ where: { projectId }, orderBy: { id: "asc" } });
   const importIds = [...new Set(tools.flatMap((t) => (t.source === "openapi" && t.importId ? [t.importId] : [])))];
@@ -148,6 +153,7 @@ export async function planOpenApiImport(db: Db, projectId: string, input: PlanOp
     format: generated.format,
     ...(generated.title ? { title: generated.title } : {}),
     baseUrl: generated.baseUrl,
+    ...(generated.server ? { server: generated.server } : {}),
     added: [],
     changed: [],
     removed: [],

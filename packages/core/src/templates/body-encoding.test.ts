@@ -54,6 +54,15 @@ describe("multipart bodies", () => {
 
   it("refuses file names that could break the part header, and URLs that are not http(s)", () => {
     expect(() => multipartParts({ file: { base64: "aGk=", filename: 'a"b' } })).toThrow("body.file.filename may not contain quotes");
+    // Part headers: fixed ones from the encoding, given ones win (names compared case-insensitively); no CR/LF, no reserved names.
+    const withHeaders = multipartParts({ note: "n", file: { base64: "aGk=", headers: { "x-trace": "t2" } } }, { note: { headers: { "X-Kind": "memo" } }, file: { headers: { "X-Trace": "t1", "X-Fixed": "f" } } });
+    expect(encodeMultipart(withHeaders, "B").toString("utf8")).toBe(
+      '--B\r\nContent-Disposition: form-data; name="note"\r\nX-Kind: memo\r\n\r\nn\r\n' +
+        '--B\r\nContent-Disposition: form-data; name="file"; filename="file"\r\nContent-Type: application/octet-stream\r\nX-Fixed: f\r\nx-trace: t2\r\n\r\nhi\r\n--B--\r\n',
+    );
+    expect(() => multipartParts({ file: { base64: "aGk=", headers: { "X-A": "1\r\nX-B: 2" } } })).toThrow("body.file.headers.X-A may not contain CR, LF or NUL");
+    expect(() => multipartParts({ file: { base64: "aGk=", headers: { "Content-Disposition": "form-data; name=x" } } })).toThrow('body.file.headers: "Content-Disposition" is written by the gateway');
+    expect(() => multipartParts({ file: { base64: "aGk=", headers: { "Bad Name": "1" } } })).toThrow('"Bad Name" must be a header name');
     expect(() => multipartParts({ file: { url: "file:///etc/passwd" } })).toThrow("body.file.url must be an http(s) URL");
   });
 });

@@ -15,8 +15,26 @@ const FORM_STYLES = ["form", "spaceDelimited", "pipeDelimited", "deepObject"] as
 const MEDIA_TYPE = /^[A-Za-z0-9][\w!#$&^.+-]*\/(?:\*|[A-Za-z0-9][\w!#$&^.+-]*)$/;
 const mediaType = z.string().max(200).regex(MEDIA_TYPE, "must be a media type such as application/octet-stream or image/*");
 
+/** A header field name (RFC 9110 token). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Written by the encoder itself: a part header may not replace them. */
+const RESERVED_PART_HEADERS = new Set(["content-type", "content-disposition", "content-length"]);
+const partHeaderName = z
+  .string()
+  .max(100)
+  .regex(HEADER_NAME, "must be a header name (letters, digits, - and the like)")
+  .refine((name) => !RESERVED_PART_HEADERS.has(name.toLowerCase()), "is written by the gateway (use contentType and filename)");
+// No CR, LF or NUL: a value may not start another header or part.
+const partHeaderValue = z.string().max(1000).regex(/^[^\r\n\0]*$/, "may not contain CR, LF or NUL");
+
 const fieldEncodingSchema = z
-  .object({ style: z.enum(FORM_STYLES).optional(), explode: z.boolean().optional(), contentType: mediaType.optional() })
+  .object({
+    style: z.enum(FORM_STYLES).optional(),
+    explode: z.boolean().optional(),
+    contentType: mediaType.optional(),
+    /** Multipart only: headers sent with the part (the Encoding Object's `headers` that have a fixed value). */
+    headers: z.record(partHeaderName, partHeaderValue).optional(),
+  })
   .strict();
 
 export const bodyEncodingSchema = z.discriminatedUnion("type", [
@@ -144,26 +162,58 @@ export function decodeBase64(text: string, where: string): Buffer {
 
 // ---------------------------------------------------------------- multipart
 
-export type MultipartPart = { name: string; text: string; contentType?: string } | { name: string; file: FileValue };
+/** One part; `headers` are sent after its Content-Disposition and Content-Type. */
+export type MultipartPart = ({ name: string; text: string; contentType?: string } | { name: string; file: FileValue }) & { headers?: Record<string, string> };
 
-/** The parts of a `multipart/form-data` body: scalars as text, objects as JSON, files as given. */
+/**
+ * The parts of a `multipart/form-data` body: scalars as text, objects as JSON, files as given.
+ * A part's headers are the fixed ones of its encoding (`fields[name].headers`), and for a file
+ * part those given with it (`{ base64, headers: { "X-Checksum": "…" } }`), which win.
+ */
 export function multipartParts(body: unknown, fields: Record<string, FieldEncoding> = {}): MultipartPart[] {
   if (!isRecord(body)) throw new BodyEncodingError("body", `a multipart body must be an object, not ${kindOf(body)}`);
   const parts: MultipartPart[] = [];
   const add = (name: string, value: unknown, where: string) => {
     if (value === undefined || value === null) return;
     const contentType = fields[name]?.contentType;
-    if (isScalar(value)) parts.push({ name, text: String(value), ...(contentType ? { contentType } : {}) });
+    const fixed = fields[name]?.headers;
+    if (isScalar(value)) parts.push({ name, text: String(value), ...(contentType ? { contentType } : {}), ...(fixed ? { headers: fixed } : {}) });
     else if (isRecord(value) && (typeof value.base64 === "string" || typeof value.url === "string")) {
       const file = fileValue(value, where, true);
-      parts.push({ name, file: file.contentType === undefined && contentType && !contentType.endsWith("/*") ? { ...file, contentType } : file });
-    } else parts.push({ name, text: JSON.stringify(value), contentType: contentType ?? "application/json" });
+      const headers = mergeHeaders(fixed, partHeaders(value.headers, `${where}.headers`));
+      parts.push({ name, file: file.contentType === undefined && contentType && !contentType.endsWith("/*") ? { ...file, contentType } : file, ...(headers ? { headers } : {}) });
+    } else parts.push({ name, text: JSON.stringify(value), contentType: contentType ?? "application/json", ...(fixed ? { headers: fixed } : {}) });
   };
   for (const [name, value] of Object.entries(body)) {
     if (Array.isArray(value)) value.forEach((item, i) => add(name, item, `body.${name}.${i}`));
     else add(name, value, `body.${name}`);
   }
   return parts;
+}
+
+/** Headers given with a file part, checked like stored ones (names, no CR/LF). */
+function partHeaders(value: unknown, where: string): Record<string, string> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isRecord(value)) throw new BodyEncodingError(where, `${where} must be an object of header names and values`);
+  const out: Record<string, string> = {};
+  for (const [name, raw] of Object.entries(value)) {
+    if (raw === undefined || raw === null) continue;
+    if (!isScalar(raw)) throw new BodyEncodingError(`${where}.${name}`, `${where}.${name} must be a string`);
+    const nameCheck = partHeaderName.safeParse(name);
+    if (!nameCheck.success) throw new BodyEncodingError(`${where}.${name}`, `${where}: "${name}" ${nameCheck.error.issues[0]?.message ?? "is not a header name"}`);
+    const text = String(raw);
+    if (!partHeaderValue.safeParse(text).success) throw new BodyEncodingError(`${where}.${name}`, `${where}.${name} may not contain CR, LF or NUL (at most 1000 characters)`);
+    out[name] = text;
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** Fixed headers overridden by given ones, header names compared case-insensitively. */
+function mergeHeaders(fixed: Record<string, string> | undefined, given: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (!given) return fixed;
+  const givenNames = new Set(Object.keys(given).map((n) => n.toLowerCase()));
+  const merged = Object.fromEntries(Object.entries(fixed ?? {}).filter(([n]) => !givenNames.has(n.toLowerCase())));
+  return { ...merged, ...given };
 }
 
 /** RFC 7578 body bytes; every file part must be inline by now. */
@@ -181,6 +231,7 @@ export function encodeMultipart(parts: readonly MultipartPart[], boundary: strin
       head += `; filename="${quoted(part.file.filename ?? part.name)}"\r\nContent-Type: ${part.file.contentType ?? "application/octet-stream"}`;
       data = part.file.data;
     }
+    for (const [name, value] of Object.entries(part.headers ?? {})) head += `\r\n${name}: ${value}`;
     chunks.push(Buffer.from(`${head}\r\n\r\n`, "utf8"), data, Buffer.from("\r\n"));
   }
   chunks.push(Buffer.from(`--${boundary}--\r\n`, "utf8"));
@@ -190,10 +241,13 @@ export function encodeMultipart(parts: readonly MultipartPart[], boundary: strin
 /** What a run records of multipart parts: names, file names, types and sizes; never the bytes. */
 export function describeParts(parts: readonly MultipartPart[]): unknown[] {
   return parts.map((part) => {
-    if ("text" in part) return { name: part.name, value: part.text.length > 1024 ? `${part.text.slice(0, 1024)}…` : part.text };
+    // Header names only: values may be anything the caller sent.
+    const headers = part.headers ? { headers: Object.keys(part.headers) } : {};
+    if ("text" in part) return { name: part.name, value: part.text.length > 1024 ? `${part.text.slice(0, 1024)}…` : part.text, ...headers };
     const file = part.file;
     return {
       name: part.name,
+      ...headers,
       ...(file.filename ? { filename: file.filename } : {}),
       ...(file.contentType ? { contentType: file.contentType } : {}),
       ...("data" in file ? { bytes: file.data.length } : { url: file.url }),

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { type ApplyOutcome, applyImportAction, planImportAction } from "@/server/actions/openapi.ts";
-import { type PlanPreview, plural } from "./preview.ts";
+import { type PlanPreview, plural, SERVER_FIELD, type ServerInfo, serverFromFieldErrors } from "./preview.ts";
 import { PreviewStep } from "./preview-step.tsx";
 import { type SourceState, SourceStep } from "./source-step.tsx";
 import { StepIndicator } from "./step-indicator.tsx";
@@ -14,7 +14,8 @@ type Applied = Extract<ApplyOutcome, { status: "applied" }>;
 // beyond the server's request-size limit, or the connection dropped.
 const TRANSPORT_ERROR = "The dashboard could not send the document to the server. If the document is very large, import it from its URL instead; otherwise try again.";
 
-const FIELDS = new Set(["url", "text", "file", "baseUrl", "document", "document.line", "document.column", "document.pointer"]);
+const FIELDS = new Set(["url", "text", "file", "baseUrl", "document", "document.line", "document.column", "document.pointer", SERVER_FIELD]);
+const isShownField = (key: string) => FIELDS.has(key) || key.startsWith("serverVariables.");
 
 /**
  * The OpenAPI import: source → preview → apply. The document text stays in this component's
@@ -24,7 +25,26 @@ const FIELDS = new Set(["url", "text", "file", "baseUrl", "document", "document.
 export function ImportFlow({ slug, httpsOnly }: { slug: string; httpsOnly: boolean }) {
   const router = useRouter();
   const [step, setStep] = useState<0 | 1 | 2>(0);
-  const [source, setSource] = useState<SourceState>({ kind: "file", url: "", pasted: "", baseUrl: "" });
+  const [source, setSourceState] = useState<SourceState>({ kind: "file", url: "", pasted: "", baseUrl: "", serverVariables: {} });
+  const [server, setServer] = useState<ServerInfo>();
+  // Another document: its server (and so its variables) is not known any more.
+  const setSource = (next: SourceState) => {
+    if (next.kind !== source.kind || next.url !== source.url || next.pasted !== source.pasted || next.file !== source.file) {
+      setServer(undefined);
+      next = { ...next, serverVariables: {} };
+    }
+    setSourceState(next);
+  };
+  /** Remembers the document's server; each variable starts at its default (values typed earlier are kept). */
+  const learnServer = (known: ServerInfo | undefined) => {
+    setServer(known);
+    if (!known) return;
+    setSourceState((current) => {
+      const values: Record<string, string> = {};
+      for (const v of known.variables) values[v.name] = current.serverVariables[v.name] ?? v.default ?? "";
+      return { ...current, serverVariables: values };
+    });
+  };
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string>();
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
@@ -50,12 +70,19 @@ export function ImportFlow({ slug, httpsOnly }: { slug: string; httpsOnly: boole
     ...(source.kind === "file" ? { text: source.file?.text ?? "", fileName: source.file?.name } : {}),
     ...(source.kind === "paste" ? { text: source.pasted } : {}),
     ...(source.baseUrl.trim() ? { baseUrl: source.baseUrl } : {}),
+    ...(serverVariablesToSend() ? { serverVariables: serverVariablesToSend() } : {}),
   });
+  // Only the document's variables with a value (an empty one would only be refused).
+  const serverVariablesToSend = () => {
+    if (!server || source.baseUrl.trim()) return undefined;
+    const entries = server.variables.map((v) => [v.name, (source.serverVariables[v.name] ?? "").trim()] as const).filter(([, value]) => value !== "");
+    return entries.length ? Object.fromEntries(entries) : undefined;
+  };
 
   const showFailure = (result: { error: string; fieldErrors?: Record<string, string> }) => {
     const fields = result.fieldErrors ?? {};
     // Errors of fields this form does not show (should not happen) go on top, said in full.
-    const elsewhere = Object.keys(fields).filter((k) => !FIELDS.has(k));
+    const elsewhere = Object.keys(fields).filter((k) => !isShownField(k));
     setError(!Object.keys(fields).length ? result.error : elsewhere.length ? `${result.error} ${elsewhere.map((k) => fields[k]).join(" ")}` : undefined);
     setFieldErrors(fields);
   };
@@ -67,9 +94,12 @@ export function ImportFlow({ slug, httpsOnly }: { slug: string; httpsOnly: boole
     try {
       const result = await planImportAction(slug, payload());
       if (!result.ok) {
+        const known = serverFromFieldErrors(result.fieldErrors);
+        if (known) learnServer(known);
         showFailure(result);
         return;
       }
+      learnServer(result.data!.server);
       setPreview(result.data);
       setNotice(undefined);
       setStep(1);
@@ -116,7 +146,8 @@ export function ImportFlow({ slug, httpsOnly }: { slug: string; httpsOnly: boole
     setNotice(undefined);
     setError(undefined);
     setFieldErrors({});
-    setSource({ kind: source.kind, url: "", pasted: "", baseUrl: "" });
+    setServer(undefined);
+    setSourceState({ kind: source.kind, url: "", pasted: "", baseUrl: "", serverVariables: {} });
   };
 
   return (
@@ -142,6 +173,7 @@ export function ImportFlow({ slug, httpsOnly }: { slug: string; httpsOnly: boole
           }
           httpsOnly={httpsOnly}
           settingsHref={`/projects/${slug}/settings`}
+          {...(server ? { server } : {})}
         />
       ) : step === 1 && preview ? (
         <PreviewStep

@@ -10,10 +10,34 @@ export type ImportFormat = "openapi-3.0" | "openapi-3.1" | "swagger-2.0";
 
 export type PreviewTool = { name: string; title?: string; method: string; url: string; scopes: string[] };
 
+/** A `{variable}` of the document's server URL (see the core's ServerVariableView). */
+export type ServerVariable = { name: string; default?: string; enum?: string[]; description?: string };
+export type ServerInfo = { url: string; variables: ServerVariable[] };
+
+/**
+ * A failed plan whose base URL could not be made from the document's server carries that server
+ * (JSON) under this field-error key, so the form can show a field per variable.
+ */
+export const SERVER_FIELD = "server";
+
+/** The server a failed plan sent back (see SERVER_FIELD); undefined when absent or malformed. */
+export function serverFromFieldErrors(fieldErrors: Record<string, string> | undefined): ServerInfo | undefined {
+  const raw = fieldErrors?.[SERVER_FIELD];
+  if (!raw) return undefined;
+  try {
+    const value = JSON.parse(raw) as ServerInfo;
+    return typeof value?.url === "string" && Array.isArray(value.variables) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export type PlanPreview = {
   format: ImportFormat;
   title?: string;
   baseUrl: string;
+  /** The document's server when it has `{variables}`: the form offers a field for each. */
+  server?: ServerInfo;
   /** the URL or file name the document came from */
   sourceName?: string;
   added: PreviewTool[];

@@ -2,7 +2,8 @@
 import { type KeyboardEvent, useId, useRef, useState } from "react";
 import { Button, Field, FormError, Input, Textarea } from "@/components/ui/index.ts";
 import { DocumentError } from "./document-error.tsx";
-import { formatBytes, MAX_DOCUMENT_BYTES, type SourceKind } from "./preview.ts";
+import { formatBytes, MAX_DOCUMENT_BYTES, type ServerInfo, type SourceKind } from "./preview.ts";
+import { ServerVariablesFields } from "./server-variables-fields.tsx";
 
 export type SourceState = {
   kind: SourceKind;
@@ -10,6 +11,8 @@ export type SourceState = {
   file?: { name: string; size: number; text: string };
   pasted: string;
   baseUrl: string;
+  /** Values of the server URL's `{variables}`, once the document's server is known. */
+  serverVariables: Record<string, string>;
 };
 
 const TABS: Array<{ kind: SourceKind; label: string }> = [
@@ -32,6 +35,7 @@ export function SourceStep({
   onClearError,
   httpsOnly,
   settingsHref,
+  server,
 }: {
   source: SourceState;
   onChange: (next: SourceState) => void;
@@ -42,6 +46,8 @@ export function SourceStep({
   onClearError: (field: string) => void;
   httpsOnly: boolean;
   settingsHref: string;
+  /** The document's server and its variables, known after a preview (or a failed one). */
+  server?: ServerInfo;
 }) {
   const baseId = useId();
   const tabRefs = useRef<Array<HTMLButtonElement | null>>([]);
@@ -232,7 +238,7 @@ export function SourceStep({
         </div>
       </div>
 
-      <div className="rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200 sm:p-5">
+      <div className="space-y-4 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200 sm:p-5">
         <Field
           label="Base URL (optional)"
           htmlFor={`${baseId}-base-url`}
@@ -263,6 +269,18 @@ export function SourceStep({
             }}
           />
         </Field>
+        {server ? (
+          <ServerVariablesFields
+            server={server}
+            values={source.serverVariables}
+            fieldErrors={fieldErrors}
+            overridden={source.baseUrl.trim() !== ""}
+            onChange={(name, value) => {
+              onChange({ ...source, serverVariables: { ...source.serverVariables, [name]: value } });
+              onClearError(`serverVariables.${name}`);
+            }}
+          />
+        ) : null}
       </div>
 
       <div className="flex flex-col-reverse gap-2 sm:flex-row sm:items-center sm:justify-end">

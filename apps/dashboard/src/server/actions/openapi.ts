@@ -1,9 +1,9 @@
 "use server";
-import { applyOpenApiImport, fetchOpenApiDocument, type ImportPlan, importPlanFingerprint, isOpenApiImportError, type OpenApiImportError, planOpenApiImport } from "@tengine/core";
+import { applyOpenApiImport, type DocumentServer, type ExternalRefSource, externalRefsFromUrl, fetchOpenApiDocument, type ImportPlan, importPlanFingerprint, isOpenApiImportError, type OpenApiImportError, planOpenApiImport } from "@tengine/core";
 import type { Db } from "@tengine/db";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { MAX_DOCUMENT_BYTES, type PlanPreview, plural, toPreviewTool } from "@/components/openapi/preview.ts";
+import { MAX_DOCUMENT_BYTES, type PlanPreview, plural, SERVER_FIELD, toPreviewTool } from "@/components/openapi/preview.ts";
 import { type ActionResult, withProjectRole } from "../action.ts";
 import { getSecretBox } from "../db.ts";
 import { dashboardConfig } from "../env.ts";
@@ -26,6 +26,11 @@ const sourceInput = z
     text: z.string().max(MAX_DOCUMENT_BYTES, "The document is larger than 20 MB").optional(),
     fileName: z.string().trim().max(255).optional(),
     baseUrl: z.string().trim().max(2048, "That URL is too long").optional(),
+    /** Values for the `{variables}` of the document's server URL (the form's variable fields). */
+    serverVariables: z
+      .record(z.string().trim().min(1).max(100), z.string().trim().min(1, "Enter a value").max(500, "That value is too long"))
+      .refine((vars) => Object.keys(vars).length <= 50, "Too many server variables")
+      .optional(),
   })
   .superRefine((input, ctx) => {
     if (input.sourceKind === "url") {
@@ -42,7 +47,11 @@ type SourceInput = z.output<typeof sourceInput>;
 /** Reads the document and plans the import; shows what would be added, changed and removed (member+). */
 export const planImportAction = withProjectRole("member", sourceInput, async (ctx, input): Promise<ActionResult<PlanPreview>> => {
   const planned = await planFromSource(ctx.db, ctx.project, input);
-  if (!planned.ok) return planned;
+  if (!planned.ok) {
+    // The server's variables travel with the error: the form then shows a field for each.
+    const { server, ...failure } = planned;
+    return server ? { ...failure, fieldErrors: { ...failure.fieldErrors, [SERVER_FIELD]: JSON.stringify(server) } } : failure;
+  }
   return { ok: true, data: await toPreview(ctx.db, ctx.project.id, planned.plan, planned.sourceName) };
 });
 
@@ -74,7 +83,7 @@ export const applyImportAction = withProjectRole("member", z.object({ source: so
   };
 });
 
-type Planned = { ok: true; plan: ImportPlan; sourceName?: string } | { ok: false; error: string; fieldErrors?: Record<string, string> };
+type Planned = { ok: true; plan: ImportPlan; sourceName?: string } | { ok: false; error: string; fieldErrors?: Record<string, string>; server?: DocumentServer };
 
 /**
  * The document from its source, planned against the project's tools. Problems the user can fix
@@ -85,12 +94,16 @@ async function planFromSource(db: Db, project: { id: string; allowHttpUpstreams:
   let document: string;
   let sourceName: string | undefined;
   let documentUrl: string | undefined;
+  let externalRefs: ExternalRefSource | undefined;
   if (input.sourceKind === "url") {
     try {
       // Plain http only where the project allows http upstreams (its tools would call http too).
-      const fetched = await fetchOpenApiDocument(input.url!, { allowPrivate: dashboardConfig().allowPrivateUpstreams, allowlist: dashboardConfig().upstreamAllowlist, allowHttp: project.allowHttpUpstreams });
+      const fetchOptions = { allowPrivate: dashboardConfig().allowPrivateUpstreams, allowlist: dashboardConfig().upstreamAllowlist, allowHttp: project.allowHttpUpstreams };
+      const fetched = await fetchOpenApiDocument(input.url!, fetchOptions);
       document = fetched.text;
       documentUrl = fetched.url;
+      // Files the document refers to are fetched through the same guard.
+      externalRefs = externalRefsFromUrl(fetched.url, fetchOptions);
       sourceName = input.url;
     } catch (error) {
       if (isOpenApiImportError(error)) return { ok: false, error: "The document could not be fetched.", fieldErrors: { url: capitalize(error.message) } };
@@ -107,10 +120,12 @@ async function planFromSource(db: Db, project: { id: string; allowHttpUpstreams:
       ...(sourceName ? { sourceName } : {}),
       ...(input.baseUrl ? { baseUrl: input.baseUrl } : {}),
       ...(documentUrl ? { documentUrl } : {}),
+      ...(externalRefs ? { externalRefs } : {}),
+      ...(input.serverVariables && Object.keys(input.serverVariables).length ? { serverVariables: input.serverVariables } : {}),
     });
     return { ok: true, plan, ...(sourceName ? { sourceName } : {}) };
   } catch (error) {
-    if (isOpenApiImportError(error)) return { ok: false, error: "This document cannot be imported.", fieldErrors: documentErrors(error, input) };
+    if (isOpenApiImportError(error)) return { ok: false, error: "This document cannot be imported.", fieldErrors: documentErrors(error, input), ...(error.server ? { server: error.server } : {}) };
     throw error;
   }
 }
@@ -123,13 +138,15 @@ async function planFromSource(db: Db, project: { id: string; allowHttpUpstreams:
 function documentErrors(error: OpenApiImportError, input: SourceInput): Record<string, string> {
   const message = capitalize(error.message);
   if (input.baseUrl && error.message.startsWith("base URL")) return { baseUrl: message };
+  const variable = /^server variable ([^:]+):/.exec(error.message)?.[1] ?? /has a variable without a default \(([^)]+)\)/.exec(error.message)?.[1];
+  if (variable) return { [`serverVariables.${variable}`]: message.replace(/: give its value$/, ": enter its value below (or a base URL)") };
   const { line, column, pointer } = error.location;
   return {
     document: message.replace(/ \(--base-url\)/, " (below)"),
     ...(line !== undefined ? { "document.line": String(line) } : {}),
     ...(column !== undefined ? { "document.column": String(column) } : {}),
     ...(pointer ? { "document.pointer": pointer } : {}),
-    ...(/give the base URL/.test(error.message) ? { baseUrl: "This document names no server Tengine can call: enter the API’s base URL." } : {}),
+    ...(/give the base URL/.test(error.message) ? { baseUrl: input.sourceKind === "url" ? "This document names no server Tengine can call: enter the API’s base URL." : "This document’s server URL is relative, and a pasted or uploaded document has no address to resolve it against: enter the API’s base URL." } : {}),
   };
 }
 
@@ -152,6 +169,7 @@ async function toPreview(db: Db, projectId: string, plan: ImportPlan, sourceName
     format: plan.format,
     ...(plan.title ? { title: plan.title } : {}),
     baseUrl: plan.baseUrl,
+    ...(plan.server && plan.server.variables.length ? { server: plan.server } : {}),
     ...(sourceName ? { sourceName } : {}),
     added: plan.added.map(toPreviewTool),
     changed: plan.changed.map((c) => ({ ...toPreviewTool(c.definition), name: c.name, fields: c.fields, ...(c.kept?.length ? { kept: c.kept } : {}) })),

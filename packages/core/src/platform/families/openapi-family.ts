@@ -8,7 +8,13 @@ import type { PlatformCall, PlatformHandler } from "../platform-call.ts";
 import { requireData, requireId } from "./family-input.ts";
 
 const source = z
-  .object({ document: z.string().min(1).max(20 * 1024 * 1024), baseUrl: z.string().url().max(2048).optional(), sourceName: z.string().max(255).optional() })
+  .object({
+    document: z.string().min(1).max(20 * 1024 * 1024),
+    baseUrl: z.string().url().max(2048).optional(),
+    /** Values for the `{variables}` of the document's server URL (defaults otherwise). */
+    serverVariables: z.record(z.string().min(1).max(100), z.string().min(1).max(500)).optional(),
+    sourceName: z.string().max(255).optional(),
+  })
   .strict();
 
 /**
@@ -21,7 +27,7 @@ export const openapiFamily: PlatformHandler = async (call) => {
   const { args } = call;
   if (args.action === "plan") {
     const plan = await planFrom(call);
-    return { data: { id: importPlanFingerprint(plan), added: plan.added.map((t) => t.name), changed: plan.changed.map((c) => ({ name: c.name, fields: c.fields })), removed: plan.removed.map((r) => r.name), unchanged: plan.unchanged.length, skipped: plan.skipped, notes: plan.notes, baseUrl: plan.baseUrl } };
+    return { data: { id: importPlanFingerprint(plan), added: plan.added.map((t) => t.name), changed: plan.changed.map((c) => ({ name: c.name, fields: c.fields })), removed: plan.removed.map((r) => r.name), unchanged: plan.unchanged.length, skipped: plan.skipped, notes: plan.notes, baseUrl: plan.baseUrl, ...(plan.server?.variables.length ? { server: plan.server } : {}) } };
   }
   if (args.action === "apply") {
     const id = requireId(call, "the plan's id, from action plan");
@@ -39,7 +45,7 @@ export const openapiFamily: PlatformHandler = async (call) => {
 async function planFrom(call: PlatformCall): Promise<ImportPlan> {
   const input = source.parse(requireData(call));
   try {
-    return await planOpenApiImport(call.db, call.project.id, { document: input.document, sourceKind: "paste", ...(input.sourceName ? { sourceName: input.sourceName } : {}), ...(input.baseUrl ? { baseUrl: input.baseUrl } : {}) });
+    return await planOpenApiImport(call.db, call.project.id, { document: input.document, sourceKind: "paste", ...(input.sourceName ? { sourceName: input.sourceName } : {}), ...(input.baseUrl ? { baseUrl: input.baseUrl } : {}), ...(input.serverVariables ? { serverVariables: input.serverVariables } : {}) });
   } catch (error) {
     if (isOpenApiImportError(error)) throw new AppError("bad_request", `the document cannot be imported: ${error.message}`);
     throw error;

@@ -22,7 +22,22 @@ export type ToolRow = {
   family?: string;
   updatedAt: string;
   updatedLabel: string;
+  /** the last 7 days: calls, error rate, p95; and when it was last called */
+  stats?: { calls: number; errorRate: number | null; p95Ms: number | null; lastCallLabel: string | null };
 };
+
+function ToolNumbers({ stats }: { stats: NonNullable<ToolRow["stats"]> }) {
+  if (!stats.calls && !stats.lastCallLabel) return <span className="text-xs text-slate-400">never called</span>;
+  const errors = stats.errorRate === null ? null : Math.round(stats.errorRate * 1000) / 10;
+  return (
+    <span className="text-xs tabular-nums text-slate-500" aria-label="Last 7 days">
+      {stats.calls.toLocaleString("en")} call{stats.calls === 1 ? "" : "s"} · 7 d
+      {errors !== null ? <span className={errors >= 5 ? " text-red-700" : ""}> · {errors}% errors</span> : null}
+      {stats.p95Ms !== null ? ` · p95 ${stats.p95Ms} ms` : ""}
+      {stats.lastCallLabel ? ` · last ${stats.lastCallLabel}` : ""}
+    </span>
+  );
+}
 
 const FILTERS = [
   { value: "all", label: "All" },
@@ -142,10 +157,12 @@ export function ToolList({ slug, tools, canEdit, initialQuery = "" }: { slug: st
                 <p className="text-xs text-slate-400 sm:hidden">
                   {t.source === "openapi" ? "OpenAPI" : "manual"} · updated {t.updatedLabel}
                 </p>
+                {t.stats ? <p className="sm:hidden"><ToolNumbers stats={t.stats} /></p> : null}
               </div>
               <div className="hidden shrink-0 flex-col items-end gap-1.5 text-right sm:flex">
                 <Badge color={t.source === "openapi" ? "blue" : "gray"}>{t.source === "openapi" ? "OpenAPI" : "manual"}</Badge>
                 <time dateTime={t.updatedAt} title={t.updatedAt} className="text-xs text-slate-500">updated {t.updatedLabel}</time>
+                {t.stats ? <ToolNumbers stats={t.stats} /> : null}
               </div>
             </li>
           ))}

@@ -1,4 +1,4 @@
-import { listTools, roleAtLeast } from "@tengine/core";
+import { getToolStats, listTools, roleAtLeast, type ToolStats } from "@tengine/core";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { relativeTime } from "@/components/format/relative-time.ts";
@@ -9,11 +9,17 @@ import { getDb } from "@/server/db.ts";
 
 export const metadata: Metadata = { title: "Tools" };
 
+/** A tool's numbers as the list shows them (times as "3 minutes ago", computed here for hydration). */
+function statsRow(stats: ToolStats | undefined, now: number) {
+  if (!stats) return undefined;
+  return { calls: stats.calls, errorRate: stats.errorRate, p95Ms: stats.p95Ms, lastCallLabel: stats.lastCallAt ? relativeTime(stats.lastCallAt, now) : null };
+}
+
 export default async function ToolsPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<{ q?: string | string[] }> }) {
   const { slug } = await params;
   const { q } = await searchParams;
   const { project, role } = await loadProject(slug);
-  const [tools, tagRows] = await Promise.all([listTools(getDb(), project.id), getDb().tool.findMany({ where: { projectId: project.id }, select: { id: true, tags: true } })]);
+  const [tools, tagRows, stats] = await Promise.all([listTools(getDb(), project.id), getDb().tool.findMany({ where: { projectId: project.id }, select: { id: true, tags: true } }), getToolStats(getDb(), project.id)]);
   const familyOf = new Map(tagRows.map((r) => [r.id, r.tags[0]]));
   const canEdit = roleAtLeast(role, "member");
   const newTool = canEdit ? (
@@ -59,6 +65,7 @@ export default async function ToolsPage({ params, searchParams }: { params: Prom
             family: familyOf.get(t.id),
             updatedAt: t.updatedAt.toISOString(),
             updatedLabel: relativeTime(t.updatedAt, now),
+            stats: statsRow(stats.get(t.name), now),
           }))}
         />
       )}

@@ -49,7 +49,21 @@ test("an admin sets, rotates and deletes a template secret; its value never come
   await page.getByRole("dialog").getByRole("button", { name: "Delete secret" }).click();
   await expect(page.locator('tr[data-secret="E2E_PARTNER_TOKEN"]')).toHaveCount(0);
 
+  // The audit log, filtered to secrets by the admin, and its export.
   await open(page, "/org/audit");
-  await expect(page.getByText("secret.rotate").first()).toBeVisible();
-  await expect(page.getByText("secret.delete").first()).toBeVisible();
+  const filters = page.getByRole("form", { name: "Filter the audit log" });
+  await filters.getByLabel("Action").fill("secret.*");
+  await filters.getByLabel("Who (email)").fill(adminEmail);
+  await filters.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(/action=secret\.\*/);
+  const rows = page.getByRole("row").filter({ hasText: "E2E_PARTNER_TOKEN" });
+  await expect(rows.filter({ hasText: "secret.rotate" })).toHaveCount(1);
+  await expect(rows.filter({ hasText: "secret.delete" })).toHaveCount(1);
+  await expect(page.getByRole("row").filter({ hasText: "project.rate_limits_set" })).toHaveCount(0);
+  const download = page.waitForEvent("download");
+  await filters.getByRole("link", { name: "Export CSV" }).click();
+  const lines = readFileSync(await (await download).path(), "utf8").trim().split("\n");
+  expect(lines[0]).toBe("id,createdAt,actorEmail,action,project,targetType,targetId,details");
+  expect(lines.slice(1).every((line) => line.includes(",secret."))).toBe(true);
+  expect(lines.some((line) => line.includes("secret.delete") && line.includes("E2E_PARTNER_TOKEN"))).toBe(true);
 });

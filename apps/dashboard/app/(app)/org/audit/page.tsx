@@ -1,6 +1,8 @@
 import { listAudit, roleAtLeast } from "@tengine/core";
 import type { Metadata } from "next";
 import Link from "next/link";
+import { AuditFilterForm } from "@/components/org/audit-filter-form.tsx";
+import { auditFilters, auditQueryString, hasAuditFilters, parseAuditQuery } from "@/components/org/audit-filters.ts";
 import { AuditTable } from "@/components/org/audit-table.tsx";
 import { EmptyState, PageHeader } from "@/components/ui/index.ts";
 import { loadCurrentOrg } from "@/server/access.ts";
@@ -9,9 +11,7 @@ import { getDb } from "@/server/db.ts";
 export const metadata: Metadata = { title: "Audit log" };
 
 const PAGE_SIZE = 50;
-const CURSOR = /^aud_[0-9a-z]{26}$/;
-
-export default async function AuditPage({ searchParams }: { searchParams: Promise<{ before?: string | string[] }> }) {
+export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { current } = await loadCurrentOrg();
   if (!current) return <EmptyState title="You are not in any organization">Ask an admin to add you, or sign up again to create one.</EmptyState>;
   if (!roleAtLeast(current.role, "admin")) {
@@ -24,19 +24,27 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       </>
     );
   }
-  const raw = (await searchParams).before;
-  const before = typeof raw === "string" && CURSOR.test(raw) ? raw : undefined;
+  const query = parseAuditQuery(await searchParams);
+  const { before } = query;
+  const filters = { ...query, before: undefined };
   const db = getDb();
-  const { entries, nextCursor } = await listAudit(db, current.id, { limit: PAGE_SIZE, ...(before ? { cursor: before } : {}) });
-  const projectIds = [...new Set(entries.map((e) => e.projectId).filter((id): id is string => !!id))];
-  const projects = projectIds.length ? await db.project.findMany({ where: { orgId: current.id, id: { in: projectIds } }, select: { id: true, name: true, slug: true } }) : [];
-  const byId = new Map(projects.map((p) => [p.id, p]));
+  const orgProjects = await db.project.findMany({ where: { orgId: current.id }, select: { id: true, name: true, slug: true }, orderBy: { name: "asc" } });
+  const filterProject = query.project ? orgProjects.find((p) => p.slug === query.project) : undefined;
+  // A project slug that is not this organization's matches nothing (never another org's entries).
+  const { entries, nextCursor } =
+    query.project && !filterProject ? { entries: [], nextCursor: null } : await listAudit(db, current.id, { limit: PAGE_SIZE, ...auditFilters(query, filterProject?.id), ...(before ? { cursor: before } : {}) });
+  const byId = new Map(orgProjects.map((p) => [p.id, p]));
 
   return (
     <>
       <PageHeader title="Audit log" description={`Every administrative change in ${current.name}: who did what, when. Newest first; secret values are never recorded.`} />
+      <AuditFilterForm query={query} projects={orgProjects} exportHref={`/api/org/audit/export${auditQueryString(filters)}`} />
       {entries.length === 0 ? (
-        before ? (
+        hasAuditFilters(query) && !before ? (
+          <EmptyState title="No entries match these filters" action={<Link href="/org/audit" className="text-sm font-medium text-indigo-700 hover:underline">Clear filters</Link>}>
+            Try another person, action or a wider date range.
+          </EmptyState>
+        ) : before ? (
           <EmptyState title="No older entries" action={<Link href="/org/audit" className="text-sm font-medium text-indigo-700 hover:underline">Back to the newest</Link>}>
             You have reached the beginning of the log.
           </EmptyState>
@@ -56,12 +64,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             </p>
             <div className="flex gap-2">
               {before ? (
-                <Link href="/org/audit" className="rounded-md bg-white px-3 py-1.5 text-sm font-medium text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50">
+                <Link href={`/org/audit${auditQueryString(filters)}`} className="rounded-md bg-white px-3 py-1.5 text-sm font-medium text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50">
                   Newest
                 </Link>
               ) : null}
               {nextCursor ? (
-                <Link href={`/org/audit?before=${nextCursor}`} className="rounded-md bg-white px-3 py-1.5 text-sm font-medium text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50">
+                <Link href={`/org/audit${auditQueryString({ ...filters, before: nextCursor })}`} className="rounded-md bg-white px-3 py-1.5 text-sm font-medium text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50">
                   Older <span aria-hidden>→</span>
                 </Link>
               ) : null}

@@ -33,7 +33,7 @@ function ToolNumbers({ stats }: { stats: NonNullable<ToolRow["stats"]> }) {
     <span className="text-xs tabular-nums text-slate-500" aria-label="Last 7 days">
       {stats.calls.toLocaleString("en")} call{stats.calls === 1 ? "" : "s"} · 7 d
       {errors !== null ? <span className={errors >= 5 ? " text-red-700" : ""}> · {errors}% errors</span> : null}
-      {stats.p95Ms !== null ? ` · p95 ${stats.p95Ms} ms` : ""}
+      {stats.p95Ms !== null ? ` · p95 ${Math.round(stats.p95Ms)} ms` : ""}
       {stats.lastCallLabel ? ` · last ${stats.lastCallLabel}` : ""}
     </span>
   );

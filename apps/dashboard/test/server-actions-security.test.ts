@@ -59,6 +59,7 @@ const TABLE: Record<string, Row | { public: string }> = {
   "approvals.setApprovalPolicyAction": { minimum: "admin", namesRecords: false, call: (t) => act("approvals", "setApprovalPolicyAction")(t.projectSlug, { policy: "non_read_only" }) },
   "keys.createKeyAction": { minimum: "member", namesRecords: false, call: (t) => act("keys", "createKeyAction")(t.projectSlug, { name: "ci", scopes: "" }) },
   "keys.revokeKeyAction": { minimum: "member", namesRecords: true, call: (t) => act("keys", "revokeKeyAction")(t.projectSlug, { keyId: t.records.keyId }) },
+  "projects.deleteProjectAction": { minimum: "admin", namesRecords: false, call: (t) => act("projects", "deleteProjectAction")(t.projectSlug, { confirm: t.projectSlug }) },
   "secrets.setSecretAction": { minimum: "admin", namesRecords: false, call: (t) => act("secrets", "setSecretAction")(t.projectSlug, { name: "NEW_TOKEN", value: "new-token-value" }) },
   "secrets.deleteSecretAction": { minimum: "admin", namesRecords: false, call: (t) => act("secrets", "deleteSecretAction")(t.projectSlug, { name: t.records.templateSecretName }) },
   "limits.setRateLimitsAction": { minimum: "admin", namesRecords: false, call: (t) => act("limits", "setRateLimitsAction")(t.projectSlug, { project: { max: "100", windowSec: "60" }, principal: noLimit, tool: noLimit, failOpen: false }) },

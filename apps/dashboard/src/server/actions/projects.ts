@@ -1,8 +1,8 @@
 "use server";
-import { createProject, recordAudit } from "@tengine/core";
+import { createProject, deleteProject, recordAudit } from "@tengine/core";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { withOrgRole } from "../action.ts";
+import { withOrgRole, withProjectRole } from "../action.ts";
 
 const createProjectSchema = z.object({
   name: z.string().trim().min(1, "give the project a name").max(100),
@@ -20,4 +20,15 @@ export const createProjectAction = withOrgRole("admin", createProjectSchema, asy
   await recordAudit(ctx.db, { orgId: ctx.org.id, projectId: project.id, actor: { userId: ctx.user.id, email: ctx.user.email }, action: "project.create", targetType: "project", targetId: project.id, details: { name: project.name, slug: project.slug } });
   revalidatePath("/projects");
   return { ok: true, data: { slug: project.slug } };
+});
+
+/**
+ * Deletes the project with its tools, keys, secrets, runs and approvals (admin+), once its slug
+ * is typed to confirm; the audit entry stays in the organization's log.
+ */
+export const deleteProjectAction = withProjectRole("admin", z.object({ confirm: z.string().trim().max(100) }), async (ctx, input) => {
+  if (input.confirm !== ctx.project.slug) return { ok: false, error: "Nothing was deleted.", fieldErrors: { confirm: `Type ${ctx.project.slug} to confirm` } };
+  await deleteProject(ctx.db, { projectId: ctx.project.id, orgId: ctx.org.id, actor: { userId: ctx.user.id, email: ctx.user.email } });
+  revalidatePath("/projects");
+  return { ok: true, message: `${ctx.project.name} deleted` };
 });

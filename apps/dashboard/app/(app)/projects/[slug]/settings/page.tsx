@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import { GeneralSettingsForm } from "@/components/settings/general-settings-form.tsx";
 import { MemberAssertionSettings } from "@/components/settings/member-assertion-settings.tsx";
 import { RateLimitsForm } from "@/components/settings/rate-limits-form.tsx";
+import { DeleteProjectForm } from "@/components/settings/delete-project-form.tsx";
 import { RunRetentionForm } from "@/components/settings/run-retention-form.tsx";
 import { SettingsSection } from "@/components/settings/settings-section.tsx";
 import { SigningSecrets } from "@/components/settings/signing-secrets.tsx";
@@ -99,6 +100,12 @@ export default async function ProjectSettingsPage({ params }: { params: Promise<
       <SettingsSection id="retention" title="Run retention" description={<p>How long the run history of this project is kept.</p>}>
         <RunRetentionForm slug={project.slug} initialDays={limitsRow.runRetentionDays} readOnly={!canManage} />
       </SettingsSection>
+
+      {canManage ? (
+        <SettingsSection id="delete" title="Delete project" description={<p>Remove the project and everything in it.</p>}>
+          <DeleteProjectForm slug={project.slug} name={project.name} />
+        </SettingsSection>
+      ) : null}
     </div>
   );
 }

@@ -54,6 +54,16 @@ describe("ToolSearchIndex", () => {
     const hits = index.search("delete a label", (t) => t.requiredScopes.length === 0, 5);
     expect(hits.map((h) => h.tool.name)).not.toContain("delete_a_label");
   });
+  it("meets a resource written as one word, ignores versions in names, and ranks deprecated tools lower", () => {
+    const k8s = new ToolSearchIndex([
+      tool("create_storage_v1_storage_class", "POST", "/apis/storage.k8s.io/v1/storageclasses", "create a StorageClass", { tags: ["storage_v1"] }),
+      tool("create_apps_v1_namespaced_stateful_set", "POST", "/apis/apps/v1/namespaces/{namespace}/statefulsets", "create a StatefulSet", { tags: ["apps_v1"] }),
+      tool("list_core_v1_namespaced_pod", "GET", "/api/v1/namespaces/{namespace}/pods", "list or watch objects of kind Pod", { tags: ["core_v1"] }),
+      tool("watch_core_v1_namespaced_pod_list", "GET", "/api/v1/watch/namespaces/{namespace}/pods", "watch individual changes to a list of Pod. deprecated: use the 'watch' parameter with a list operation instead.", { tags: ["core_v1"] }),
+    ]);
+    expect(k8s.search("create a statefulset", () => true, 2)[0]!.tool.name).toBe("create_apps_v1_namespaced_stateful_set");
+    expect(k8s.search("watch the pods of a namespace", () => true, 2)[0]!.tool.name).toBe("list_core_v1_namespaced_pod");
+  });
   it("reuses its postings for the same tools in a reloaded runtime", () => {
     const again = index.withTools(tools.map((t) => t));
     expect(again.search("merge pull request", () => true, 1)[0]!.tool.name).toBe("merge_a_pull_request");

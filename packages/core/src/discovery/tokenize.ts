@@ -14,6 +14,17 @@ export function tokenize(text: string): string[] {
   return out;
 }
 
+/**
+ * CamelCase identifiers of the text as one word each (`DaemonSet` → daemonset, `ConfigMap` →
+ * configmap), stemmed: people write such resource names as one word ("list daemonsets") as often
+ * as split, so the index keeps both forms.
+ */
+export function compoundWords(text: string): string[] {
+  const out: string[] = [];
+  for (const match of text.matchAll(/\b[A-Z]?[a-z0-9]+(?:[A-Z][a-z0-9]+)+\b/g)) out.push(stemWord(match[0].toLowerCase()));
+  return out;
+}
+
 /** Splits identifiers and prose into lower-case words (camelCase, snake_case, kebab, paths). */
 export function splitWords(text: string): string[] {
   return text

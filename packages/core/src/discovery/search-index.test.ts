@@ -25,7 +25,7 @@ describe("tokenize", () => {
     expect(splitWords("list_repo-issues /repos/{owner}/HTTPServer")).toEqual(["list", "repo", "issues", "repos", "owner", "http", "server"]);
   });
   it("stems plural and verb forms to one word, and is stable on its own output", () => {
-    for (const [a, b] of [["issues", "issue"], ["repositories", "repository"], ["branches", "branch"], ["deleting", "delete"], ["created", "creates"], ["running", "run"]]) expect(stemWord(a!)).toBe(stemWord(b!));
+    for (const [a, b] of [["issues", "issue"], ["repositories", "repository"], ["branches", "branch"], ["deleting", "delete"], ["created", "creates"], ["running", "run"], ["approval", "approve"], ["removal", "removes"]]) expect(stemWord(a!)).toBe(stemWord(b!));
     for (const word of ["issues", "repositories", "deployments", "reviewers", "assignees", "status"]) expect(stemWord(stemWord(word))).toBe(stemWord(word));
   });
   it("drops stop words and reads abbreviations as their word", () => {
@@ -63,6 +63,17 @@ describe("ToolSearchIndex", () => {
     ]);
     expect(k8s.search("create a statefulset", () => true, 2)[0]!.tool.name).toBe("create_apps_v1_namespaced_stateful_set");
     expect(k8s.search("watch the pods of a namespace", () => true, 2)[0]!.tool.name).toBe("list_core_v1_namespaced_pod");
+  });
+  it("reads a question as a read, and a verb's synonyms as its HTTP method", () => {
+    const sc = [
+      tool("create_storage_class", "POST", "/storageclasses", "create a StorageClass"),
+      tool("delete_storage_class", "DELETE", "/storageclasses/{name}", "delete a StorageClass"),
+      tool("list_storage_class", "GET", "/storageclasses", "list or watch objects of kind StorageClass"),
+    ];
+    const index = new ToolSearchIndex(sc);
+    expect(index.search("which storage classes are there", () => true, 1)[0]!.tool.name).toBe("list_storage_class");
+    expect(index.search("make a storage class", () => true, 1)[0]!.tool.name).toBe("create_storage_class");
+    expect(index.search("drop a storage class", () => true, 1)[0]!.tool.name).toBe("delete_storage_class");
   });
   it("reuses its postings for the same tools in a reloaded runtime", () => {
     const again = index.withTools(tools.map((t) => t));

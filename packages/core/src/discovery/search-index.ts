@@ -44,6 +44,8 @@ const DEPRECATED = /\bdeprecated\b/i;
  * API versions inside operation names (`v1`, `v2beta1`, `v1alpha2`): they tell versions of one
  * resource apart, not what a tool does, so the name-cover boost does not count them.
  */
+/** Words that make a query a question: without another verb, it asks for a read (GET). */
+const QUESTION = /\b(?:which|what|whether|how|who|is|are|does|do)\b/i;
 const VERSION_WORD = /^v\d+(?:(?:alpha|beta)\d*)?$/;
 
 /** The words the HTTP method stands for, so "delete a label" meets `DELETE /labels/{name}`. */
@@ -61,7 +63,7 @@ const METHOD_VERBS: Record<string, string> = {
  */
 const SYNONYM_GROUPS = [
   "delete remove destroy drop erase",
-  "create add new make open publish leave post write register",
+  "create add new make open publish leave write register",
   "update edit modify change rename close reopen set",
   "get fetch retrieve show view see read inspect describe look detail info information",
   "list enumerate browse history show see",
@@ -174,6 +176,8 @@ export class ToolSearchIndex {
       }
     }
     const verbs = typedVerbMethods(terms);
+    // A question without a verb we know ("which storage classes are there") asks to read.
+    if (verbs.size === 0 && QUESTION.test(query)) verbs.add("GET");
     for (const doc of touched) {
       const name = this.#names[doc]!;
       let hits = 0;

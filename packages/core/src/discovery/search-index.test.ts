@@ -1,4 +1,5 @@
 import type { Tool } from "@tengine/db";
+import Ajv2020 from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { SecretBox } from "../crypto/secret-box.ts";
 import { PreparedTool } from "../runtime/prepared-tool.ts";
@@ -82,6 +83,28 @@ describe("ToolSearchIndex", () => {
 });
 
 describe("families", () => {
+  it("carries a definition the family's tools share once, and prefixes the ones that differ", () => {
+    const meta = { type: "object", properties: { name: { type: "string" } }, required: ["name"] };
+    const schema = (spec: object, wrapper: object): Tool["inputSchema"] => ({
+      type: "object",
+      properties: { body: { $ref: "#/$defs/Spec" }, meta: { $ref: "#/$defs/Meta" }, wrapped: { $ref: "#/$defs/Wrapper" } },
+      $defs: { Meta: meta, Spec: spec, Wrapper: wrapper } as never,
+    });
+    // Wrapper is written the same in both tools but refers to Spec, which differs: it cannot be shared.
+    const wrapper = { type: "object", properties: { spec: { $ref: "#/$defs/Spec" } } };
+    const tools = [
+      tool("create_pod", "POST", "/pods", "create a Pod", { tags: ["core"], inputSchema: schema({ type: "object", properties: { image: { type: "string" } }, required: ["image"] }, wrapper) }),
+      tool("create_job", "POST", "/jobs", "create a Job", { tags: ["core"], inputSchema: schema({ type: "object", properties: { command: { type: "string" } }, required: ["command"] }, wrapper) }),
+    ];
+    const listed = familyTool(groupByFamily(tools).groups[0]!);
+    expect(Object.keys(listed.inputSchema.$defs as object).sort()).toEqual(["Meta", "create_job.Spec", "create_job.Wrapper", "create_pod.Spec", "create_pod.Wrapper"]);
+    const validate = new Ajv2020({ strict: false }).compile(listed.inputSchema);
+    expect(validate({ action: "create_pod", arguments: { body: { image: "nginx" }, meta: { name: "web" }, wrapped: { spec: { image: "nginx" } } } })).toBe(true);
+    expect(validate({ action: "create_job", arguments: { body: { image: "nginx" } } })).toBe(false);
+    expect(validate({ action: "create_job", arguments: { body: { command: "true" }, wrapped: { spec: { image: "x" } } } })).toBe(false);
+    expect(validate({ action: "create_pod", arguments: { meta: {} } })).toBe(false);
+  });
+
   it("groups by the first tag and resolves an action to its tool", () => {
     const tools = [tool("list_issues", "GET", "/issues", "List issues", { tags: ["Issues"] }), tool("create_issue", "POST", "/issues", "Create an issue", { tags: ["Issues"] }), tool("ping", "GET", "/ping", "Ping")];
     const { groups, loose } = groupByFamily(tools);

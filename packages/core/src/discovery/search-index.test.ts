@@ -76,6 +76,15 @@ describe("ToolSearchIndex", () => {
     expect(index.search("make a storage class", () => true, 1)[0]!.tool.name).toBe("create_storage_class");
     expect(index.search("drop a storage class", () => true, 1)[0]!.tool.name).toBe("delete_storage_class");
   });
+  it("reads a word no tool has as the start of longer words", () => {
+    const pods = new ToolSearchIndex([
+      tool("create_pod_binding", "POST", "/pods/{name}/binding", "create binding of a Pod"),
+      tool("create_pod_eviction", "POST", "/pods/{name}/eviction", "create eviction of a Pod"),
+    ]);
+    expect(pods.search("evict a pod", () => true, 1)[0]!.tool.name).toBe("create_pod_eviction");
+    // Too short to stand for a prefix: "bin" finds nothing rather than binding.
+    expect(pods.search("bin", () => true, 1)).toEqual([]);
+  });
   it("reuses its postings for the same tools in a reloaded runtime", () => {
     const again = index.withTools(tools.map((t) => t));
     expect(again.search("merge pull request", () => true, 1)[0]!.tool.name).toBe("merge_a_pull_request");

@@ -17,6 +17,9 @@ const K1 = 1.2;
 const B = 0.6;
 /** Query words added by `SYNONYMS` count this much of a word the caller typed. */
 const SYNONYM_WEIGHT = 0.4;
+/** An unknown typed word matches the index words it begins, at this weight (see #expandUnknown). */
+const PREFIX_WEIGHT = 0.7;
+const PREFIX_MIN = 5;
 /**
  * A tool whose name is made of the query's words is what was asked for: the score grows by
  * this share times the part of the name's words the query (or a synonym) covers. It keeps
@@ -147,6 +150,19 @@ export class ToolSearchIndex {
     for (const [word, count] of df) this.#idf.set(word, Math.log(1 + (n - count + 0.5) / (count + 0.5)));
   }
 
+  /**
+   * A typed word no tool has is read as the start of the words that begin with it: "evict"
+   * finds `eviction`, "ephemeral" finds `ephemeralcontainers` (an identifier the splitter
+   * cannot cut). Only stems of at least `PREFIX_MIN` letters ("store" → stor is too short: it
+   * would find every storage operation), at `PREFIX_WEIGHT`.
+   */
+  #expandUnknown(terms: Map<string, number>): void {
+    for (const [term, weight] of [...terms]) {
+      if (weight !== 1 || term.length < PREFIX_MIN || this.#postings.has(term)) continue;
+      for (const word of this.#postings.keys()) if (word.startsWith(term) && !terms.has(word)) terms.set(word, PREFIX_WEIGHT);
+    }
+  }
+
   /** This index over other objects for the same tools in the same order (a reloaded runtime). */
   withTools(tools: readonly PreparedTool[]): ToolSearchIndex {
     return new ToolSearchIndex(tools, this);
@@ -159,6 +175,7 @@ export class ToolSearchIndex {
   search(query: string, allowed: (tool: PreparedTool, index: number) => boolean, limit: number): SearchHit[] {
     const terms = queryTerms(query);
     if (terms.size === 0 || limit <= 0) return [];
+    this.#expandUnknown(terms);
     const scores = new Float64Array(this.tools.length);
     const mask = new Int8Array(this.tools.length); // 0 unknown, 1 allowed, -1 not
     const touched: number[] = [];

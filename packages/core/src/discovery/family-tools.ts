@@ -28,7 +28,9 @@ export function groupByFamily(tools: readonly PreparedTool[]): { groups: FamilyG
 /**
  * One tool per family in the style of resource-family tools: `action` names the operation
  * (the real tool) and `arguments` are that tool's arguments, with one schema per action
- * (`oneOf`; each tool's `$defs` are carried over under `<action>.`-prefixed names).
+ * (`oneOf`). The tools' `$defs` are carried over once: a definition every tool that has it
+ * defines the same way (Kubernetes' `ObjectMeta`, shared by a whole API group) keeps its name,
+ * the others go under `<action>.`-prefixed names.
  */
 export function familyTool(group: FamilyGroup): ListedTool {
   let listed = familyToolCache.get(group);
@@ -39,8 +41,9 @@ const familyToolCache = new WeakMap<FamilyGroup, ListedTool>();
 
 function buildFamilyTool(group: FamilyGroup): ListedTool {
   const defs: Record<string, unknown> = {};
+  const shared = sharedDefs(group.tools);
   const branches = group.tools.map((tool) => {
-    const { schema, defs: own } = hoistDefs(tool.listed.inputSchema, tool.name);
+    const { schema, defs: own } = hoistDefs(tool.listed.inputSchema, tool.name, shared);
     Object.assign(defs, own);
     return { properties: { action: { const: tool.name }, arguments: schema }, required: ["action"] };
   });
@@ -64,10 +67,48 @@ function buildFamilyTool(group: FamilyGroup): ListedTool {
   };
 }
 
-/** Moves a schema's `$defs` out under `<prefix>.<name>` and rewrites its `#/$defs/…` references to match. */
-function hoistDefs(schema: Record<string, unknown>, prefix: string): { schema: Record<string, unknown>; defs: Record<string, unknown> } {
+const defsOf = (tool: PreparedTool) => {
+  const $defs = tool.listed.inputSchema.$defs;
+  return $defs && typeof $defs === "object" ? ($defs as Record<string, unknown>) : {};
+};
+const DEF_REF = /"\$ref":"#\/\$defs\/([^"/]+)/g;
+
+/**
+ * The `$defs` names the family's tools may share: every tool having the name defines it
+ * identically, and so does everything it refers to (a shared definition's `$ref`s must mean
+ * the same for every tool). A name starting like a prefixed one (`<tool>.`) is never shared.
+ */
+function sharedDefs(tools: readonly PreparedTool[]): Set<string> {
+  const text = new Map<string, string | null>();
+  for (const tool of tools) {
+    for (const [name, def] of Object.entries(defsOf(tool))) {
+      const json = JSON.stringify(def);
+      const seen = text.get(name);
+      text.set(name, seen === undefined || seen === json ? json : null);
+    }
+  }
+  const prefixes = tools.map((t) => `${t.name}.`);
+  const shared = new Set([...text].filter(([name, json]) => json !== null && !prefixes.some((p) => name.startsWith(p))).map(([name]) => name));
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const name of shared) {
+      const refs = [...text.get(name)!.matchAll(DEF_REF)].map((m) => decodePointer(m[1]!));
+      if (refs.some((ref) => !shared.has(ref))) {
+        shared.delete(name);
+        changed = true;
+      }
+    }
+  }
+  return shared;
+}
+
+/**
+ * Moves a schema's `$defs` out, under their own names when `shared` has them and under
+ * `<prefix>.<name>` otherwise, and rewrites its `#/$defs/…` references to match.
+ */
+function hoistDefs(schema: Record<string, unknown>, prefix: string, shared: ReadonlySet<string>): { schema: Record<string, unknown>; defs: Record<string, unknown> } {
   const { $defs, ...rest } = schema;
-  const rename = (name: string) => `${prefix}.${name}`;
+  const rename = (name: string) => (shared.has(name) ? name : `${prefix}.${name}`);
   const rewrite = (node: unknown): unknown => {
     if (Array.isArray(node)) return node.map(rewrite);
     if (!node || typeof node !== "object") return node;

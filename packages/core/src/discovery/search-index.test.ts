@@ -1,4 +1,5 @@
 import type { Tool } from "@tengine/db";
+import Ajv2020 from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { SecretBox } from "../crypto/secret-box.ts";
 import { PreparedTool } from "../runtime/prepared-tool.ts";
@@ -25,7 +26,7 @@ describe("tokenize", () => {
     expect(splitWords("list_repo-issues /repos/{owner}/HTTPServer")).toEqual(["list", "repo", "issues", "repos", "owner", "http", "server"]);
   });
   it("stems plural and verb forms to one word, and is stable on its own output", () => {
-    for (const [a, b] of [["issues", "issue"], ["repositories", "repository"], ["branches", "branch"], ["deleting", "delete"], ["created", "creates"], ["running", "run"]]) expect(stemWord(a!)).toBe(stemWord(b!));
+    for (const [a, b] of [["issues", "issue"], ["repositories", "repository"], ["branches", "branch"], ["deleting", "delete"], ["created", "creates"], ["running", "run"], ["approval", "approve"], ["removal", "removes"]]) expect(stemWord(a!)).toBe(stemWord(b!));
     for (const word of ["issues", "repositories", "deployments", "reviewers", "assignees", "status"]) expect(stemWord(stemWord(word))).toBe(stemWord(word));
   });
   it("drops stop words and reads abbreviations as their word", () => {
@@ -54,6 +55,36 @@ describe("ToolSearchIndex", () => {
     const hits = index.search("delete a label", (t) => t.requiredScopes.length === 0, 5);
     expect(hits.map((h) => h.tool.name)).not.toContain("delete_a_label");
   });
+  it("meets a resource written as one word, ignores versions in names, and ranks deprecated tools lower", () => {
+    const k8s = new ToolSearchIndex([
+      tool("create_storage_v1_storage_class", "POST", "/apis/storage.k8s.io/v1/storageclasses", "create a StorageClass", { tags: ["storage_v1"] }),
+      tool("create_apps_v1_namespaced_stateful_set", "POST", "/apis/apps/v1/namespaces/{namespace}/statefulsets", "create a StatefulSet", { tags: ["apps_v1"] }),
+      tool("list_core_v1_namespaced_pod", "GET", "/api/v1/namespaces/{namespace}/pods", "list or watch objects of kind Pod", { tags: ["core_v1"] }),
+      tool("watch_core_v1_namespaced_pod_list", "GET", "/api/v1/watch/namespaces/{namespace}/pods", "watch individual changes to a list of Pod. deprecated: use the 'watch' parameter with a list operation instead.", { tags: ["core_v1"] }),
+    ]);
+    expect(k8s.search("create a statefulset", () => true, 2)[0]!.tool.name).toBe("create_apps_v1_namespaced_stateful_set");
+    expect(k8s.search("watch the pods of a namespace", () => true, 2)[0]!.tool.name).toBe("list_core_v1_namespaced_pod");
+  });
+  it("reads a question as a read, and a verb's synonyms as its HTTP method", () => {
+    const sc = [
+      tool("create_storage_class", "POST", "/storageclasses", "create a StorageClass"),
+      tool("delete_storage_class", "DELETE", "/storageclasses/{name}", "delete a StorageClass"),
+      tool("list_storage_class", "GET", "/storageclasses", "list or watch objects of kind StorageClass"),
+    ];
+    const index = new ToolSearchIndex(sc);
+    expect(index.search("which storage classes are there", () => true, 1)[0]!.tool.name).toBe("list_storage_class");
+    expect(index.search("make a storage class", () => true, 1)[0]!.tool.name).toBe("create_storage_class");
+    expect(index.search("drop a storage class", () => true, 1)[0]!.tool.name).toBe("delete_storage_class");
+  });
+  it("reads a word no tool has as the start of longer words", () => {
+    const pods = new ToolSearchIndex([
+      tool("create_pod_binding", "POST", "/pods/{name}/binding", "create binding of a Pod"),
+      tool("create_pod_eviction", "POST", "/pods/{name}/eviction", "create eviction of a Pod"),
+    ]);
+    expect(pods.search("evict a pod", () => true, 1)[0]!.tool.name).toBe("create_pod_eviction");
+    // Too short to stand for a prefix: "bin" finds nothing rather than binding.
+    expect(pods.search("bin", () => true, 1)).toEqual([]);
+  });
   it("reuses its postings for the same tools in a reloaded runtime", () => {
     const again = index.withTools(tools.map((t) => t));
     expect(again.search("merge pull request", () => true, 1)[0]!.tool.name).toBe("merge_a_pull_request");
@@ -61,6 +92,28 @@ describe("ToolSearchIndex", () => {
 });
 
 describe("families", () => {
+  it("carries a definition the family's tools share once, and prefixes the ones that differ", () => {
+    const meta = { type: "object", properties: { name: { type: "string" } }, required: ["name"] };
+    const schema = (spec: object, wrapper: object): Tool["inputSchema"] => ({
+      type: "object",
+      properties: { body: { $ref: "#/$defs/Spec" }, meta: { $ref: "#/$defs/Meta" }, wrapped: { $ref: "#/$defs/Wrapper" } },
+      $defs: { Meta: meta, Spec: spec, Wrapper: wrapper } as never,
+    });
+    // Wrapper is written the same in both tools but refers to Spec, which differs: it cannot be shared.
+    const wrapper = { type: "object", properties: { spec: { $ref: "#/$defs/Spec" } } };
+    const tools = [
+      tool("create_pod", "POST", "/pods", "create a Pod", { tags: ["core"], inputSchema: schema({ type: "object", properties: { image: { type: "string" } }, required: ["image"] }, wrapper) }),
+      tool("create_job", "POST", "/jobs", "create a Job", { tags: ["core"], inputSchema: schema({ type: "object", properties: { command: { type: "string" } }, required: ["command"] }, wrapper) }),
+    ];
+    const listed = familyTool(groupByFamily(tools).groups[0]!);
+    expect(Object.keys(listed.inputSchema.$defs as object).sort()).toEqual(["Meta", "create_job.Spec", "create_job.Wrapper", "create_pod.Spec", "create_pod.Wrapper"]);
+    const validate = new Ajv2020({ strict: false }).compile(listed.inputSchema);
+    expect(validate({ action: "create_pod", arguments: { body: { image: "nginx" }, meta: { name: "web" }, wrapped: { spec: { image: "nginx" } } } })).toBe(true);
+    expect(validate({ action: "create_job", arguments: { body: { image: "nginx" } } })).toBe(false);
+    expect(validate({ action: "create_job", arguments: { body: { command: "true" }, wrapped: { spec: { image: "x" } } } })).toBe(false);
+    expect(validate({ action: "create_pod", arguments: { meta: {} } })).toBe(false);
+  });
+
   it("groups by the first tag and resolves an action to its tool", () => {
     const tools = [tool("list_issues", "GET", "/issues", "List issues", { tags: ["Issues"] }), tool("create_issue", "POST", "/issues", "Create an issue", { tags: ["Issues"] }), tool("ping", "GET", "/ping", "Ping")];
     const { groups, loose } = groupByFamily(tools);

@@ -1,6 +1,6 @@
 import type { PreparedTool } from "../runtime/prepared-tool.ts";
 import { familyOf } from "./tool-family.ts";
-import { splitWords, stemWord, tokenize } from "./tokenize.ts";
+import { compoundWords, splitWords, stemWord, tokenize } from "./tokenize.ts";
 
 /** Fields of a tool the index reads, with their BM25F weights. */
 const FIELDS = {
@@ -17,6 +17,9 @@ const K1 = 1.2;
 const B = 0.6;
 /** Query words added by `SYNONYMS` count this much of a word the caller typed. */
 const SYNONYM_WEIGHT = 0.4;
+/** An unknown typed word matches the index words it begins, at this weight (see #expandUnknown). */
+const PREFIX_WEIGHT = 0.7;
+const PREFIX_MIN = 5;
 /**
  * A tool whose name is made of the query's words is what was asked for: the score grows by
  * this share times the part of the name's words the query (or a synonym) covers. It keeps
@@ -33,6 +36,20 @@ const VERB_METHODS: Record<string, readonly string[]> = {
   updat: ["PATCH", "PUT", "POST"],
   delet: ["DELETE"],
 };
+/**
+ * A tool its description calls deprecated ranks at this share of its score: an agent should be
+ * steered to the operation that replaces it (Kubernetes' `watch_…` reads, GitHub's legacy
+ * endpoints), which usually shares its words.
+ */
+const DEPRECATED_FACTOR = 0.5;
+const DEPRECATED = /\bdeprecated\b/i;
+/** Words that make a query a question: without another verb, it asks for a read (GET). */
+const QUESTION = /\b(?:which|what|whether|how|who|is|are|does|do)\b/i;
+/**
+ * API versions inside operation names (`v1`, `v2beta1`, `v1alpha2`): they tell versions of one
+ * resource apart, not what a tool does, so the name-cover boost does not count them.
+ */
+const VERSION_WORD = /^v\d+(?:(?:alpha|beta)\d*)?$/;
 
 /** The words the HTTP method stands for, so "delete a label" meets `DELETE /labels/{name}`. */
 const METHOD_VERBS: Record<string, string> = {
@@ -49,10 +66,10 @@ const METHOD_VERBS: Record<string, string> = {
  */
 const SYNONYM_GROUPS = [
   "delete remove destroy drop erase",
-  "create add new make open publish leave post write register",
+  "create add new make open publish leave write register",
   "update edit modify change rename close reopen set",
-  "get fetch retrieve show view read inspect describe look detail info information",
-  "list enumerate browse history show",
+  "get fetch retrieve show view see read inspect describe look detail info information",
+  "list enumerate browse history show see",
   "search find lookup query",
   "issue bug ticket",
   "user account member person people",
@@ -90,6 +107,9 @@ export class ToolSearchIndex {
   readonly tools: readonly PreparedTool[];
   /** each tool's name words, for the name-cover boost */
   #names: string[][] = [];
+  /** each tool's adjacent name words joined: a query word equal to one covers two name words */
+  #pairs: string[][] = [];
+  #deprecated = new Uint8Array(0);
   /** stemmed word → [tool index, length-normalised weighted tf] pairs, flattened */
   #postings = new Map<string, number[]>();
   #idf = new Map<string, number>();
@@ -100,10 +120,14 @@ export class ToolSearchIndex {
       this.#postings = built.#postings;
       this.#idf = built.#idf;
       this.#names = built.#names;
+      this.#pairs = built.#pairs;
+      this.#deprecated = built.#deprecated;
       return;
     }
     const docs = tools.map(fieldsOf);
-    this.#names = docs.map((d) => [...new Set(d.name)]);
+    this.#names = tools.map((tool) => [...new Set(tokenize(tool.name).filter((word) => !VERSION_WORD.test(word)))]);
+    this.#pairs = tools.map((tool) => joinedPairs(tool.name));
+    this.#deprecated = Uint8Array.from(tools, (tool) => (DEPRECATED.test(tool.listed.description) ? 1 : 0));
     const avg = {} as Record<Field, number>;
     for (const field of Object.keys(FIELDS) as Field[]) avg[field] = docs.reduce((sum, d) => sum + d[field].length, 0) / Math.max(docs.length, 1) || 1;
     const df = new Map<string, number>();
@@ -126,6 +150,19 @@ export class ToolSearchIndex {
     for (const [word, count] of df) this.#idf.set(word, Math.log(1 + (n - count + 0.5) / (count + 0.5)));
   }
 
+  /**
+   * A typed word no tool has is read as the start of the words that begin with it: "evict"
+   * finds `eviction`, "ephemeral" finds `ephemeralcontainers` (an identifier the splitter
+   * cannot cut). Only stems of at least `PREFIX_MIN` letters ("store" → stor is too short: it
+   * would find every storage operation), at `PREFIX_WEIGHT`.
+   */
+  #expandUnknown(terms: Map<string, number>): void {
+    for (const [term, weight] of [...terms]) {
+      if (weight !== 1 || term.length < PREFIX_MIN || this.#postings.has(term)) continue;
+      for (const word of this.#postings.keys()) if (word.startsWith(term) && !terms.has(word)) terms.set(word, PREFIX_WEIGHT);
+    }
+  }
+
   /** This index over other objects for the same tools in the same order (a reloaded runtime). */
   withTools(tools: readonly PreparedTool[]): ToolSearchIndex {
     return new ToolSearchIndex(tools, this);
@@ -138,6 +175,7 @@ export class ToolSearchIndex {
   search(query: string, allowed: (tool: PreparedTool, index: number) => boolean, limit: number): SearchHit[] {
     const terms = queryTerms(query);
     if (terms.size === 0 || limit <= 0) return [];
+    this.#expandUnknown(terms);
     const scores = new Float64Array(this.tools.length);
     const mask = new Int8Array(this.tools.length); // 0 unknown, 1 allowed, -1 not
     const touched: number[] = [];
@@ -154,18 +192,34 @@ export class ToolSearchIndex {
         scores[doc] = scores[doc]! + (idf * tf * (K1 + 1)) / (tf + K1);
       }
     }
-    const verbs = new Set([...terms.keys()].flatMap((t) => (terms.get(t)! === 1 ? (VERB_METHODS[t] ?? []) : [])));
+    const verbs = typedVerbMethods(terms);
+    // A question without a verb we know ("which storage classes are there") asks to read.
+    if (verbs.size === 0 && QUESTION.test(query)) verbs.add("GET");
     for (const doc of touched) {
       const name = this.#names[doc]!;
       let hits = 0;
       for (const word of name) if (terms.has(word)) hits++;
-      const covered = name.length ? hits / name.length : 0;
-      const verb = verbs.size && verbs.has(this.tools[doc]!.method) ? VERB_BOOST : 0;
-      scores[doc] = scores[doc]! * (1 + NAME_COVER_BOOST * covered + verb);
+      for (const pair of this.#pairs[doc]!) if (terms.has(pair)) hits += 2;
+      const covered = name.length ? Math.min(1, hits / name.length) : 0;
+      const verb = verbs.has(this.tools[doc]!.method) ? VERB_BOOST : 0;
+      scores[doc] = scores[doc]! * (1 + NAME_COVER_BOOST * covered + verb) * (this.#deprecated[doc] ? DEPRECATED_FACTOR : 1);
     }
     touched.sort((a, b) => scores[b]! - scores[a]! || a - b);
     return touched.slice(0, limit).map((doc) => ({ tool: this.tools[doc]!, score: Math.round(scores[doc]! * 1000) / 1000 }));
   }
+}
+
+/**
+ * The HTTP methods the query's verbs stand for: a typed verb (create, remove, show…) and the
+ * verbs of its synonym group, so "make a namespace" prefers POST as "create a namespace" does.
+ */
+function typedVerbMethods(terms: Map<string, number>): Set<string> {
+  const methods = new Set<string>();
+  for (const [term, weight] of terms) {
+    if (weight !== 1) continue;
+    for (const word of [term, ...(SYNONYMS.get(term) ?? [])]) for (const method of VERB_METHODS[word] ?? []) methods.add(method);
+  }
+  return methods;
 }
 
 /** The query's stemmed words with their weights: typed words 1, their synonyms less. */
@@ -181,14 +235,25 @@ function queryTerms(query: string): Map<string, number> {
 function fieldsOf(tool: PreparedTool): Record<Field, string[]> {
   const listed = tool.listed;
   return {
-    name: tokenize(tool.name),
+    name: [...tokenize(tool.name), ...joinedPairs(tool.name)],
     title: tokenize(listed.title ?? ""),
     family: tokenize(tool.tags.join(" ")),
     path: tokenize(pathOf(tool.url)),
     verb: tokenize(METHOD_VERBS[tool.method] ?? ""),
-    description: tokenize(listed.description),
+    description: [...tokenize(listed.description), ...compoundWords(listed.description)],
     parameters: tokenize(parameterNames(listed.inputSchema).join(" ")),
   };
+}
+
+/**
+ * Adjacent words of a name joined (`create_stateful_set` → createstateful, statefulset), so a
+ * resource written as one word ("statefulset", "configmap") meets a name that splits it.
+ */
+function joinedPairs(name: string): string[] {
+  const words = splitWords(name);
+  const out: string[] = [];
+  for (let i = 1; i < words.length; i++) out.push(stemWord(words[i - 1]! + words[i]!));
+  return out;
 }
 
 /** The URL's path with template parts as their names: `/repos/{{input.pathParams.owner}}` → `/repos/owner`. */

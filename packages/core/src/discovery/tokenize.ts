@@ -14,6 +14,17 @@ export function tokenize(text: string): string[] {
   return out;
 }
 
+/**
+ * CamelCase identifiers of the text as one word each (`DaemonSet` → daemonset, `ConfigMap` →
+ * configmap), stemmed: people write such resource names as one word ("list daemonsets") as often
+ * as split, so the index keeps both forms.
+ */
+export function compoundWords(text: string): string[] {
+  const out: string[] = [];
+  for (const match of text.matchAll(/\b[A-Z]?[a-z0-9]+(?:[A-Z][a-z0-9]+)+\b/g)) out.push(stemWord(match[0].toLowerCase()));
+  return out;
+}
+
 /** Splits identifiers and prose into lower-case words (camelCase, snake_case, kebab, paths). */
 export function splitWords(text: string): string[] {
   return text
@@ -60,6 +71,7 @@ export function stemWord(word: string): string {
   if (w.length > 5 && w.endsWith("ing")) w = undouble(w.slice(0, -3));
   else if (w.length > 4 && w.endsWith("ed") && !w.endsWith("eed")) w = undouble(w.slice(0, -2));
   if (w.length > 7 && w.endsWith("ment")) w = w.slice(0, -4);
+  else if (w.length > 6 && /[^aeious]al$/.test(w) && !w.endsWith("ical")) w = w.slice(0, -2);
   else if (w.length > 6 && w.endsWith("er")) w = w.slice(0, -2);
   else if (w.length > 5 && w.endsWith("ee")) w = w.slice(0, -2);
   if (w.length > 3 && w.endsWith("e")) w = w.slice(0, -1);

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { MobileMenu } from "@/components/shell/mobile-menu.tsx";
 import { NavLink } from "@/components/shell/nav-link.tsx";
 import { OrgSwitcher } from "@/components/shell/org-switcher.tsx";
 import { SignOutButton } from "@/components/shell/sign-out-button.tsx";
@@ -15,16 +16,24 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
         <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3 sm:px-6">
           <Link href="/projects" className="text-lg font-semibold tracking-tight">tengine</Link>
           <OrgSwitcher orgs={orgs} current={current?.slug} />
-          <nav aria-label="Main" className="flex flex-1 gap-1">
+          <nav aria-label="Main" className="hidden flex-1 gap-1 sm:flex">
             <NavLink href="/projects">Projects</NavLink>
             <NavLink href="/org/members">Members</NavLink>
             <NavLink href="/org/audit">Audit log</NavLink>
           </nav>
-          <div className="flex items-center gap-2">
+          <div className="hidden items-center gap-2 sm:flex">
             <NavLink href="/connections">My connections</NavLink>
-            <span className="hidden text-sm text-slate-500 sm:inline">{user.email}</span>
+            <span className="text-sm text-slate-500">{user.email}</span>
             <SignOutButton />
           </div>
+          <MobileMenu>
+            <NavLink href="/projects">Projects</NavLink>
+            <NavLink href="/org/members">Members</NavLink>
+            <NavLink href="/org/audit">Audit log</NavLink>
+            <NavLink href="/connections">My connections</NavLink>
+            <span className="truncate px-2.5 py-1.5 text-xs text-slate-500">{user.email}</span>
+            <SignOutButton />
+          </MobileMenu>
         </div>
       </header>
       <main className="mx-auto max-w-6xl px-4 py-8 sm:px-6">{children}</main>

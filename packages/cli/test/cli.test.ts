@@ -95,7 +95,10 @@ describe("tengine CLI", () => {
     const bad = await tengineFails("tools", "create", "--project", "acme-crm", "--file", file);
     expect(bad.code).toBe(1);
     expect(bad.error.error).toBe("bad_request");
-    expect(bad.error.message).toContain("name must match");
+    // every problem of the definition in one answer
+    expect(bad.error.message).toContain("name: name must be 1 to 64 letters, digits, dots, dashes or underscores (no spaces)");
+    expect(bad.error.message).toContain('inputSchema: inputSchema must have "type": "object"');
+    expect(bad.error.message).toContain("url: ");
     const missing = await tengineFails("keys", "list", "--project", "no-such-project");
     expect(missing.error).toEqual({ error: "not_found", message: 'project "no-such-project" not found' });
     expect(missing.code).toBe(3);

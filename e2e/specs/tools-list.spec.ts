@@ -26,4 +26,10 @@ test("each tool shows its calls, error rate, p95 and last call", async ({ page }
   await expect(numbers).toContainText(/% errors/);
   await expect(numbers).toContainText(/p95 \d+ ms/);
   await expect(numbers).toContainText(/ · last \S/);
+
+  // The tool's own page charts its week.
+  await row.getByRole("link", { name: "list_companies", exact: true }).click();
+  const usage = page.locator("section").filter({ has: page.getByRole("heading", { name: "Usage, last 7 days" }) });
+  await expect(usage.getByLabel("Tool usage")).toBeVisible();
+  await expect(usage.getByRole("link", { name: "Its runs →" })).toHaveAttribute("href", "/projects/demo/runs?tool=list_companies");
 });

@@ -81,7 +81,7 @@ type StatsRow = UsageStatsRow;
  * `Run.createdAt` is `timestamp(3)` without time zone holding UTC, so bounds are passed as
  * UTC wall-clock strings and bucket starts come back as epoch milliseconds.
  */
-export async function getProjectUsage(db: Db, projectId: string, options: { range: UsageRange; now?: Date; topTools?: number; watermark?: Date | null }): Promise<ProjectUsage> {
+export async function getProjectUsage(db: Db, projectId: string, options: { range: UsageRange; now?: Date; topTools?: number; watermark?: Date | null; /** one tool's usage only (the tool page) */ toolName?: string }): Promise<ProjectUsage> {
   const range = usageRangeSchema.parse(options.range);
   const { stepMs, buckets: count } = USAGE_RANGE_SPEC[range];
   const now = options.now ?? new Date();
@@ -93,11 +93,12 @@ export async function getProjectUsage(db: Db, projectId: string, options: { rang
 
   const watermark = options.watermark !== undefined ? options.watermark : await readUsageWatermark(db);
   const wm = watermark ? Math.min(watermark.getTime(), now.getTime()) : null;
-  if (wm !== null && wm > sinceMs) return readWithRollups(db, projectId, { range, stepMs, count, sinceMs, wm, now, limit });
+  const toolName = options.toolName;
+  if (wm !== null && wm > sinceMs) return readWithRollups(db, projectId, { range, stepMs, count, sinceMs, wm, now, limit, ...(toolName !== undefined ? { toolName } : {}) });
 
   // Latency percentiles skip runs without a measurement (aggregates ignore NULLs): a
   // deduplicated or denied run has no upstream time.
-  const [bucketRows, totalRows, toolRows] = await readRunUsage(db, { projectId, since, until, stepMs, limit });
+  const [bucketRows, totalRows, toolRows] = await readRunUsage(db, { projectId, since, until, stepMs, limit, ...(toolName !== undefined ? { toolName } : {}) });
 
   const byStart = new Map(bucketRows.map((row) => [Number(row.t), row]));
   const buckets: UsageBucket[] = [];
@@ -144,7 +145,7 @@ export async function getProjectUsage(db: Db, projectId: string, options: { rang
   };
 }
 
-type Window = { range: UsageRange; stepMs: number; count: number; sinceMs: number; wm: number; now: Date; limit: number };
+type Window = { range: UsageRange; stepMs: number; count: number; sinceMs: number; wm: number; now: Date; limit: number; toolName?: string };
 type Agg = { calls: number; errors: number; gateway: number[]; upstream: number[] };
 
 /**
@@ -161,6 +162,7 @@ async function readWithRollups(db: Db, projectId: string, w: Window): Promise<Pr
     stepMs,
     bounds: LATENCY_BOUNDS as number[],
     slots: LATENCY_BUCKETS,
+    ...(w.toolName !== undefined ? { toolName: w.toolName } : {}),
   });
 
   const empty = (): Agg => ({ calls: 0, errors: 0, gateway: [], upstream: [] });

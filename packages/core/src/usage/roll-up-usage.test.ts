@@ -130,6 +130,15 @@ describe("usage.rollup", () => {
     // every sample is 999 ms: the estimate stays inside its bucket [924, 1109)
     expect(other.totals.gatewayP95).toBeGreaterThanOrEqual(924);
     expect(other.totals.gatewayP95).toBeLessThan(1109);
+
+    // One tool's charts (the tool page): its calls only, the same before and after the roll-up.
+    const tool = rolled7.topTools[0]!.toolName;
+    const oneRolled = await getProjectUsage(database.db, projectId, { range: "7d", now, toolName: tool });
+    const oneScanned = await getProjectUsage(database.db, projectId, { range: "7d", now, toolName: tool, watermark: null });
+    expect(oneRolled.totals.calls).toBe(rolled7.topTools[0]!.calls);
+    expect(oneRolled.topTools.map((t) => t.toolName)).toEqual([tool]);
+    expectClose(oneRolled, oneScanned);
+    expect(oneRolled.totals.calls).toBeLessThan(rolled7.totals.calls);
   });
 
   it("is idempotent: a second pass at the same time changes nothing", async () => {

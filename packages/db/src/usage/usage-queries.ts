@@ -49,8 +49,14 @@ function bin(stepMs: number, column: string) {
  * One project's runs in [since, until]: per bucket, in total and per tool (the busiest
  * `limit`), with exact latency percentiles. Percentiles skip runs without a measurement.
  */
-export function readRunUsage(db: Db, q: { projectId: string; since: string; until: string; stepMs: number; limit: number }) {
+/** ` AND "toolName" = …` when one tool's usage is asked for (the tool page), else nothing. */
+function toolFilter(toolName: string | undefined, alias = "") {
+  return toolName === undefined ? Prisma.empty : Prisma.sql` AND ${Prisma.raw(`${alias}"toolName"`)} = ${toolName}`;
+}
+
+export function readRunUsage(db: Db, q: { projectId: string; since: string; until: string; stepMs: number; limit: number; toolName?: string }) {
   const { projectId, since, until } = q;
+  const tool = toolFilter(q.toolName);
   return Promise.all([
     db.$queryRaw<Array<UsageStatsRow & { t: number }>>`
       SELECT ${bin(q.stepMs, '"createdAt"')} AS t,
@@ -58,14 +64,14 @@ export function readRunUsage(db: Db, q: { projectId: string; since: string; unti
              count(*) FILTER (WHERE ${isError})::int AS errors,
              ${LATENCY_PERCENTILES}
         FROM "Run"
-       WHERE "projectId" = ${projectId} AND "createdAt" >= ${since}::timestamp AND "createdAt" <= ${until}::timestamp
+       WHERE "projectId" = ${projectId}${tool} AND "createdAt" >= ${since}::timestamp AND "createdAt" <= ${until}::timestamp
        GROUP BY 1`,
     db.$queryRaw<UsageStatsRow[]>`
       SELECT count(*)::int AS calls,
              count(*) FILTER (WHERE ${isError})::int AS errors,
              ${LATENCY_PERCENTILES}
         FROM "Run"
-       WHERE "projectId" = ${projectId} AND "createdAt" >= ${since}::timestamp AND "createdAt" <= ${until}::timestamp`,
+       WHERE "projectId" = ${projectId}${tool} AND "createdAt" >= ${since}::timestamp AND "createdAt" <= ${until}::timestamp`,
     db.$queryRaw<UsageToolRow[]>`
       SELECT "toolName",
              count(*)::int AS calls,
@@ -73,7 +79,7 @@ export function readRunUsage(db: Db, q: { projectId: string; since: string; unti
              percentile_cont(0.95) WITHIN GROUP (ORDER BY "gatewayMs") AS "gatewayP95",
              percentile_cont(0.95) WITHIN GROUP (ORDER BY "upstreamMs") AS "upstreamP95"
         FROM "Run"
-       WHERE "projectId" = ${projectId} AND "createdAt" >= ${since}::timestamp AND "createdAt" <= ${until}::timestamp
+       WHERE "projectId" = ${projectId}${tool} AND "createdAt" >= ${since}::timestamp AND "createdAt" <= ${until}::timestamp
        GROUP BY "toolName"
        ORDER BY calls DESC, "toolName" ASC
        LIMIT ${q.limit}`,
@@ -86,25 +92,27 @@ export function readRunUsage(db: Db, q: { projectId: string; since: string; unti
  * (one sum per slot reads each roll-up row once; unnesting the arrays is slower), the later
  * runs' counts and histograms, and their exact percentiles per bucket.
  */
-export function readRollupUsage(db: Db, q: { projectId: string; since: string; mark: string; until: string; stepMs: number; bounds: number[]; slots: number }) {
+export function readRollupUsage(db: Db, q: { projectId: string; since: string; mark: string; until: string; stepMs: number; bounds: number[]; slots: number; toolName?: string }) {
   const { projectId, since, mark, until, stepMs, bounds } = q;
+  const tool = toolFilter(q.toolName);
+  const runTool = toolFilter(q.toolName, "r.");
   const slots = (column: string, prefix: string) => Array.from({ length: q.slots }, (_, k) => `sum(${column}[${k + 1}])::int AS ${prefix}${k}`).join(", ");
   return Promise.all([
     db.$queryRaw<Array<UsageCountRow & Record<string, number | null>>>`
       SELECT ${bin(stepMs, '"bucketStart"')} AS t, "toolName", sum(calls)::int AS calls, (coalesce(sum(calls) FILTER (WHERE ${isError}), 0))::int AS errors,
              ${Prisma.raw(slots('"gatewayHist"', "g"))}, ${Prisma.raw(slots('"upstreamHist"', "u"))}
         FROM "UsageRollup"
-       WHERE "projectId" = ${projectId} AND "bucketStart" >= ${since}::timestamp AND "bucketStart" < ${mark}::timestamp
+       WHERE "projectId" = ${projectId}${tool} AND "bucketStart" >= ${since}::timestamp AND "bucketStart" < ${mark}::timestamp
        GROUP BY 1, 2`,
     db.$queryRaw<UsageCountRow[]>`
       SELECT ${bin(stepMs, '"createdAt"')} AS t, "toolName", count(*)::int AS calls, count(*) FILTER (WHERE ${isError})::int AS errors
         FROM "Run"
-       WHERE "projectId" = ${projectId} AND "createdAt" >= ${mark}::timestamp AND "createdAt" <= ${until}::timestamp
+       WHERE "projectId" = ${projectId}${tool} AND "createdAt" >= ${mark}::timestamp AND "createdAt" <= ${until}::timestamp
        GROUP BY 1, 2`,
     db.$queryRaw<UsageHistRow[]>`
       SELECT ${bin(stepMs, 'r."createdAt"')} AS t, r."toolName", v.k, width_bucket(v.ms, ${bounds}::int[]) AS i, count(*)::int AS n
         FROM "Run" r, LATERAL (VALUES ('g', r."gatewayMs"), ('u', r."upstreamMs")) AS v(k, ms)
-       WHERE r."projectId" = ${projectId} AND r."createdAt" >= ${mark}::timestamp AND r."createdAt" <= ${until}::timestamp AND v.ms IS NOT NULL
+       WHERE r."projectId" = ${projectId}${runTool} AND r."createdAt" >= ${mark}::timestamp AND r."createdAt" <= ${until}::timestamp AND v.ms IS NOT NULL
        GROUP BY 1, 2, 3, 4`,
     db.$queryRaw<Array<UsageStatsRow & { t: number }>>`
       SELECT ${bin(stepMs, '"createdAt"')} AS t,
@@ -112,7 +120,7 @@ export function readRollupUsage(db: Db, q: { projectId: string; since: string; m
              count(*) FILTER (WHERE ${isError})::int AS errors,
              ${LATENCY_PERCENTILES}
         FROM "Run"
-       WHERE "projectId" = ${projectId} AND "createdAt" >= ${mark}::timestamp AND "createdAt" <= ${until}::timestamp
+       WHERE "projectId" = ${projectId}${tool} AND "createdAt" >= ${mark}::timestamp AND "createdAt" <= ${until}::timestamp
        GROUP BY 1`,
   ]);
 }

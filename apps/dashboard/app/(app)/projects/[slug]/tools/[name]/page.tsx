@@ -2,7 +2,9 @@ import { getToolView, roleAtLeast } from "@tengine/core";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { Suspense } from "react";
 import { MethodBadge } from "@/components/tools/method-badge.tsx";
+import { ToolUsage } from "@/components/tools/tool-usage.tsx";
 import { ToolWorkspace } from "@/components/tools/tool-workspace.tsx";
 import { Badge, PageHeader } from "@/components/ui/index.ts";
 import { loadProject } from "@/server/access.ts";
@@ -92,6 +94,9 @@ export default async function ToolPage({ params, searchParams }: Props) {
           source: tool.source,
         }}
       />
+      <Suspense fallback={<p className="mt-6 text-sm text-slate-500">Loading usage…</p>}>
+        <ToolUsage projectId={project.id} slug={project.slug} toolName={tool.name} />
+      </Suspense>
     </>
   );
 }

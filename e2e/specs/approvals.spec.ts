@@ -1,16 +1,12 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { expect, type Page, test } from "@playwright/test";
-import { dataDir, urls } from "../playwright.config.ts";
-import { mcpClient, screenshot, signIn, open, reload } from "../support/helpers.ts";
+import { urls } from "../playwright.config.ts";
+import { mcpClient, screenshot, signIn, open, reload, demoCredentials } from "../support/helpers.ts";
 
 // Human approval end to end (issue 6): an admin sets the demo project's approval policy to
 // "all tools that are not read-only" in the dashboard; an AI client (the official MCP SDK
 // client, with the demo API key) calls create_company and waits; the admin approves it on the
 // approvals page; the worker inside `npm start` sends it, and the waiting call returns the
 // demo CRM's answer. The policy is set back at the end (the demo project is shared by specs).
-
-const credentials = () => JSON.parse(readFileSync(path.join(dataDir, "demo-credentials.json"), "utf8")) as { adminEmail: string; adminPassword: string; apiKey: string; demoCrmUrl: string };
 
 /** "5.20 s" or "150 ms" in milliseconds, as the run page shows durations. */
 function duration(text: string | null): number {
@@ -32,13 +28,13 @@ async function setPolicy(page: Page, label: RegExp, saved: string) {
 
 test.afterAll(async ({ browser }) => {
   const page = await browser.newPage();
-  await signIn(page, credentials().adminEmail, credentials().adminPassword);
+  await signIn(page, demoCredentials().adminEmail, demoCredentials().adminPassword);
   await setPolicy(page, /Only tools marked/, "Saved: only tools marked “requires approval” wait for a person.");
   await page.close();
 });
 
 test("a call that needs approval waits, is approved in the dashboard, and returns the upstream result", async ({ page }) => {
-  const { adminEmail, adminPassword, apiKey, demoCrmUrl } = credentials();
+  const { adminEmail, adminPassword, apiKey, demoCrmUrl } = demoCredentials();
   await signIn(page, adminEmail, adminPassword);
   await setPolicy(page, /All tools that are not read-only/, "Saved: every tool that is not read-only waits for a person.");
 
@@ -95,7 +91,7 @@ test("a call that needs approval waits, is approved in the dashboard, and return
 });
 
 test("an admin sets where new pending approvals are posted; only the host is shown back", async ({ page }) => {
-  const { adminEmail, adminPassword } = credentials();
+  const { adminEmail, adminPassword } = demoCredentials();
   await signIn(page, adminEmail, adminPassword);
   await open(page, "/projects/demo/approvals");
   const form = page.getByRole("form", { name: "Approval webhook" });

@@ -1,16 +1,11 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { dataDir } from "../playwright.config.ts";
-import { open, signIn } from "../support/helpers.ts";
+import { open, signIn, demoCredentials } from "../support/helpers.ts";
 
 // An admin deletes a project from its settings: the slug must be typed; the project and its
 // pages are gone, and the audit log keeps the record.
 
-const credentials = () => JSON.parse(readFileSync(path.join(dataDir, "demo-credentials.json"), "utf8")) as { adminEmail: string; adminPassword: string };
-
 test("an admin deletes a project after typing its slug; the audit log keeps the record", async ({ page }) => {
-  const { adminEmail, adminPassword } = credentials();
+  const { adminEmail, adminPassword } = demoCredentials();
   await signIn(page, adminEmail, adminPassword);
   const slug = `doomed-${Date.now()}`;
   await open(page, "/projects");
@@ -38,7 +33,7 @@ test("an admin deletes a project after typing its slug; the audit log keeps the 
 
 test("on a phone, the top bar's links are behind one Menu button", async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
-  const { adminEmail, adminPassword } = credentials();
+  const { adminEmail, adminPassword } = demoCredentials();
   await signIn(page, adminEmail, adminPassword);
   await expect(page.getByRole("navigation", { name: "Main" })).toBeHidden();
   await page.locator("summary", { hasText: "Menu" }).click();

@@ -1,16 +1,11 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { dataDir } from "../playwright.config.ts";
-import { open, signIn } from "../support/helpers.ts";
+import { open, signIn, demoCredentials } from "../support/helpers.ts";
 
 // People act faster than pages load: two filters picked within a second both apply, and a quick
 // double ⌘/Ctrl+Enter in Try it makes one call, not two.
 
-const credentials = () => JSON.parse(readFileSync(path.join(dataDir, "demo-credentials.json"), "utf8")) as { adminEmail: string; adminPassword: string };
-
 test.beforeEach(async ({ page }) => {
-  const { adminEmail, adminPassword } = credentials();
+  const { adminEmail, adminPassword } = demoCredentials();
   await signIn(page, adminEmail, adminPassword);
 });
 

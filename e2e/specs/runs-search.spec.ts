@@ -1,30 +1,16 @@
 import { readFileSync } from "node:fs";
-import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { dataDir, urls } from "../playwright.config.ts";
-import { open, signIn } from "../support/helpers.ts";
+import { open, signIn, demoCredentials, callDemoTool } from "../support/helpers.ts";
 
 // Runs as a product: an admin finds a run by text in its arguments, narrows by HTTP status,
 // exports the filtered set, copies a run as curl and opens it in Try it with its arguments.
 
-const credentials = () => JSON.parse(readFileSync(path.join(dataDir, "demo-credentials.json"), "utf8")) as { adminEmail: string; adminPassword: string; apiKey: string };
-
-async function callTool(name: string, args: Record<string, unknown>) {
-  const res = await fetch(`${urls.gateway}/p/demo/mcp`, {
-    method: "POST",
-    headers: { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: `Bearer ${credentials().apiKey}`, "mcp-protocol-version": "2025-06-18" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name, arguments: args } }),
-  });
-  const body = (await res.json()) as { result: { _meta?: Record<string, unknown> } };
-  return String(body.result._meta?.["tengine/runId"]);
-}
-
 test("search, filter by HTTP status, export, copy as curl and reopen in Try it", async ({ page, context }) => {
   const marker = `Searchable ${Date.now()}`;
-  const found = await callTool("create_company", { body: { name: marker, domain: "search.example", industry: "Testing" } });
-  const missing = await callTool("get_company", { pathParams: { id: "no-such-company-id" } });
+  const found = String((await callDemoTool("create_company", { body: { name: marker, domain: "search.example", industry: "Testing" } }))._meta?.["tengine/runId"]);
+  const missing = String((await callDemoTool("get_company", { pathParams: { id: "no-such-company-id" } }))._meta?.["tengine/runId"]);
 
-  const { adminEmail, adminPassword } = credentials();
+  const { adminEmail, adminPassword } = demoCredentials();
   await signIn(page, adminEmail, adminPassword);
   await open(page, "/projects/demo/runs");
   const filters = page.getByRole("region", { name: "Filters" });

@@ -1,16 +1,12 @@
 import { readFileSync } from "node:fs";
-import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { dataDir } from "../playwright.config.ts";
-import { open, signIn } from "../support/helpers.ts";
+import { open, signIn, demoCredentials } from "../support/helpers.ts";
 
 // An admin manages the values tool headers use as {{secrets.NAME}} in the dashboard: sets one,
 // sees which tools use each, rotates it, and deletes it. A value is never shown again.
 
-const credentials = () => JSON.parse(readFileSync(path.join(dataDir, "demo-credentials.json"), "utf8")) as { adminEmail: string; adminPassword: string };
-
 test("an admin sets, rotates and deletes a template secret; its value never comes back", async ({ page }) => {
-  const { adminEmail, adminPassword } = credentials();
+  const { adminEmail, adminPassword } = demoCredentials();
   await signIn(page, adminEmail, adminPassword);
   await open(page, "/projects/demo");
   await page.getByRole("navigation", { name: "Project" }).getByRole("link", { name: "Secrets" }).click();

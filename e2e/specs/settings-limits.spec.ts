@@ -1,30 +1,14 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { expect, type Page, test } from "@playwright/test";
-import { dataDir, urls } from "../playwright.config.ts";
-import { screenshot, signIn, open, reload } from "../support/helpers.ts";
+import { screenshot, signIn, open, reload, demoCredentials, callDemoTool } from "../support/helpers.ts";
 
 // An admin sets a per-tool limit of 2 calls a minute on the demo project in the dashboard; the
 // third call through the gateway (the demo API key, plain MCP over fetch) is refused with a
 // tool error naming when to retry. Bad input is refused with the field's error and the typed
 // values stay. The limits are removed again at the end (the demo project is shared by specs).
 
-const credentials = () => JSON.parse(readFileSync(path.join(dataDir, "demo-credentials.json"), "utf8")) as { adminEmail: string; adminPassword: string; apiKey: string };
-
-async function callTool(name: string, args: Record<string, unknown>) {
-  const res = await fetch(`${urls.gateway}/p/demo/mcp`, {
-    method: "POST",
-    headers: { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: `Bearer ${credentials().apiKey}`, "mcp-protocol-version": "2025-06-18" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name, arguments: args } }),
-  });
-  expect(res.status).toBe(200);
-  const body = (await res.json()) as { result: { isError?: boolean; content: Array<{ text: string }>; _meta?: Record<string, unknown> } };
-  return { ...body.result, text: body.result.content.map((c) => c.text).join("\n") };
-}
-
 /** A call that must succeed; fails with the tool's own message otherwise. */
 async function expectServed(name: string) {
-  const result = await callTool(name, {});
+  const result = await callDemoTool(name, {});
   expect(result.isError, result.text).toBeFalsy();
   return result;
 }
@@ -41,13 +25,13 @@ async function clearLimits(page: Page) {
 
 test.afterAll(async ({ browser }) => {
   const page = await browser.newPage();
-  await signIn(page, credentials().adminEmail, credentials().adminPassword);
+  await signIn(page, demoCredentials().adminEmail, demoCredentials().adminPassword);
   await clearLimits(page);
   await page.close();
 });
 
 test("an admin limits a tool to 2 calls a minute and the third call is refused with a retry time", async ({ page }) => {
-  const { adminEmail, adminPassword } = credentials();
+  const { adminEmail, adminPassword } = demoCredentials();
   await signIn(page, adminEmail, adminPassword);
   await open(page, "/projects/demo/settings");
   const form = limitsForm(page);
@@ -82,9 +66,9 @@ test("an admin limits a tool to 2 calls a minute and the third call is refused w
   await expect(limitsForm(page).getByLabel(/Refuse calls \(fail closed\)/)).toBeChecked();
   await screenshot(page, "settings-rate-limits");
 
-  const first = await callTool("list_companies", {});
-  const second = await callTool("list_companies", {});
-  const third = await callTool("list_companies", {});
+  const first = await callDemoTool("list_companies", {});
+  const second = await callDemoTool("list_companies", {});
+  const third = await callDemoTool("list_companies", {});
   expect(first.isError, first.text).toBeFalsy();
   expect(second.isError, second.text).toBeFalsy();
   expect(third.isError).toBe(true);
@@ -105,7 +89,7 @@ test("an admin limits a tool to 2 calls a minute and the third call is refused w
 });
 
 test("an admin sets how long runs are kept; out-of-range values are refused", async ({ page }) => {
-  const { adminEmail, adminPassword } = credentials();
+  const { adminEmail, adminPassword } = demoCredentials();
   await signIn(page, adminEmail, adminPassword);
   await open(page, "/projects/demo/settings");
   const form = page.getByRole("form", { name: "Run retention" });

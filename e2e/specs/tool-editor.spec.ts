@@ -1,16 +1,11 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { dataDir } from "../playwright.config.ts";
-import { open, signIn } from "../support/helpers.ts";
+import { open, signIn, demoCredentials } from "../support/helpers.ts";
 
 // The tool editor never loses work and says everything that is wrong at once, in plain words.
 // Nothing here is saved: every attempt is refused, so the shared demo tool stays as it was.
 
-const credentials = () => JSON.parse(readFileSync(path.join(dataDir, "demo-credentials.json"), "utf8")) as { adminEmail: string; adminPassword: string };
-
 test.beforeEach(async ({ page }) => {
-  const { adminEmail, adminPassword } = credentials();
+  const { adminEmail, adminPassword } = demoCredentials();
   await signIn(page, adminEmail, adminPassword);
   await open(page, "/projects/demo/tools/list_companies");
 });

@@ -1,23 +1,13 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { dataDir, urls } from "../playwright.config.ts";
-import { open, signIn } from "../support/helpers.ts";
+import { open, signIn, demoCredentials, callDemoTool } from "../support/helpers.ts";
 
 // The tools list carries each tool's numbers: a week of calls, its error rate, p95 and when it
 // was last called; a tool nobody called says so.
 
-const credentials = () => JSON.parse(readFileSync(path.join(dataDir, "demo-credentials.json"), "utf8")) as { adminEmail: string; adminPassword: string; apiKey: string };
-
 test("each tool shows its calls, error rate, p95 and last call", async ({ page }) => {
-  const res = await fetch(`${urls.gateway}/p/demo/mcp`, {
-    method: "POST",
-    headers: { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: `Bearer ${credentials().apiKey}`, "mcp-protocol-version": "2025-06-18" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "list_companies", arguments: {} } }),
-  });
-  expect(res.status).toBe(200);
+  expect((await callDemoTool("list_companies")).isError).toBeFalsy();
 
-  const { adminEmail, adminPassword } = credentials();
+  const { adminEmail, adminPassword } = demoCredentials();
   await signIn(page, adminEmail, adminPassword);
   await open(page, "/projects/demo/tools");
   const row = page.getByRole("listitem").filter({ has: page.getByRole("link", { name: "list_companies", exact: true }) });

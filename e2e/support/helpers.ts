@@ -1,7 +1,10 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { expect, type Page } from "@playwright/test";
+import { dataDir, urls } from "../playwright.config.ts";
 
 /** Screenshots are CI artifacts under reports/screenshots/. */
 export async function screenshot(page: Page, name: string) {
@@ -57,4 +60,22 @@ export async function mcpClient(url: string, key: string) {
   const client = new Client({ name: "e2e", version: "1.0.0" });
   await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${key}` } } }));
   return client;
+}
+
+/** What `npm start` wrote for the demo: the admin's sign-in, the demo API key, the demo CRM's URL. */
+export type DemoCredentials = { adminEmail: string; adminPassword: string; apiKey: string; demoCrmUrl: string };
+export const demoCredentials = (): DemoCredentials => JSON.parse(readFileSync(path.join(dataDir, "demo-credentials.json"), "utf8")) as DemoCredentials;
+
+export type DemoToolResult = { isError?: boolean; content: Array<{ type: string; text: string }>; structuredContent?: unknown; _meta?: Record<string, unknown>; text: string };
+
+/** One tools/call on the demo project with the demo API key, as plain MCP over fetch (2025-06-18). */
+export async function callDemoTool(name: string, args: Record<string, unknown> = {}): Promise<DemoToolResult> {
+  const res = await fetch(`${urls.gateway}/p/demo/mcp`, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: `Bearer ${demoCredentials().apiKey}`, "mcp-protocol-version": "2025-06-18" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name, arguments: args } }),
+  });
+  expect(res.status).toBe(200);
+  const body = (await res.json()) as { result: Omit<DemoToolResult, "text"> };
+  return { ...body.result, text: body.result.content.map((c) => c.text).join("\n") };
 }

@@ -124,6 +124,20 @@ test("an admin signs up, builds a tool, calls it over MCP and revokes the key", 
 
 test("a viewer can read but cannot create or revoke anything", async ({ page }) => {
   await signIn(page, viewerEmail, viewerPassword);
+  // The account was created with a temporary password: the first thing asked is a new one.
+  await open(page, `/projects/${slug}/tools`);
+  await expect(page.getByRole("heading", { name: "Choose your password" })).toBeVisible();
+  const form = page.getByRole("form", { name: "Change password" });
+  await form.getByLabel("Temporary password").fill("not the temporary one");
+  await form.getByLabel("New password", { exact: true }).fill("the viewer's own password");
+  await form.getByLabel("New password again").fill("the viewer's own password");
+  await form.getByRole("button", { name: "Set my password" }).click();
+  await expect(form.locator("#password-current-error")).toHaveText("The current password is not right");
+  await form.getByLabel("Temporary password").fill(viewerPassword);
+  await form.getByRole("button", { name: "Set my password" }).click();
+  await expect(page.getByRole("heading", { name: "Choose your password" })).toHaveCount(0);
+  await expect(page.getByText("find_contacts").first()).toBeVisible();
+  viewerPassword = "the viewer's own password";
   await open(page, `/projects/${slug}/tools`);
   await expect(page.getByText("find_contacts").first()).toBeVisible();
   await expect(page.getByRole("link", { name: /New tool/ })).toHaveCount(0);

@@ -87,6 +87,7 @@ const TABLE: Record<string, Row | { public: string }> = {
   "settings.setMemberAssertionJwkAction": { minimum: "admin", namesRecords: false, call: (t) => act("settings", "setMemberAssertionJwkAction")(t.projectSlug, { jwk }) },
   "settings.clearMemberAssertionAction": { minimum: "admin", namesRecords: false, call: (t) => act("settings", "clearMemberAssertionAction")(t.projectSlug, {}) },
   "settings.setToolDiscoveryAction": { minimum: "admin", namesRecords: false, call: (t) => act("settings", "setToolDiscoveryAction")(t.projectSlug, { toolDiscovery: "search" }) },
+  "account.changePasswordAction": { public: "acts on the signed-in person's own account only (no organization, no records named); core change-password.test.ts checks the current password is required" },
   "sign-up.signUpAction": { public: "creates an account for whoever calls it; server-actions.test.ts checks it answers an existing email like a new one and changes nothing" },
   // Switching only sets a cookie, and only to an organization one belongs to (any role).
   "switch-org.switchOrgAction": { minimum: "viewer", namesRecords: false, call: (t) => switchOrg(t.orgSlug) },

@@ -171,3 +171,4 @@ export { projectPulse } from "./runs/project-pulse.ts";
 export { RUN_CSV_COLUMNS, runsCsvHeader, runCsvRow } from "./runs/runs-csv.ts";
 export { setApprovalWebhook, getApprovalWebhook, notifyPendingApprovals, approvalWebhookPayload, MAX_NOTIFY_ATTEMPTS, type NotifyDeps } from "./approvals/approval-webhook.ts";
 export { getToolStats, type ToolStats } from "./usage/tool-stats.ts";
+export { changePassword } from "./users/change-password.ts";

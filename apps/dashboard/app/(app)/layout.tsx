@@ -1,9 +1,11 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { ChangePasswordForm } from "@/components/account/change-password-form.tsx";
 import { MobileMenu } from "@/components/shell/mobile-menu.tsx";
 import { NavLink } from "@/components/shell/nav-link.tsx";
 import { OrgSwitcher } from "@/components/shell/org-switcher.tsx";
 import { SignOutButton } from "@/components/shell/sign-out-button.tsx";
+import { PageHeader } from "@/components/ui/index.ts";
 import { loadCurrentOrg } from "@/server/access.ts";
 
 export const dynamic = "force-dynamic";
@@ -23,7 +25,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
           </nav>
           <div className="hidden items-center gap-2 sm:flex">
             <NavLink href="/connections">My connections</NavLink>
-            <span className="text-sm text-slate-500">{user.email}</span>
+            <NavLink href="/account">{user.email}</NavLink>
             <SignOutButton />
           </div>
           <MobileMenu>
@@ -31,12 +33,22 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
             <NavLink href="/org/members">Members</NavLink>
             <NavLink href="/org/audit">Audit log</NavLink>
             <NavLink href="/connections">My connections</NavLink>
-            <span className="truncate px-2.5 py-1.5 text-xs text-slate-500">{user.email}</span>
+            <NavLink href="/account">Account ({user.email})</NavLink>
             <SignOutButton />
           </MobileMenu>
         </div>
       </header>
-      <main className="mx-auto max-w-6xl px-4 py-8 sm:px-6">{children}</main>
+      <main className="mx-auto max-w-6xl px-4 py-8 sm:px-6">
+        {user.mustChangePassword ? (
+          // An admin created this account with a temporary password: it is replaced before anything else.
+          <>
+            <PageHeader title="Choose your password" description="Your account was created with a temporary password. Set your own to continue." />
+            <ChangePasswordForm forced />
+          </>
+        ) : (
+          children
+        )}
+      </main>
     </div>
   );
 }

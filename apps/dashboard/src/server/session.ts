@@ -5,7 +5,7 @@ import { redirect } from "next/navigation";
 import { getDb } from "./db.ts";
 import { dashboardConfig } from "./env.ts";
 
-export type SessionUser = { id: string; email: string; name: string | null };
+export type SessionUser = { id: string; email: string; name: string | null; /** a temporary password from an admin: the dashboard asks for a new one first */ mustChangePassword: boolean };
 
 /** Session cookies get the `__Secure-` name on an https dashboard (next-auth's own rule). */
 export function secureSessionCookie(): boolean {
@@ -25,7 +25,7 @@ export async function currentUser(): Promise<SessionUser | null> {
   });
   const id = typeof token?.uid === "string" ? token.uid : undefined;
   if (!id) return null;
-  return getDb().user.findUnique({ where: { id }, select: { id: true, email: true, name: true } });
+  return getDb().user.findUnique({ where: { id }, select: { id: true, email: true, name: true, mustChangePassword: true } });
 }
 
 export async function requireUser(): Promise<SessionUser> {

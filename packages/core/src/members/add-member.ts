@@ -39,7 +39,7 @@ export async function addMember(db: Db, orgId: string, actorRole: Role, raw: z.i
   }
   try {
     const row = await db.$transaction(async (tx) => {
-      const userId = existing?.id ?? (await tx.user.create({ data: { id: newId("user"), email: input.email, name: input.name || null, passwordHash: passwordHash! }, select: { id: true } })).id;
+      const userId = existing?.id ?? (await tx.user.create({ data: { id: newId("user"), email: input.email, name: input.name || null, passwordHash: passwordHash!, mustChangePassword: true }, select: { id: true } })).id;
       return tx.membership.create({ data: { id: newId("membership"), orgId, userId, role: input.role }, select: memberSelect });
     });
     return { member: toMemberView(row), userCreated: !existing, ...(temporaryPassword ? { temporaryPassword } : {}) };

@@ -50,7 +50,8 @@ test("a call that needs approval waits, is approved in the dashboard, and return
   // The call shows up in the open queue by itself, no reload (with a count in the project nav).
   const decide = page.getByRole("form", { name: "Decide on create_company" });
   await expect(page.getByText("Live", { exact: true })).toBeVisible();
-  await expect(decide).toBeVisible();
+  // polling slows to one check every 10 s while nothing changes: allow for a slow one
+  await expect(decide).toBeVisible({ timeout: 30_000 });
   await expect(page.getByRole("link", { name: /Approvals\s*1/ })).toBeVisible();
   const item = page.getByRole("listitem").filter({ has: decide });
   await expect(item.getByText(`${demoCrmUrl}/companies`)).toBeVisible();

@@ -13,7 +13,8 @@ test("a call made while the runs list is open appears in it without a reload", a
   await page.evaluate("window.__sameDocument = true");
 
   const runId = String((await callDemoTool("list_companies"))._meta?.["tengine/runId"]);
-  await expect(page.locator(`tr[data-run-id="${runId}"]`)).toBeVisible();
+  // polling slows to one check every 10 s while nothing changes: allow for a slow one
+  await expect(page.locator(`tr[data-run-id="${runId}"]`)).toBeVisible({ timeout: 30_000 });
   // the page re-rendered in place: no reload
   expect(await page.evaluate("window.__sameDocument === true")).toBe(true);
 });

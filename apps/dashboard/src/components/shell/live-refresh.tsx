@@ -3,7 +3,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 
 const FASTEST_MS = 1_500;
-const SLOWEST_MS = 15_000;
+const SLOWEST_MS = 10_000;
 
 /**
  * Keeps a page current without a reload: polls the project's pulse while the tab is visible and

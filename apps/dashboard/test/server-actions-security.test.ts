@@ -69,6 +69,8 @@ const TABLE: Record<string, Row | { public: string }> = {
   "mcp-servers.setMcpToolSettingAction": { minimum: "admin", namesRecords: true, call: (t) => act("mcp-servers", "setMcpToolSettingAction")(t.projectSlug, { server: t.records.mcpServerName, tool: "search", enabled: false, name: "", scopes: "", readOnly: true, requiresApproval: false }) },
   "mcp-servers.setKeyToolsetsAction": { minimum: "admin", namesRecords: true, call: (t) => act("mcp-servers", "setKeyToolsetsAction")(t.projectSlug, { keyId: t.records.keyId, toolsets: "linear, github" }) },
   "mcp-servers.removeMcpServerAction": { minimum: "admin", namesRecords: true, call: (t) => act("mcp-servers", "removeMcpServerAction")(t.projectSlug, { name: t.records.mcpServerName }) },
+  "members.createInvitationAction": { minimum: "admin", namesRecords: false, call: (t) => act("members", "createInvitationAction")(t.orgSlug, { email: `invite-${t.records.org.id}@example.com`, role: "member" }) },
+  "members.revokeInvitationAction": { minimum: "admin", namesRecords: true, call: (t) => act("members", "revokeInvitationAction")(t.orgSlug, { invitationId: t.records.invitationId }) },
   "members.addMemberAction": { minimum: "admin", namesRecords: false, call: (t) => act("members", "addMemberAction")(t.orgSlug, { email: `new-${t.records.org.id}@example.com`, role: "member", name: "" }) },
   "members.changeMemberRoleAction": { minimum: "admin", namesRecords: true, call: (t) => act("members", "changeMemberRoleAction")(t.orgSlug, { membershipId: t.records.viewer.membershipId, role: "member" }) },
   "members.removeMemberAction": { minimum: "admin", namesRecords: true, call: (t) => act("members", "removeMemberAction")(t.orgSlug, { membershipId: t.records.member.membershipId }) },
@@ -88,6 +90,7 @@ const TABLE: Record<string, Row | { public: string }> = {
   "settings.clearMemberAssertionAction": { minimum: "admin", namesRecords: false, call: (t) => act("settings", "clearMemberAssertionAction")(t.projectSlug, {}) },
   "settings.setToolDiscoveryAction": { minimum: "admin", namesRecords: false, call: (t) => act("settings", "setToolDiscoveryAction")(t.projectSlug, { toolDiscovery: "search" }) },
   "account.changePasswordAction": { public: "acts on the signed-in person's own account only (no organization, no records named); core change-password.test.ts checks the current password is required" },
+  "invitations.acceptInvitationAction": { public: "the link's token is the credential (single use, 7 days); core invitations.test.ts checks an existing account must be signed in as the invited email" },
   "sign-up.signUpAction": { public: "creates an account for whoever calls it; server-actions.test.ts checks it answers an existing email like a new one and changes nothing" },
   // Switching only sets a cookie, and only to an organization one belongs to (any role).
   "switch-org.switchOrgAction": { minimum: "viewer", namesRecords: false, call: (t) => switchOrg(t.orgSlug) },

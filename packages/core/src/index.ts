@@ -172,3 +172,4 @@ export { RUN_CSV_COLUMNS, runsCsvHeader, runCsvRow } from "./runs/runs-csv.ts";
 export { setApprovalWebhook, getApprovalWebhook, notifyPendingApprovals, approvalWebhookPayload, MAX_NOTIFY_ATTEMPTS, type NotifyDeps } from "./approvals/approval-webhook.ts";
 export { getToolStats, type ToolStats } from "./usage/tool-stats.ts";
 export { changePassword } from "./users/change-password.ts";
+export { createInvitation, createInvitationInput, listOpenInvitations, revokeInvitation, readInvitation, acceptInvitation, INVITATION_TTL_MS, type InvitationView } from "./members/invitations.ts";

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { createApiKey, createProject, createSigningSecret, createTool, newId, type Principal, type Role, SecretBox, setMemberAssertionSecret, setProjectSecret } from "@tengine/core";
+import { createApiKey, createInvitation, createProject, createSigningSecret, createTool, newId, type Principal, type Role, SecretBox, setMemberAssertionSecret, setProjectSecret } from "@tengine/core";
 import type { Db } from "@tengine/db";
 
 /** One organization with a project, people in every role, and one of each resource an action can touch. */
@@ -38,6 +38,7 @@ export async function createTenant(db: Db, masterKey: string, name: string) {
   const tool = await createTool(db, secretBox, project.id, { name: "send_invoice", description: "Sends an invoice", inputSchema: { type: "object" }, method: "POST", url: "http://127.0.0.1:9/invoices" });
   const signing = await createSigningSecret(db, secretBox, project.id);
   await setMemberAssertionSecret(db, secretBox, project.id);
+  const { invitation } = await createInvitation(db, org.id, { role: "owner" }, { email: `invited-${name.toLowerCase()}@example.com`, role: "member" });
   const templateSecretName = "SPARE_TOKEN";
   await setProjectSecret(db, secretBox, project.id, templateSecretName, "spare-token-value");
   const principal: Principal = { projectId: project.id, projectSlug: project.slug, kind: "api_key", keyId: key.id, scopes: null };
@@ -66,5 +67,6 @@ export async function createTenant(db: Db, masterKey: string, name: string) {
     connectionId: connection.id,
     mcpServerName,
     templateSecretName,
+    invitationId: invitation.id,
   };
 }

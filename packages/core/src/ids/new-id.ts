@@ -13,6 +13,7 @@ export const ID_PREFIXES = {
   import: "imp",
   approval: "apv",
   membership: "mem",
+  invitation: "inv",
   secret: "sec",
   signingSecret: "sig",
   idempotency: "idk",

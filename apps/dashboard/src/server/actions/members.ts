@@ -1,8 +1,9 @@
 "use server";
-import { addMember, addMemberInput, changeMemberRole, memberAudit, recordAudit, removeMember, ROLES } from "@tengine/core";
+import { addMember, addMemberInput, changeMemberRole, createInvitation, createInvitationInput, memberAudit, recordAudit, removeMember, revokeInvitation, ROLES } from "@tengine/core";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { type ActionResult, withOrgRole } from "../action.ts";
+import { dashboardConfig } from "../env.ts";
 
 const membershipId = z.string().regex(/^mem_[0-9a-z]+$/, "unknown member");
 
@@ -36,4 +37,23 @@ export const removeMemberAction = withOrgRole("admin", z.object({ membershipId }
   await recordAudit(ctx.db, { orgId: ctx.org.id, actor: { userId: ctx.user.id, email: ctx.user.email }, ...memberAudit.remove(member) });
   revalidatePath("/org/members");
   return { ok: true, message: `${member.email} was removed.` };
+});
+
+/**
+ * An invitation by link (admin; only owners invite admins and owners). The link is returned this
+ * once for the admin to send; it works for 7 days, once. No email is sent.
+ */
+export const createInvitationAction = withOrgRole("admin", createInvitationInput, async (ctx, input): Promise<ActionResult<{ email: string; role: string; link: string }>> => {
+  const { invitation, token } = await createInvitation(ctx.db, ctx.org.id, { role: ctx.role, userId: ctx.user.id }, input);
+  await recordAudit(ctx.db, { orgId: ctx.org.id, actor: { userId: ctx.user.id, email: ctx.user.email }, action: "invitation.create", targetType: "invitation", targetId: invitation.id, details: { email: invitation.email, role: invitation.role } });
+  revalidatePath("/org/members");
+  return { ok: true, data: { email: invitation.email, role: invitation.role, link: `${dashboardConfig().dashboardUrl}/invite/${token}` } };
+});
+
+/** Withdraws an open invitation (admin): its link stops working at once. */
+export const revokeInvitationAction = withOrgRole("admin", z.object({ invitationId: z.string().regex(/^inv_[0-9a-z]+$/, "unknown invitation") }), async (ctx, input) => {
+  const { email } = await revokeInvitation(ctx.db, ctx.org.id, input.invitationId);
+  await recordAudit(ctx.db, { orgId: ctx.org.id, actor: { userId: ctx.user.id, email: ctx.user.email }, action: "invitation.revoke", targetType: "invitation", targetId: input.invitationId, details: { email } });
+  revalidatePath("/org/members");
+  return { ok: true, message: `The invitation for ${email} was withdrawn.` };
 });

@@ -1,6 +1,8 @@
-import { listMembers, ROLES, roleAtLeast } from "@tengine/core";
+import { listMembers, listOpenInvitations, ROLES, roleAtLeast } from "@tengine/core";
 import type { Metadata } from "next";
+import { relativeTime } from "@/components/format/relative-time.ts";
 import { AddMemberForm } from "@/components/org/add-member-form.tsx";
+import { InviteForm } from "@/components/org/invite-form.tsx";
 import { MembersTable } from "@/components/org/members-table.tsx";
 import { ROLE_SUMMARY } from "@/components/org/roles.ts";
 import { Badge, Card, EmptyState, PageHeader } from "@/components/ui/index.ts";
@@ -13,8 +15,9 @@ export const metadata: Metadata = { title: "Members" };
 export default async function MembersPage() {
   const { user, current } = await loadCurrentOrg();
   if (!current) return <EmptyState title="You are not in any organization">Ask an admin to add you, or sign up again to create one.</EmptyState>;
-  const members = await listMembers(getDb(), current.id);
   const canManage = roleAtLeast(current.role, "admin");
+  const [members, invitations] = await Promise.all([listMembers(getDb(), current.id), canManage ? listOpenInvitations(getDb(), current.id) : []]);
+  const now = Date.now();
   return (
     <>
       <PageHeader
@@ -32,6 +35,11 @@ export default async function MembersPage() {
           {canManage ? (
             <Card title="Add a member" description={current.role === "owner" ? "Owners can give any role." : "Admins can add members and viewers; an owner adds admins and owners."}>
               <AddMemberForm orgSlug={current.slug} actorRole={current.role} loginUrl={`${dashboardConfig().dashboardUrl}/login`} />
+            </Card>
+          ) : null}
+          {canManage ? (
+            <Card title="Invite by link" description="They open the link, choose their own password (or accept with the account they have) and join with the role you pick.">
+              <InviteForm orgSlug={current.slug} actorRole={current.role} open={invitations.map((i) => ({ id: i.id, email: i.email, role: i.role, expiresLabel: relativeTime(i.expiresAt, now) }))} />
             </Card>
           ) : (
             <p className="text-sm text-slate-500">Only admins and owners can add, change or remove members.</p>

@@ -111,7 +111,7 @@ test("an admin signs up, builds a tool, calls it over MCP and revokes the key", 
 
   await test.step("add a viewer to the organization", async () => {
     await open(page, "/org/members");
-    await page.getByLabel("Email").fill(viewerEmail);
+    await page.getByLabel("Email", { exact: true }).fill(viewerEmail);
     await page.getByLabel("Role", { exact: true }).selectOption("viewer");
     await page.getByRole("button", { name: "Add member" }).click();
     viewerPassword = (await page.getByTestId("one-time-secret").textContent())!.trim();

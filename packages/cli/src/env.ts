@@ -17,6 +17,8 @@ const schema = z.object({
     TENGINE_PREVIOUS_MASTER_KEYS: optional(z.string()),
     TENGINE_DATA_DIR: optional(z.string()),
     PUBLIC_GATEWAY_URL: optional(z.string().url({ message: "must be a URL" })),
+    // Invitation links point here (`tengine members invite`).
+    PUBLIC_DASHBOARD_URL: optional(z.string().url({ message: "must be a URL" })),
     GATEWAY_PORT: z.coerce.number().int().default(8081),
     // As in the gateway: lifts the SSRF address checks (here, for `openapi import <url>`).
     ALLOW_PRIVATE_UPSTREAMS: optional(bool),
@@ -33,6 +35,8 @@ if (!parsed.success) {
 export const cliEnv = parsed.data;
 
 export const gatewayUrl = (cliEnv.PUBLIC_GATEWAY_URL ?? `http://localhost:${cliEnv.GATEWAY_PORT}`).replace(/\/+$/, "");
+
+export const dashboardUrl = (cliEnv.PUBLIC_DASHBOARD_URL ?? "http://localhost:3000").replace(/\/+$/, "");
 
 /** TENGINE_PREVIOUS_MASTER_KEYS as a list. */
 export const previousMasterKeys = () => (cliEnv.TENGINE_PREVIOUS_MASTER_KEYS ?? "").split(",").map((k) => k.trim()).filter(Boolean);

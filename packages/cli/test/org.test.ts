@@ -1,4 +1,4 @@
-import { newId } from "@tengine/core";
+import { newId, readInvitation } from "@tengine/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cliRunner, createCliWorld } from "./support/cli-world.ts";
 
@@ -42,6 +42,15 @@ describe("tengine members", () => {
       ["member.role_change", "tengine CLI"],
       ["member.remove", "tengine CLI"],
     ]);
+  });
+
+  it("creates an invitation link that the dashboard accepts once", { timeout: 300_000 }, async () => {
+    const invited = await cli.json("members", "invite", "grace@acme.example", "--org", "acme", "--role", "viewer", "--as", "admin@acme.example");
+    expect(invited).toMatchObject({ email: "grace@acme.example", role: "viewer", link: expect.stringMatching(/^http:\/\/localhost:3000\/invite\/[A-Za-z0-9]{16,64}$/) });
+    const token = String(invited.link).split("/").pop()!;
+    expect(await readInvitation(world.db, token)).toMatchObject({ state: "open", email: "grace@acme.example", role: "viewer" });
+    expect((await cli.fails("members", "invite", "erin@acme.example", "--org", "acme", "--role", "owner", "--as", "admin@acme.example")).code).toBe(5);
+    expect(await world.db.auditLog.count({ where: { action: "invitation.create" } })).toBe(1);
   });
 });
 

@@ -1,6 +1,7 @@
-import { addMember, AppError, changeMemberRole, listMembers, memberAudit, recordAudit, removeMember, ROLES } from "@tengine/core";
+import { addMember, AppError, changeMemberRole, createInvitation, listMembers, memberAudit, recordAudit, removeMember, ROLES } from "@tengine/core";
 import type { CliContext } from "../context.ts";
 import { defineCommand, defineGroup } from "../framework/define.ts";
+import { dashboardUrl } from "../env.ts";
 import { print } from "../output.ts";
 import { actingOnOrg, asOption, orgOption } from "./shared.ts";
 
@@ -78,4 +79,20 @@ const remove = defineCommand<{ org?: string; as?: string }>({
   },
 });
 
-export const membersGroup = defineGroup({ name: "members", summary: "people of an organization and their roles", commands: [list, add, role, remove] });
+const invite = defineCommand<{ org?: string; role: (typeof ROLES)[number]; as?: string }>({
+  name: "invite",
+  summary: "an invitation link for an email and role: they choose their own password when they open it",
+  details: "The link works once, for 7 days; it is printed once (only its hash is kept). It points at PUBLIC_DASHBOARD_URL (default http://localhost:3000). Admins invite members and viewers; only owners invite admins and owners.",
+  args: [{ name: "email", description: "the person's email" }],
+  options: [orgOption, { flags: "--role <role>", description: `the role (${ROLES.join(", ")})`, choices: ROLES, default: "member" }, asOption],
+  examples: ["tengine members invite grace@acme.example --org acme --role viewer"],
+  json: "{ email, role, link, expiresAt }",
+  async run(ctx, { args, opts, json }) {
+    const { org, actor, role: actorRole } = await actingOnOrg(ctx, opts.org, opts.as, "admin");
+    const { invitation, token } = await createInvitation(ctx.db, org.id, { role: actorRole, ...(actor.userId ? { userId: actor.userId } : {}) }, { email: args.email!, role: opts.role });
+    await recordAudit(ctx.db, { orgId: org.id, actor, action: "invitation.create", targetType: "invitation", targetId: invitation.id, details: { email: invitation.email, role: invitation.role } });
+    print(json, { email: invitation.email, role: invitation.role, link: `${dashboardUrl}/invite/${token}`, expiresAt: invitation.expiresAt });
+  },
+});
+
+export const membersGroup = defineGroup({ name: "members", summary: "people of an organization and their roles", commands: [list, add, invite, role, remove] });

@@ -38,7 +38,7 @@ export async function createTenant(db: Db, masterKey: string, name: string) {
   const tool = await createTool(db, secretBox, project.id, { name: "send_invoice", description: "Sends an invoice", inputSchema: { type: "object" }, method: "POST", url: "http://127.0.0.1:9/invoices" });
   const signing = await createSigningSecret(db, secretBox, project.id);
   await setMemberAssertionSecret(db, secretBox, project.id);
-  const { invitation } = await createInvitation(db, org.id, { role: "owner" }, { email: `invited-${name.toLowerCase()}@example.com`, role: "member" });
+  const { invitation } = await createInvitation(db, org.id, { role: "owner" }, { email: `invited-${name.toLowerCase().replace(/[^a-z0-9]/g, "")}@example.com`, role: "member" });
   const templateSecretName = "SPARE_TOKEN";
   await setProjectSecret(db, secretBox, project.id, templateSecretName, "spare-token-value");
   const principal: Principal = { projectId: project.id, projectSlug: project.slug, kind: "api_key", keyId: key.id, scopes: null };

@@ -21,13 +21,17 @@ export async function loadProject(slug: string) {
 
 export const ORG_COOKIE = "tengine_org";
 
-/** The organization the user is working in: the one chosen in the switcher, else their first. */
+/** The organizations of a user and the one they work in: chosen in the switcher, else their first. */
+export async function currentOrgOf(userId: string) {
+  const orgs = await listOrgsForUser(getDb(), userId);
+  const chosen = (await cookies()).get(ORG_COOKIE)?.value;
+  return { orgs, current: orgs.find((o) => o.slug === chosen) ?? orgs[0] };
+}
+
+/** The organization the user is working in, for a page (no session: to the sign-in page). */
 export async function loadCurrentOrg() {
   const user = await requireUser();
-  const orgs = await listOrgsForUser(getDb(), user.id);
-  const chosen = (await cookies()).get(ORG_COOKIE)?.value;
-  const current = orgs.find((o) => o.slug === chosen) ?? orgs[0];
-  return { user, orgs, current };
+  return { user, ...(await currentOrgOf(user.id)) };
 }
 
 export async function loadOrg(slug: string, minimum: Role = "viewer") {

@@ -92,6 +92,8 @@ export async function notifyPendingApprovals(deps: NotifyDeps, options: { limit:
   });
   let sent = 0;
   let failed = 0;
+  // One signing-key read per project per run, however many of its approvals are due.
+  const signingKeys = new Map<string, ReturnType<typeof loadSigningKey>>();
   for (const approval of due) {
     const attempt = approval.notifyAttempts + 1;
     // Claim the attempt first: a second worker (or a slow receiver) never sends it twice at once.
@@ -99,7 +101,8 @@ export async function notifyPendingApprovals(deps: NotifyDeps, options: { limit:
     if (claimed.count === 0) continue;
     const url = deps.secretBox.decrypt(approval.project.approvalWebhookUrlEnc!, secretAd.approvalWebhook(approval.project.id));
     const body = JSON.stringify(approvalWebhookPayload(approval, deps.dashboardUrl));
-    const signingKey = await loadSigningKey(deps.db, deps.secretBox, approval.project.id);
+    if (!signingKeys.has(approval.project.id)) signingKeys.set(approval.project.id, loadSigningKey(deps.db, deps.secretBox, approval.project.id));
+    const signingKey = await signingKeys.get(approval.project.id)!;
     const result = await deps.outbound.send(
       // The run id travels as it does on tool calls: a receiver verifies both with the same code.
       { method: "POST", url, headers: { "content-type": "application/json", "user-agent": "Tengine-Approvals/1", "x-tengine-run-id": approval.runId }, body },

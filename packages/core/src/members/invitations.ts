@@ -1,20 +1,19 @@
-import { z } from "zod";
+import type { z } from "zod";
 import { type Db, isUniqueViolation } from "@tengine/db";
-import { ROLES, type Role } from "../access/roles.ts";
+import type { Role } from "../access/roles.ts";
 import { randomBase62, sha256Hex } from "../crypto/hash.ts";
 import { AppError } from "../errors/app-error.ts";
 import { newId } from "../ids/new-id.ts";
 import { hashPassword } from "../users/password.ts";
 import { signUpInput } from "../users/sign-up.ts";
+import { addMemberInput } from "./add-member.ts";
 import { assertMayManage } from "./member-rules.ts";
 
 /** How long an invitation link works. */
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
-export const createInvitationInput = z.object({
-  email: z.string().trim().toLowerCase().email("enter a valid email address"),
-  role: z.enum(ROLES, { error: "choose a role" }),
-});
+/** The email and role of an invitation: the rules of adding a member directly. */
+export const createInvitationInput = addMemberInput.pick({ email: true, role: true });
 
 export type InvitationView = { id: string; email: string; role: Role; createdAt: Date; expiresAt: Date };
 

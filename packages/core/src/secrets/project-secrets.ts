@@ -6,7 +6,7 @@ import { bumpConfigVersion } from "../projects/bump-config-version.ts";
 import { parseTemplateString, referencesOf } from "../templates/parse-template-string.ts";
 
 /** Same alphabet as `{{secrets.NAME}}` in templates. */
-const SECRET_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+export const SECRET_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 /** Redaction finds secrets by value; values this short would be unsafe to search for. */
 export const MIN_SECRET_LENGTH = 8;
 

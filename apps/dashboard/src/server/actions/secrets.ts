@@ -1,11 +1,12 @@
 "use server";
-import { deleteProjectSecret, recordAudit, setProjectSecret } from "@tengine/core";
+import { deleteProjectSecret, recordAudit, SECRET_NAME, setProjectSecret } from "@tengine/core";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { withProjectRole } from "../action.ts";
 import { getSecretBox } from "../db.ts";
 
-const name = z.string().trim().regex(/^[A-Za-z0-9_-]{1,64}$/, "Use 1 to 64 letters, digits, dashes or underscores, e.g. CRM_TOKEN");
+// core's rule, with the form's wording
+const name = z.string().trim().regex(SECRET_NAME, "Use 1 to 64 letters, digits, dashes or underscores, e.g. CRM_TOKEN");
 
 /**
  * Sets or rotates a `{{secrets.NAME}}` value (admin+). The value is encrypted at once and never

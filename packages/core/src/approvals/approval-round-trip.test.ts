@@ -72,7 +72,7 @@ describe("approvals over multi round-trip requests", () => {
     expect(asked).toMatchObject({
       resultType: "input_required",
       requestState: expect.any(String),
-      inputRequests: { [APPROVAL_INPUT_KEY]: { method: "elicitation/create", params: { mode: "url", url: `${dashboardUrl}/projects/crm/approvals?run=${runId}` } } },
+      inputRequests: { [APPROVAL_INPUT_KEY]: { method: "elicitation/create", params: { mode: "url", url: `${dashboardUrl}/projects/crm/approvals?run=${runId}#${runId}` } } },
     });
     const stateOnly = approvalInputRequired({ secretBox: box, dashboardUrl }, { ...call(), canOpenUrls: false, runId, expiresAt });
     expect(stateOnly.inputRequests).toBeUndefined();

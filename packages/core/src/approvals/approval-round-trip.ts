@@ -49,7 +49,7 @@ export type WaitingCall = {
 
 /** The dashboard page where a person decides this run's approval. */
 export function approvalPageUrl(dashboardUrl: string | undefined, slug: string, runId: string): string | undefined {
-  return dashboardUrl ? `${dashboardUrl.replace(/\/+$/, "")}/projects/${slug}/approvals?run=${runId}` : undefined;
+  return dashboardUrl ? `${dashboardUrl.replace(/\/+$/, "")}/projects/${slug}/approvals?run=${runId}#${runId}` : undefined;
 }
 
 export function approvalInputRequired(deps: Pick<ApprovalRoundTripDeps, "secretBox" | "dashboardUrl">, call: WaitingCall): InputRequiredResult {

@@ -66,9 +66,9 @@ const METHOD_VERBS: Record<string, string> = {
  * other words at `SYNONYM_WEIGHT`. Stemmed when the index is loaded.
  */
 const SYNONYM_GROUPS = [
-  "delete remove destroy drop erase",
+  "delete remove destroy drop erase kill terminate purge",
   "create add new make open publish leave write register",
-  "update edit modify change rename close reopen set",
+  "update edit modify change rename close reopen set suspend pause resume resize",
   "get fetch retrieve show view see read inspect describe look detail info information",
   "list enumerate browse history show see",
   "search find lookup query",

@@ -86,6 +86,7 @@ const PHRASES: Record<string, string> = {
   "signed in": "authenticated",
   "log in": "authenticate",
   "sign in": "authenticate",
+  "tear down": "delete",
 };
 
 /** Abbreviations read as the word they stand for, in the index and in queries alike. */

@@ -1,3 +1,5 @@
+import { isObject } from "../openapi/json-pointer.ts";
+
 /**
  * Text an input schema carries about what a tool does, beyond its parameter names: the body's
  * schema name (`#/$defs/io.k8s.api.core.v1.ResourceQuota` → ResourceQuota), the first sentence of
@@ -15,7 +17,6 @@ const MAX_SENTENCE = 200;
 const PARTS = ["pathParams", "query", "headers"];
 
 type Schema = Record<string, unknown>;
-
 
 /** The parameters' descriptions and enum values. */
 export function parameterText(inputSchema: Schema): string {
@@ -67,8 +68,4 @@ function firstSentence(text: string): string {
   const end = text.search(/[.!?](?:\s|$)/);
   const sentence = end >= 0 ? text.slice(0, end) : text;
   return sentence.length <= MAX_SENTENCE ? sentence : sentence.slice(0, MAX_SENTENCE).replace(/\s+\S*$/, "");
-}
-
-function isObject(value: unknown): value is Schema {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

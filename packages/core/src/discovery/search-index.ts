@@ -324,6 +324,6 @@ function parameterNames(schema: Record<string, unknown>, depth = 0): string[] {
   return names;
 }
 
-/** Exported for tests: the words a tool is indexed under, by field. */
-export const indexedWords = (tool: PreparedTool) => fieldsOf(tool);
+/** Exported for tests: the words a tool is indexed under, by field (its own body only: an index adds its resource's other operations' bodies). */
+export const indexedWords = (tool: PreparedTool) => fieldsOf(tool, bodyText(tool.listed.inputSchema));
 export { splitWords };

@@ -110,7 +110,7 @@ const CANONICAL: Record<string, string> = {
 };
 
 /**
- * A light English stemmer (plurals, -ing, -ed, -ment, -er, -ee, a final e); stable on its own
+ * A light English stemmer (plurals, -ing, -ed, -ment, -ful, -er, -ee, a final e); stable on its own
  * output, so stemming twice changes nothing. Short words and numbers are kept as they are.
  */
 export function stemWord(word: string): string {
@@ -123,6 +123,7 @@ export function stemWord(word: string): string {
   if (w.length > 5 && w.endsWith("ing")) w = undouble(w.slice(0, -3));
   else if (w.length > 4 && w.endsWith("ed") && !w.endsWith("eed")) w = undouble(w.slice(0, -2));
   if (w.length > 7 && w.endsWith("ment")) w = w.slice(0, -4);
+  else if (w.length > 6 && w.endsWith("ful")) w = w.slice(0, -3);
   else if (w.length > 6 && /[^aeious]al$/.test(w) && !w.endsWith("ical")) w = w.slice(0, -2);
   else if (w.length > 6 && w.endsWith("er")) w = w.slice(0, -2);
   else if (w.length > 5 && w.endsWith("ee")) w = w.slice(0, -2);

@@ -1,52 +1,50 @@
 import { isObject } from "../openapi/json-pointer.ts";
 
 /**
- * Text an input schema carries about what a tool does, beyond its parameter names: the body's
- * schema name (`#/$defs/io.k8s.api.core.v1.ResourceQuota` → ResourceQuota), the first sentence of
- * the descriptions of the body, of its properties and of the parameters, and string enum values
- * (`state: error | failure | pending | success`). A Kubernetes create operation says only
- * "create a ResourceQuota"; its body's schema says "ResourceQuota sets aggregate quota
- * restrictions enforced per namespace", which is how people ask for it.
+ * Words an input schema carries about what a tool does, beyond its parameter names: the body's
+ * schema names (`#/$defs/io.k8s.api.core.v1.ResourceQuota` → ResourceQuota, and the schemas its
+ * properties refer to), its property names, and string enum values of the body and the
+ * parameters (a commit status's `state: error | failure | pending | success`, a review's
+ * `event: APPROVE | REQUEST_CHANGES | COMMENT`). These are the API's own vocabulary.
  *
- * Bounded: `$ref`s are followed `MAX_DEPTH` levels into the body (each definition once), and only
- * a description's first sentence (at most `MAX_SENTENCE` characters) is read, so a large schema
- * does not drown the tool's own words.
+ * Schema descriptions are left out: measured, their prose ("…the set of objects that exist…")
+ * gave rare filler words a weight they do not deserve and cost more than it found.
+ * Bounded: `$ref`s are followed `MAX_DEPTH` levels of properties into the body, each once.
  */
 const MAX_DEPTH = 1;
-const MAX_SENTENCE = 200;
+const MAX_ENUM_VALUE = 40;
 const PARTS = ["pathParams", "query", "headers"];
 
 type Schema = Record<string, unknown>;
 
-/** The parameters' descriptions and enum values. */
-export function parameterText(inputSchema: Schema): string {
+/** String enum values of the path, query and header parameters. */
+export function parameterValues(inputSchema: Schema): string {
   const out: string[] = [];
   const properties = isObject(inputSchema.properties) ? inputSchema.properties : {};
   for (const part of PARTS) {
     const sub = properties[part];
     if (!isObject(sub) || !isObject(sub.properties)) continue;
-    for (const parameter of Object.values(sub.properties)) if (isObject(parameter)) describe(parameter, out);
+    for (const parameter of Object.values(sub.properties)) if (isObject(parameter)) enumValues(parameter, out);
   }
   return out.join(" ");
 }
 
-/** The body's schema names, property names, descriptions and enum values. */
-export function bodyText(inputSchema: Schema): string {
-  const defs = (isObject(inputSchema.$defs) ? inputSchema.$defs : {}) as Record<string, unknown>;
+/** The body's schema names, property names and string enum values. */
+export function bodyWords(inputSchema: Schema): string {
+  const defs = isObject(inputSchema.$defs) ? inputSchema.$defs : {};
   const properties = isObject(inputSchema.properties) ? inputSchema.properties : {};
   const out: string[] = [];
   const seen = new Set<string>();
-  const visit = (schema: unknown, depth: number) => {
+  const visit = (schema: unknown, depth: number): void => {
     if (!isObject(schema)) return;
-    const ref = typeof schema.$ref === "string" ? schema.$ref : undefined;
-    if (ref) {
-      const name = ref.replace(/^#\/\$defs\//, "");
+    if (typeof schema.$ref === "string") {
+      const name = schema.$ref.replace(/^#\/\$defs\//, "");
       if (seen.has(name)) return;
       seen.add(name);
       out.push(name.slice(name.lastIndexOf(".") + 1));
       return visit(defs[name], depth);
     }
-    describe(schema, out);
+    enumValues(schema, out);
     for (const key of ["allOf", "oneOf", "anyOf"]) if (Array.isArray(schema[key])) for (const branch of schema[key]) visit(branch, depth);
     if (isObject(schema.items)) visit(schema.items, depth);
     if (depth >= MAX_DEPTH || !isObject(schema.properties)) return;
@@ -59,13 +57,6 @@ export function bodyText(inputSchema: Schema): string {
   return out.join(" ");
 }
 
-function describe(schema: Schema, out: string[]): void {
-  if (typeof schema.description === "string") out.push(firstSentence(schema.description));
-  if (Array.isArray(schema.enum)) for (const value of schema.enum) if (typeof value === "string" && value.length <= 40) out.push(value);
-}
-
-function firstSentence(text: string): string {
-  const end = text.search(/[.!?](?:\s|$)/);
-  const sentence = end >= 0 ? text.slice(0, end) : text;
-  return sentence.length <= MAX_SENTENCE ? sentence : sentence.slice(0, MAX_SENTENCE).replace(/\s+\S*$/, "");
+function enumValues(schema: Schema, out: string[]): void {
+  if (Array.isArray(schema.enum)) for (const value of schema.enum) if (typeof value === "string" && value.length <= MAX_ENUM_VALUE) out.push(value);
 }

@@ -5,7 +5,7 @@ import { SecretBox } from "../crypto/secret-box.ts";
 import { PreparedTool } from "../runtime/prepared-tool.ts";
 import { familyTool, groupByFamily, resolveFamilyCall } from "./family-tools.ts";
 import { ToolSearchIndex } from "./search-index.ts";
-import { bodyText, parameterText } from "./schema-words.ts";
+import { bodyWords, parameterValues } from "./schema-words.ts";
 import { compoundWords, initialismOf, splitWords, stemWord, tokenize } from "./tokenize.ts";
 
 const box = new SecretBox(SecretBox.generateKey());
@@ -56,27 +56,26 @@ describe("schema words", () => {
   const schema = {
     type: "object",
     properties: {
-      pathParams: { type: "object", properties: { sha: { type: "string", description: "The commit SHA. Further detail that is left out." } } },
+      pathParams: { type: "object", properties: { sha: { type: "string", description: "The commit SHA." } } },
       query: { type: "object", properties: { state: { type: "string", enum: ["open", "closed"] } } },
       body: { $ref: "#/$defs/io.k8s.api.core.v1.ResourceQuota" },
     },
     $defs: {
-      "io.k8s.api.core.v1.ResourceQuota": { type: "object", description: "ResourceQuota sets aggregate quota restrictions enforced per namespace", properties: { spec: { $ref: "#/$defs/io.k8s.api.core.v1.ResourceQuotaSpec" } } },
-      "io.k8s.api.core.v1.ResourceQuotaSpec": { type: "object", description: "ResourceQuotaSpec defines the desired hard limits.", properties: { hard: { type: "object", description: "deeper than the index reads" } } },
+      "io.k8s.api.core.v1.ResourceQuota": { type: "object", description: "ResourceQuota sets aggregate quota restrictions", properties: { spec: { $ref: "#/$defs/io.k8s.api.core.v1.ResourceQuotaSpec" } } },
+      "io.k8s.api.core.v1.ResourceQuotaSpec": { type: "object", properties: { hard: { type: "object" }, scope: { type: "string", enum: ["Terminating", "BestEffort"] } } },
     },
   };
-  it("reads parameter descriptions (first sentence) and enum values", () => {
-    expect(parameterText(schema)).toBe("The commit SHA open closed");
+  it("reads the parameters' string enum values, not their prose", () => {
+    expect(parameterValues(schema)).toBe("open closed");
   });
-  it("reads the body's schema names, descriptions and property names, one level of properties deep", () => {
-    const text = bodyText(schema);
-    expect(text).toContain("ResourceQuota sets aggregate quota restrictions enforced per namespace");
-    expect(text).toContain("spec ResourceQuotaSpec ResourceQuotaSpec defines the desired hard limits");
-    expect(text).not.toContain("deeper");
+  it("reads the body's schema names and property names one level deep, and enum values", () => {
+    expect(bodyWords(schema)).toBe("ResourceQuota spec ResourceQuotaSpec");
+    const inline = { type: "object", properties: { body: { type: "object", properties: { state: { type: "string", enum: ["error", "success"] }, context: { type: "string" } } } } };
+    expect(bodyWords(inline)).toBe("state error success context");
   });
   it("follows a schema that refers to itself only once", () => {
     const loop = { type: "object", properties: { body: { $ref: "#/$defs/Node" } }, $defs: { Node: { type: "object", description: "A node", properties: { child: { $ref: "#/$defs/Node" } } } } };
-    expect(bodyText(loop)).toBe("Node A node child");
+    expect(bodyWords(loop)).toBe("Node child");
   });
 });
 
@@ -131,11 +130,11 @@ describe("ToolSearchIndex", () => {
     // Too short to stand for a prefix: "bin" finds nothing rather than binding.
     expect(pods.search("bin", () => true, 1)).toEqual([]);
   });
-  it("finds a resource by its initialism, and by what its body schema says, for every operation on it", () => {
+  it("finds a resource by its initialism, and by its body's words for every operation on it", () => {
     const quotaSchema = {
       type: "object",
       properties: { body: { $ref: "#/$defs/ResourceQuota" } },
-      $defs: { ResourceQuota: { type: "object", description: "ResourceQuota sets aggregate quota restrictions enforced per namespace" } },
+      $defs: { ResourceQuota: { type: "object", properties: { hard: { type: "object" }, scopeSelector: { type: "object" } } } },
     };
     const k8s = new ToolSearchIndex([
       tool("list_custom_resource_definition", "GET", "/customresourcedefinitions", "list or watch objects of kind CustomResourceDefinition"),
@@ -145,7 +144,14 @@ describe("ToolSearchIndex", () => {
       tool("create_namespaced_limit_range", "POST", "/namespaces/{namespace}/limitranges", "create a LimitRange"),
     ]);
     expect(k8s.search("list the CRDs in the cluster", () => true, 1)[0]!.tool.name).toBe("list_custom_resource_definition");
-    expect(k8s.search("aggregate restrictions", () => true, 2).map((h) => h.tool.name)).toEqual(["create_namespaced_resource_quota", "read_namespaced_resource_quota"]);
+    expect(k8s.search("hard scope selector", () => true, 2).map((h) => h.tool.name)).toEqual(["create_namespaced_resource_quota", "read_namespaced_resource_quota"]);
+  });
+  it("finds a tool by a value its body accepts", () => {
+    const statuses = new ToolSearchIndex([
+      tool("create_a_commit_status", "POST", "/repos/{owner}/{repo}/statuses/{sha}", "Create a commit status", { inputSchema: { type: "object", properties: { body: { type: "object", properties: { state: { type: "string", enum: ["error", "failure", "pending", "success"] } } } } } }),
+      tool("list_commits", "GET", "/repos/{owner}/{repo}/commits", "List commits"),
+    ]);
+    expect(statuses.search("mark a commit as successful", () => true, 1)[0]!.tool.name).toBe("create_a_commit_status");
   });
   it("reads kill and terminate as delete, suspend as update", () => {
     const pods = new ToolSearchIndex([

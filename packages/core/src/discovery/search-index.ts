@@ -1,5 +1,5 @@
 import type { PreparedTool } from "../runtime/prepared-tool.ts";
-import { bodyText, parameterText } from "./schema-words.ts";
+import { bodyWords, parameterValues } from "./schema-words.ts";
 import { compoundInitialisms, compoundWords, splitWords, stemWord, tokenize } from "./tokenize.ts";
 
 /** Fields of a tool the index reads, with their BM25F weights. */
@@ -11,7 +11,10 @@ const FIELDS = {
   verb: 1,
   description: 1,
   parameters: 0.5,
-  schema: 0.2,
+  /** string enum values of the parameters (schema-words.ts) */
+  values: 0.2,
+  /** the request body's schema names, property names and enum values, shared by the resource's operations */
+  body: 0.2,
 } as const;
 type Field = keyof typeof FIELDS;
 const K1 = 1.2;
@@ -254,7 +257,7 @@ function queryTerms(query: string): Map<string, number> {
 function resourceBodies(tools: readonly PreparedTool[]): Map<string, string> {
   const texts = new Map<string, Set<string>>();
   for (const tool of tools) {
-    const text = bodyText(tool.listed.inputSchema);
+    const text = bodyWords(tool.listed.inputSchema);
     if (!text) continue;
     const key = resourceOf(tool);
     let set = texts.get(key);
@@ -271,7 +274,7 @@ function resourceOf(tool: PreparedTool): string {
 
 function fieldsOf(tool: PreparedTool, body: string): Record<Field | "initialisms", string[]> {
   const listed = tool.listed;
-  const schema = `${parameterText(listed.inputSchema)} ${body}`;
+  const values = parameterValues(listed.inputSchema);
   return {
     name: [...tokenize(tool.name), ...joinedPairs(tool.name)],
     title: tokenize(listed.title ?? ""),
@@ -280,8 +283,9 @@ function fieldsOf(tool: PreparedTool, body: string): Record<Field | "initialisms
     verb: tokenize(METHOD_VERBS[tool.method] ?? ""),
     description: [...tokenize(listed.description), ...compoundWords(listed.description)],
     parameters: tokenize(parameterNames(listed.inputSchema).join(" ")),
-    schema: [...tokenize(schema), ...compoundWords(schema)],
-    initialisms: [...compoundInitialisms(listed.description), ...compoundInitialisms(schema)],
+    values: tokenize(values),
+    body: [...tokenize(body), ...compoundWords(body)],
+    initialisms: [...compoundInitialisms(listed.description), ...compoundInitialisms(body)],
   };
 }
 
@@ -325,5 +329,5 @@ function parameterNames(schema: Record<string, unknown>, depth = 0): string[] {
 }
 
 /** Exported for tests: the words a tool is indexed under, by field (its own body only: an index adds its resource's other operations' bodies). */
-export const indexedWords = (tool: PreparedTool) => fieldsOf(tool, bodyText(tool.listed.inputSchema));
+export const indexedWords = (tool: PreparedTool) => fieldsOf(tool, bodyWords(tool.listed.inputSchema));
 export { splitWords };

@@ -5,7 +5,8 @@ import { SecretBox } from "../crypto/secret-box.ts";
 import { PreparedTool } from "../runtime/prepared-tool.ts";
 import { familyTool, groupByFamily, resolveFamilyCall } from "./family-tools.ts";
 import { ToolSearchIndex } from "./search-index.ts";
-import { splitWords, stemWord, tokenize } from "./tokenize.ts";
+import { bodyWords, parameterValues } from "./schema-words.ts";
+import { compoundWords, initialismOf, splitWords, stemWord, tokenize } from "./tokenize.ts";
 
 const box = new SecretBox(SecretBox.generateKey());
 function tool(name: string, method: string, path: string, description: string, extra: Partial<Tool> = {}): PreparedTool {
@@ -26,11 +27,55 @@ describe("tokenize", () => {
     expect(splitWords("list_repo-issues /repos/{owner}/HTTPServer")).toEqual(["list", "repo", "issues", "repos", "owner", "http", "server"]);
   });
   it("stems plural and verb forms to one word, and is stable on its own output", () => {
-    for (const [a, b] of [["issues", "issue"], ["repositories", "repository"], ["branches", "branch"], ["deleting", "delete"], ["created", "creates"], ["running", "run"], ["approval", "approve"], ["removal", "removes"]]) expect(stemWord(a!)).toBe(stemWord(b!));
-    for (const word of ["issues", "repositories", "deployments", "reviewers", "assignees", "status"]) expect(stemWord(stemWord(word))).toBe(stemWord(word));
+    for (const [a, b] of [["issues", "issue"], ["repositories", "repository"], ["branches", "branch"], ["deleting", "delete"], ["created", "creates"], ["running", "run"], ["approval", "approve"], ["removal", "removes"], ["successful", "success"]]) expect(stemWord(a!)).toBe(stemWord(b!));
+    for (const word of ["issues", "repositories", "deployments", "reviewers", "assignees", "status", "successful", "careful"]) expect(stemWord(stemWord(word))).toBe(stemWord(word));
   });
   it("drops stop words and reads abbreviations as their word", () => {
     expect(tokenize("close an issue on a repo")).toEqual(tokenize("close issue repository"));
+  });
+  it("keeps a plural initialism and a word with accents whole", () => {
+    expect(splitWords("list the CRDs and URLs")).toEqual(["list", "the", "crds", "and", "urls"]);
+    expect(tokenize("CRDs")).toEqual(["crd"]);
+    expect(splitWords("My Team Näme")).toEqual(["my", "team", "näme"]);
+  });
+  it("reads 'I' as me, and 'logged in' as authenticated rather than as logs", () => {
+    expect(tokenize("who am I logged in as")).toEqual(["me", stemWord("authenticated")]);
+    expect(tokenize("tear down a deployment")).toEqual(tokenize("delete deployment"));
+    expect(tokenize("download the logs")).toContain("log");
+  });
+  it("gives CamelCase names of three words or more their initialism", () => {
+    expect(initialismOf("CustomResourceDefinition")).toBe("crd");
+    expect(initialismOf("HorizontalPodAutoscaler")).toBe("hpa");
+    expect(initialismOf("ConfigMap")).toBeUndefined();
+    expect(initialismOf("myFieldName")).toBeUndefined();
+    expect(compoundWords("list objects of kind PersistentVolumeClaim")).toEqual(["persistentvolumeclaim", "pvc"]);
+  });
+});
+
+describe("schema words", () => {
+  const schema = {
+    type: "object",
+    properties: {
+      pathParams: { type: "object", properties: { sha: { type: "string", description: "The commit SHA." } } },
+      query: { type: "object", properties: { state: { type: "string", enum: ["open", "closed"] } } },
+      body: { $ref: "#/$defs/io.k8s.api.core.v1.ResourceQuota" },
+    },
+    $defs: {
+      "io.k8s.api.core.v1.ResourceQuota": { type: "object", description: "ResourceQuota sets aggregate quota restrictions", properties: { spec: { $ref: "#/$defs/io.k8s.api.core.v1.ResourceQuotaSpec" } } },
+      "io.k8s.api.core.v1.ResourceQuotaSpec": { type: "object", properties: { hard: { type: "object" }, scope: { type: "string", enum: ["Terminating", "BestEffort"] } } },
+    },
+  };
+  it("reads the parameters' string enum values, not their prose", () => {
+    expect(parameterValues(schema)).toBe("open closed");
+  });
+  it("reads the body's schema names and property names one level deep, and enum values", () => {
+    expect(bodyWords(schema)).toBe("ResourceQuota spec ResourceQuotaSpec");
+    const inline = { type: "object", properties: { body: { type: "object", properties: { state: { type: "string", enum: ["error", "success"] }, context: { type: "string" } } } } };
+    expect(bodyWords(inline)).toBe("state error success context");
+  });
+  it("follows a schema that refers to itself only once", () => {
+    const loop = { type: "object", properties: { body: { $ref: "#/$defs/Node" } }, $defs: { Node: { type: "object", description: "A node", properties: { child: { $ref: "#/$defs/Node" } } } } };
+    expect(bodyWords(loop)).toBe("Node child");
   });
 });
 
@@ -84,6 +129,40 @@ describe("ToolSearchIndex", () => {
     expect(pods.search("evict a pod", () => true, 1)[0]!.tool.name).toBe("create_pod_eviction");
     // Too short to stand for a prefix: "bin" finds nothing rather than binding.
     expect(pods.search("bin", () => true, 1)).toEqual([]);
+  });
+  it("finds a resource by its initialism, and by its body's words for every operation on it", () => {
+    const quotaSchema = {
+      type: "object",
+      properties: { body: { $ref: "#/$defs/ResourceQuota" } },
+      $defs: { ResourceQuota: { type: "object", properties: { hard: { type: "object" }, scopeSelector: { type: "object" } } } },
+    };
+    const k8s = new ToolSearchIndex([
+      tool("list_custom_resource_definition", "GET", "/customresourcedefinitions", "list or watch objects of kind CustomResourceDefinition"),
+      tool("list_cluster_role", "GET", "/clusterroles", "list or watch objects of kind ClusterRole"),
+      tool("create_namespaced_resource_quota", "POST", "/namespaces/{namespace}/resourcequotas", "create a ResourceQuota", { inputSchema: quotaSchema }),
+      tool("read_namespaced_resource_quota", "GET", "/namespaces/{namespace}/resourcequotas/{name}", "read the specified ResourceQuota"),
+      tool("create_namespaced_limit_range", "POST", "/namespaces/{namespace}/limitranges", "create a LimitRange"),
+    ]);
+    expect(k8s.search("list the CRDs in the cluster", () => true, 1)[0]!.tool.name).toBe("list_custom_resource_definition");
+    expect(k8s.search("hard scope selector", () => true, 2).map((h) => h.tool.name)).toEqual(["create_namespaced_resource_quota", "read_namespaced_resource_quota"]);
+  });
+  it("finds a tool by a value its body accepts", () => {
+    const statuses = new ToolSearchIndex([
+      tool("create_a_commit_status", "POST", "/repos/{owner}/{repo}/statuses/{sha}", "Create a commit status", { inputSchema: { type: "object", properties: { body: { type: "object", properties: { state: { type: "string", enum: ["error", "failure", "pending", "success"] } } } } } }),
+      tool("list_commits", "GET", "/repos/{owner}/{repo}/commits", "List commits"),
+    ]);
+    expect(statuses.search("mark a commit as successful", () => true, 1)[0]!.tool.name).toBe("create_a_commit_status");
+  });
+  it("reads kill and terminate as delete, suspend as update", () => {
+    const pods = new ToolSearchIndex([
+      tool("read_pod", "GET", "/pods/{name}", "read the specified Pod"),
+      tool("delete_pod", "DELETE", "/pods/{name}", "delete a Pod"),
+      tool("patch_cron_job", "PATCH", "/cronjobs/{name}", "partially update the specified CronJob"),
+      tool("delete_cron_job", "DELETE", "/cronjobs/{name}", "delete a CronJob"),
+    ]);
+    expect(pods.search("kill a stuck pod", () => true, 1)[0]!.tool.name).toBe("delete_pod");
+    expect(pods.search("terminate a pod", () => true, 1)[0]!.tool.name).toBe("delete_pod");
+    expect(pods.search("suspend a cron job", () => true, 1)[0]!.tool.name).toBe("patch_cron_job");
   });
   it("reuses its postings for the same tools in a reloaded runtime", () => {
     const again = index.withTools(tools.map((t) => t));

@@ -1,6 +1,6 @@
 import type { PreparedTool } from "../runtime/prepared-tool.ts";
-import { familyOf } from "./tool-family.ts";
-import { compoundWords, splitWords, stemWord, tokenize } from "./tokenize.ts";
+import { bodyWords, parameterValues } from "./schema-words.ts";
+import { compoundInitialisms, compoundWords, splitWords, stemWord, tokenize } from "./tokenize.ts";
 
 /** Fields of a tool the index reads, with their BM25F weights. */
 const FIELDS = {
@@ -11,6 +11,10 @@ const FIELDS = {
   verb: 1,
   description: 1,
   parameters: 0.5,
+  /** string enum values of the parameters (schema-words.ts) */
+  values: 0.2,
+  /** the request body's schema names, property names and enum values, shared by the resource's operations */
+  body: 0.2,
 } as const;
 type Field = keyof typeof FIELDS;
 const K1 = 1.2;
@@ -65,9 +69,9 @@ const METHOD_VERBS: Record<string, string> = {
  * other words at `SYNONYM_WEIGHT`. Stemmed when the index is loaded.
  */
 const SYNONYM_GROUPS = [
-  "delete remove destroy drop erase",
+  "delete remove destroy drop erase kill terminate purge",
   "create add new make open publish leave write register",
-  "update edit modify change rename close reopen set",
+  "update edit modify change rename close reopen set suspend pause resume resize",
   "get fetch retrieve show view see read inspect describe look detail info information",
   "list enumerate browse history show see",
   "search find lookup query",
@@ -75,7 +79,8 @@ const SYNONYM_GROUPS = [
   "user account member person people",
   "my me mine myself authenticated current",
   "vm server droplet machine instance",
-  "permission access role",
+  "permission access role right privilege allow authorize permit",
+  "grant assign bind",
   "token key credential",
   "run execute trigger start",
   "cancel stop abort",
@@ -83,9 +88,7 @@ const SYNONYM_GROUPS = [
   "star stargazer",
   "quota limit remaining left rate",
   "image snapshot",
-  "cluster kubernetes",
   "cert certificate tls",
-  "ip address",
 ];
 const SYNONYMS: Map<string, string[]> = (() => {
   const map = new Map<string, string[]>();
@@ -107,8 +110,12 @@ export class ToolSearchIndex {
   readonly tools: readonly PreparedTool[];
   /** each tool's name words, for the name-cover boost */
   #names: string[][] = [];
-  /** each tool's adjacent name words joined: a query word equal to one covers two name words */
-  #pairs: string[][] = [];
+  /**
+   * Words that stand for a run of a tool's name words, with how many they cover: adjacent words
+   * joined (`stateful_set` → statefulset, 2) and initialisms the API uses (`custom_resource_definition`
+   * → crd, 3, when some description writes CustomResourceDefinition).
+   */
+  #runs: Array<Map<string, number>> = [];
   #deprecated = new Uint8Array(0);
   /** stemmed word → [tool index, length-normalised weighted tf] pairs, flattened */
   #postings = new Map<string, number[]>();
@@ -120,13 +127,23 @@ export class ToolSearchIndex {
       this.#postings = built.#postings;
       this.#idf = built.#idf;
       this.#names = built.#names;
-      this.#pairs = built.#pairs;
+      this.#runs = built.#runs;
       this.#deprecated = built.#deprecated;
       return;
     }
-    const docs = tools.map(fieldsOf);
+    const bodies = resourceBodies(tools);
+    const docs = tools.map((tool) => fieldsOf(tool, bodies.get(resourceOf(tool)) ?? ""));
     this.#names = tools.map((tool) => [...new Set(tokenize(tool.name).filter((word) => !VERSION_WORD.test(word)))]);
-    this.#pairs = tools.map((tool) => joinedPairs(tool.name));
+    const known = new Set(docs.flatMap((doc) => doc.initialisms));
+    this.#runs = tools.map((tool, index) => {
+      const runs = new Map(joinedPairs(tool.name).map((pair) => [pair, 2]));
+      for (const [initialism, covers] of nameInitialisms(tool.name)) {
+        if (!known.has(initialism)) continue;
+        runs.set(initialism, Math.max(covers, runs.get(initialism) ?? 0));
+        docs[index]!.name.push(initialism);
+      }
+      return runs;
+    });
     this.#deprecated = Uint8Array.from(tools, (tool) => (DEPRECATED.test(tool.listed.description) ? 1 : 0));
     const avg = {} as Record<Field, number>;
     for (const field of Object.keys(FIELDS) as Field[]) avg[field] = docs.reduce((sum, d) => sum + d[field].length, 0) / Math.max(docs.length, 1) || 1;
@@ -199,7 +216,7 @@ export class ToolSearchIndex {
       const name = this.#names[doc]!;
       let hits = 0;
       for (const word of name) if (terms.has(word)) hits++;
-      for (const pair of this.#pairs[doc]!) if (terms.has(pair)) hits += 2;
+      for (const [run, covers] of this.#runs[doc]!) if (terms.has(run)) hits += covers;
       const covered = name.length ? Math.min(1, hits / name.length) : 0;
       const verb = verbs.has(this.tools[doc]!.method) ? VERB_BOOST : 0;
       scores[doc] = scores[doc]! * (1 + NAME_COVER_BOOST * covered + verb) * (this.#deprecated[doc] ? DEPRECATED_FACTOR : 1);
@@ -232,8 +249,32 @@ function queryTerms(query: string): Map<string, number> {
   return terms;
 }
 
-function fieldsOf(tool: PreparedTool): Record<Field, string[]> {
+/**
+ * Operations on one resource (one path, or a path and its collection: `/quotas` and
+ * `/quotas/{name}`) share what their request bodies say: a read or a delete has no body, but
+ * the create and the replace of the same resource describe it.
+ */
+function resourceBodies(tools: readonly PreparedTool[]): Map<string, string> {
+  const texts = new Map<string, Set<string>>();
+  for (const tool of tools) {
+    const text = bodyWords(tool.listed.inputSchema);
+    if (!text) continue;
+    const key = resourceOf(tool);
+    let set = texts.get(key);
+    if (!set) texts.set(key, (set = new Set()));
+    set.add(text);
+  }
+  return new Map([...texts].map(([key, set]) => [key, [...set].join(" ")]));
+}
+
+/** A tool's resource: its path without a final path parameter. */
+function resourceOf(tool: PreparedTool): string {
+  return tool.url.replace(/\/\{\{[^}]*\}\}$/, "");
+}
+
+function fieldsOf(tool: PreparedTool, body: string): Record<Field | "initialisms", string[]> {
   const listed = tool.listed;
+  const values = parameterValues(listed.inputSchema);
   return {
     name: [...tokenize(tool.name), ...joinedPairs(tool.name)],
     title: tokenize(listed.title ?? ""),
@@ -242,7 +283,20 @@ function fieldsOf(tool: PreparedTool): Record<Field, string[]> {
     verb: tokenize(METHOD_VERBS[tool.method] ?? ""),
     description: [...tokenize(listed.description), ...compoundWords(listed.description)],
     parameters: tokenize(parameterNames(listed.inputSchema).join(" ")),
+    values: tokenize(values),
+    body: [...tokenize(body), ...compoundWords(body)],
+    initialisms: [...compoundInitialisms(listed.description), ...compoundInitialisms(body)],
   };
+}
+
+/** Initialisms of runs of three to five name words, with the number of words each covers. */
+function nameInitialisms(name: string): Array<[string, number]> {
+  const words = splitWords(name);
+  const out: Array<[string, number]> = [];
+  for (let length = 3; length <= 5; length++) {
+    for (let i = 0; i + length <= words.length; i++) out.push([words.slice(i, i + length).map((w) => w[0]).join(""), length]);
+  }
+  return out;
 }
 
 /**
@@ -274,6 +328,6 @@ function parameterNames(schema: Record<string, unknown>, depth = 0): string[] {
   return names;
 }
 
-/** Exported for tests: the words a tool is indexed under, by field. */
-export const indexedWords = (tool: PreparedTool) => fieldsOf(tool);
+/** Exported for tests: the words a tool is indexed under, by field (its own body only: an index adds its resource's other operations' bodies). */
+export const indexedWords = (tool: PreparedTool) => fieldsOf(tool, bodyWords(tool.listed.inputSchema));
 export { splitWords };

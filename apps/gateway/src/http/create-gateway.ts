@@ -47,8 +47,8 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
     allowPrivate: config.allowPrivateUpstreams,
     ...(config.upstreamAllowlist ? { allowlist: config.upstreamAllowlist } : {}),
     connectTimeoutMs: 10_000,
-    onToolsChanged: (server, tools) => {
-      storeMcpServerTools(db, server.projectId, server.id, tools).catch((error: unknown) => logger.warn({ err: error, mcpServer: server.name }, "could not store an MCP server's changed tool list"));
+    onToolsChanged: (server, tools, protocolVersion) => {
+      storeMcpServerTools(db, server.projectId, server.id, tools, protocolVersion).catch((error: unknown) => logger.warn({ err: error, mcpServer: server.name }, "could not store an MCP server's changed tool list"));
     },
     onStatus: (server, status, error) => {
       if (status === "error") logger.warn({ project: server.projectId, mcpServer: server.name, reason: error }, "MCP server unavailable");

@@ -38,7 +38,7 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
     },
   });
   const secretBox = new SecretBox(config.masterKey, { previousKeys: config.previousMasterKeys ?? [] });
-  const outbound = createOutboundClient({ allowPrivate: config.allowPrivateUpstreams, ...(config.upstreamAllowlist ? { allowlist: config.upstreamAllowlist } : {}) });
+  const outbound = createOutboundClient({ allowPrivate: config.allowPrivateUpstreams, ...(config.upstreamAllowlist ? { allowlist: config.upstreamAllowlist } : {}), ...(config.upstreamCaCerts ? { caCerts: config.upstreamCaCerts } : {}) });
   // Connections to the projects' external MCP servers, reconciled with every project reload.
   const federation = config.federation ?? readFederationSettings({});
   const mcp = new McpPool({
@@ -93,6 +93,8 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
     limiter: infra.rateLimiter,
     registrationLimit: config.oauthRegistrationLimit ?? { max: 20, windowMs: 3_600_000 },
     trustProxy: config.trustProxy ?? false,
+    // Client ID Metadata Documents come through the same SSRF-guarded pool as upstream calls.
+    clientMetadata: { outbound },
     logger,
     ...(options.now ? { now: options.now } : {}),
   };

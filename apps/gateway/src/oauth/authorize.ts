@@ -10,7 +10,7 @@ import type { OAuthDeps } from "./oauth-http.ts";
  * (RFC 9207); a valid request is stored and the browser sent to the dashboard's consent page.
  */
 export async function handleAuthorize(deps: OAuthDeps, req: IncomingMessage, res: ServerResponse, url: URL) {
-  const result = await startAuthorization(deps.db, url.searchParams, { issuer: deps.issuer, ...(deps.now ? { now: new Date(deps.now()) } : {}) });
+  const result = await startAuthorization(deps.db, url.searchParams, { issuer: deps.issuer, clientMetadata: deps.clientMetadata, ...(deps.now ? { now: new Date(deps.now()) } : {}) });
   if (result.kind === "page") {
     deps.logger.info({ reason: result.message, clientId: url.searchParams.get("client_id") }, "oauth authorize refused");
     return sendErrorPage(res, result.status, result.message, result.detail);

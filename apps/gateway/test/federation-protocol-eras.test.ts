@@ -1,6 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
+import { fileURLToPath } from "node:url";
 import { createMcpHandler, McpServer, WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/server";
 import { addMcpServer, listMcpServers, type McpAdminDeps } from "@tengine/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -24,7 +25,8 @@ let june: Awaited<ReturnType<typeof startPinnedServer>>;
 let juneProxy: Awaited<ReturnType<typeof startRecordingProxy>>;
 let modern: Awaited<ReturnType<typeof startModernOnlyServer>>;
 let modernProxy: Awaited<ReturnType<typeof startRecordingProxy>>;
-const federation = testFederation("/nonexistent");
+const MODERN_STDIO_JS = fileURLToPath(new URL("./fixtures/modern-stdio-server.mjs", import.meta.url));
+const federation = testFederation("/nonexistent", { modern: { command: process.execPath, args: [MODERN_STDIO_JS] } });
 
 /** An SDK v2 server (stateless Streamable HTTP) that speaks only the given protocol versions. */
 async function startPinnedServer(versions: string[]) {
@@ -140,6 +142,14 @@ describe("upstreams of both 2025 revisions and of 2026-07-28", () => {
     // The gateway's subscriptions/listen stream delivers the server's tools/list_changed.
     modern.addTool("later");
     await expect.poll(async () => (await client.listTools()).tools.map((t) => t.name), { timeout: 10_000 }).toContain("modern_later");
+    await client.close();
+  });
+
+  it("negotiates 2026-07-28 over stdio with a catalog server that refuses every 2025 opening", async () => {
+    const added = await addMcpServer(admin, p.project.id, { name: "modernio", catalog: "modern" });
+    expect(added).toMatchObject({ status: "ok", lastError: null, toolCount: 1, protocolVersion: "2026-07-28" });
+    const client = await connectClient(p.mcpUrl, p.key);
+    expect(text(await client.callTool({ name: "modernio_ping", arguments: { note: "piped" } }))).toBe("stdio pong piped");
     await client.close();
   });
 });

@@ -190,6 +190,26 @@ describe("documents and client ids that are refused, with a page that says why",
   });
 });
 
+describe("fetches spend from the address's registration budget", () => {
+  it("past the budget, a document that needs fetching is refused with 429; a stored copy is still used", async () => {
+    const limited = await startClockedGateway(world, { oauthRegistrationLimit: { max: 2, windowMs: 3_600_000 } });
+    try {
+      const ids = ["/budget/a.json", "/budget/b.json", "/budget/c.json"].map((route) => host.publish(route, { body: metadataDocument(`${host.origin}${route}`, [REDIRECT]), headers: { "cache-control": "max-age=600" } }));
+      const authorizeAt = (clientId: string) => authorize(limited.base, authorizeParams({ clientId, resource, challenge }));
+      expect((await authorizeAt(ids[0]!)).status).toBe(302);
+      expect((await authorizeAt(ids[1]!)).status).toBe(302);
+      const refused = pageOf(await authorizeAt(ids[2]!));
+      expect(refused).toMatchObject({ status: 429, redirected: false });
+      expect(refused.text).toMatch(/Too many client metadata documents were fetched for this address; retry in \d+ s/);
+      expect(host.hits("/budget/c.json")).toBe(0);
+      // Unexpired copies cost nothing.
+      expect((await authorizeAt(ids[0]!)).status).toBe(302);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
 describe("the project's OAuth policy applies to metadata-document clients", () => {
   it("a client not on the client-ID allowlist is refused without fetching its document; listed, it is admitted", async () => {
     const lockedResource = `${ISSUER}/p/${locked.project.slug}/mcp`;

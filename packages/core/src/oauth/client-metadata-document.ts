@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Db } from "@tengine/db";
+import { type Db, isUniqueViolation } from "@tengine/db";
 import type { OutboundClient } from "../outbound/outbound-client.ts";
 import { redirectUriProblem } from "./register-client.ts";
 
@@ -19,6 +19,11 @@ export type ClientMetadataFetcher = {
   timeoutMs?: number;
   /** larger documents are refused; default 5 KiB, as the draft suggests */
   maxBytes?: number;
+  /**
+   * Asked before every fetch (never for an unexpired copy): a reason to refuse it, e.g. the
+   * caller's address fetched too many documents (a fetch is a registration by another name).
+   */
+  admit?: () => Promise<{ reason: string; status: number } | null>;
 };
 
 export const CLIENT_METADATA_LIMITS = { timeoutMs: 5_000, maxBytes: 5 * 1024 } as const;
@@ -174,11 +179,13 @@ export async function fetchClientMetadata(fetcher: ClientMetadataFetcher, client
  * (or was never fetched), so a client that changes its redirect URIs is seen within the cache
  * bound. A failed fetch refuses the authorization: nothing is served from an expired copy.
  */
-export async function resolveMetadataClient(db: Db, fetcher: ClientMetadataFetcher, clientId: string, now: Date): Promise<{ ok: true; client: { id: string; redirectUris: string[] } } | { ok: false; reason: string }> {
+export async function resolveMetadataClient(db: Db, fetcher: ClientMetadataFetcher, clientId: string, now: Date): Promise<{ ok: true; client: { id: string; redirectUris: string[] } } | { ok: false; reason: string; status?: number }> {
   const problem = clientIdUrlProblem(clientId);
   if (problem) return { ok: false, reason: problem };
   const stored = await db.oAuthClient.findUnique({ where: { id: clientId }, select: { id: true, redirectUris: true, metadataExpiresAt: true } });
   if (stored?.metadataExpiresAt && stored.metadataExpiresAt > now) return { ok: true, client: stored };
+  const refusal = fetcher.admit ? await fetcher.admit() : null;
+  if (refusal) return { ok: false, ...refusal };
   const fetched = await fetchClientMetadata(fetcher, clientId);
   if (!fetched.ok) return fetched;
   const { metadata } = fetched;
@@ -194,6 +201,8 @@ export async function resolveMetadataClient(db: Db, fetcher: ClientMetadataFetch
     softwareVersion: metadata.softwareVersion,
     metadataExpiresAt: new Date(now.getTime() + fetched.maxAgeSec * 1000),
   };
-  const row = await db.oAuthClient.upsert({ where: { id: clientId }, create: { id: clientId, ...data, createdAt: now }, update: data, select: { id: true, redirectUris: true } });
+  const save = () => db.oAuthClient.upsert({ where: { id: clientId }, create: { id: clientId, ...data, createdAt: now }, update: data, select: { id: true, redirectUris: true } });
+  // Two first authorizations at once both create: the loser updates what the winner created.
+  const row = await save().catch((error: unknown) => (isUniqueViolation(error) ? save() : Promise.reject(error)));
   return { ok: true, client: row };
 }

@@ -73,7 +73,7 @@ export async function startAuthorization(db: Db, params: URLSearchParams, opts: 
   if (!clientAllowed(project, clientId)) return page(OAUTH_MESSAGES.clientId, `The project's OAuth policy does not allow the client ${clientId}. An admin can add it on the project's OAuth policy page.`, 403);
   if (byDocument) {
     const resolved = await resolveMetadataClient(db, opts.clientMetadata!, clientId, now);
-    if (!resolved.ok) return page("Client metadata document refused", `${capitalize(resolved.reason)}.`);
+    if (!resolved.ok) return page("Client metadata document refused", `${capitalize(resolved.reason)}.`, resolved.status);
     client = resolved.client;
   }
   if (!client) return page(OAUTH_MESSAGES.clientId, `The client ${clientId} is not registered with this server.`);

@@ -26,9 +26,10 @@ const MAX_STATE_LENGTH = 1024;
 /**
  * Validates an authorization request (OAuth 2.1 §4.1.1, RFC 7636, RFC 8707) against the
  * registered client and the project's current policy, in this order:
- * 1. `client_id` registered, or the https URL of a Client ID Metadata Document, fetched (or
- *    its unexpired copy used) and valid — a failure is a page naming the problem; `resource` names a project's MCP URL (required: it selects the
- *    project whose policy applies) or an organization's `/o/{org}/mcp` (its home project's
+ * 1. `client_id` registered, or the https URL of a Client ID Metadata Document — fetched (or
+ *    its unexpired copy used) only after the MCP switch and the client allowlist admit it, and
+ *    valid; a failure is a page naming the problem. `resource` names a project's MCP URL
+ *    (required: it selects the project whose policy applies) or an organization's `/o/{org}/mcp` (its home project's
  *    policy applies, and only the organization families' platform scopes can be granted); MCP enabled; client on the project's allowlist;
  *    `redirect_uri` registered for the client AND on the project's allowlist (exact string).
  *    Failures are pages with DESIGN §11's exact messages.

@@ -176,6 +176,18 @@ describe("documents and client ids that are refused, with a page that says why",
     }
   });
 
+  it("a document on a host whose certificate the gateway does not trust (no private CA configured)", async () => {
+    const id = host.publish("/untrusted.json", { body: metadataDocument(`${host.origin}/untrusted.json`, [REDIRECT]) });
+    const systemRootsOnly = createOutboundClient({ allowPrivate: true });
+    try {
+      const result = await startAuthorization(world.db, new URLSearchParams(authorizeParams({ clientId: id, resource, challenge })), { issuer: ISSUER, clientMetadata: { outbound: systemRootsOnly } });
+      expect(result).toMatchObject({ kind: "page", message: "Client metadata document refused", detail: expect.stringContaining(`Could not fetch the client's metadata document ${id}: `) });
+      expect(await world.db.oAuthClient.count({ where: { id } })).toBe(0);
+    } finally {
+      await systemRootsOnly.close();
+    }
+  });
+
   it("a document on a private address, when the SSRF guard is on (the production default)", async () => {
     const id = host.publish("/private.json", { body: metadataDocument(`${host.origin}/private.json`, [REDIRECT]) });
     const guarded = createOutboundClient({ allowPrivate: false, caCerts: host.ca });

@@ -67,6 +67,8 @@ test("an admin adds a Streamable HTTP server, sees its tools, disables one and m
     await expect(page.getByRole("status").first()).toHaveText(/everything added with \d+ tools/);
     const row = page.getByRole("row").filter({ hasText: `127.0.0.1:${ports.mcp}` });
     await expect(row.getByText("ok", { exact: true })).toBeVisible();
+    // The protocol revision the gateway negotiated with it (server-everything speaks the 2025 ones).
+    await expect(row.getByText("2025-11-25", { exact: true })).toBeVisible();
     const tools = page.getByRole("table", { name: "Tools of everything" });
     await expect(tools.getByRole("row", { name: "Tool echo" })).toBeVisible();
     await expect(tools.getByRole("row", { name: "Tool get-sum" })).toBeVisible();

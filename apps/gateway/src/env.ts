@@ -1,4 +1,5 @@
 import { type FederationSettings, masterKeySetting, readFederationSettings, type UpstreamAllowlist, upstreamAllowlistSetting } from "@tengine/core";
+import { readFileSync } from "node:fs";
 import { z } from "zod";
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
@@ -29,6 +30,8 @@ export const gatewayEnvSchema = z.object({
   ALLOW_PRIVATE_UPSTREAMS: bool.default(false),
   /** `host:port` pairs the SSRF guard lets through although private (npm start: the demo CRM) */
   UPSTREAM_ALLOWLIST: upstreamAllowlistSetting,
+  /** a PEM file of private CAs trusted for upstream TLS (tools, MCP servers, client metadata documents) beside the system's */
+  UPSTREAM_CA_FILE: z.string().min(1).optional(),
   /** extra browser origins allowed to call the MCP endpoint, comma-separated */
   ALLOWED_ORIGINS: z.string().default(""),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -72,6 +75,8 @@ export type GatewayConfig = {
   allowPrivateUpstreams: boolean;
   /** UPSTREAM_ALLOWLIST: exact host:port pairs exempt from the SSRF address checks */
   upstreamAllowlist?: UpstreamAllowlist;
+  /** UPSTREAM_CA_FILE's certificates (PEM): private CAs trusted for upstream TLS beside the system's */
+  upstreamCaCerts?: string;
   allowedOrigins: string[];
   logLevel: string;
   /** `redis://…`; unset = in-process rate limiter (one replica) */
@@ -115,6 +120,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     previousMasterKeys: splitKeys(e.TENGINE_PREVIOUS_MASTER_KEYS),
     allowPrivateUpstreams: e.ALLOW_PRIVATE_UPSTREAMS,
     upstreamAllowlist: e.UPSTREAM_ALLOWLIST,
+    ...(e.UPSTREAM_CA_FILE ? { upstreamCaCerts: readCaFile(e.UPSTREAM_CA_FILE) } : {}),
     allowedOrigins: e.ALLOWED_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean),
     logLevel: e.LOG_LEVEL,
     redisUrl: e.REDIS_URL,
@@ -126,4 +132,16 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
 
 function splitKeys(value: string): string[] {
   return value.split(",").map((k) => k.trim()).filter(Boolean);
+}
+
+/** The PEM file UPSTREAM_CA_FILE names; unreadable or without a certificate is a startup error, never ignored. */
+function readCaFile(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new Error(`UPSTREAM_CA_FILE ${file} cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!text.includes("-----BEGIN CERTIFICATE-----")) throw new Error(`UPSTREAM_CA_FILE ${file} holds no PEM certificate`);
+  return text;
 }

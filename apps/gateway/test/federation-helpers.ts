@@ -57,12 +57,13 @@ export async function startEverythingHttp() {
 }
 
 /** The operator catalog the tests run with: the real npm servers, started with this Node. */
-export function testFederation(dataDir: string): FederationSettings {
+export function testFederation(dataDir: string, extra: Record<string, { command: string; args: string[] }> = {}): FederationSettings {
   const parsed = parseMcpCatalog(
     JSON.stringify({
       servers: {
         everything: { command: process.execPath, args: [EVERYTHING_JS, "stdio"], env: { EVERYTHING_MODE: "test" }, credentials: [{ key: "DEMO_TOKEN", label: "a demo token", secret: true }] },
         filesystem: { command: process.execPath, args: [FILESYSTEM_JS, dataDir] },
+        ...extra,
       },
     }),
   );

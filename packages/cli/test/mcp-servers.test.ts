@@ -68,13 +68,14 @@ describe("tengine mcp-servers", () => {
   it("adds (http and catalog), lists, sets a tool read-only and removes servers, as JSON", { timeout: 300_000 }, async () => {
     await tengine("projects", "create", "Fed CLI", "--allow-http");
     const added = await tengine("mcp-servers", "add", "--project", "fed-cli", "--name", "everything", "--url", url, "--header", "x-team=support", "--credential", "token=cli-secret-token-1");
-    expect(added).toMatchObject({ name: "everything", transport: "http", status: "ok", lastError: null, credentials: [{ key: "token", secret: true, set: true }] });
+    // server-everything speaks the 2025 revisions: the negotiated one is recorded.
+    expect(added).toMatchObject({ name: "everything", transport: "http", status: "ok", lastError: null, protocolVersion: "2025-11-25", credentials: [{ key: "token", secret: true, set: true }] });
     expect(added.tools.map((t: { name: string }) => t.name)).toContain("everything_echo");
     expect(JSON.stringify(added)).not.toContain("cli-secret-token-1");
     expect(JSON.stringify(added)).not.toContain("support");
 
     const local = await tengine("mcp-servers", "add", "--project", "fed-cli", "--name", "local", "--catalog", "everything");
-    expect(local).toMatchObject({ transport: "stdio", catalogEntry: "everything", status: "ok" });
+    expect(local).toMatchObject({ transport: "stdio", catalogEntry: "everything", status: "ok", protocolVersion: "2025-11-25" });
 
     const tuned = await tengine("mcp-servers", "tool", "everything", "get-env", "--project", "fed-cli", "--read-only");
     expect(tuned.tools.find((t: { upstreamName: string }) => t.upstreamName === "get-env")).toMatchObject({ readOnly: true, requiredScopes: ["everything:read"] });
@@ -83,6 +84,7 @@ describe("tengine mcp-servers", () => {
     const listed = await tengine("mcp-servers", "list", "--project", "fed-cli");
     expect(listed.map((s: { name: string; transport: string }) => [s.name, s.transport])).toEqual([["everything", "http"]]);
     expect(listed[0].toolCount).toBeGreaterThan(5);
+    expect(listed[0].protocolVersion).toBe("2025-11-25");
   });
 
   it("refuses bad input with a message naming the problem", { timeout: 300_000 }, async () => {

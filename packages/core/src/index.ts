@@ -119,6 +119,7 @@ export { toolResultOfRun, pendingApprovalResult, isSettled } from "./approvals/r
 export { waitForRun, runChannel } from "./approvals/wait-for-run.ts";
 export { registerClient, redirectUriProblem, TOKEN_ENDPOINT_AUTH_METHODS, GRANT_TYPES, RESPONSE_TYPES, CLIENT_SECRET_PREFIX, type RegisteredClient, type TokenEndpointAuthMethod } from "./oauth/register-client.ts";
 export { startAuthorization, type StartAuthorizationResult } from "./oauth/start-authorization.ts";
+export { fetchClientMetadata, resolveMetadataClient, validateClientMetadata, clientIdUrlProblem, isClientIdUrl, metadataMaxAgeSec, CLIENT_METADATA_LIMITS, CLIENT_METADATA_CACHE, type ClientMetadataFetcher } from "./oauth/client-metadata-document.ts";
 export { authenticateClient, type AuthenticatedClient, type ClientCredentials } from "./oauth/authenticate-client.ts";
 export { redeemAuthorizationCode } from "./oauth/redeem-authorization-code.ts";
 export { refreshAccessToken } from "./oauth/refresh-access-token.ts";

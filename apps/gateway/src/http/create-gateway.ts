@@ -38,7 +38,7 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
     },
   });
   const secretBox = new SecretBox(config.masterKey, { previousKeys: config.previousMasterKeys ?? [] });
-  const outbound = createOutboundClient({ allowPrivate: config.allowPrivateUpstreams, ...(config.upstreamAllowlist ? { allowlist: config.upstreamAllowlist } : {}) });
+  const outbound = createOutboundClient({ allowPrivate: config.allowPrivateUpstreams, ...(config.upstreamAllowlist ? { allowlist: config.upstreamAllowlist } : {}), ...(config.upstreamCaCerts ? { caCerts: config.upstreamCaCerts } : {}) });
   // Connections to the projects' external MCP servers, reconciled with every project reload.
   const federation = config.federation ?? readFederationSettings({});
   const mcp = new McpPool({
@@ -47,8 +47,8 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
     allowPrivate: config.allowPrivateUpstreams,
     ...(config.upstreamAllowlist ? { allowlist: config.upstreamAllowlist } : {}),
     connectTimeoutMs: 10_000,
-    onToolsChanged: (server, tools) => {
-      storeMcpServerTools(db, server.projectId, server.id, tools).catch((error: unknown) => logger.warn({ err: error, mcpServer: server.name }, "could not store an MCP server's changed tool list"));
+    onToolsChanged: (server, tools, protocolVersion) => {
+      storeMcpServerTools(db, server.projectId, server.id, tools, protocolVersion).catch((error: unknown) => logger.warn({ err: error, mcpServer: server.name }, "could not store an MCP server's changed tool list"));
     },
     onStatus: (server, status, error) => {
       if (status === "error") logger.warn({ project: server.projectId, mcpServer: server.name, reason: error }, "MCP server unavailable");
@@ -93,6 +93,8 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
     limiter: infra.rateLimiter,
     registrationLimit: config.oauthRegistrationLimit ?? { max: 20, windowMs: 3_600_000 },
     trustProxy: config.trustProxy ?? false,
+    // Client ID Metadata Documents come through the same SSRF-guarded pool as upstream calls.
+    clientMetadata: { outbound },
     logger,
     ...(options.now ? { now: options.now } : {}),
   };

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { startAuthorization } from "@tengine/core";
 import { sendErrorPage } from "./error-page.ts";
-import type { OAuthDeps } from "./oauth-http.ts";
+import { clientIp, type OAuthDeps } from "./oauth-http.ts";
+import { takeRegistrationBudget } from "./registration-budget.ts";
 
 /**
  * `GET /oauth/authorize` (alias `/authorize`): validates the request against the client and
@@ -10,7 +11,16 @@ import type { OAuthDeps } from "./oauth-http.ts";
  * (RFC 9207); a valid request is stored and the browser sent to the dashboard's consent page.
  */
 export async function handleAuthorize(deps: OAuthDeps, req: IncomingMessage, res: ServerResponse, url: URL) {
-  const result = await startAuthorization(deps.db, url.searchParams, { issuer: deps.issuer, ...(deps.now ? { now: new Date(deps.now()) } : {}) });
+  // A metadata document fetch spends from the caller's registration budget (cached copies do not).
+  const ip = clientIp(req, deps.trustProxy);
+  const clientMetadata = {
+    ...deps.clientMetadata,
+    admit: async () => {
+      const budget = await takeRegistrationBudget(deps, "metadata", ip);
+      return budget.ok ? null : { reason: `too many client metadata documents were fetched for this address; retry in ${budget.retryAfterSec} s`, status: 429 };
+    },
+  };
+  const result = await startAuthorization(deps.db, url.searchParams, { issuer: deps.issuer, clientMetadata, ...(deps.now ? { now: new Date(deps.now()) } : {}) });
   if (result.kind === "page") {
     deps.logger.info({ reason: result.message, clientId: url.searchParams.get("client_id") }, "oauth authorize refused");
     return sendErrorPage(res, result.status, result.message, result.detail);

@@ -20,6 +20,7 @@ export function authorizationServerMetadata(issuer: string) {
     token_endpoint_auth_methods_supported: [...TOKEN_ENDPOINT_AUTH_METHODS],
     revocation_endpoint_auth_methods_supported: [...TOKEN_ENDPOINT_AUTH_METHODS],
     authorization_response_iss_parameter_supported: true,
-    client_id_metadata_document_supported: false,
+    // https client ids name a metadata document, fetched at /oauth/authorize; DCR stays available.
+    client_id_metadata_document_supported: true,
   };
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { type ClientCredentials, type GatewayKeys, isOAuthError, OAuthError, type RateLimiter } from "@tengine/core";
+import { type ClientCredentials, type ClientMetadataFetcher, type GatewayKeys, isOAuthError, OAuthError, type RateLimiter } from "@tengine/core";
 import type { Db } from "@tengine/db";
 import { BodyTooLargeError, readBody } from "../http/read-body.ts";
 import type { Logger } from "../observability/logger.ts";
@@ -17,6 +17,8 @@ export type OAuthDeps = {
   registrationLimit: { max: number; windowMs: number };
   /** take the client IP from the last X-Forwarded-For hop (behind one trusted proxy) */
   trustProxy: boolean;
+  /** fetches Client ID Metadata Documents (SSRF guard, size and time limits) */
+  clientMetadata: ClientMetadataFetcher;
   logger: Logger;
   /** clock in milliseconds (tests move it) */
   now?: () => number;

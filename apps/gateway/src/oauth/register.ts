@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { isInfraUnavailableError, OAuthError, registerClient } from "@tengine/core";
+import { OAuthError, registerClient } from "@tengine/core";
 import { BodyTooLargeError, readBody } from "../http/read-body.ts";
 import { clientIp, type OAuthDeps, sendOAuthError, sendOAuthJson } from "./oauth-http.ts";
+import { takeRegistrationBudget } from "./registration-budget.ts";
 
 const MAX_BODY_BYTES = 32 * 1024;
 
@@ -12,17 +13,10 @@ const MAX_BODY_BYTES = 32 * 1024;
  */
 export async function handleRegister(deps: OAuthDeps, req: IncomingMessage, res: ServerResponse) {
   try {
-    const ip = clientIp(req, deps.trustProxy);
-    try {
-      const decision = await deps.limiter.hit(`oauth-register:${ip}`, deps.registrationLimit, deps.now?.());
-      if (!decision.allowed) {
-        const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
-        return sendOAuthJson(res, 429, { error: "rate_limited", error_description: `Too many client registrations from this address; retry in ${seconds} s` }, { "retry-after": String(seconds) });
-      }
-    } catch (error) {
-      // Redis down: registrations are rare and harmless on their own, so they fail open.
-      if (!isInfraUnavailableError(error)) throw error;
-      deps.logger.warn({ reason: error.message }, "rate limiter unavailable: client registration allowed without a limit");
+    const budget = await takeRegistrationBudget(deps, "register", clientIp(req, deps.trustProxy));
+    if (!budget.ok) {
+      const seconds = budget.retryAfterSec;
+      return sendOAuthJson(res, 429, { error: "rate_limited", error_description: `Too many client registrations from this address; retry in ${seconds} s` }, { "retry-after": String(seconds) });
     }
     if (!String(req.headers["content-type"] ?? "").toLowerCase().startsWith("application/json")) {
       throw new OAuthError("invalid_client_metadata", "Content-Type must be application/json");

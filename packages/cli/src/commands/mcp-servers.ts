@@ -41,14 +41,14 @@ async function withAdmin<T>(ctx: CliContext, slug: string, fn: (deps: McpAdminDe
 }
 
 function row(view: McpServerView) {
-  return { name: view.name, transport: view.transport, status: view.status, tools: view.toolCount, lastError: view.lastError };
+  return { name: view.name, transport: view.transport, status: view.status, protocol: view.protocolVersion, tools: view.toolCount, lastError: view.lastError };
 }
 
 function toolTable(view: McpServerView) {
   return { rows: view.tools.map((t) => ({ tool: t.name, upstream: t.upstreamName, scopes: t.requiredScopes, disabled: t.disabled, note: t.renamed ?? null })), columns: ["tool", "upstream", "scopes", "disabled", "note"] };
 }
 
-const SERVER_JSON = "{ id, name, transport, url?, catalogEntry?, status, lastError, toolCount, credentials, activation, tools: [{ name, upstreamName, requiredScopes, readOnly, requiresApproval, disabled, customName, customScopes, renamed? }] }";
+const SERVER_JSON = "{ id, name, transport, url?, catalogEntry?, status, lastError, protocolVersion, toolCount, credentials, activation, tools: [{ name, upstreamName, requiredScopes, readOnly, requiresApproval, disabled, customName, customScopes, renamed? }] }";
 
 const add = defineCommand<{ project: string; name: string; url?: string; header?: Record<string, string>; catalog?: string; credential?: Record<string, string>; activation: (typeof ACTIVATIONS)[number] }>({
   name: "add",
@@ -83,14 +83,14 @@ const add = defineCommand<{ project: string; name: string; url?: string; header?
 
 const list = defineCommand<{ project: string }>({
   name: "list",
-  summary: "the project's servers: transport, status, tool count, last error",
+  summary: "the project's servers: transport, status, negotiated protocol version, tool count, last error",
   options: [projectOption],
   examples: ["tengine mcp-servers list --project acme-crm --json"],
   json: `[${SERVER_JSON}]`,
   async run(ctx, { opts, json }) {
     const project = await projectBySlug(ctx, opts.project);
     const rows = await listMcpServers(ctx.db, project.id);
-    print(json, rows, { rows: rows.map(row), columns: ["name", "transport", "status", "tools", "lastError"] });
+    print(json, rows, { rows: rows.map(row), columns: ["name", "transport", "status", "protocol", "tools", "lastError"] });
   },
 });
 

@@ -14,7 +14,7 @@ const setPolicy = defineCommand<PolicyOptions>({
     { flags: "--enabled", description: "enable the project's MCP endpoint" },
     { flags: "--disabled", description: "disable the project's MCP endpoint: no credential reaches it and OAuth tokens fail validation" },
     { flags: "--redirect-uri <uri>", description: "allowed redirect URI, exact match (repeat the flag, or comma-separate)", parse: collectList },
-    { flags: "--client-id <id>", description: "allowed OAuth client id cli_… (repeat or comma-separate; none = any registered client)", parse: collectList },
+    { flags: "--client-id <id>", description: "allowed OAuth client id: cli_… or a client metadata document URL https://… (repeat or comma-separate; none = any client)", parse: collectList },
     { flags: "--scopes <scopes>", description: "the scope ceiling, e.g. contacts:read,contacts:write (repeat or comma-separate)", parse: collectList },
   ],
   examples: ["tengine policy set --project acme-crm --redirect-uri http://127.0.0.1:33418/callback --scopes contacts:read"],

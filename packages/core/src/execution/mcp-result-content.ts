@@ -1,4 +1,4 @@
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/client";
 import { redactDeep } from "../runs/redact.ts";
 import type { ContentBlock, ToolResult } from "./tool-result.ts";
 
@@ -37,7 +37,7 @@ export function federatedToolResult(upstream: CallToolResult, maxBytes: number, 
     if (redacted.type === "resource_link") return take(Buffer.byteLength(JSON.stringify(redacted))) ? (redacted as ContentBlock) : { type: "text", text: `[resource link omitted: above the tool's response limit of ${maxBytes} bytes]` };
     return { type: "text", text: cut(JSON.stringify(redacted)) };
   });
-  const structuredContent = upstream.structuredContent ? redactDeep(upstream.structuredContent, secretValues) : undefined;
+  const structuredContent = upstream.structuredContent ? (redactDeep(upstream.structuredContent, secretValues) as Record<string, unknown>) : undefined;
   const structured = structuredContent && Buffer.byteLength(JSON.stringify(structuredContent)) <= maxBytes ? { structuredContent } : {};
   return { content, ...structured, ...(upstream.isError ? { isError: true } : {}) };
 }

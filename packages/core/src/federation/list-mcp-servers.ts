@@ -20,10 +20,11 @@ export const MCP_SERVER_VIEW_SELECT = {
   status: true,
   lastError: true,
   lastCheckedAt: true,
+  protocolVersion: true,
   createdAt: true,
 } as const;
 
-type ViewRow = Pick<McpServer, "id" | "name" | "transport" | "url" | "catalogEntry" | "credentials" | "credentialKeys" | "activation" | "toolSettings" | "tools" | "status" | "lastError" | "lastCheckedAt" | "createdAt">;
+type ViewRow = Pick<McpServer, "id" | "name" | "transport" | "url" | "catalogEntry" | "credentials" | "credentialKeys" | "activation" | "toolSettings" | "tools" | "status" | "lastError" | "lastCheckedAt" | "protocolVersion" | "createdAt">;
 
 export function toMcpServerView(row: ViewRow, taken: ReadonlySet<string> = new Set()) {
   const columns = readServerColumns(row);
@@ -38,6 +39,8 @@ export function toMcpServerView(row: ViewRow, taken: ReadonlySet<string> = new S
     status: columns.status,
     lastError: row.lastError,
     lastCheckedAt: row.lastCheckedAt,
+    /** the MCP revision last negotiated with the server; null until it first connected */
+    protocolVersion: row.protocolVersion,
     createdAt: row.createdAt,
     credentials: columns.credentials.map((c) => ({ key: c.key, label: c.label ?? null, secret: c.secret, set: row.credentialKeys.includes(c.key) })),
     toolCount: names.filter((n) => !columns.toolSettings[n.upstreamName]?.disabled).length,

@@ -1,10 +1,8 @@
 import { mkdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { StreamableHTTPClientTransport, StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { ErrorCode, McpError, SUPPORTED_PROTOCOL_VERSIONS, ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import { Client, ProtocolError, ProtocolErrorCode, SdkError, SdkErrorCode, SdkHttpError, StreamableHTTPClientTransport, SUPPORTED_PROTOCOL_VERSIONS } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { signRequest } from "@tengine/sdk";
 import { checkUpstreamUrl, type UpstreamAllowlist } from "../outbound/ssrf-guard.ts";
 import type { McpCatalog } from "./mcp-catalog.ts";
@@ -37,10 +35,15 @@ const CLIENT_INFO = { name: "tengine-gateway", version: "0.1.0" };
 /** A message the server sends as its last error (stderr tail, bounded). */
 const STDERR_TAIL_BYTES = 2048;
 
+/** The protocol revisions this client speaks with upstreams, oldest first (2024-11-05 excluded: SSE-only era). */
+export const UPSTREAM_PROTOCOL_VERSIONS = SUPPORTED_PROTOCOL_VERSIONS.filter((v) => v >= "2025-03-26").sort();
+
 /**
- * One live connection to a server: an SDK `Client` over Streamable HTTP or stdio. The client
- * declares no sampling, elicitation or roots capability, and any request the server sends is
- * refused with an error that says so: nothing is relayed to another client.
+ * One live connection to a server: an SDK v2 `Client` over Streamable HTTP or stdio that
+ * negotiates the era (`server/discover` for 2026-07-28, else the 2025 `initialize`). The client
+ * declares no sampling, elicitation or roots capability; a request the server sends (2025) or an
+ * `input_required` result (2026-07-28) is refused with an error that says so: nothing is
+ * relayed to another client.
  */
 export class McpConnection {
   readonly client: Client;
@@ -67,18 +70,28 @@ export class McpConnection {
     if (creds.missing.length) {
       throw new McpRefusedError(`MCP server ${server.name} needs credential ${creds.missing.join(", ")}: set it with \`tengine mcp-servers add … --credential KEY=VALUE\`, or ${creds.missing.map((k) => `TENGINE_MCP_${server.name}_${k}`.toUpperCase().replace(/[^A-Z0-9]/g, "_")).join(", ")}, or [mcp.${server.name}] in the credentials file`);
     }
-    const client = new Client(CLIENT_INFO, { capabilities: {} });
+    const client = new Client(CLIENT_INFO, {
+      capabilities: {},
+      // auto: probe with server/discover, fall back to initialize; the probe is bounded like the connect.
+      versionNegotiation: { mode: "auto", probe: { timeoutMs: env.connectTimeoutMs } },
+      // Modern era: an upstream asking its caller for input is refused, not answered (see callTool).
+      inputRequired: { autoFulfill: false },
+      // 2025: the server's unsolicited list_changed; 2026-07-28: a subscriptions/listen opened at connect.
+      listChanged: { tools: { autoRefresh: false, debounceMs: 0, onChanged: () => onToolsChanged() } },
+      listMaxPages: 50,
+    });
     const connection = new McpConnection(client, [...creds.secretValues, ...Object.values(server.headers)]);
     client.fallbackRequestHandler = async (request) => {
-      throw new McpError(ErrorCode.MethodNotFound, `Tengine does not relay ${request.method} requests from federated MCP servers`);
+      throw new ProtocolError(ProtocolErrorCode.MethodNotFound, `Tengine does not relay ${request.method} requests from federated MCP servers`);
     };
-    client.setNotificationHandler(ToolListChangedNotificationSchema, async () => onToolsChanged());
+    // A 2025 server that sends list_changed without advertising it is still heard.
+    client.setNotificationHandler("notifications/tools/list_changed", async () => onToolsChanged());
     const transport = server.transport === "stdio" ? connection.#stdioTransport(server, env, creds.values) : connection.#httpTransport(server, env, creds.values);
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        client.connect(transport),
-        new Promise((_, reject) => { timer = setTimeout(() => reject(new McpConnectError(`no answer to initialize within ${env.connectTimeoutMs} ms`)), env.connectTimeoutMs); }),
+        client.connect(transport, { timeout: env.connectTimeoutMs }),
+        new Promise((_, reject) => { timer = setTimeout(() => reject(new McpConnectError(`no answer to server/discover or initialize within ${env.connectTimeoutMs} ms`)), env.connectTimeoutMs); }),
       ]);
     } catch (error) {
       await client.close().catch(() => {});
@@ -152,15 +165,15 @@ export class McpConnection {
   async #explain(server: McpServerRuntime, env: ConnectionEnv, error: unknown): Promise<Error> {
     if (error instanceof McpRefusedError || error instanceof McpConnectError) return error;
     const reason = error instanceof Error ? error.message : String(error);
-    if (server.transport === "http" && error instanceof StreamableHTTPError && (error.code === 404 || error.code === 405) && server.url) {
+    if (server.transport === "http" && error instanceof SdkHttpError && (error.status === 404 || error.status === 405) && server.url) {
       // An HTTP+SSE (2024-11-05) server answers POST with 404/405 but GET with an event stream.
       const sse = await env.fetch(server.url, { method: "GET", headers: { accept: "text/event-stream" }, signal: AbortSignal.timeout(3000) }).then((r) => { void r.body?.cancel(); return (r.headers.get("content-type") ?? "").includes("text/event-stream"); }).catch(() => false);
       if (sse) return new McpRefusedError(`MCP server ${server.name} at ${server.url} speaks only the deprecated HTTP+SSE transport; Tengine connects to Streamable HTTP servers only`);
     }
-    // A server of a protocol era this client does not speak (2026-07-28 only) refuses initialize.
+    // A server of a revision this client does not speak refuses both server/discover and initialize.
     const unsupported = /Unsupported protocol version: [^\s]+ \(supported versions?: ([^)]*)\)/i.exec(reason);
-    if (unsupported) {
-      return new McpRefusedError(`MCP server ${server.name} speaks only MCP protocol version ${unsupported[1]}; Tengine connects to servers speaking ${SUPPORTED_PROTOCOL_VERSIONS.filter((v) => v >= "2025-03-26").sort().join(", ")}`);
+    if (unsupported || (error instanceof SdkError && error.code === SdkErrorCode.EraNegotiationFailed && /version/i.test(reason))) {
+      return new McpRefusedError(`MCP server ${server.name} speaks only MCP protocol version ${unsupported?.[1] ?? "(none in common)"}; Tengine connects to servers speaking ${UPSTREAM_PROTOCOL_VERSIONS.join(", ")}`);
     }
     const tail = this.#stderrTail.trim().split("\n").slice(-3).join(" | ");
     return new McpConnectError(`could not connect to MCP server ${server.name}: ${reason}${tail ? ` (stderr: ${tail})` : ""}`);
@@ -170,26 +183,31 @@ export class McpConnection {
   async callTool(name: string, args: Record<string, unknown>, meta: Record<string, unknown> & { "tengine/runId": string }, headers: CallHeaders, timeoutMs: number) {
     this.#pending.set(meta["tengine/runId"], headers);
     try {
-      return await this.client.callTool({ name, arguments: args, _meta: meta }, undefined, { timeout: timeoutMs, maxTotalTimeout: timeoutMs });
+      return await this.client.callTool({ name, arguments: args, _meta: meta }, { timeout: timeoutMs, maxTotalTimeout: timeoutMs });
+    } catch (error) {
+      if (error instanceof SdkError && error.code === SdkErrorCode.UnsupportedResultType) {
+        throw new ProtocolError(ProtocolErrorCode.InvalidRequest, `the server asked its caller for input (elicitation, sampling or roots), which Tengine does not relay from federated MCP servers`);
+      }
+      throw error;
     } finally {
       this.#pending.delete(meta["tengine/runId"]);
     }
   }
 
+  /** Every page of the server's tools (at most 50 pages), fetched now; the client keeps it for output-schema checks. */
   async listTools(timeoutMs: number): Promise<UpstreamTool[]> {
+    const answer = await this.client.listTools(undefined, { timeout: timeoutMs, cacheMode: "refresh" });
     const tools: UpstreamTool[] = [];
-    let cursor: string | undefined;
-    // Bounded: a server that pages forever is cut at 50 pages.
-    for (let page = 0; page < 50; page++) {
-      const answer = await this.client.listTools(cursor ? { cursor } : {}, { timeout: timeoutMs });
-      for (const tool of answer.tools) {
-        const parsed = upstreamToolSchema.safeParse(tool);
-        if (parsed.success) tools.push(parsed.data);
-      }
-      cursor = answer.nextCursor;
-      if (!cursor) break;
+    for (const tool of answer.tools) {
+      const parsed = upstreamToolSchema.safeParse(tool);
+      if (parsed.success) tools.push(parsed.data);
     }
     return tools;
+  }
+
+  /** The protocol revision negotiated with the server (2025-… via initialize, 2026-07-28 via server/discover). */
+  get protocolVersion(): string | undefined {
+    return this.client.getNegotiatedProtocolVersion();
   }
 
   get closed() {

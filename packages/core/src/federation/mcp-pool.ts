@@ -1,4 +1,4 @@
-import { type CallToolResult, ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
+import { type CallToolResult, ProtocolError } from "@modelcontextprotocol/client";
 import { type CallHeaders, type ConnectionEnv, McpConnection, McpRefusedError } from "./mcp-connection.ts";
 import type { UpstreamTool } from "./mcp-server-config.ts";
 import type { McpServerRuntime } from "./mcp-server-runtime.ts";
@@ -14,7 +14,7 @@ export type McpPoolOptions = ConnectionEnv & {
   restartBaseMs?: number;
   restartCapMs?: number;
   /** told when a server's tools/list changed (its `list_changed`); must not throw */
-  onToolsChanged?: (server: McpServerRuntime, tools: UpstreamTool[]) => void;
+  onToolsChanged?: (server: McpServerRuntime, tools: UpstreamTool[], protocolVersion: string | undefined) => void;
   /** told when a server's health changes; must not throw */
   onStatus?: (server: McpServerRuntime, status: "ok" | "error", error?: string) => void;
 };
@@ -61,11 +61,11 @@ export class McpPool {
   }
 
   /** Connects if needed and lists the server's tools now (add, refresh, `list_changed`). */
-  async listTools(server: McpServerRuntime, timeoutMs = 15_000): Promise<{ ok: true; tools: UpstreamTool[] } | { ok: false; message: string }> {
+  async listTools(server: McpServerRuntime, timeoutMs = 15_000): Promise<{ ok: true; tools: UpstreamTool[]; protocolVersion: string | undefined } | { ok: false; message: string }> {
     try {
       const connection = await this.#connect(this.#entry(server), { ignoreBackoff: true });
       const tools = await connection.listTools(timeoutMs);
-      return { ok: true, tools };
+      return { ok: true, tools, protocolVersion: connection.protocolVersion };
     } catch (error) {
       const message = errorMessage(error);
       this.#failed(this.#entry(server), message);
@@ -194,7 +194,7 @@ export class McpPool {
     const connection = await entry.connection?.catch(() => undefined);
     if (!connection) return;
     const tools = await connection.listTools(15_000).catch(() => undefined);
-    if (tools) this.#options.onToolsChanged?.(entry.server, tools);
+    if (tools) this.#options.onToolsChanged?.(entry.server, tools, connection.protocolVersion);
   }
 
   #failed(entry: Entry, message: string) {
@@ -232,5 +232,6 @@ function errorMessage(error: unknown): string {
 
 /** A JSON-RPC error answer from the server (not a transport failure or a timeout). */
 function isProtocolAnswer(error: unknown): boolean {
-  return error instanceof McpError && error.code !== ErrorCode.RequestTimeout && error.code !== ErrorCode.ConnectionClosed;
+  // SDK v2: timeouts and closed connections are local SdkErrors, never ProtocolErrors.
+  return error instanceof ProtocolError;
 }

@@ -15,7 +15,7 @@ export async function refreshMcpServer(deps: McpAdminDeps, projectId: string, na
   if (!row) throw new AppError("not_found", `MCP server ${name} not found in this project`);
   if (deps.mcp) {
     const listed = await deps.mcp.listTools(toServerRuntime(row, deps.secretBox, row.project));
-    if (listed.ok) await storeMcpServerTools(deps.db, projectId, row.id, listed.tools);
+    if (listed.ok) await storeMcpServerTools(deps.db, projectId, row.id, listed.tools, listed.protocolVersion);
     else await recordMcpServerStatus(deps.db, projectId, row.id, "error", listed.message);
   }
   const view = (await listMcpServers(deps.db, projectId)).find((s) => s.id === row.id);
@@ -28,12 +28,12 @@ export async function refreshMcpServer(deps: McpAdminDeps, projectId: string, na
  * project's config version moves only when the list changed, so every gateway process reloads
  * the project's tools exactly then.
  */
-export async function storeMcpServerTools(db: Db, projectId: string, serverId: string, tools: UpstreamTool[]) {
+export async function storeMcpServerTools(db: Db, projectId: string, serverId: string, tools: UpstreamTool[], protocolVersion?: string) {
   await db.$transaction(async (tx) => {
     const current = await tx.mcpServer.findFirst({ where: { id: serverId, projectId }, select: { tools: true } });
     if (!current) return;
     const changed = JSON.stringify(current.tools) !== JSON.stringify(tools);
-    await tx.mcpServer.updateMany({ where: { id: serverId, projectId }, data: { ...(changed ? { tools: tools as Prisma.InputJsonValue } : {}), status: "ok", lastError: null, lastCheckedAt: new Date() } });
+    await tx.mcpServer.updateMany({ where: { id: serverId, projectId }, data: { ...(changed ? { tools: tools as Prisma.InputJsonValue } : {}), status: "ok", lastError: null, lastCheckedAt: new Date(), ...(protocolVersion ? { protocolVersion } : {}) } });
     if (changed) await bumpConfigVersion(tx, projectId);
   });
 }

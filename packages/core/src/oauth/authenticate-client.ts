@@ -1,5 +1,6 @@
 import type { Db } from "@tengine/db";
 import { safeEqual, sha256Hex } from "../crypto/hash.ts";
+import { clientIdUrlProblem, isClientIdUrl } from "./client-metadata-document.ts";
 import { OAuthError } from "./oauth-error.ts";
 
 /** Client credentials as presented at the token or revocation endpoint. */
@@ -21,7 +22,8 @@ export type AuthenticatedClient = { id: string; name: string; grantTypes: string
 export async function authenticateClient(db: Db, credentials: ClientCredentials): Promise<AuthenticatedClient> {
   const fail = () => new OAuthError("invalid_client", "Client authentication failed");
   const { clientId } = credentials;
-  if (!clientId || !/^cli_[0-9a-z]{26}$/.test(clientId)) throw new OAuthError("invalid_client", "client_id is missing or unknown");
+  // Registered clients are cli_…; metadata-document clients are their https URL (a row since /oauth/authorize fetched it).
+  if (!clientId || !(/^cli_[0-9a-z]{26}$/.test(clientId) || (isClientIdUrl(clientId) && clientIdUrlProblem(clientId) === null))) throw new OAuthError("invalid_client", "client_id is missing or unknown");
   const client = await db.oAuthClient.findUnique({ where: { id: clientId }, select: { id: true, name: true, grantTypes: true, tokenEndpointAuthMethod: true, secretHash: true } });
   if (!client) throw new OAuthError("invalid_client", "client_id is missing or unknown");
   if (client.tokenEndpointAuthMethod === "none") {

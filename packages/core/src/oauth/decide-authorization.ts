@@ -14,7 +14,8 @@ import { clientAllowed, OAUTH_MESSAGES, oauthPolicySelect, redirectUriAllowed, s
 export type AuthorizationRequestView = {
   id: string;
   project: { id: string; slug: string; name: string; orgId: string };
-  client: { id: string; name: string; clientUri: string | null };
+  /** `metadataDocument`: the client id is the https URL of its metadata document (its host is who published it) */
+  client: { id: string; name: string; clientUri: string | null; metadataDocument: boolean; metadataHost: string | null };
   redirectUri: string;
   /** host[:port] of redirectUri */
   redirectHost: string;
@@ -35,7 +36,7 @@ async function loadPending(db: Db, requestId: string, now: Date) {
   if (!request || request.decidedAt || request.expiresAt <= now) return null;
   const [project, client] = await Promise.all([
     db.project.findUnique({ where: { id: request.projectId }, select: { id: true, slug: true, name: true, orgId: true, ...oauthPolicySelect } }),
-    db.oAuthClient.findUnique({ where: { id: request.clientId }, select: { id: true, name: true, clientUri: true, redirectUris: true } }),
+    db.oAuthClient.findUnique({ where: { id: request.clientId }, select: { id: true, name: true, clientUri: true, redirectUris: true, metadataExpiresAt: true } }),
   ]);
   if (!project || !client) return null;
   return { request, project, client };
@@ -49,7 +50,7 @@ export async function getAuthorizationRequest(db: Db, requestId: string, opts: {
   return {
     id: request.id,
     project: { id: project.id, slug: project.slug, name: project.name, orgId: project.orgId },
-    client: { id: client.id, name: client.name, clientUri: client.clientUri },
+    client: { id: client.id, name: client.name, clientUri: client.clientUri, metadataDocument: client.metadataExpiresAt !== null, metadataHost: client.metadataExpiresAt !== null ? new URL(client.id).host : null },
     redirectUri: request.redirectUri,
     redirectHost: new URL(request.redirectUri).host,
     scopes: request.scopes,

@@ -98,7 +98,8 @@ describe("setOAuthPolicy", () => {
       code: "bad_request",
       message: 'redirect URIs: "ftp://x": redirect URIs must use https:// (or http:// for localhost)',
     });
-    await expect(setOAuthPolicy(database.db, { projectId, actor, clientIds: ["client-1"] })).rejects.toMatchObject({ code: "bad_request", message: 'client ids: "client-1" is not an OAuth client id: they look like cli_…' });
+    await expect(setOAuthPolicy(database.db, { projectId, actor, clientIds: ["client-1"] })).rejects.toMatchObject({ code: "bad_request", message: 'client ids: "client-1" is not an OAuth client id: they look like cli_… or, for a client with a metadata document, https://app.example.com/oauth/client.json' });
+    await expect(setOAuthPolicy(database.db, { projectId, actor, clientIds: ["https://app.example.com/"] })).rejects.toMatchObject({ code: "bad_request", message: "client ids: client_id https://app.example.com/ must have a path (e.g. https://app.example.com/oauth/client.json)" });
     await expect(setOAuthPolicy(database.db, { projectId, actor, scopes: ["contacts"] })).rejects.toMatchObject({ code: "bad_request", message: expect.stringContaining('scopes: "contacts" is not a scope') });
     await expect(setOAuthPolicy(database.db, { projectId, actor, scopes: ["Contacts:Read"] })).rejects.toMatchObject({ code: "bad_request" });
     expect(await getOAuthPolicy(database.db, projectId)).toEqual(before);

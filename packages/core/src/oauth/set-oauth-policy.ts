@@ -4,6 +4,7 @@ import { type AuditActor, recordAudit } from "../audit/record-audit.ts";
 import { AppError } from "../errors/app-error.ts";
 import { bumpConfigVersion } from "../projects/bump-config-version.ts";
 import { SCOPE_PATTERN } from "../scopes/has-scopes.ts";
+import { clientIdUrlProblem, isClientIdUrl } from "./client-metadata-document.ts";
 
 /** Hosts a plain-http redirect URI may point at (RFC 8252 §7.3 loopback redirects). */
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
@@ -37,12 +38,19 @@ export const oauthRedirectUriSchema = z
     }
   });
 
-/** A client id as issued by dynamic client registration (`cli_…`). */
+/** A client id as issued by dynamic client registration (`cli_…`), or a client's metadata document URL (`https://…`). */
 export const oauthClientIdSchema = z
   .string()
   .trim()
   .min(1, "enter a client id")
-  .regex(/^cli_[0-9A-Za-z_-]{1,100}$/, { error: (issue) => `"${String(issue.input)}" is not an OAuth client id: they look like cli_…` });
+  .superRefine((value, ctx) => {
+    if (isClientIdUrl(value)) {
+      const problem = clientIdUrlProblem(value);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+      return;
+    }
+    if (!/^cli_[0-9A-Za-z_-]{1,100}$/.test(value)) ctx.addIssue({ code: "custom", message: `"${value}" is not an OAuth client id: they look like cli_… or, for a client with a metadata document, https://app.example.com/oauth/client.json` });
+  });
 
 /** A scope of the ceiling: `resource:read` or `resource:write` (DESIGN §5). */
 export const oauthScopeSchema = z

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Db } from "@tengine/db";
 import { slugFromResource } from "../member-sessions/member-session-token.ts";
 import { SCOPE_PATTERN } from "../scopes/has-scopes.ts";
+import { type ClientMetadataFetcher, clientIdUrlProblem, isClientIdUrl, resolveMetadataClient } from "./client-metadata-document.ts";
 import { AUTHORIZATION_REQUEST_TTL_SECONDS } from "./oauth-lifetimes.ts";
 import { findHomeProject, orgOAuthScopes, orgSlugFromResource } from "./org-resource.ts";
 import { clientAllowed, OAUTH_MESSAGES, oauthPolicySelect, redirectUriAllowed, scopesWithinCeiling, splitScopeParam } from "./oauth-policy.ts";
@@ -25,8 +26,10 @@ const MAX_STATE_LENGTH = 1024;
 /**
  * Validates an authorization request (OAuth 2.1 §4.1.1, RFC 7636, RFC 8707) against the
  * registered client and the project's current policy, in this order:
- * 1. `client_id` registered; `resource` names a project's MCP URL (required: it selects the
- *    project whose policy applies) or an organization's `/o/{org}/mcp` (its home project's
+ * 1. `client_id` registered, or the https URL of a Client ID Metadata Document — fetched (or
+ *    its unexpired copy used) only after the MCP switch and the client allowlist admit it, and
+ *    valid; a failure is a page naming the problem. `resource` names a project's MCP URL
+ *    (required: it selects the project whose policy applies) or an organization's `/o/{org}/mcp` (its home project's
  *    policy applies, and only the organization families' platform scopes can be granted); MCP enabled; client on the project's allowlist;
  *    `redirect_uri` registered for the client AND on the project's allowlist (exact string).
  *    Failures are pages with DESIGN §11's exact messages.
@@ -35,7 +38,7 @@ const MAX_STATE_LENGTH = 1024;
  * 3. `response_type=code`, `code_challenge` + `code_challenge_method=S256` (plain refused):
  *    redirected as `unsupported_response_type` / `invalid_request`.
  */
-export async function startAuthorization(db: Db, params: URLSearchParams, opts: { issuer: string; now?: Date }): Promise<StartAuthorizationResult> {
+export async function startAuthorization(db: Db, params: URLSearchParams, opts: { issuer: string; now?: Date; clientMetadata?: ClientMetadataFetcher }): Promise<StartAuthorizationResult> {
   const page = (message: string, detail?: string, status = 400): StartAuthorizationResult => ({ kind: "page", status, message, ...(detail ? { detail } : {}) });
   // RFC 6749 §3.1: parameters must not be repeated; for the two that pick the redirect a
   // repeat would make "which one was verified" ambiguous, so it is a page.
@@ -49,8 +52,14 @@ export async function startAuthorization(db: Db, params: URLSearchParams, opts: 
   const resource = single("resource");
   if (clientId === null || redirectUri === null || resource === null) return page("Invalid authorization request", "client_id, redirect_uri and resource must each appear once.");
   if (!clientId) return page("Invalid authorization request", "client_id is missing.");
-  const client = /^cli_[0-9a-z]{26}$/.test(clientId) ? await db.oAuthClient.findUnique({ where: { id: clientId }, select: { id: true, redirectUris: true } }) : null;
-  if (!client) return page(OAUTH_MESSAGES.clientId, `The client ${clientId} is not registered with this server. Register it first (POST /oauth/register).`);
+  const now = opts.now ?? new Date();
+  // A metadata-document client is fetched only once the project's policy could admit it (below).
+  const byDocument = isClientIdUrl(clientId);
+  if (byDocument && !opts.clientMetadata) return page(OAUTH_MESSAGES.clientId, "This server does not fetch client metadata documents; register the client first (POST /oauth/register).");
+  const urlProblem = byDocument ? clientIdUrlProblem(clientId) : null;
+  if (urlProblem) return page("Client metadata document refused", `${capitalize(urlProblem)}.`);
+  let client = !byDocument && /^cli_[0-9a-z]{26}$/.test(clientId) ? await db.oAuthClient.findUnique({ where: { id: clientId }, select: { id: true, redirectUris: true } }) : null;
+  if (!byDocument && !client) return page(OAUTH_MESSAGES.clientId, `The client ${clientId} is not registered with this server. Register it first (POST /oauth/register).`);
 
   if (!resource) return page("Invalid authorization request", "resource is missing: send the project's MCP URL as the resource parameter (RFC 8707).");
   const slug = slugFromResource(opts.issuer, resource);
@@ -62,7 +71,13 @@ export async function startAuthorization(db: Db, params: URLSearchParams, opts: 
   const ceiling = orgSlug ? orgOAuthScopes(project.oauthScopes) : project.oauthScopes;
 
   if (!project.mcpEnabled) return page(OAUTH_MESSAGES.mcpDisabled, "An admin of the workspace has turned off MCP access for this project.", 403);
-  if (!clientAllowed(project, client.id)) return page(OAUTH_MESSAGES.clientId, `The project's OAuth policy does not allow the client ${client.id}. An admin can add it on the project's OAuth policy page.`, 403);
+  if (!clientAllowed(project, clientId)) return page(OAUTH_MESSAGES.clientId, `The project's OAuth policy does not allow the client ${clientId}. An admin can add it on the project's OAuth policy page.`, 403);
+  if (byDocument) {
+    const resolved = await resolveMetadataClient(db, opts.clientMetadata!, clientId, now);
+    if (!resolved.ok) return page("Client metadata document refused", `${capitalize(resolved.reason)}.`, resolved.status);
+    client = resolved.client;
+  }
+  if (!client) return page(OAUTH_MESSAGES.clientId, `The client ${clientId} is not registered with this server.`);
   if (!redirectUri) return page("Invalid authorization request", "redirect_uri is missing.");
   if (!redirectUriAllowed(project, client.redirectUris, redirectUri)) {
     return page(OAUTH_MESSAGES.redirectUri, "The redirect URI must be registered for the client and listed, exactly (scheme, host, port, path and query), in the project's OAuth policy.", 403);
@@ -97,7 +112,6 @@ export async function startAuthorization(db: Db, params: URLSearchParams, opts: 
   if (!S256_CHALLENGE.test(challenge)) return redirectError("invalid_request", "code_challenge must be the 43-character base64url SHA-256 of the verifier");
   if (state !== null && state.length > MAX_STATE_LENGTH) return redirectError("invalid_request", `state is longer than ${MAX_STATE_LENGTH} characters`);
 
-  const now = opts.now ?? new Date();
   const requestId = randomBytes(32).toString("base64url");
   await db.oAuthAuthorizationRequest.create({
     data: {
@@ -115,3 +129,6 @@ export async function startAuthorization(db: Db, params: URLSearchParams, opts: 
   });
   return { kind: "consent", requestId };
 }
+
+/** A reason as the first sentence of a page; one naming a parameter (`client_id …`) keeps its spelling. */
+const capitalize = (text: string) => (/^[a-z]+_[a-z]/.test(text) ? `The ${text}` : `${text[0]!.toUpperCase()}${text.slice(1)}`);

@@ -1,6 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from "node:dns";
 import { isIP, type LookupFunction } from "node:net";
 import { performance } from "node:perf_hooks";
+import { rootCertificates } from "node:tls";
 import { setTimeout as delay } from "node:timers/promises";
 import { Agent, buildConnector, type Dispatcher, fetch as undiciFetch } from "undici";
 import { backoffDelay, honoursRetryAfter, isRetryableStatus, parseRetryAfter } from "./retry-policy.ts";
@@ -92,6 +93,8 @@ export interface OutboundClientOptions {
   allowlist?: UpstreamAllowlist;
   /** Max connections per origin. */
   connections?: number;
+  /** PEM certificates of private CAs trusted for upstream TLS beside the system's (`UPSTREAM_CA_FILE`). */
+  caCerts?: string;
 }
 
 /** Error code of a connection refused by the SSRF guard. */
@@ -143,9 +146,11 @@ function guardedLookup(allowPrivate: boolean): LookupFunction {
  */
 export function createOutboundClient(options: OutboundClientOptions): OutboundClient {
   const { allowPrivate, allowlist } = options;
-  const baseConnect = buildConnector({ lookup: guardedLookup(allowPrivate) });
+  // Extra CAs add to the system's roots (a `ca` option alone would replace them).
+  const tlsTrust = options.caCerts ? { ca: [...rootCertificates, options.caCerts] } : {};
+  const baseConnect = buildConnector({ lookup: guardedLookup(allowPrivate), ...tlsTrust });
   // Allowlisted host:port pairs connect without the address checks; only built when needed.
-  const allowlistedConnect = allowlist && allowlist.size > 0 ? buildConnector({}) : undefined;
+  const allowlistedConnect = allowlist && allowlist.size > 0 ? buildConnector({ ...tlsTrust }) : undefined;
   // IP-literal hosts skip DNS (and so the lookup above); check them here too, so the pool
   // itself never reaches a forbidden address whoever calls it.
   const connect: buildConnector.connector = (opts, callback) => {

@@ -87,7 +87,13 @@ export default async function ConsentPage({ searchParams }: { searchParams: Prom
             <Badge color="amber">self-declared</Badge>
           </dd>
           <dd className="mt-1 text-xs text-slate-500">
-            The application chose this name when it registered; Tengine has not verified it. Check where you will be sent below.
+            {view.client.metadataHost ? (
+              <>
+                The application describes itself in a document published at <Code>{view.client.metadataHost}</Code>; its name is its own claim. Check where you will be sent below.
+              </>
+            ) : (
+              "The application chose this name when it registered; Tengine has not verified it. Check where you will be sent below."
+            )}
           </dd>
         </div>
         <div>

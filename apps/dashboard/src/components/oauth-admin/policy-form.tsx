@@ -96,7 +96,7 @@ export function PolicyForm({ slug, initial, toolScopes, readOnly }: { slug: stri
         </Field>
         {lines(redirects).length === 0 ? <Callout title="No redirect URIs">No AI client can sign in with OAuth until you add the redirect URI it uses. API keys keep working.</Callout> : null}
 
-        <Field label="Allowed client IDs" htmlFor="policy-clients" error={clientError} hint="One per line (cli_…, from the client's registration). Leave empty to allow any registered client.">
+        <Field label="Allowed client IDs" htmlFor="policy-clients" error={clientError} hint="One per line: cli_… (from the client's registration) or the https URL of the client's metadata document. Leave empty to allow any client.">
           <Textarea
             id="policy-clients"
             name="clientIds"

@@ -42,7 +42,7 @@ export default async function McpServersPage({ params }: { params: Promise<{ slu
       {servers.length === 0 ? (
         <EmptyState title="No MCP servers yet">{canManage ? "Add one above: its tools appear in the project's tools/list at once." : "Admins of this organization can add servers."}</EmptyState>
       ) : (
-        <Table head={["Name", "Transport", "Endpoint", "Status", "Tools", "Last error", "Checked", <span key="a" className="sr-only">Actions</span>]}>
+        <Table head={["Name", "Transport", "Endpoint", "Status", "Protocol", "Tools", "Last error", "Checked", <span key="a" className="sr-only">Actions</span>]}>
           {servers.map((s) => (
             <tr key={s.id}>
               <Td className="font-medium text-slate-900">
@@ -52,6 +52,7 @@ export default async function McpServersPage({ params }: { params: Promise<{ slu
               <Td>{s.transport}</Td>
               <Td><code className="font-mono text-xs text-slate-700">{s.url ?? `catalog: ${s.catalogEntry}`}</code></Td>
               <Td>{s.status === "ok" ? <Badge color="green">ok</Badge> : s.status === "error" ? <Badge color="red">error</Badge> : <Badge color="amber">pending</Badge>}</Td>
+              <Td>{s.protocolVersion ? <code className="font-mono text-xs text-slate-700">{s.protocolVersion}</code> : <span className="text-slate-400">—</span>}</Td>
               <Td><span title={s.tools.map((t) => t.name).join(", ")}>{s.toolCount}</span></Td>
               <Td className="max-w-md whitespace-normal text-xs text-red-800">{s.lastError ?? <span className="text-slate-400">—</span>}</Td>
               <Td>{s.lastCheckedAt ? <time dateTime={s.lastCheckedAt.toISOString()}>{relativeTime(s.lastCheckedAt, now)}</time> : <span className="text-slate-400">never</span>}</Td>

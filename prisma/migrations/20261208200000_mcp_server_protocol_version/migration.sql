@@ -1,0 +1,1 @@
+ALTER TABLE "McpServer" ADD COLUMN "protocolVersion" TEXT;

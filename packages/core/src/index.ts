@@ -77,7 +77,7 @@ export { authenticateMemberSession, type AuthenticateMemberSessionDeps } from ".
 export { deleteExpiredAssertionJtis } from "./member-sessions/delete-expired-assertion-jtis.ts";
 export { MEMBER_SESSION_PREFIX, MEMBER_SESSION_TYP, MEMBER_SESSION_TTL_SECONDS, MEMBER_ASSERTION_MAX_TTL_SECONDS, projectResource, looksLikeMemberSessionToken } from "./member-sessions/member-session-token.ts";
 export { parseOpenApiDocument, MAX_DOCUMENT_BYTES, type OpenApiFormat, type ParsedOpenApiDocument } from "./openapi/parse-openapi-document.ts";
-export { generateTools, listOperations, snakeCase, documentServer, type DocumentServer, type ServerVariableView, type GeneratedTool, type GeneratedTools, type GenerateToolsOptions, type OperationRef } from "./openapi/generate-tools.ts";
+export { generateTools, listOperations, snakeCase, toolDescription, documentServer, type DocumentServer, type ServerVariableView, type GeneratedTool, type GeneratedTools, type GenerateToolsOptions, type OperationRef } from "./openapi/generate-tools.ts";
 export { planOpenApiImport, type ImportPlan, type PlanOpenApiImportInput, type PlannedOperation, type OpenApiSourceKind } from "./openapi/plan-openapi-import.ts";
 export { applyOpenApiImport, type ApplyOpenApiImportOptions, type OpenApiImportSummary } from "./openapi/apply-openapi-import.ts";
 export { fetchOpenApiDocument, type FetchOpenApiDocumentOptions } from "./openapi/fetch-openapi-document.ts";
@@ -156,6 +156,7 @@ export type { ProjectRuntime } from "./runtime/project-runtime-cache.ts";
 
 export { type CallableTool, toolForCall } from "./execution/callable-tool.ts";
 export { importPlanFingerprint } from "./openapi/import-plan-fingerprint.ts";
+export { matchesOperationFilter, narrowImportPlan, type OperationFilter, operationKey, type SelectableOperation, selectOperations } from "./openapi/select-operations.ts";
 export { PLATFORM_FAMILIES, PLATFORM_TOOL_PREFIX, isPlatformToolName, platformToolName, type PlatformFamily, type PlatformSurface } from "./platform/platform-families.ts";
 export { explicitScopes, holdsPlatformScope, isPlatformScope, platformScope, platformScopesAboveRole, platformScopesForRole } from "./platform/platform-scopes.ts";
 export { assertMayGrantScopes } from "./platform/platform-grants.ts";

@@ -47,6 +47,7 @@ export { getProjectForUser, getOrgForUser, listOrgsForUser } from "./access/proj
 export { getProjectForEmail, getOrgForEmail } from "./access/get-access-for-email.ts";
 export { recordAudit, listAudit, type AuditActor, type AuditFilters } from "./audit/record-audit.ts";
 export { toolAudit, memberAudit, mcpToolAudit, settingsAudit } from "./audit/audit-entries.ts";
+export { describeAuditEntries, type AuditEntryView, type AuditTargetView } from "./audit/describe-audit-entries.ts";
 export { getProjectUsage, usageRangeSchema, USAGE_RANGES, USAGE_RANGE_SPEC, ERROR_STATUSES, type UsageRange, type ProjectUsage, type UsageBucket, type UsageTotals, type UsageTool } from "./usage/get-project-usage.ts";
 export { hasProjectRuns } from "./usage/has-project-runs.ts";
 export { updateProjectSettings, updateProjectSettingsInput, upstreamHostSchema, type ProjectSettings } from "./projects/update-project-settings.ts";

@@ -174,4 +174,6 @@ export { csvField, RUN_CSV_COLUMNS, runsCsvHeader, runCsvRow } from "./runs/runs
 export { setApprovalWebhook, getApprovalWebhook, notifyPendingApprovals, approvalWebhookPayload, MAX_NOTIFY_ATTEMPTS, type NotifyDeps } from "./approvals/approval-webhook.ts";
 export { getToolStats, type ToolStats } from "./usage/tool-stats.ts";
 export { changePassword } from "./users/change-password.ts";
+export { checkSecondFactor, confirmTotpEnrolment, disableTotp, RECOVERY_CODE_COUNT, startTotpEnrolment, TOTP_ISSUER, twoFactorStatus, type TwoFactorStatus } from "./users/two-factor.ts";
+export { matchTotp, otpauthUri, totpCode } from "./users/totp.ts";
 export { createInvitation, createInvitationInput, listOpenInvitations, revokeInvitation, readInvitation, acceptInvitation, INVITATION_TTL_MS, type InvitationView } from "./members/invitations.ts";

@@ -31,6 +31,11 @@ const COLUMNS: Column[] = [
     read: async (tx) => (await tx.gatewayKey.findMany({ select: { id: true, privateKeyEnc: true } })).map((r) => ({ id: r.id, enc: r.privateKeyEnc, ad: secretAd.gatewayKey(r.id) })),
     write: (tx, id, enc) => tx.gatewayKey.update({ where: { id }, data: { privateKeyEnc: enc } }),
   },
+  {
+    name: "User.totpSecretEnc",
+    read: async (tx) => (await tx.user.findMany({ where: { totpSecretEnc: { not: null } }, select: { id: true, totpSecretEnc: true } })).map((r) => ({ id: r.id, enc: r.totpSecretEnc!, ad: secretAd.userTotpSecret(r.id) })),
+    write: (tx, id, enc) => tx.user.update({ where: { id }, data: { totpSecretEnc: enc } }),
+  },
 ];
 
 export type ReencryptResult = {

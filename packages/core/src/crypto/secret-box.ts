@@ -20,6 +20,7 @@ export const secretAd = {
   mcpServerHeaders: (serverId: string) => ad("McpServer", "headersEnc", serverId),
   mcpServerCredentials: (serverId: string) => ad("McpServer", "credentialsEnc", serverId),
   approvalWebhook: (projectId: string) => ad("Project", "approvalWebhookUrlEnc", projectId),
+  userTotpSecret: (userId: string) => ad("User", "totpSecretEnc", userId),
 } as const;
 
 /** Thrown when no configured key opens a ciphertext with its associated data. */

@@ -79,7 +79,7 @@ test("choose operations by tag, method and path; preview each tool; apply only t
     await expect(tool.locator("li", { hasText: "newest first" })).toBeVisible();
     await expect(tool.getByText("raw HTML is not rendered")).toBeVisible();
     await expect(tool.locator("img, script")).toHaveCount(0);
-    expect(await page.evaluate(() => (window as { __injected?: boolean }).__injected)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as { __injected?: boolean }).__injected)).toBeUndefined();
     // The description does not start with the title again.
     await expect(tool.locator("p").filter({ hasText: /^List pets$/ })).toHaveCount(0);
     await expect(tool.getByLabel("Input schema")).toContainText('"limit"');

@@ -21,6 +21,7 @@ export const secretAd = {
   mcpServerCredentials: (serverId: string) => ad("McpServer", "credentialsEnc", serverId),
   approvalWebhook: (projectId: string) => ad("Project", "approvalWebhookUrlEnc", projectId),
   userTotpSecret: (userId: string) => ad("User", "totpSecretEnc", userId),
+  emailBody: (emailId: string) => ad("EmailMessage", "bodyEnc", emailId),
 } as const;
 
 /** Thrown when no configured key opens a ciphertext with its associated data. */

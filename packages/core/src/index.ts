@@ -178,7 +178,7 @@ export { checkSecondFactor, confirmTotpEnrolment, disableTotp, RECOVERY_CODE_COU
 export { matchTotp, otpauthUri, totpCode } from "./users/totp.ts";
 export { createInvitation, createInvitationInput, listOpenInvitations, revokeInvitation, readInvitation, acceptInvitation, INVITATION_TTL_MS, type InvitationView } from "./members/invitations.ts";
 export { smtpSettings, type SmtpConfig } from "./email/smtp-config.ts";
-export { deliverEmails, EMAIL_MAX_ATTEMPTS, type OutgoingEmail, queueEmail, type SendEmail } from "./email/outbox.ts";
+export { deliverEmails, EMAIL_KEEP_MS, EMAIL_MAX_ATTEMPTS, type OutgoingEmail, pruneEmails, queueEmail, type SendEmail } from "./email/outbox.ts";
 export { createSmtpSender } from "./email/smtp-sender.ts";
 export { queueApprovalEmails } from "./email/approval-emails.ts";
 export { invitationEmail } from "./email/invitation-email.ts";

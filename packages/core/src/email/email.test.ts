@@ -7,7 +7,7 @@ import { createOrganization } from "../orgs/create-organization.ts";
 import { createProject } from "../projects/create-project.ts";
 import { queueApprovalEmails } from "./approval-emails.ts";
 import { invitationEmail } from "./invitation-email.ts";
-import { deliverEmails, queueEmail } from "./outbox.ts";
+import { deliverEmails, EMAIL_KEEP_MS, pruneEmails, queueEmail } from "./outbox.ts";
 import { smtpSettings } from "./smtp-config.ts";
 import { createSmtpSender } from "./smtp-sender.ts";
 
@@ -85,6 +85,13 @@ describe("the email outbox", () => {
     expect(await deliverEmails({ db, secretBox, send, now: () => new Date(now.getTime() + 10_001) })).toEqual({ sent: 0, failed: 1 });
     expect(received.filter((r) => r.to.includes("grace@example.com"))).toHaveLength(1);
     expect((await db.emailMessage.findUniqueOrThrow({ where: { id: refusedId } })).attempts).toBe(2);
+
+    // A week after sending, the sent message (and its encrypted link) is deleted; the one still being retried is kept.
+    const sentAt = (await db.emailMessage.findUniqueOrThrow({ where: { id } })).sentAt!;
+    expect(await pruneEmails(db, new Date(sentAt.getTime() + EMAIL_KEEP_MS - 1000))).toBe(0);
+    expect(await pruneEmails(db, new Date(sentAt.getTime() + EMAIL_KEEP_MS + 1000))).toBe(1);
+    expect(await db.emailMessage.findUnique({ where: { id } })).toBeNull();
+    expect(await db.emailMessage.findUnique({ where: { id: refusedId } })).not.toBeNull();
   });
 
   it("a new pending approval is emailed once to its organization's owners and admins, with the approvals link", async () => {

@@ -42,3 +42,17 @@ export async function deliverEmails(deps: { db: Db; secretBox: SecretBox; send: 
   }
   return { sent, failed };
 }
+
+/** Sent messages are kept this long (for "did it go out?"), then deleted with their encrypted body. */
+export const EMAIL_KEEP_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * Deletes messages sent more than EMAIL_KEEP_MS ago, and messages given up (every try failed)
+ * as long ago: the outbox does not keep invitation links, even encrypted, longer than needed.
+ */
+export async function pruneEmails(db: Db, now: Date = new Date()): Promise<number> {
+  const before = new Date(now.getTime() - EMAIL_KEEP_MS);
+  const { count } = await db.emailMessage.deleteMany({ where: { OR: [{ sentAt: { lt: before } }, { sentAt: null, attempts: { gte: EMAIL_MAX_ATTEMPTS }, createdAt: { lt: before } }] } });
+  return count;
+}
+

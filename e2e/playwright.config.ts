@@ -9,7 +9,8 @@ export const dataDir = path.join(os.tmpdir(), `tengine-e2e-${process.env.TENGINE
 // E2E_PORT_OFFSET moves all the ports, for two Playwright runs on one machine. `mcp` is where
 // a spec runs its own MCP server (the SSRF guard allows that local address, as the demo CRM's).
 const offset = Number(process.env.E2E_PORT_OFFSET ?? 0);
-export const ports = { gateway: 18081 + offset, dashboard: 13000 + offset, crm: 14010 + offset, mcp: 14020 + offset };
+// `smtp` is where a spec runs its own SMTP server: the product is started with SMTP pointing there.
+export const ports = { gateway: 18081 + offset, dashboard: 13000 + offset, crm: 14010 + offset, mcp: 14020 + offset, smtp: 14030 + offset };
 export const urls = { dashboard: `http://127.0.0.1:${ports.dashboard}`, gateway: `http://127.0.0.1:${ports.gateway}` };
 
 export default defineConfig({
@@ -43,6 +44,9 @@ export default defineConfig({
       PUBLIC_GATEWAY_URL: urls.gateway,
       PUBLIC_DASHBOARD_URL: urls.dashboard,
       DATABASE_URL: "",
+      // Mail to a server only email.spec.ts runs; other specs' mail waits in the outbox.
+      SMTP_URL: `smtp://127.0.0.1:${ports.smtp}`,
+      SMTP_FROM: "Tengine e2e <no-reply@tengine.test>",
     },
   },
 });

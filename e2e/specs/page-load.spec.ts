@@ -1,93 +1,108 @@
 import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus, loadavg } from "node:os";
+import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { expect, type Page, test } from "@playwright/test";
-import { callDemoTool, demoCredentials, open, signIn } from "../support/helpers.ts";
+import { callDemoTool, demoCredentials, hydrated, open, signIn } from "../support/helpers.ts";
 
 /**
- * The page-load report: every dashboard page of the production build that `npm start` serves,
- * loaded once to warm it, then LOADS times; the time is the browser's own navigation timing,
- * from the start of the navigation to the end of the load event (server render, data,
- * scripts). The table, with each page's median against the 500 ms budget, goes to
- * reports/page-load.md (a CI artifact) and the log. Like every speed figure here it is
- * reported, not asserted: a busy machine makes every page slower, and a test must not fail
- * for that. What the test asserts is that every page loads, completely.
+ * The page-load report: every dashboard page of the production build (the one `npm start`
+ * serves), loaded VISITS times after one warm-up visit, in Chromium. A load is the navigation
+ * from request to the `load` event (Navigation Timing); the time until React has hydrated is
+ * reported beside it. Writes reports/page-load.md and reports/page-load.json, each page's
+ * median against the 500 ms budget. Like every speed figure here it is reported, not asserted:
+ * a busy machine makes every page slower, and a test must not fail for that. What the test
+ * asserts is that every page answers and becomes interactive.
  */
-const LOADS = 5;
+const VISITS = 7;
 const BUDGET_MS = 500;
+const reportDir = fileURLToPath(new URL("../../reports/", import.meta.url));
 
-type Row = { page: string; path: string; median: number; p90: number; ttfb: number; bytes: number };
+type Measure = { page: string; loads: number[]; hydrations: number[]; serverMs: number[] };
 
-async function measure(page: Page, path: string) {
-  await open(page, path);
-  const timing = await page.evaluate(() => {
-    // The browser's navigation timing entry (the e2e project is typed without the DOM library).
-    type NavigationTiming = { startTime: number; responseStart: number; loadEventEnd: number; transferSize: number };
-    const nav = (performance as unknown as { getEntriesByType(type: string): NavigationTiming[] }).getEntriesByType("navigation")[0]!;
-    return { total: nav.loadEventEnd - nav.startTime, ttfb: nav.responseStart - nav.startTime, bytes: nav.transferSize };
-  });
-  expect(timing.total, `${path} finished loading`).toBeGreaterThan(0);
-  await expect(page.getByRole("heading", { level: 1 }).first(), `${path} shows its page`).toBeVisible();
-  return timing;
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+async function measure(page: Page, path: string): Promise<Measure> {
+  const loads: number[] = [];
+  const hydrations: number[] = [];
+  const serverMs: number[] = [];
+  for (let visit = 0; visit <= VISITS; visit++) {
+    const started = Date.now();
+    const response = await page.goto(path, { waitUntil: "load" });
+    expect(response?.status(), `${path} answers`).toBeLessThan(400);
+    const { load, server } = await page.evaluate(() => {
+      // Navigation Timing (this runs in the page; e2e/ is type-checked without the DOM library)
+      const nav = performance.getEntriesByType("navigation" as never)[0] as unknown as { startTime: number; requestStart: number; responseStart: number; loadEventEnd: number };
+      return { load: nav.loadEventEnd - nav.startTime, server: nav.responseStart - nav.requestStart };
+    });
+    await hydrated(page);
+    const hydration = Date.now() - started;
+    if (visit === 0) continue; // warm-up: the first request of a route compiles nothing in production, but fills caches
+    loads.push(Math.round(load));
+    hydrations.push(hydration);
+    serverMs.push(Math.round(server));
+  }
+  return { page: path, loads, hydrations, serverMs };
 }
 
-test("page-load report: every dashboard page loads completely, timed over 5 loads (production build)", async ({ page }) => {
-  test.setTimeout(300_000);
+test("page-load report: every dashboard page of the production build, timed against the 500 ms budget", async ({ page }) => {
+  test.setTimeout(600_000);
   const { adminEmail, adminPassword } = demoCredentials();
-  const call = await callDemoTool("search_contacts", { query: "page load" });
-  const runId = String(call._meta?.["tengine/runId"]);
+  const results: Measure[] = [];
+
+  // Signed out first.
+  for (const path of ["/login", "/signup"]) results.push(await measure(page, path));
+
   await signIn(page, adminEmail, adminPassword);
-
-  const pages: Array<[string, string]> = [
-    ["Projects", "/projects"],
-    ["Project overview", "/projects/demo"],
-    ["Tools", "/projects/demo/tools"],
-    ["Tool", "/projects/demo/tools/search_contacts"],
-    ["New tool", "/projects/demo/tools/new"],
-    ["OpenAPI import", "/projects/demo/tools/import"],
-    ["Runs", "/projects/demo/runs"],
-    ["Run", `/projects/demo/runs/${runId}`],
-    ["Approvals", "/projects/demo/approvals"],
-    ["Keys", "/projects/demo/keys"],
-    ["Secrets", "/projects/demo/secrets"],
-    ["MCP servers", "/projects/demo/mcp-servers"],
-    ["OAuth", "/projects/demo/oauth"],
-    ["Settings", "/projects/demo/settings"],
-    ["Members", "/org/members"],
-    ["Audit log", "/org/audit"],
-    ["Connections", "/connections"],
-    ["Account", "/account"],
+  await callDemoTool("list_companies"); // a run to open
+  await open(page, "/projects/demo/runs");
+  const runHref = await page.locator('a[href^="/projects/demo/runs/run_"]').first().getAttribute("href");
+  const toolHref = "/projects/demo/tools/list_companies";
+  const pages = [
+    "/projects",
+    "/projects/demo",
+    "/projects/demo/tools",
+    toolHref,
+    "/projects/demo/tools/new",
+    "/projects/demo/tools/import",
+    "/projects/demo/runs",
+    ...(runHref ? [runHref] : []),
+    "/projects/demo/approvals",
+    "/projects/demo/keys",
+    "/projects/demo/secrets",
+    "/projects/demo/mcp-servers",
+    "/projects/demo/oauth",
+    "/projects/demo/settings",
+    "/org/members",
+    "/org/audit",
+    "/connections",
+    "/account",
   ];
+  expect(runHref, "the demo project has a run to open").toBeTruthy();
+  for (const path of pages) results.push(await measure(page, path));
 
-  const rows: Row[] = [];
-  for (const [name, path] of pages) {
-    const response = await open(page, path);
-    expect(response?.status(), `${path} answers 200`).toBe(200);
-    const samples = [];
-    for (let i = 0; i < LOADS; i++) samples.push(await measure(page, path));
-    const totals = samples.map((s) => s.total).sort((a, b) => a - b);
-    const ttfbs = samples.map((s) => s.ttfb).sort((a, b) => a - b);
-    rows.push({ page: name, path, median: totals[Math.floor(LOADS / 2)]!, p90: totals[LOADS - 1]!, ttfb: ttfbs[Math.floor(LOADS / 2)]!, bytes: samples[0]!.bytes });
-  }
-
-  const ms = (n: number) => `${Math.round(n)} ms`;
+  const rows = results.map((r) => ({ page: r.page.replace(/run_[0-9a-z]+/, "run_…"), medianLoadMs: median(r.loads), maxLoadMs: Math.max(...r.loads), medianServerMs: median(r.serverMs), medianHydratedMs: median(r.hydrations), visits: r.loads.length }));
+  // The machine's load, so a slow run on a busy machine reads as what it is.
+  const machine = { cpus: os.cpus().length, loadAverage1m: Math.round(os.loadavg()[0]! * 100) / 100 };
+  const over = rows.filter((r) => r.medianLoadMs > BUDGET_MS);
+  mkdirSync(reportDir, { recursive: true });
+  writeFileSync(`${reportDir}page-load.json`, `${JSON.stringify({ budgetMs: BUDGET_MS, visits: VISITS, measuredAt: new Date().toISOString(), machine, pages: rows }, null, 2)}\n`);
   const table = [
-    `# Dashboard page loads (production build, median of ${LOADS} loads after one warm-up)`,
+    `# Dashboard page loads (production build, Chromium, median of ${VISITS} visits after a warm-up)`,
     "",
-    `Measured ${new Date().toISOString()} in Chromium; budget ${BUDGET_MS} ms (median).`,
+    `Budget: ${BUDGET_MS} ms median load (request to the load event). ${over.length ? `**Over budget: ${over.map((r) => r.page).join(", ")}**` : "Every page is within it."}`,
     "",
-    `Load average when done: ${loadavg().map((l) => l.toFixed(2)).join(" ")} on ${cpus().length} CPUs (figures from a busy machine are not the product's).`,
+    `Machine: ${machine.cpus} CPUs, load average ${machine.loadAverage1m} (1 min) at the end of the run.`,
     "",
-    "| page | path | median | slowest | server (TTFB, median) | transferred | within budget |",
-    "|---|---|---|---|---|---|---|",
-    ...rows.map((r) => `| ${r.page} | \`${r.path.replace(runId, "<run>")}\` | ${ms(r.median)} | ${ms(r.p90)} | ${ms(r.ttfb)} | ${(r.bytes / 1024).toFixed(1)} KB | ${r.median < BUDGET_MS ? "yes" : "**no**"} |`),
-    "",
-    `${rows.filter((r) => r.median < BUDGET_MS).length} of ${rows.length} pages within ${BUDGET_MS} ms.`,
+    "| page | median load (ms) | max load (ms) | median server time (ms) | median until interactive (ms) |",
+    "|---|---:|---:|---:|---:|",
+    ...rows.map((r) => `| ${r.page} | ${r.medianLoadMs} | ${r.maxLoadMs} | ${r.medianServerMs} | ${r.medianHydratedMs} |`),
     "",
   ].join("\n");
-  const reports = fileURLToPath(new URL("../../reports/", import.meta.url));
-  mkdirSync(reports, { recursive: true });
-  writeFileSync(`${reports}page-load.md`, table);
+  writeFileSync(`${reportDir}page-load.md`, table);
   console.log(table);
-  expect(rows).toHaveLength(pages.length);
+  expect(rows.filter((r) => r.visits !== VISITS), "pages not loaded every time").toEqual([]);
 });

@@ -90,6 +90,9 @@ const TABLE: Record<string, Row | { public: string }> = {
   "settings.clearMemberAssertionAction": { minimum: "admin", namesRecords: false, call: (t) => act("settings", "clearMemberAssertionAction")(t.projectSlug, {}) },
   "settings.setToolDiscoveryAction": { minimum: "admin", namesRecords: false, call: (t) => act("settings", "setToolDiscoveryAction")(t.projectSlug, { toolDiscovery: "search" }) },
   "account.changePasswordAction": { public: "acts on the signed-in person's own account only (no organization, no records named); core change-password.test.ts checks the current password is required" },
+  "two-factor.startTotpAction": { public: "acts on the signed-in person's own account only (no organization, no records named); core two-factor.test.ts checks enrolment is refused while it is on" },
+  "two-factor.confirmTotpAction": { public: "acts on the signed-in person's own account only; core two-factor.test.ts checks a code from the new secret is required" },
+  "two-factor.disableTotpAction": { public: "acts on the signed-in person's own account only; core two-factor.test.ts checks a current code or recovery code is required" },
   "invitations.acceptInvitationAction": { public: "the link's token is the credential (single use, 7 days); core invitations.test.ts checks an existing account must be signed in as the invited email" },
   "sign-up.signUpAction": { public: "creates an account for whoever calls it; server-actions.test.ts checks it answers an existing email like a new one and changes nothing" },
   // Switching only sets a cookie, and only to an organization one belongs to (any role).

@@ -1,4 +1,4 @@
-import { type FederationSettings, masterKeySetting, readFederationSettings, type UpstreamAllowlist, upstreamAllowlistSetting } from "@tengine/core";
+import { type FederationSettings, masterKeySetting, readFederationSettings, type SmtpConfig, smtpSettings, type UpstreamAllowlist, upstreamAllowlistSetting } from "@tengine/core";
 import { z } from "zod";
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
@@ -51,10 +51,14 @@ export type WorkerConfig = {
   federation?: FederationSettings;
   /** the dashboard's public URL, for the links in approval webhooks */
   dashboardUrl?: string;
+  /** SMTP_URL + SMTP_FROM: invitations and approval notifications are emailed */
+  smtp?: SmtpConfig;
 };
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const parsed = workerEnvSchema.safeParse(env);
+  const smtp = smtpSettings.safeParse(env);
+  if (!smtp.success) throw new Error(`Invalid worker configuration:\n${smtp.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n")}`);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid worker configuration:\n${lines.join("\n")}`);
@@ -76,6 +80,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     upstreamAllowlist: e.UPSTREAM_ALLOWLIST,
     federation: readFederation(env),
     ...(e.PUBLIC_DASHBOARD_URL ? { dashboardUrl: e.PUBLIC_DASHBOARD_URL } : {}),
+    ...(smtp.data ? { smtp: smtp.data } : {}),
   };
 }
 

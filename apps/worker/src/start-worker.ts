@@ -1,4 +1,4 @@
-import { createInfra, createOutboundClient, McpPool, readFederationSettings, startMetricsServer, type JobEvent, JOB_NAMES, type JobOverrides, ProjectRuntimeCache, resolveJobDefinition, SecretBox, type WorkerJobQueue } from "@tengine/core";
+import { createInfra, createOutboundClient, createSmtpSender, McpPool, readFederationSettings, startMetricsServer, type JobEvent, JOB_NAMES, type JobOverrides, ProjectRuntimeCache, resolveJobDefinition, SecretBox, type WorkerJobQueue } from "@tengine/core";
 import { createJobQueue } from "@tengine/queue";
 import { createDb, type Db, type HotQueries } from "@tengine/db";
 import type { WorkerConfig } from "./env.ts";
@@ -66,7 +66,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     }
   };
 
-  const handlers = createJobHandlers({ db, hot, runtime, outbound, mcp, pubsub: infra.pubSub, logger, secretBox, ...(config.dashboardUrl ? { dashboardUrl: config.dashboardUrl } : {}) });
+  const handlers = createJobHandlers({ db, hot, runtime, outbound, mcp, pubsub: infra.pubSub, logger, secretBox, ...(config.dashboardUrl ? { dashboardUrl: config.dashboardUrl } : {}), ...(config.smtp ? { sendEmail: createSmtpSender(config.smtp) } : {}) });
   await queue.work(handlers, { onEvent });
   for (const name of JOB_NAMES) {
     if (resolveJobDefinition(name, options.overrides).repeatEveryMs) await queue.schedule(name);

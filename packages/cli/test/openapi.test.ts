@@ -155,3 +155,17 @@ paths:
     }
   });
 });
+
+describe("tengine openapi import: choosing operations", () => {
+  it("--method/--tag/--path/--operation import only the chosen operations; an unknown operation is refused by name", { timeout: 120_000 }, async () => {
+    await tengineJson("projects", "create", "Chosen todos");
+    const byMethod = await tengine("openapi", "import", "--project", "chosen-todos", file, "--dry-run", "--method", "post");
+    expect(byMethod).toContain("1 would be added");
+    expect(byMethod).toContain("  + create_todo  POST https://todo.example.com/api/todos");
+    expect(byMethod).toContain("  . not chosen GET /todos");
+    const chosen = await tengineJson("openapi", "import", "--project", "chosen-todos", file, "--operation", "GET /todos");
+    expect(chosen.summary).toMatchObject({ counts: { added: 1 }, added: ["list_todos"], notSelected: ["POST /todos"] });
+    await expect(tengine("openapi", "import", "--project", "chosen-todos", file, "--operation", "GET /nothing")).rejects.toMatchObject({ stderr: expect.stringContaining("GET /nothing: this import would not add or change such an operation") });
+    expect(await tengine("openapi", "import", "--project", "chosen-todos", file, "--dry-run", "--path", "todos", "--tag", "none-such")).toContain("0 would be added");
+  });
+});

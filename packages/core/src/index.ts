@@ -47,6 +47,7 @@ export { getProjectForUser, getOrgForUser, listOrgsForUser } from "./access/proj
 export { getProjectForEmail, getOrgForEmail } from "./access/get-access-for-email.ts";
 export { recordAudit, listAudit, type AuditActor, type AuditFilters } from "./audit/record-audit.ts";
 export { toolAudit, memberAudit, mcpToolAudit, settingsAudit } from "./audit/audit-entries.ts";
+export { describeAuditEntries, type AuditEntryView, type AuditTargetView } from "./audit/describe-audit-entries.ts";
 export { getProjectUsage, usageRangeSchema, USAGE_RANGES, USAGE_RANGE_SPEC, ERROR_STATUSES, type UsageRange, type ProjectUsage, type UsageBucket, type UsageTotals, type UsageTool } from "./usage/get-project-usage.ts";
 export { hasProjectRuns } from "./usage/has-project-runs.ts";
 export { updateProjectSettings, updateProjectSettingsInput, upstreamHostSchema, type ProjectSettings } from "./projects/update-project-settings.ts";
@@ -77,7 +78,7 @@ export { authenticateMemberSession, type AuthenticateMemberSessionDeps } from ".
 export { deleteExpiredAssertionJtis } from "./member-sessions/delete-expired-assertion-jtis.ts";
 export { MEMBER_SESSION_PREFIX, MEMBER_SESSION_TYP, MEMBER_SESSION_TTL_SECONDS, MEMBER_ASSERTION_MAX_TTL_SECONDS, projectResource, looksLikeMemberSessionToken } from "./member-sessions/member-session-token.ts";
 export { parseOpenApiDocument, MAX_DOCUMENT_BYTES, type OpenApiFormat, type ParsedOpenApiDocument } from "./openapi/parse-openapi-document.ts";
-export { generateTools, listOperations, snakeCase, documentServer, type DocumentServer, type ServerVariableView, type GeneratedTool, type GeneratedTools, type GenerateToolsOptions, type OperationRef } from "./openapi/generate-tools.ts";
+export { generateTools, listOperations, snakeCase, toolDescription, documentServer, type DocumentServer, type ServerVariableView, type GeneratedTool, type GeneratedTools, type GenerateToolsOptions, type OperationRef } from "./openapi/generate-tools.ts";
 export { planOpenApiImport, type ImportPlan, type PlanOpenApiImportInput, type PlannedOperation, type OpenApiSourceKind } from "./openapi/plan-openapi-import.ts";
 export { applyOpenApiImport, type ApplyOpenApiImportOptions, type OpenApiImportSummary } from "./openapi/apply-openapi-import.ts";
 export { fetchOpenApiDocument, type FetchOpenApiDocumentOptions } from "./openapi/fetch-openapi-document.ts";
@@ -157,6 +158,7 @@ export type { ProjectRuntime } from "./runtime/project-runtime-cache.ts";
 
 export { type CallableTool, toolForCall } from "./execution/callable-tool.ts";
 export { importPlanFingerprint } from "./openapi/import-plan-fingerprint.ts";
+export { matchesOperationFilter, narrowImportPlan, type OperationFilter, operationKey, type SelectableOperation, selectOperations } from "./openapi/select-operations.ts";
 export { PLATFORM_FAMILIES, PLATFORM_TOOL_PREFIX, isPlatformToolName, platformToolName, type PlatformFamily, type PlatformSurface } from "./platform/platform-families.ts";
 export { explicitScopes, holdsPlatformScope, isPlatformScope, platformScope, platformScopesAboveRole, platformScopesForRole } from "./platform/platform-scopes.ts";
 export { assertMayGrantScopes } from "./platform/platform-grants.ts";
@@ -173,6 +175,8 @@ export { csvField, RUN_CSV_COLUMNS, runsCsvHeader, runCsvRow } from "./runs/runs
 export { setApprovalWebhook, getApprovalWebhook, notifyPendingApprovals, approvalWebhookPayload, MAX_NOTIFY_ATTEMPTS, type NotifyDeps } from "./approvals/approval-webhook.ts";
 export { getToolStats, type ToolStats } from "./usage/tool-stats.ts";
 export { changePassword } from "./users/change-password.ts";
+export { checkSecondFactor, confirmTotpEnrolment, disableTotp, RECOVERY_CODE_COUNT, startTotpEnrolment, TOTP_ISSUER, twoFactorStatus, type TwoFactorStatus } from "./users/two-factor.ts";
+export { matchTotp, otpauthUri, totpCode } from "./users/totp.ts";
 export { createInvitation, createInvitationInput, listOpenInvitations, revokeInvitation, readInvitation, acceptInvitation, INVITATION_TTL_MS, type InvitationView } from "./members/invitations.ts";
 export { findOwnRun, RUN_ID } from "./runs/own-run.ts";
 export { sealApprovalState, openApprovalState, argumentsDigest, type ApprovalRequestState, type RequestStateRefusal } from "./approvals/approval-request-state.ts";
@@ -188,3 +192,8 @@ export {
   type WaitingCall,
 } from "./approvals/approval-round-trip.ts";
 export { getRunTask, answerRunTask, createTaskResult, type RunTask, type TaskStatus } from "./approvals/run-task.ts";
+export { smtpSettings, type SmtpConfig } from "./email/smtp-config.ts";
+export { deliverEmails, EMAIL_KEEP_MS, EMAIL_MAX_ATTEMPTS, type OutgoingEmail, pruneEmails, queueEmail, type SendEmail } from "./email/outbox.ts";
+export { createSmtpSender } from "./email/smtp-sender.ts";
+export { queueApprovalEmails } from "./email/approval-emails.ts";
+export { invitationEmail } from "./email/invitation-email.ts";

@@ -163,7 +163,7 @@ describe.each(impls)("JobQueue contract: $name", (impl) => {
     await queue.enqueue("runs.retention", {});
     const depth = await queue.depth();
     expect(depth).toMatchObject({ "approval.execute": 2, "runs.retention": 1, "usage.rollup": 0, "oauth.cleanup": 0 });
-    expect(Object.keys(depth).sort()).toEqual(["approval.execute", "approval.expire", "approval.notify", "approval.sweep", "assertion-jti.retention", "idempotency.retention", "oauth.cleanup", "runs.retention", "sign-in-attempts.retention", "usage.rollup"] satisfies JobName[]);
+    expect(Object.keys(depth).sort()).toEqual(["approval.execute", "approval.expire", "approval.notify", "approval.sweep", "assertion-jti.retention", "email.send", "idempotency.retention", "oauth.cleanup", "runs.retention", "sign-in-attempts.retention", "usage.rollup"] satisfies JobName[]);
     await queue.close();
   });
 

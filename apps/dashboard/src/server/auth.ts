@@ -3,12 +3,21 @@ import { authenticateUser, resolveOidcUser } from "@tengine/core";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { clientAddress } from "./client-address.ts";
-import { getDb } from "./db.ts";
+import { getDb, getSecretBox } from "./db.ts";
 import { secureSessionCookie } from "./session.ts";
 import { dashboardConfig } from "./env.ts";
+import { TWO_FACTOR_REQUIRED } from "@/components/account/two-factor-required.ts";
 import { OIDC_ERROR_PREFIX } from "./sign-in-errors.ts";
 
 let cached: NextAuthOptions | undefined;
+
+/** What the sign-in form hears for each refusal (TWO_FACTOR_REQUIRED makes it ask for the code). */
+const SIGN_IN_REFUSALS = {
+  invalid: "Wrong email or password.",
+  rate_limited: "Too many failed attempts. Try again in 15 minutes.",
+  code_required: TWO_FACTOR_REQUIRED,
+  invalid_code: "That code is not right. Enter the code your authenticator app shows now, or a recovery code.",
+} as const;
 
 /**
  * next-auth configuration: email + password (scrypt hashes, sign-in rate limited in the
@@ -23,12 +32,13 @@ export function authOptions(): NextAuthOptions {
     CredentialsProvider({
       id: "credentials",
       name: "Email and password",
-      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" }, code: { label: "Authentication code", type: "text" } },
       async authorize(credentials, req) {
         if (!credentials?.email || !credentials.password) return null;
         const ip = clientAddress(req.headers?.["x-forwarded-for"] as string | string[] | undefined, config.trustProxy);
-        const result = await authenticateUser(getDb(), credentials.email, credentials.password, ip ? { ip } : {});
-        if (!result.ok) throw new Error(result.reason === "rate_limited" ? "Too many failed attempts. Try again in 15 minutes." : "Wrong email or password.");
+        const secondFactor = { secretBox: getSecretBox(), ...(credentials.code ? { code: credentials.code } : {}) };
+        const result = await authenticateUser(getDb(), credentials.email, credentials.password, { ...(ip ? { ip } : {}), secondFactor });
+        if (!result.ok) throw new Error(SIGN_IN_REFUSALS[result.reason]);
         return { id: result.user.id, email: result.user.email, name: result.user.name };
       },
     }),

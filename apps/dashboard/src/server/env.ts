@@ -1,5 +1,5 @@
 import "server-only";
-import { type FederationSettings, masterKeySetting, readFederationSettings, type UpstreamAllowlist, upstreamAllowlistSetting, weakSecretReason } from "@tengine/core";
+import { type FederationSettings, masterKeySetting, readFederationSettings, type SmtpConfig, smtpSettings, type UpstreamAllowlist, upstreamAllowlistSetting, weakSecretReason } from "@tengine/core";
 import { z } from "zod";
 
 const DATABASE_URL_HINT = "DATABASE_URL must be set to a postgres:// URL (npm start sets it for the embedded database)";
@@ -60,6 +60,8 @@ export type DashboardConfig = {
   redisKeyPrefix: string;
   /** external MCP servers: the operator's catalog and credential sources (TENGINE_MCP_CATALOG, …) */
   federation: FederationSettings;
+  /** SMTP_URL + SMTP_FROM: invitations are emailed (by the worker, from the outbox) */
+  smtp?: SmtpConfig;
 };
 
 let cached: DashboardConfig | undefined;
@@ -71,8 +73,9 @@ let cached: DashboardConfig | undefined;
 export function dashboardConfig(env: NodeJS.ProcessEnv = process.env): DashboardConfig {
   if (cached) return cached;
   const parsed = dashboardEnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+  const smtp = smtpSettings.safeParse(env);
+  if (!parsed.success || !smtp.success) {
+    const lines = [...(parsed.error?.issues ?? []), ...(smtp.error?.issues ?? [])].map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid dashboard configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data;
@@ -91,6 +94,7 @@ export function dashboardConfig(env: NodeJS.ProcessEnv = process.env): Dashboard
     ...(e.REDIS_URL ? { redisUrl: e.REDIS_URL } : {}),
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     federation: readFederationSettings(env),
+    ...(smtp.data ? { smtp: smtp.data } : {}),
     ...(e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
       ? { oidc: { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET, name: e.OIDC_NAME } }
       : {}),

@@ -128,8 +128,8 @@ const update = defineCommand<UpdateOptions>({
     };
     if (!opts.file && Object.keys(fields).length === 0) throw new UsageError("nothing to change: give --file or a field (--url, --scopes, --requires-approval, --timeout-ms, …)");
     const base = opts.file ? (asObject(await readJsonFile(opts.file), opts.file) as ToolDefinitionInput) : editableDefinition(stored);
-    const { tool, changed } = await updateTool(ctx.db, await ctx.secretBox(), project.id, stored.id, { ...base, ...fields, keepSecret: true });
-    const entry = toolAudit.update(tool, changed);
+    const { tool, changed, before, after } = await updateTool(ctx.db, await ctx.secretBox(), project.id, stored.id, { ...base, ...fields, keepSecret: true });
+    const entry = toolAudit.update(tool, changed, { before, after });
     if (entry) await audit(ctx, project, { ...entry, actor });
     print(json, { tool, changed });
   },

@@ -13,8 +13,9 @@ type ToolRef = { id: string; name: string };
 
 export const toolAudit = {
   create: (tool: ToolRef & { method: string; url: string; auth: { type: string } }): Entry => ({ action: "tool.create", targetType: "tool", targetId: tool.id, details: { name: tool.name, method: tool.method, url: tool.url, auth: tool.auth.type } }),
-  /** null when nothing changed: no entry is recorded */
-  update: (tool: ToolRef, changed: string[]): Entry | null => (changed.length ? { action: "tool.update", targetType: "tool", targetId: tool.id, details: { name: tool.name, changed } } : null),
+  /** null when nothing changed: no entry is recorded. `before`/`after`: the changed fields' values (updateTool's, never secrets). */
+  update: (tool: ToolRef, changed: string[], values?: { before: Record<string, unknown>; after: Record<string, unknown> }): Entry | null =>
+    changed.length ? { action: "tool.update", targetType: "tool", targetId: tool.id, details: { name: tool.name, changed, ...(values ? { before: values.before, after: values.after } : {}) } } : null,
   setEnabled: (tool: ToolRef & { enabled: boolean }): Entry => ({ action: tool.enabled ? "tool.enable" : "tool.disable", targetType: "tool", targetId: tool.id, details: { name: tool.name } }),
   delete: (tool: ToolRef): Entry => ({ action: "tool.delete", targetType: "tool", targetId: tool.id, details: { name: tool.name } }),
 };

@@ -31,6 +31,16 @@ const COLUMNS: Column[] = [
     read: async (tx) => (await tx.gatewayKey.findMany({ select: { id: true, privateKeyEnc: true } })).map((r) => ({ id: r.id, enc: r.privateKeyEnc, ad: secretAd.gatewayKey(r.id) })),
     write: (tx, id, enc) => tx.gatewayKey.update({ where: { id }, data: { privateKeyEnc: enc } }),
   },
+  {
+    name: "User.totpSecretEnc",
+    read: async (tx) => (await tx.user.findMany({ where: { totpSecretEnc: { not: null } }, select: { id: true, totpSecretEnc: true } })).map((r) => ({ id: r.id, enc: r.totpSecretEnc!, ad: secretAd.userTotpSecret(r.id) })),
+    write: (tx, id, enc) => tx.user.update({ where: { id }, data: { totpSecretEnc: enc } }),
+  },
+  {
+    name: "EmailMessage.bodyEnc",
+    read: async (tx) => (await tx.emailMessage.findMany({ select: { id: true, bodyEnc: true } })).map((r) => ({ id: r.id, enc: r.bodyEnc, ad: secretAd.emailBody(r.id) })),
+    write: (tx, id, enc) => tx.emailMessage.update({ where: { id }, data: { bodyEnc: enc } }),
+  },
 ];
 
 export type ReencryptResult = {

@@ -22,6 +22,8 @@ export const secretAd = {
   approvalWebhook: (projectId: string) => ad("Project", "approvalWebhookUrlEnc", projectId),
   /** not a column: a call's approval state handed to the caller and back (bound to its project) */
   approvalRequestState: (projectId: string) => ad("Mrtr", "requestState", projectId),
+  userTotpSecret: (userId: string) => ad("User", "totpSecretEnc", userId),
+  emailBody: (emailId: string) => ad("EmailMessage", "bodyEnc", emailId),
 } as const;
 
 /** Thrown when no configured key opens a ciphertext with its associated data. */

@@ -23,6 +23,7 @@ export const ID_PREFIXES = {
   gatewayKey: "gk",
   refreshToken: "rtk",
   mcpServer: "mcp",
+  email: "eml",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

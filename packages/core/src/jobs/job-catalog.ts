@@ -42,6 +42,8 @@ export const JOB_CATALOG = {
   "approval.sweep": { payload: empty, attempts: 1, backoff: { delayMs: 1_000, jitter: 0.5 }, timeoutMs: 10 * 60_000, concurrency: 1, repeatEveryMs: 2_000 },
   /** Tells each project's approval webhook about new pending approvals (retried with backoff). */
   "approval.notify": { payload: empty, attempts: 1, backoff: { delayMs: 1_000, jitter: 0.5 }, timeoutMs: 5 * 60_000, concurrency: 1, repeatEveryMs: 5_000 },
+  /** Emails waiting in the outbox (invitations, new pending approvals) go out through SMTP, when it is configured. */
+  "email.send": { payload: empty, attempts: 1, backoff: { delayMs: 1_000, jitter: 0.5 }, timeoutMs: 5 * 60_000, concurrency: 1, repeatEveryMs: 5_000 },
   /** Marks pending approvals past their expiry as expired. */
   "approval.expire": { payload: empty, attempts: 3, backoff: { delayMs: 5_000, jitter: 0.5 }, timeoutMs: 60_000, concurrency: 1, repeatEveryMs: 60_000 },
   /** Deletes runs older than their project's `runRetentionDays`, in small batches. */

@@ -26,6 +26,8 @@ export type OpenApiImportSummary = {
   unchanged: string[];
   skipped: Array<{ operation: string; reason: string }>;
   notes: string[];
+  /** Operations the admin chose not to import (their tools, if any, were left as they were). */
+  notSelected?: string[];
 };
 
 // The plan may have travelled through a browser: everything in it is checked again here.
@@ -39,6 +41,7 @@ const planSchema = z.object({
   unchanged: z.array(z.string()),
   skipped: z.array(z.object({ operation: z.string(), reason: z.string() })),
   notes: z.array(z.string()),
+  notSelected: z.array(z.string().max(2100)).optional(),
   operations: z.record(z.string(), z.object({ method: z.string(), path: z.string(), operationId: z.string().optional(), tags: z.array(z.string().max(100)).max(50).optional() })).default({}),
 });
 
@@ -91,6 +94,7 @@ export async function applyOpenApiImport(db: Db, secretBox: SecretBox, projectId
     unchanged: input.unchanged,
     skipped: input.skipped,
     notes: input.notes,
+    ...(input.notSelected?.length ? { notSelected: input.notSelected } : {}),
   };
   const importId = newId("import");
   const secretOf = (def: ToolDefinition) => (def.auth.type === "bearer" || def.auth.type === "bearer+hmac" ? def.auth.token : def.auth.type === "header" ? def.auth.value : undefined);
@@ -166,7 +170,7 @@ export async function applyOpenApiImport(db: Db, secretBox: SecretBox, projectId
           action: "openapi.import",
           targetType: "tool_import",
           targetId: importId,
-          details: { title: input.title, format: input.format, baseUrl: input.baseUrl, sourceKind: options.sourceKind, sourceName: options.sourceName, ...summary.counts, added: summary.added.slice(0, 50), changed: summary.changed.slice(0, 50).map((c) => c.name), removed: summary.removed.slice(0, 50) },
+          details: { title: input.title, format: input.format, baseUrl: input.baseUrl, sourceKind: options.sourceKind, sourceName: options.sourceName, ...summary.counts, ...(input.notSelected?.length ? { notSelected: input.notSelected.length } : {}), added: summary.added.slice(0, 50), changed: summary.changed.slice(0, 50).map((c) => c.name), removed: summary.removed.slice(0, 50) },
         });
       },
       // A large document (GitHub's: 1,200 tools) is many statements; the default 5 s is too short.

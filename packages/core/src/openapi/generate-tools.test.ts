@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { checkToolDefinition } from "../tools/check-tool-definition.ts";
 import { TOOL_NAME_PATTERN } from "../tools/tool-definition.ts";
 import { compileInputSchema } from "../validation/json-schema.ts";
-import { type GeneratedTools, generateTools } from "./generate-tools.ts";
+import { type GeneratedTools, generateTools, toolDescription } from "./generate-tools.ts";
 import { OpenApiImportError } from "./openapi-import-error.ts";
 import { parseOpenApiDocument } from "./parse-openapi-document.ts";
 
@@ -324,11 +324,13 @@ describe("names, descriptions, scopes, annotations", () => {
     );
     expectSoundTools(result);
     const [search, create, replace, patch, remove] = result.tools.map((t) => t.definition);
-    expect(search).toMatchObject({ title: "Search contacts", description: "Search contacts\n\nFinds contacts.\n\n**Required scope:** contacts:read, `notes:read`", requiredScopes: ["contacts:read", "notes:read"], annotations: { readOnlyHint: true, openWorldHint: true } });
+    expect(search).toMatchObject({ title: "Search contacts", description: "Finds contacts.\n\n**Required scope:** contacts:read, `notes:read`", requiredScopes: ["contacts:read", "notes:read"], annotations: { readOnlyHint: true, openWorldHint: true } });
     expect(create).toMatchObject({ requiredScopes: ["contacts:write"], annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true } });
     expect(replace).toMatchObject({ name: "put_contacts_id", description: "Replaces a contact.", requiredScopes: ["contacts:read"], annotations: { idempotentHint: true, destructiveHint: false } });
     expect(replace!.title).toBeUndefined();
     expect(patch).toMatchObject({ name: "patch_contact", description: "PATCH /contacts/{id}" });
+    // A summary without other text is the description too (clients that show no title still say what it does).
+    expect(create!.description).toBe("Create contact");
     expect(remove).toMatchObject({ annotations: { destructiveHint: true, idempotentHint: true, readOnlyHint: false } });
     expect(result.notes.join("\n")).toContain("scopes not of the form resource:read or resource:write were ignored (OAuth2): admin");
   });
@@ -505,3 +507,15 @@ describe("hostile schemas import in bounded time and memory", () => {
     expect(result.skipped).toEqual([{ operation: "POST /deep (deep)", reason: expect.stringMatching(/^\/paths\/~1deep\/post\/requestBody\/content\/application~1json\/schema(\/properties\/x)+(\/properties)?( \(line \d+\))?: nested deeper than 200 levels$/) }]);
   });
 });
+
+describe("toolDescription: the title is not repeated", () => {
+  it("drops a first line that only repeats the summary (heading, emphasis or final period aside)", () => {
+    expect(toolDescription("List pets", "# List pets\n\nReturns every pet.")).toBe("Returns every pet.");
+    expect(toolDescription("List pets", "**List pets.**\nReturns every pet.")).toBe("Returns every pet.");
+    expect(toolDescription("List pets", "List pets")).toBe("List pets");
+    expect(toolDescription("List pets", "Lists pets of the store.")).toBe("Lists pets of the store.");
+    expect(toolDescription("", "Only text")).toBe("Only text");
+    expect(toolDescription("Only summary", "")).toBe("Only summary");
+  });
+});
+

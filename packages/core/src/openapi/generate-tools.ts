@@ -381,7 +381,7 @@ function buildDefinition(ctx: BuildContext): Omit<ToolDefinitionInput, "name"> {
   const headers = { ...parts.header.template, ...(contentType ? { "Content-Type": contentType } : {}) };
   return {
     ...(summary ? { title: truncate(summary, MAX_TITLE) } : {}),
-    description: truncate([summary, longText].filter(Boolean).join("\n\n") || `${method} ${path}`, MAX_DESCRIPTION),
+    description: truncate(toolDescription(summary, longText) || `${method} ${path}`, MAX_DESCRIPTION),
     inputSchema,
     annotations: annotationsFor(method),
     requiredScopes: scopesFor(doc, operation, notes),
@@ -393,6 +393,20 @@ function buildDefinition(ctx: BuildContext): Omit<ToolDefinitionInput, "name"> {
     ...(bodyEncoding ? { bodyEncoding } : {}),
     auth: { type: "none" },
   };
+}
+
+/**
+ * The tool's description: the operation's description, without a first line that only repeats
+ * the summary (the summary is already the tool's title, and clients show both). The summary
+ * alone when there is no other text.
+ */
+export function toolDescription(summary: string, longText: string): string {
+  if (!longText) return summary;
+  if (!summary) return longText;
+  const plain = (text: string) => text.replace(/^#{1,6}\s+/, "").replace(/[*_`]/g, "").replace(/[\s.:!]+$/, "").trim().toLowerCase();
+  const [first = "", ...rest] = longText.split(/\r?\n/);
+  if (plain(first) !== plain(summary)) return longText;
+  return rest.join("\n").trim() || summary;
 }
 
 /** Path-level parameters, overridden by operation-level ones with the same name and location. */

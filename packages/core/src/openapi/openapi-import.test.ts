@@ -22,6 +22,7 @@ import { applyOpenApiImport } from "./apply-openapi-import.ts";
 import { fetchOpenApiDocument } from "./fetch-openapi-document.ts";
 import { OpenApiImportError } from "./openapi-import-error.ts";
 import { type ImportPlan, planOpenApiImport } from "./plan-openapi-import.ts";
+import { narrowImportPlan, selectOperations } from "./select-operations.ts";
 
 const require = createRequire(import.meta.url);
 const examplesDir = path.dirname(require.resolve("@readme/oas-examples/package.json"));
@@ -169,7 +170,7 @@ describe("planOpenApiImport + applyOpenApiImport", () => {
     expect(plan2.unchanged.sort()).toEqual(["delete_pet", "fetch_pet"]);
     const changed = Object.fromEntries(plan2.changed.map((c) => [c.name, c]));
     expect(Object.keys(changed).sort()).toEqual(["create_pet", "list_all_pets"]);
-    expect(changed.list_all_pets!.fields).toEqual(["name", "title", "description", "inputSchema", "query"]);
+    expect(changed.list_all_pets!.fields).toEqual(["name", "title", "inputSchema", "query"]);
     expect(changed.list_all_pets!.definition.inputSchema).toMatchObject({ required: ["query"], properties: { query: { required: ["species"] } } });
     expect(changed.create_pet!.fields).toEqual(["description"]);
     expect(changed.create_pet!.kept!.sort()).toEqual(["auth", "requiredScopes", "timeoutMs"]);
@@ -182,8 +183,8 @@ describe("planOpenApiImport + applyOpenApiImport", () => {
     const after = await toolsOf(project.id);
     expect(after.map((t) => t.name)).toEqual(["create_pet", "delete_pet", "fetch_pet", "list_all_pets", "list_owners", "list_pets"]);
     const createAfter = after.find((t) => t.name === "create_pet")!;
-    expect(createAfter).toMatchObject({ description: "Create pet\n\nAdds a pet to the store.", requiredScopes: ["pets:write"], timeoutMs: 20_000, authType: "bearer", authSecretEnc: secretBefore, importId: second.importId });
-    expect(createAfter.importedDefinition).toMatchObject({ requiredScopes: [], auth: { type: "none" }, description: "Create pet\n\nAdds a pet to the store." });
+    expect(createAfter).toMatchObject({ description: "Adds a pet to the store.", requiredScopes: ["pets:write"], timeoutMs: 20_000, authType: "bearer", authSecretEnc: secretBefore, importId: second.importId });
+    expect(createAfter.importedDefinition).toMatchObject({ requiredScopes: [], auth: { type: "none" }, description: "Adds a pet to the store." });
     expect(after.find((t) => t.name === "delete_pet")!.enabled).toBe(false);
     expect(after.find((t) => t.name === "list_owners")).toMatchObject({ operationId: "listOwners", importId: second.importId });
     expect(after.find((t) => t.name === "list_pets")!.source).toBe("manual");
@@ -366,3 +367,40 @@ function viewToInput(row: Parameters<typeof toToolView>[0]) {
     idempotencyWindowSec: view.idempotencyWindowSec,
   };
 }
+
+describe("choosing operations (narrowImportPlan, selectOperations)", () => {
+  it("imports only the chosen operations; a re-import leaves unchosen tools exactly as they are", { timeout: 60_000 }, async () => {
+    const project = await newProject("Chosen pets");
+    const plan = await planOpenApiImport(database.db, project.id, { document: petsYaml(1), sourceKind: "paste" });
+    // By method and path words, then by exact operation.
+    expect(selectOperations(plan, { methods: ["get"], path: "pets {petId}" }).sort()).toEqual(["GET /pets/{petId}", "GET /pets/{petId}/vaccinations"]);
+    expect(selectOperations(plan, {}, ["delete  /pets/{petId}"])).toEqual(["DELETE /pets/{petId}"]);
+    expect(() => selectOperations(plan, {}, ["GET /nope"])).toThrow(/GET \/nope: this import would not add or change such an operation/);
+
+    const chosen = narrowImportPlan(plan, ["GET /pets", "POST /pets"]);
+    expect(chosen.added.map((t) => t.name)).toEqual(["list_pets", "create_pet"]);
+    expect(chosen.notSelected!.sort()).toEqual(["DELETE /pets/{petId}", "GET /pets/{petId}", "GET /pets/{petId}/vaccinations"]);
+    const first = await apply(project.id, chosen);
+    expect(first.summary).toMatchObject({ counts: { added: 2 }, notSelected: expect.arrayContaining(["GET /pets/{petId}"]) });
+    expect((await toolsOf(project.id)).map((t) => t.name)).toEqual(["create_pet", "list_pets"]);
+
+    // Version 2 changes list and create; choosing only the new "GET /owners" changes neither and removes nothing chosen-away.
+    const createBefore = (await toolsOf(project.id)).find((t) => t.name === "create_pet")!;
+    const plan2 = await planOpenApiImport(database.db, project.id, { document: petsYaml(2), sourceKind: "paste" });
+    expect(plan2.changed.map((c) => c.name).sort()).toEqual(["create_pet", "list_all_pets"]);
+    const onlyOwners = narrowImportPlan(plan2, selectOperations(plan2, { tags: [], path: "owners" }));
+    expect(onlyOwners).toMatchObject({ changed: [], removed: [] });
+    expect(onlyOwners.added.map((t) => t.name)).toEqual(["list_owners"]);
+    expect(onlyOwners.unchanged.sort()).toEqual(["create_pet", "list_all_pets"]);
+    await apply(project.id, onlyOwners);
+    const after = await toolsOf(project.id);
+    expect(after.map((t) => t.name)).toEqual(["create_pet", "list_owners", "list_pets"]);
+    expect(after.find((t) => t.name === "create_pet")!.updatedAt).toEqual(createBefore.updatedAt);
+  });
+
+  it("filters by tag: an operation matches when it has one of the tags", () => {
+    const plan = { operations: { a: { method: "GET", path: "/a", tags: ["pets"] }, b: { method: "POST", path: "/b", tags: ["owners", "admin"] }, c: { method: "GET", path: "/c" } } } as unknown as ImportPlan;
+    expect(selectOperations(plan, { tags: ["admin", "pets"] })).toEqual(["GET /a", "POST /b"]);
+    expect(selectOperations(plan, { tags: ["admin"], methods: ["GET"] })).toEqual([]);
+  });
+});

@@ -59,6 +59,8 @@ export type ImportPlan = {
   notes: string[];
   /** By tool name, for every added and changed tool: the operation it was generated from. */
   operations: Record<string, PlannedOperation>;
+  /** Operations left out by a selection (`narrowImportPlan`): their tools are not added or changed. */
+  notSelected?: string[];
 };
 
 /**

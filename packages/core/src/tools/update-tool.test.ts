@@ -49,9 +49,9 @@ const failure = async (promise: Promise<unknown>) => {
 
 describe("updateTool", () => {
   it("replaces every field, renames, clears optional templates and bumps the config version", async () => {
-    const created = await createTool(database.db, secretBox, projectId, { ...base, name: "t_full", query: { a: "1" }, headers: { "x-a": "b" }, body: { x: 1 } });
+    const created = await createTool(database.db, secretBox, projectId, { ...base, name: "t_full", query: { a: "1" }, headers: { "x-a": "literal-credential" }, body: { x: 1 } });
     const before = await configVersion();
-    const { tool: updated, changed } = await updateTool(database.db, secretBox, projectId, created.id, {
+    const { tool: updated, changed, before: was, after: now } = await updateTool(database.db, secretBox, projectId, created.id, {
       ...base,
       name: "t_full_renamed",
       title: "Renamed",
@@ -67,6 +67,11 @@ describe("updateTool", () => {
       maxResponseBytes: 2048,
       idempotencyWindowSec: 0,
     });
+    // The audit values: each changed field before and after; a header by its name only (its value may be a credential).
+    expect(was).toMatchObject({ headers: ["x-a"], name: "t_full", timeoutMs: 10000, requiresApproval: false, method: "GET" });
+    expect(now).toMatchObject({ name: "t_full_renamed", timeoutMs: 5000, requiresApproval: true, method: "POST", description: "New description" });
+    expect(Object.keys(now).sort()).toEqual([...changed].sort());
+    expect(JSON.stringify([was, now])).not.toContain("literal-credential");
     expect(updated).toMatchObject({
       id: created.id,
       name: "t_full_renamed",

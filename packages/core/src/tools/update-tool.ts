@@ -28,7 +28,7 @@ const KEPT_SECRET_PLACEHOLDER = "stored-secret-kept";
  * the names of the fields that changed (for the audit log; `auth.secret` when a new secret
  * was given — never its value).
  */
-export async function updateTool(db: Db, secretBox: SecretBox, projectId: string, toolId: string, input: UpdateToolInput): Promise<{ tool: ToolView; changed: string[] }> {
+export async function updateTool(db: Db, secretBox: SecretBox, projectId: string, toolId: string, input: UpdateToolInput): Promise<{ tool: ToolView; changed: string[]; before: Record<string, unknown>; after: Record<string, unknown> }> {
   const { keepSecret = true, ...definition } = input;
   try {
     const row = await db.$transaction(async (tx) => {
@@ -47,9 +47,10 @@ export async function updateTool(db: Db, secretBox: SecretBox, projectId: string
         },
       });
       await bumpConfigVersion(tx, projectId);
-      return { updated, changed: changedFields(existing, updated, !keep && !!secret) };
+      const changed = changedFields(existing, updated, !keep && !!secret);
+      return { updated, changed, ...auditValues(existing, updated, changed) };
     });
-    return { tool: toToolView(row.updated), changed: row.changed };
+    return { tool: toToolView(row.updated), changed: row.changed, before: row.before, after: row.after };
   } catch (error) {
     if (isUniqueViolation(error)) throw new AppError("conflict", `a tool named "${input.name}" already exists in this project`);
     throw error;
@@ -63,6 +64,26 @@ function changedFields(before: Tool, after: Tool, newSecret: boolean): string[] 
   if (before.authType !== after.authType || canonicalJson(before.authConfig) !== canonicalJson(after.authConfig)) changed.push("auth");
   if (newSecret || (before.authSecretEnc !== null && after.authSecretEnc === null)) changed.push("auth.secret");
   return changed;
+}
+
+/** A value bigger than this (as JSON) is recorded by its size only: the audit log is not a copy of every schema. */
+const MAX_AUDIT_VALUE = 8_000;
+
+/**
+ * The changed fields' values before and after, for the audit log. Never a secret: auth as its
+ * type and header name, headers by name only (a literal header value may be a credential),
+ * `auth.secret` as "replaced"/"removed".
+ */
+function auditValues(before: Tool, after: Tool, changed: string[]): { before: Record<string, unknown>; after: Record<string, unknown> } {
+  const value = (tool: Tool, field: string): unknown => {
+    if (field === "auth") return { type: tool.authType, ...((tool.authConfig as { headerName?: string }).headerName ? { headerName: (tool.authConfig as { headerName?: string }).headerName } : {}) };
+    if (field === "auth.secret") return tool === before ? (before.authSecretEnc ? "set" : "none") : after.authSecretEnc ? "replaced" : "removed";
+    if (field === "headers") return tool.headers && typeof tool.headers === "object" ? Object.keys(tool.headers as object) : null;
+    const raw = (tool as Record<string, unknown>)[field] ?? null;
+    const size = JSON.stringify(raw)?.length ?? 0;
+    return size > MAX_AUDIT_VALUE ? `(${Math.round(size / 1024)} KB, not recorded)` : raw;
+  };
+  return { before: Object.fromEntries(changed.map((f) => [f, value(before, f)])), after: Object.fromEntries(changed.map((f) => [f, value(after, f)])) };
 }
 
 function secretFieldOf(type: string | undefined): "token" | "value" | undefined {

@@ -110,11 +110,11 @@ export function ImportFlow({ slug, httpsOnly }: { slug: string; httpsOnly: boole
     }
   };
 
-  const apply = async (): Promise<string | void> => {
+  const apply = async (operations?: string[]): Promise<string | void> => {
     if (!preview) return;
     setError(undefined);
     try {
-      const result = await applyImportAction(slug, { source: payload(), fingerprint: preview.fingerprint });
+      const result = await applyImportAction(slug, { source: payload(), fingerprint: preview.fingerprint, ...(operations ? { operations } : {}) });
       if (!result.ok) {
         // The source stopped working between the steps (URL gone, document edited): show it on step 1.
         if (result.fieldErrors && Object.keys(result.fieldErrors).length) {

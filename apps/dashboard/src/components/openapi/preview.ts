@@ -1,14 +1,33 @@
 /**
  * What the import preview shows, and the pure helpers that build and search it. Shared by the
  * server action (which builds it from the core's ImportPlan) and the client (which renders it).
- * Only names, method + URL and scopes travel to the browser: a document like GitHub's has about
- * a thousand operations, and their full schemas would make a payload of many megabytes.
+ * Each added or changed tool carries its operation (method, path, tags) for choosing, and its
+ * description and input schema for the preview, within a size budget: a document like GitHub's
+ * has about a thousand operations, and all their schemas would make a payload of many megabytes.
  */
 export type SourceKind = "url" | "file" | "paste";
 
 export type ImportFormat = "openapi-3.0" | "openapi-3.1" | "swagger-2.0";
 
-export type PreviewTool = { name: string; title?: string; method: string; url: string; scopes: string[] };
+export type PreviewTool = {
+  name: string;
+  title?: string;
+  method: string;
+  url: string;
+  scopes: string[];
+  /** the operation's path as in the document, and its tags: what the chooser filters on */
+  path?: string;
+  tags?: string[];
+  /** absent when the preview's size budget was spent (see PlanPreview.detailsOmitted) */
+  description?: string;
+  inputSchema?: Record<string, unknown>;
+};
+
+/** Description and input schema travel for tools until this many bytes of them were sent. */
+export const PREVIEW_DETAILS_BUDGET = 2 * 1024 * 1024;
+
+/** `GET /pets/{id}`: the key of an operation in a selection (the core's operationKey). */
+export { operationKey } from "@tengine/core/openapi/select-operations";
 
 /** A `{variable}` of the document's server URL (see the core's ServerVariableView). */
 export type ServerVariable = { name: string; default?: string; enum?: string[]; description?: string };
@@ -47,6 +66,8 @@ export type PlanPreview = {
   unchanged: string[];
   skipped: Array<{ operation: string; reason: string }>;
   notes: string[];
+  /** how many tools' description and schema were left out to keep the preview small */
+  detailsOmitted?: number;
   /** fingerprint of everything the import would write; apply refuses if a re-plan differs */
   fingerprint: string;
 };
@@ -86,7 +107,7 @@ export function matchesQuery(text: string, query: string): boolean {
 }
 
 export function toolText(tool: Partial<PreviewTool> & { name: string; fields?: string[] }): string {
-  return [tool.name, tool.title, tool.method, tool.url, ...(tool.scopes ?? []), ...(tool.fields ?? [])].filter(Boolean).join(" ");
+  return [tool.name, tool.title, tool.method, tool.url, ...(tool.tags ?? []), ...(tool.scopes ?? []), ...(tool.fields ?? [])].filter(Boolean).join(" ");
 }
 
 export { plural } from "../format/plural.ts";

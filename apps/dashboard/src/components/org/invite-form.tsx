@@ -10,20 +10,22 @@ type Invitation = { id: string; email: string; role: string; expiresLabel: strin
 
 /**
  * Invites a person by link: they choose their own password when they open it (or accept with
- * their existing account). The link is shown once here; nothing is emailed.
+ * their existing account). The link is shown once here; with SMTP configured it is also emailed.
  */
 export function InviteForm({ orgSlug, actorRole, open }: { orgSlug: string; actorRole: Role; open: Invitation[] }) {
   const router = useRouter();
   const roles = assignableRoles(actorRole);
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<Role>(roles.includes("member") ? "member" : roles[0]!);
-  const [link, setLink] = useState<{ email: string; url: string }>();
+  const [link, setLink] = useState<{ email: string; url: string; emailed: boolean }>();
   const { error, fields, pending, submit } = useActionForm();
   return (
     <div className="space-y-4">
       {link ? (
         <div role="status" className="space-y-2 rounded-md bg-emerald-50 px-3 py-3 text-sm text-emerald-900 ring-1 ring-inset ring-emerald-200">
-          <p>Send this link to {link.email}. It works once, for 7 days, and is not shown again.</p>
+          <p>
+            {link.emailed ? `Emailed to ${link.email}. If it does not arrive, send them this link yourself.` : `Send this link to ${link.email}.`} It works once, for 7 days, and is not shown again.
+          </p>
           <div className="flex items-center gap-2">
             <code className="min-w-0 flex-1 break-all rounded bg-white px-2 py-1 font-mono text-xs" data-testid="invitation-link">{link.url}</code>
             <CopyButton value={link.url} label="Copy link" />
@@ -38,7 +40,7 @@ export function InviteForm({ orgSlug, actorRole, open }: { orgSlug: string; acto
           setLink(undefined);
           const result = await submit(() => createInvitationAction(orgSlug, { email, role }));
           if (!result?.data) return;
-          setLink({ email: result.data.email, url: result.data.link });
+          setLink({ email: result.data.email, url: result.data.link, emailed: result.data.emailed });
           setEmail("");
           router.refresh();
         }}

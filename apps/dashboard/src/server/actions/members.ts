@@ -1,9 +1,10 @@
 "use server";
-import { addMember, addMemberInput, changeMemberRole, createInvitation, createInvitationInput, memberAudit, recordAudit, removeMember, revokeInvitation, ROLES } from "@tengine/core";
+import { addMember, addMemberInput, changeMemberRole, createInvitation, createInvitationInput, invitationEmail, memberAudit, queueEmail, recordAudit, removeMember, revokeInvitation, ROLES } from "@tengine/core";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { type ActionResult, withOrgRole } from "../action.ts";
 import { dashboardConfig } from "../env.ts";
+import { getSecretBox } from "../db.ts";
 
 const membershipId = z.string().regex(/^mem_[0-9a-z]+$/, "unknown member");
 
@@ -43,11 +44,22 @@ export const removeMemberAction = withOrgRole("admin", z.object({ membershipId }
  * An invitation by link (admin; only owners invite admins and owners). The link is returned this
  * once for the admin to send; it works for 7 days, once. No email is sent.
  */
-export const createInvitationAction = withOrgRole("admin", createInvitationInput, async (ctx, input): Promise<ActionResult<{ email: string; role: string; link: string }>> => {
+/**
+ * Creates an invitation link (admin). With SMTP configured the link is also emailed to the
+ * person (queued in the outbox; the worker sends it); the admin always sees it once, to pass
+ * it on another way if the email does not arrive.
+ */
+export const createInvitationAction = withOrgRole("admin", createInvitationInput, async (ctx, input): Promise<ActionResult<{ email: string; role: string; link: string; emailed: boolean }>> => {
   const { invitation, token } = await createInvitation(ctx.db, ctx.org.id, { role: ctx.role, userId: ctx.user.id }, input);
-  await recordAudit(ctx.db, { orgId: ctx.org.id, actor: { userId: ctx.user.id, email: ctx.user.email }, action: "invitation.create", targetType: "invitation", targetId: invitation.id, details: { email: invitation.email, role: invitation.role } });
+  const link = `${dashboardConfig().dashboardUrl}/invite/${token}`;
+  const emailed = !!dashboardConfig().smtp;
+  if (emailed) {
+    const mail = invitationEmail({ orgName: ctx.org.name, link, role: invitation.role, ...(ctx.user.email ? { invitedBy: ctx.user.email } : {}), expiresAt: invitation.expiresAt });
+    await queueEmail(ctx.db, getSecretBox(), { kind: "invitation", orgId: ctx.org.id, to: invitation.email, ...mail });
+  }
+  await recordAudit(ctx.db, { orgId: ctx.org.id, actor: { userId: ctx.user.id, email: ctx.user.email }, action: "invitation.create", targetType: "invitation", targetId: invitation.id, details: { email: invitation.email, role: invitation.role, emailed } });
   revalidatePath("/org/members");
-  return { ok: true, data: { email: invitation.email, role: invitation.role, link: `${dashboardConfig().dashboardUrl}/invite/${token}` } };
+  return { ok: true, data: { email: invitation.email, role: invitation.role, link, emailed } };
 });
 
 /** Withdraws an open invitation (admin): its link stops working at once. */

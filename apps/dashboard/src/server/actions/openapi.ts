@@ -1,9 +1,9 @@
 "use server";
-import { applyOpenApiImport, type DocumentServer, type ExternalRefSource, externalRefsFromUrl, fetchOpenApiDocument, type ImportPlan, importPlanFingerprint, isOpenApiImportError, type OpenApiImportError, planOpenApiImport } from "@tengine/core";
+import { applyOpenApiImport, narrowImportPlan, type DocumentServer, type ExternalRefSource, externalRefsFromUrl, fetchOpenApiDocument, type ImportPlan, importPlanFingerprint, isOpenApiImportError, type OpenApiImportError, planOpenApiImport } from "@tengine/core";
 import type { Db } from "@tengine/db";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { MAX_DOCUMENT_BYTES, type PlanPreview, plural, SERVER_FIELD, toPreviewTool } from "@/components/openapi/preview.ts";
+import { MAX_DOCUMENT_BYTES, PREVIEW_DETAILS_BUDGET, type PlanPreview, type PreviewTool, plural, SERVER_FIELD, toPreviewTool } from "@/components/openapi/preview.ts";
 import { type ActionResult, withProjectRole } from "../action.ts";
 import { getSecretBox } from "../db.ts";
 import { dashboardConfig } from "../env.ts";
@@ -60,14 +60,21 @@ export type ApplyOutcome =
   /** the document or the project's tools changed since the preview: here is the new one */
   | { status: "changed"; preview: PlanPreview };
 
-/** Re-plans from the same source and applies it if it is still the plan the user saw (member+). */
-export const applyImportAction = withProjectRole("member", z.object({ source: sourceInput, fingerprint: z.string().regex(/^[0-9a-f]{64}$/) }), async (ctx, input): Promise<ActionResult<ApplyOutcome>> => {
+/**
+ * Re-plans from the same source and applies it if it is still the plan the user saw (member+).
+ * `operations` (keys like `GET /pets`) limits the import to the operations the user chose;
+ * absent, every operation is imported. The fingerprint is the whole plan's: the choice only
+ * narrows what the user reviewed.
+ */
+export const applyImportAction = withProjectRole("member", z.object({ source: sourceInput, fingerprint: z.string().regex(/^[0-9a-f]{64}$/), operations: z.array(z.string().max(2100)).max(20_000).optional() }), async (ctx, input): Promise<ActionResult<ApplyOutcome>> => {
   const planned = await planFromSource(ctx.db, ctx.project, input.source);
   if (!planned.ok) return planned;
-  const { plan, sourceName } = planned;
-  if (fingerprint(plan) !== input.fingerprint) {
-    return { ok: true, data: { status: "changed", preview: await toPreview(ctx.db, ctx.project.id, plan, sourceName) } };
+  const { sourceName } = planned;
+  if (fingerprint(planned.plan) !== input.fingerprint) {
+    return { ok: true, data: { status: "changed", preview: await toPreview(ctx.db, ctx.project.id, planned.plan, sourceName) } };
   }
+  if (input.operations && !input.operations.length) return { ok: false, error: "Choose at least one operation to import." };
+  const plan = input.operations ? narrowImportPlan(planned.plan, input.operations) : planned.plan;
   // applyOpenApiImport records the tool_import row and its own audit entry (openapi.import).
   const { importId, summary } = await applyOpenApiImport(ctx.db, getSecretBox(), ctx.project.id, plan, {
     actor: { userId: ctx.user.id, email: ctx.user.email ?? undefined },
@@ -165,14 +172,26 @@ async function toPreview(db: Db, projectId: string, plan: ImportPlan, sourceName
     ? await db.tool.findMany({ where: { projectId, id: { in: plan.removed.map((r) => r.toolId) } }, select: { id: true, method: true, url: true } })
     : [];
   const removedById = new Map(removedRows.map((r) => [r.id, r]));
+  // Description and schema for the preview, until the budget is spent (a huge document then
+  // still previews every tool's name, operation and scopes).
+  let budget = PREVIEW_DETAILS_BUDGET;
+  let detailsOmitted = 0;
+  const withOperation = (tool: PreviewTool, definition: { description: string; inputSchema: unknown }): PreviewTool => {
+    const op = plan.operations[tool.name];
+    const size = definition.description.length + JSON.stringify(definition.inputSchema).length;
+    const details = size <= budget ? { description: definition.description, inputSchema: definition.inputSchema as Record<string, unknown> } : undefined;
+    if (details) budget -= size;
+    else detailsOmitted++;
+    return { ...tool, ...(op ? { path: op.path, ...(op.tags?.length ? { tags: op.tags } : {}) } : {}), ...details };
+  };
   return {
     format: plan.format,
     ...(plan.title ? { title: plan.title } : {}),
     baseUrl: plan.baseUrl,
     ...(plan.server && plan.server.variables.length ? { server: plan.server } : {}),
     ...(sourceName ? { sourceName } : {}),
-    added: plan.added.map(toPreviewTool),
-    changed: plan.changed.map((c) => ({ ...toPreviewTool(c.definition), name: c.name, fields: c.fields, ...(c.kept?.length ? { kept: c.kept } : {}) })),
+    added: plan.added.map((d) => withOperation(toPreviewTool(d), d)),
+    changed: plan.changed.map((c) => ({ ...withOperation({ ...toPreviewTool(c.definition), name: c.name }, c.definition), fields: c.fields, ...(c.kept?.length ? { kept: c.kept } : {}) })),
     removed: plan.removed.map((r) => {
       const row = removedById.get(r.toolId);
       return { name: r.name, ...(row ? { method: row.method, url: row.url } : {}) };
@@ -180,6 +199,7 @@ async function toPreview(db: Db, projectId: string, plan: ImportPlan, sourceName
     unchanged: plan.unchanged,
     skipped: plan.skipped,
     notes: plan.notes,
+    ...(detailsOmitted ? { detailsOmitted } : {}),
     fingerprint: fingerprint(plan),
   };
 }

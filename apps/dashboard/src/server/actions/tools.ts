@@ -25,8 +25,8 @@ export const createToolAction = withProjectRole("member", z.object({ definition 
 /** Replaces a tool's definition; an empty secret keeps the stored one (member+). */
 export const updateToolAction = withProjectRole("member", z.object({ toolId: z.string().min(1), definition, keepSecret: z.boolean().default(true) }), async (ctx, input) => {
   try {
-    const { tool, changed } = await updateTool(ctx.db, getSecretBox(), ctx.project.id, input.toolId, { ...(input.definition as ToolDefinitionInput), keepSecret: input.keepSecret });
-    const entry = toolAudit.update(tool, changed);
+    const { tool, changed, before, after } = await updateTool(ctx.db, getSecretBox(), ctx.project.id, input.toolId, { ...(input.definition as ToolDefinitionInput), keepSecret: input.keepSecret });
+    const entry = toolAudit.update(tool, changed, { before, after });
     if (entry) await recordAudit(ctx.db, { orgId: ctx.org.id, projectId: ctx.project.id, actor: actor(ctx.user), ...entry });
     revalidatePath(`/projects/${ctx.project.slug}/tools`, "layout");
     return { ok: true, data: { name: tool.name }, message: changed.length ? `Saved: ${changed.join(", ")}` : "No changes" };

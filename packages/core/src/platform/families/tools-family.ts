@@ -1,3 +1,4 @@
+import { toolAudit } from "../../audit/audit-entries.ts";
 import { AppError } from "../../errors/app-error.ts";
 import { listRuns } from "../../runs/list-runs.ts";
 import { createTool } from "../../tools/create-tool.ts";
@@ -53,8 +54,8 @@ export const toolsFamily: PlatformHandler = async (call) => {
         if (outside.length) throw new AppError("bad_request", `subresource ${args.subresource} has the fields ${fields.join(", ")}; not: ${outside.join(", ")}`);
       }
       refuseSecrets(data);
-      const { tool: updated, changed } = await updateTool(db, secretBox, project.id, tool.id, { ...definitionOf(tool), ...data, keepSecret: true } as ToolDefinitionInput & { keepSecret: boolean });
-      return { data: { tool: updated, changed }, audit: changed.length ? { action: "tool.update", targetType: "tool", targetId: tool.id, details: { name: updated.name, changed } } : {} };
+      const { tool: updated, changed, before, after } = await updateTool(db, secretBox, project.id, tool.id, { ...definitionOf(tool), ...data, keepSecret: true } as ToolDefinitionInput & { keepSecret: boolean });
+      return { data: { tool: updated, changed }, audit: toolAudit.update(updated, changed, { before, after }) ?? {} };
     }
     case "enable":
     case "disable": {

@@ -1,4 +1,4 @@
-import { listAudit, roleAtLeast } from "@tengine/core";
+import { describeAuditEntries, listAudit, roleAtLeast } from "@tengine/core";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AuditFilterForm } from "@/components/org/audit-filter-form.tsx";
@@ -34,6 +34,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const { entries, nextCursor } =
     query.project && !filterProject ? { entries: [], nextCursor: null } : await listAudit(db, current.id, { limit: PAGE_SIZE, ...auditFilters(query, filterProject?.id), ...(before ? { cursor: before } : {}) });
   const byId = new Map(orgProjects.map((p) => [p.id, p]));
+  const views = await describeAuditEntries(db, current.id, entries);
 
   return (
     <>
@@ -55,7 +56,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <>
           <AuditTable
             now={Date.now()}
-            entries={entries.map((e) => ({ id: e.id, createdAt: e.createdAt, actorEmail: e.actorEmail, actorUserId: e.actorUserId, action: e.action, targetType: e.targetType, targetId: e.targetId, details: e.details, project: e.projectId ? (byId.get(e.projectId) ?? null) : null }))}
+            entries={entries.map((e) => ({ id: e.id, createdAt: e.createdAt, actorEmail: e.actorEmail, actorUserId: e.actorUserId, action: e.action, targetType: e.targetType, targetId: e.targetId, details: e.details, project: e.projectId ? (byId.get(e.projectId) ?? null) : null, view: views.get(e.id) }))}
           />
           <nav aria-label="Audit log pages" className="mt-4 flex items-center justify-between gap-3">
             <p className="text-xs text-slate-500">

@@ -80,6 +80,8 @@ export type GatewayConfig = {
   redisKeyPrefix?: string;
   /** default 25 s (DESIGN §7 step 6) */
   approvalWaitMs?: number;
+  /** how often open subscriptions/listen streams look for configuration changes (ms; default 1000; tests) */
+  listChangedPollMs?: number;
   /** external MCP servers: the operator's catalog, credential sources, stdio working directories */
   federation?: FederationSettings;
 };

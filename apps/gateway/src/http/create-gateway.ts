@@ -7,6 +7,8 @@ import type { GatewayConfig } from "../env.ts";
 import { handleMcpPost } from "../mcp/mcp-endpoint.ts";
 import { ElicitationBroker } from "../mcp/elicitation-broker.ts";
 import { createMcpServer } from "../mcp/mcp-server.ts";
+import { ConfigWatcher } from "../mcp/modern/config-watcher.ts";
+import { ListenStreams } from "../mcp/modern/listen-streams.ts";
 import { routeOAuth } from "../oauth/oauth-routes.ts";
 import { createLogger, type Logger } from "../observability/logger.ts";
 import { createMetrics } from "../observability/metrics.ts";
@@ -112,6 +114,10 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
       logger.warn({ err: error }, "could not record a step-up request");
     });
   };
+  // subscriptions/listen streams of 2026-07-28 clients: list_changed when a project's version moves.
+  const listens = new ListenStreams(
+    new ConfigWatcher(async (ids) => new Map((await db.project.findMany({ where: { id: { in: ids } }, select: { id: true, configVersion: true } })).map((p) => [p.id, p.configVersion])), config.listChangedPollMs),
+  );
   const originAllowed = createOriginCheck([config.publicUrl, config.dashboardUrl, ...config.allowedOrigins]);
 
   type Handler = (req: IncomingMessage, res: ServerResponse, ctx: { requestId: string; url: URL; match: RegExpExecArray }) => Promise<void> | void;
@@ -130,9 +136,9 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
     };
   // One handler per route of GATEWAY_ROUTES (the type demands each): the table is the router.
   const handlers: Record<GatewayRouteName, Handler> = {
-    mcp: mcpRoute((req, res, requestId, match) => handleMcpPost({ auth, transport, publicUrl: config.publicUrl, onDatabaseUnavailable, onInsufficientScope, elicitations }, req, res, match[1], requestId)),
+    mcp: mcpRoute((req, res, requestId, match) => handleMcpPost({ auth, transport, publicUrl: config.publicUrl, onDatabaseUnavailable, onInsufficientScope, elicitations, listens }, req, res, match[1], requestId)),
     // An organization's endpoint: its platform tools, for API keys of its projects and OAuth grants on it.
-    org_mcp: mcpRoute((req, res, requestId, match) => handleMcpPost({ auth, transport, publicUrl: config.publicUrl, onDatabaseUnavailable, onInsufficientScope, elicitations }, req, res, undefined, requestId, { slug: match[1]!, db })),
+    org_mcp: mcpRoute((req, res, requestId, match) => handleMcpPost({ auth, transport, publicUrl: config.publicUrl, onDatabaseUnavailable, onInsufficientScope, elicitations, listens }, req, res, undefined, requestId, { slug: match[1]!, db })),
     async org_metadata(req, res, ctx) {
       if (req.method !== "GET") return notFound(req, res, ctx);
       const doc = await orgProtectedResourceMetadata(db, config.publicUrl, ctx.match[1]!);
@@ -238,6 +244,8 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
       return metricsServer?.port;
     },
     async close() {
+      // Listen streams never end by themselves: close them (gracefully) or the server waits forever.
+      listens.close();
       await metricsServer?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

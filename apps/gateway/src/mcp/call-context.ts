@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from "node:http";
 import type { CredentialState, PlatformSurface, Principal, ProjectConfig } from "@tengine/core";
 import type { ElicitAnswer } from "./elicitation-broker.ts";
 
@@ -18,6 +19,13 @@ export type CallContext = {
   requestId: string;
   /** set by a handler that needs the HTTP answer to be a 403 with a challenge */
   insufficientScope?: string[];
+  /**
+   * A modern-era (2026-07-28) request's headers: tools/call checks its `Mcp-Param-*` headers
+   * against the arguments the tool marks with `x-mcp-header`. Absent for the 2025 revisions.
+   */
+  modernHeaders?: IncomingHttpHeaders;
+  /** set by a handler that refused a request whose headers disagree with its body: the answer is a 400 */
+  headerMismatch?: boolean;
   /** set by a handler that failed because Postgres is unreachable: the answer is a 503 */
   databaseUnavailable?: boolean;
   /** set by initialize when the client declared `elicitation`: returned as `Mcp-Session-Id` */

@@ -10,10 +10,12 @@ import { BUILTIN_TOOLS, callBuiltinTool, callDiscoveryTool, callFamilyTool, isBu
 import type { CallContext } from "./call-context.ts";
 import { ELICITATION_SESSION_PREFIX } from "./elicitation-broker.ts";
 import { GatewayTransport } from "./gateway-transport.ts";
+import { paramHeaderMismatch } from "./modern/param-headers.ts";
+import { HEADER_MISMATCH } from "./modern/protocol.ts";
 
-/** Protocol versions this gateway speaks. */
-export const SUPPORTED_PROTOCOL_VERSIONS = ["2025-11-25", "2025-06-18", "2025-03-26"] as const;
-export const LATEST_PROTOCOL_VERSION = SUPPORTED_PROTOCOL_VERSIONS[0];
+import { LATEST_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from "./protocol-versions.ts";
+
+export { LATEST_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS };
 
 /** JSON-RPC error code for a call refused for lack of scopes (answered with HTTP 403). */
 export const INSUFFICIENT_SCOPE_CODE = -32003;
@@ -97,6 +99,15 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics) {
     if (ctx.surface !== "org") {
       const runtime = await deps.runtime.get(ctx.project.id, ctx.project.configVersion).catch((error: unknown) => unavailable(ctx, error));
       toolsets = await principalToolsets(deps.db, ctx.principal, runtime.mcpServers).catch((error: unknown) => unavailable(ctx, error));
+      if (ctx.modernHeaders) {
+        // x-mcp-header: what a proxy read from the headers must be what the tool receives.
+        const headerParams = runtime.tools.get(name)?.headerParams;
+        const mismatch = headerParams?.length ? paramHeaderMismatch(headerParams, args, ctx.modernHeaders) : undefined;
+        if (mismatch) {
+          ctx.headerMismatch = true;
+          throw rpcError(HEADER_MISMATCH, `Header mismatch: ${mismatch}`);
+        }
+      }
       if (isDiscoveryTool(name) && name !== CALL_TOOL) {
         // Search and describe count against the caller's rate limits but are not runs (see limitDiscoveryCall).
         const refused = await limitDiscoveryCall(deps, { project: ctx.project, limits: runtime.rateLimits, principal: ctx.principal, toolName: name }).catch((error: unknown) => unavailable(ctx, error));

@@ -4,6 +4,7 @@ import { type SecretBox, secretAd } from "../crypto/secret-box.ts";
 import { parseBodyEncoding } from "../templates/body-encoding.ts";
 import { type CompiledRequestTemplate, compileRequestTemplate } from "../templates/index.ts";
 import { authTypeFromDb, type ToolAuth } from "../tools/tool-definition.ts";
+import { type McpHeaderParam, mcpHeaderParams } from "../tools/mcp-header-params.ts";
 import { compileInputSchema } from "../validation/json-schema.ts";
 import type { McpServerRuntime } from "../federation/mcp-server-runtime.ts";
 
@@ -68,6 +69,7 @@ export class PreparedTool {
   readonly #secretBox: SecretBox | undefined;
   #authSecret: string | undefined;
   #validate: ValidateFunction | undefined;
+  #headerParams: McpHeaderParam[] | undefined;
 
   constructor(row: Tool | FederatedToolSource, secretBox?: SecretBox) {
     if ("federation" in row) {
@@ -148,6 +150,12 @@ export class PreparedTool {
       this.#validate = compiled.ok ? compiled.validate : Object.assign(() => false, { errors: [{ instancePath: "", message: compiled.error }] }) as unknown as ValidateFunction;
     }
     return this.#validate;
+  }
+
+  /** The arguments marked `x-mcp-header` (modern clients mirror them as headers); read once per tool version. */
+  get headerParams(): McpHeaderParam[] {
+    this.#headerParams ??= mcpHeaderParams(this.listed.inputSchema).params;
+    return this.#headerParams;
   }
 
   get authSecret(): string | undefined {

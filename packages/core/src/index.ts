@@ -174,3 +174,17 @@ export { setApprovalWebhook, getApprovalWebhook, notifyPendingApprovals, approva
 export { getToolStats, type ToolStats } from "./usage/tool-stats.ts";
 export { changePassword } from "./users/change-password.ts";
 export { createInvitation, createInvitationInput, listOpenInvitations, revokeInvitation, readInvitation, acceptInvitation, INVITATION_TTL_MS, type InvitationView } from "./members/invitations.ts";
+export { findOwnRun, RUN_ID } from "./runs/own-run.ts";
+export { sealApprovalState, openApprovalState, argumentsDigest, type ApprovalRequestState, type RequestStateRefusal } from "./approvals/approval-request-state.ts";
+export {
+  approvalInputRequired,
+  resumeApprovalRoundTrip,
+  approvalPageUrl,
+  APPROVAL_INPUT_KEY,
+  RETRY_WAIT_MS,
+  type ApprovalRoundTripDeps,
+  type InputRequiredResult,
+  type RetryOutcome,
+  type WaitingCall,
+} from "./approvals/approval-round-trip.ts";
+export { getRunTask, answerRunTask, createTaskResult, type RunTask, type TaskStatus } from "./approvals/run-task.ts";

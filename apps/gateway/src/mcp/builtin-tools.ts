@@ -4,11 +4,12 @@ import {
   describeTools,
   describeToolsInput,
   familiesFor,
-  getRun,
+  findOwnRun,
   isDiscoveryTool,
   isSettled,
   type ProjectRuntime,
   resolveFamilyCall,
+  RUN_ID,
   SEARCH_TOOL,
   searchTools,
   searchToolsInput,
@@ -116,17 +117,9 @@ export async function callBuiltinTool(db: Db, ctx: CallContext, name: string, ar
 async function runStatus(db: Db, ctx: CallContext, args: Record<string, unknown>): Promise<ToolResult> {
   const { principal, project } = ctx;
   const runId = typeof args.runId === "string" ? args.runId : "";
-  if (!/^run_[0-9a-z]{26}$/.test(runId)) return { content: [{ type: "text", text: "runId must be a run id (run_…)" }], isError: true };
-  const run = await getRun(db, project.id, runId);
-  const same = (a: string | null | undefined, b: string | undefined) => (a ?? undefined) === b;
-  const own =
-    run &&
-    run.principalKind === principal.kind &&
-    same(run.apiKeyId, principal.keyId) &&
-    same(run.memberId, principal.memberId) &&
-    same(run.userId, principal.userId) &&
-    same(run.clientId, principal.clientId);
-  if (!run || !own) return { content: [{ type: "text", text: `Run ${runId} not found` }], isError: true };
+  if (!RUN_ID.test(runId)) return { content: [{ type: "text", text: "runId must be a run id (run_…)" }], isError: true };
+  const run = await findOwnRun(db, project.id, runId, principal);
+  if (!run) return { content: [{ type: "text", text: `Run ${runId} not found` }], isError: true };
   const expired = run.status === "denied" && run.error === "approval expired";
   const state = expired ? "expired" : run.status;
   const status = {

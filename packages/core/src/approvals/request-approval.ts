@@ -79,9 +79,11 @@ export async function requestApproval(db: Db, input: ApprovalRequest): Promise<{
  * once executed, a tool error when denied, or a non-error "pending" result naming the run
  * for `tengine_run_status`.
  */
-export async function awaitApprovedRun(deps: { db: Db; pubsub?: PubSub }, input: { projectId: string; runId: string; toolName: string; waitMs: number; pollMs?: number }): Promise<ToolResult> {
-  const settled = await waitForRun(deps, input.projectId, input.runId, { waitMs: input.waitMs, ...(input.pollMs ? { pollMs: input.pollMs } : {}) });
-  if (settled) return toolResultOfRun(deps.db, settled);
+export async function awaitApprovedRun(deps: { db: Db; pubsub?: PubSub }, input: { projectId: string; runId: string; toolName: string; waitMs: number; pollMs?: number }): Promise<{ result: ToolResult; waiting?: { runId: string; expiresAt: Date } }> {
+  // No wait asked (a modern client follows up itself): not even one read of the run.
+  const settled = input.waitMs > 0 ? await waitForRun(deps, input.projectId, input.runId, { waitMs: input.waitMs, ...(input.pollMs ? { pollMs: input.pollMs } : {}) }) : null;
+  if (settled) return { result: await toolResultOfRun(deps.db, settled) };
   const approval = await deps.db.approval.findUnique({ where: { runId: input.runId }, select: { expiresAt: true } });
-  return pendingApprovalResult(input.runId, input.toolName, approval?.expiresAt ?? new Date(Date.now() + APPROVAL_TTL_MS));
+  const expiresAt = approval?.expiresAt ?? new Date(Date.now() + APPROVAL_TTL_MS);
+  return { result: pendingApprovalResult(input.runId, input.toolName, expiresAt), waiting: { runId: input.runId, expiresAt } };
 }

@@ -20,6 +20,8 @@ export const secretAd = {
   mcpServerHeaders: (serverId: string) => ad("McpServer", "headersEnc", serverId),
   mcpServerCredentials: (serverId: string) => ad("McpServer", "credentialsEnc", serverId),
   approvalWebhook: (projectId: string) => ad("Project", "approvalWebhookUrlEnc", projectId),
+  /** not a column: a call's approval state handed to the caller and back (bound to its project) */
+  approvalRequestState: (projectId: string) => ad("Mrtr", "requestState", projectId),
 } as const;
 
 /** Thrown when no configured key opens a ciphertext with its associated data. */

@@ -45,6 +45,12 @@ export type ToolCallRequest = {
    */
   surface?: PlatformSurface;
   /**
+   * How long a call that needs approval waits for the decision before answering "pending"
+   * (default: the deployment's wait). 0 for a client that follows up itself (a modern
+   * client's `input_required` retry or task).
+   */
+  approvalWaitMs?: number;
+  /**
    * Told when the call starts waiting for a person (after its pending run and Approval are
    * stored), e.g. to ask the user in the MCP client as well. Must not throw.
    */
@@ -61,6 +67,8 @@ export type ToolCallOutcome =
       failure?: CallFailureCode;
       /** answered from another run with the same idempotency key */
       deduplicated?: true;
+      /** the call waits for a person: the run to follow (its own, or the one it joined) */
+      waiting?: { runId: string; expiresAt: Date };
     }
   | { kind: "unknown_tool"; runId: string }
   | { kind: "insufficient_scope"; runId: string; missing: string[] };
@@ -136,7 +144,7 @@ export async function callTool(deps: ToolCallDeps, req: ToolCallRequest): Promis
   const keyed = { ...run, ...idem };
   // A dashboard "Try it" is a person acting themselves; only calls of principals wait for one.
   const needsApproval = principal.kind !== "dashboard" && approvalRequired(tool, runtime.approvalPolicy);
-  const waitMs = deps.approvalWaitMs ?? DEFAULT_APPROVAL_WAIT_MS;
+  const waitMs = req.approvalWaitMs ?? deps.approvalWaitMs ?? DEFAULT_APPROVAL_WAIT_MS;
   let claim: { recordId: string; upstreamKey: string } | undefined;
   if (key) {
     const claimed = await claimCallKey(deps, { projectId: project.id, principalKey: callerKey, tool, key, runId, needsApproval });
@@ -146,7 +154,7 @@ export async function callTool(deps: ToolCallDeps, req: ToolCallRequest): Promis
       // The same call is already waiting for (or running after) its approval: wait on it.
       const joined = await awaitApprovedRun(deps, { projectId: project.id, runId: value.originalRunId, toolName: tool.name, waitMs });
       await recordRun(deps.hot, { ...keyed, status: "deduplicated", originalRunId: value.originalRunId, gatewayMs: elapsed(started) });
-      return { kind: "result", runId, deduplicated: true, result: withMeta(joined, { "tengine/runId": value.originalRunId, "tengine/deduplicated": true, "tengine/originalRunId": value.originalRunId }) };
+      return { kind: "result", runId, deduplicated: true, ...(joined.waiting ? { waiting: joined.waiting } : {}), result: withMeta(joined.result, { "tengine/runId": value.originalRunId, "tengine/deduplicated": true, "tengine/originalRunId": value.originalRunId }) };
     }
     if (value.kind === "replay") {
       await recordRun(deps.hot, { ...keyed, status: "deduplicated", originalRunId: value.originalRunId, gatewayMs: elapsed(started) });
@@ -188,7 +196,7 @@ export async function callTool(deps: ToolCallDeps, req: ToolCallRequest): Promis
     const title = tool.listed.title;
     req.onApprovalPending?.({ runId, approvalId, toolName: tool.name, ...(title ? { toolTitle: title } : {}), request: preview.value, args, expiresAt });
     const answered = await awaitApprovedRun(deps, { projectId: project.id, runId, toolName: tool.name, waitMs, ...(deps.approvalPollMs ? { pollMs: deps.approvalPollMs } : {}) });
-    return { kind: "result", runId, result: withMeta(answered, { "tengine/runId": runId }) };
+    return { kind: "result", runId, ...(answered.waiting ? { waiting: answered.waiting } : {}), result: withMeta(answered.result, { "tengine/runId": runId }) };
   }
 
   // render → sign → send → map, by the tool's kind

@@ -17,9 +17,10 @@ export const metadata: Metadata = { title: "Approvals" };
 
 type RecordedRequest = { method?: string; url?: string; headers?: Record<string, string>; body?: string; bodyTruncated?: boolean };
 
-export default async function ApprovalsPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<{ cursor?: string }> }) {
+export default async function ApprovalsPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<{ cursor?: string; run?: string }> }) {
   const { slug } = await params;
-  const { cursor } = await searchParams;
+  // `run`: the call a link points at (an MCP client's "open the approval page"), shown highlighted.
+  const { cursor, run: focusRun } = await searchParams;
   const { project, role } = await loadProject(slug);
   const db = getDb();
   const approvals = await listApprovals(db, project.id, { ...(cursor && /^apv_[0-9a-z]{26}$/.test(cursor) ? { cursor } : {}), limit: 25 });
@@ -63,7 +64,7 @@ export default async function ApprovalsPage({ params, searchParams }: { params: 
               const principal = who(a);
               const request = (a.request ?? {}) as RecordedRequest;
               return (
-                <li key={a.id}>
+                <li key={a.id} id={a.runId} className={a.runId === focusRun ? "rounded-xl ring-2 ring-indigo-500 ring-offset-2" : undefined} aria-current={a.runId === focusRun ? "true" : undefined}>
                   <Card
                     title={
                       <span className="flex flex-wrap items-center gap-2">

@@ -13,9 +13,17 @@ import { type Principal, principalKey } from "../principal/principal.ts";
  * digest of the arguments) and an expiry, each checked when it comes back. It names a run
  * the caller owns; it grants nothing the caller could not already ask `tengine_run_status`.
  */
-export type ApprovalRequestState = { runId: string; tool: string; argsDigest: string; principal: string; expiresAt: number };
+export type ApprovalRequestState = {
+  runId: string;
+  tool: string;
+  argsDigest: string;
+  principal: string;
+  expiresAt: number;
+  /** the user was already asked to open the approval page (not asked again on later legs) */
+  asked: boolean;
+};
 
-const payloadSchema = z.object({ v: z.literal(1), run: z.string(), tool: z.string(), args: z.string(), who: z.string(), exp: z.number().int() }).strict();
+const payloadSchema = z.object({ v: z.literal(1), run: z.string(), tool: z.string(), args: z.string(), who: z.string(), exp: z.number().int(), asked: z.boolean() }).strict();
 
 /** The closed set of reasons a returned state is refused. */
 export type RequestStateRefusal = "unreadable" | "other_principal" | "other_call" | "expired";
@@ -27,8 +35,8 @@ export function argumentsDigest(args: unknown): string {
   return createHash("sha256").update(canonicalJson(args ?? {})).digest("base64url");
 }
 
-export function sealApprovalState(box: SecretBox, projectId: string, state: { runId: string; tool: string; args: unknown; principal: Principal; expiresAt: Date }): string {
-  const payload = { v: 1, run: state.runId, tool: state.tool, args: argumentsDigest(state.args), who: principalKey(state.principal), exp: state.expiresAt.getTime() };
+export function sealApprovalState(box: SecretBox, projectId: string, state: { runId: string; tool: string; args: unknown; principal: Principal; expiresAt: Date; asked: boolean }): string {
+  const payload = { v: 1, run: state.runId, tool: state.tool, args: argumentsDigest(state.args), who: principalKey(state.principal), exp: state.expiresAt.getTime(), asked: state.asked };
   return box.encrypt(JSON.stringify(payload), secretAd.approvalRequestState(projectId));
 }
 
@@ -54,7 +62,7 @@ export function openApprovalState(
   if (payload.who !== principalKey(retry.principal)) return refuse("other_principal");
   if (payload.tool !== retry.tool || payload.args !== argumentsDigest(retry.args)) return refuse("other_call");
   if (payload.exp <= (retry.now ?? Date.now())) return refuse("expired");
-  return { ok: true, state: { runId: payload.run, tool: payload.tool, argsDigest: payload.args, principal: payload.who, expiresAt: payload.exp } };
+  return { ok: true, state: { runId: payload.run, tool: payload.tool, argsDigest: payload.args, principal: payload.who, expiresAt: payload.exp, asked: payload.asked } };
 }
 
 const MESSAGES: Record<RequestStateRefusal, string> = {

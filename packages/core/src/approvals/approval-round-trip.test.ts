@@ -41,7 +41,7 @@ async function waitingCall(expiresInMs = 3_600_000) {
 
 describe("the sealed request state of an approval", () => {
   const args = { amount: 5, currency: "eur" };
-  const sealed = () => sealApprovalState(box, project.id, { runId: "run_x", tool: "refund", args, principal: alice(project.id), expiresAt: new Date(Date.now() + 60_000) });
+  const sealed = () => sealApprovalState(box, project.id, { runId: "run_x", tool: "refund", args, principal: alice(project.id), expiresAt: new Date(Date.now() + 60_000), asked: false });
 
   it("opens for the same caller retrying the same call, whatever the key order of the arguments", () => {
     const opened = openApprovalState(box, project.id, sealed(), { tool: "refund", args: { currency: "eur", amount: 5 }, principal: alice(project.id) });
@@ -82,8 +82,10 @@ describe("approvals over multi round-trip requests", () => {
   it("answers a retry input_required while pending, then the result once a person decided", async () => {
     const { runId, approvalId, expiresAt } = await waitingCall();
     const first = approvalInputRequired({ secretBox: box, dashboardUrl }, { ...call(), runId, expiresAt });
-    const again = await resumeApprovalRoundTrip({ db: database.db, secretBox: box, dashboardUrl }, { ...call(), requestState: first.requestState, waitMs: 0 });
+    const again = await resumeApprovalRoundTrip({ db: database.db, secretBox: box, dashboardUrl }, { ...call(), requestState: first.requestState, inputResponses: { [APPROVAL_INPUT_KEY]: { action: "accept" } }, waitMs: 0 });
     expect(again).toMatchObject({ kind: "input_required", runId, result: { resultType: "input_required" } });
+    // The user was asked once; later legs carry the state only.
+    expect(again.kind === "input_required" && again.result.inputRequests).toBeFalsy();
 
     await decideApproval(database.db, { projectId: project.id, approvalId, actor: { userId: "usr_carol", email: "carol@acme.example" }, role: "admin", decision: "deny", reason: "not this month" });
     const denied = await resumeApprovalRoundTrip({ db: database.db, secretBox: box, dashboardUrl }, { ...call(), requestState: first.requestState, waitMs: 0 });

@@ -22,8 +22,11 @@ export type ApprovalRoundTripDeps = { db: Db; secretBox: SecretBox; pubsub?: Pub
 /** The key of the approval's URL elicitation in `inputRequests` (and of its answer in `inputResponses`). */
 export const APPROVAL_INPUT_KEY = "tengine_approval";
 
-/** How long a retry waits for the decision before answering `input_required` again. */
-export const RETRY_WAIT_MS = 5_000;
+/**
+ * How long a retry waits for the decision before answering `input_required` again: long
+ * enough that a client's bounded number of rounds (the SDK's default is 10) spans minutes.
+ */
+export const RETRY_WAIT_MS = 15_000;
 
 /** How long a state stays valid once the approval was decided and the call runs. */
 const RUNNING_STATE_MS = 10 * 60_000;
@@ -45,6 +48,8 @@ export type WaitingCall = {
   expiresAt: Date | undefined;
   /** the client declared URL-mode elicitation in this request's capabilities */
   canOpenUrls: boolean;
+  /** an earlier leg already asked the user to open the page: state only from now on */
+  alreadyAsked?: boolean;
 };
 
 /** The dashboard page where a person decides this run's approval. */
@@ -54,10 +59,11 @@ export function approvalPageUrl(dashboardUrl: string | undefined, slug: string, 
 
 export function approvalInputRequired(deps: Pick<ApprovalRoundTripDeps, "secretBox" | "dashboardUrl">, call: WaitingCall): InputRequiredResult {
   const expiresAt = call.expiresAt ?? new Date(Date.now() + RUNNING_STATE_MS);
-  const requestState = sealApprovalState(deps.secretBox, call.project.id, { runId: call.runId, tool: call.tool, args: call.args, principal: call.principal, expiresAt });
   const url = approvalPageUrl(deps.dashboardUrl, call.project.slug, call.runId);
-  // A decided approval whose call is still running needs nothing from the user: state only.
-  const ask = call.expiresAt !== undefined && call.canOpenUrls && url !== undefined;
+  // Asked once: the client prompts its user for every input request, so later legs carry the
+  // state only. A decided approval whose call is still running needs nothing from the user.
+  const ask = !call.alreadyAsked && call.expiresAt !== undefined && call.canOpenUrls && url !== undefined;
+  const requestState = sealApprovalState(deps.secretBox, call.project.id, { runId: call.runId, tool: call.tool, args: call.args, principal: call.principal, expiresAt, asked: ask || !!call.alreadyAsked });
   const message = `Tool ${call.tool} waits for approval by a person in the Tengine dashboard (run ${call.runId}, open until ${expiresAt.toISOString()}). Declining cancels the call.`;
   return {
     resultType: "input_required",
@@ -92,7 +98,7 @@ export async function resumeApprovalRoundTrip(
   if (!isSettled(run.status)) run = (await waitForRun(deps, retry.project.id, runId, { waitMs: retry.waitMs ?? RETRY_WAIT_MS })) ?? run;
   if (isSettled(run.status)) return { kind: "result", runId, result: await toolResultOfRun(deps.db, run) };
   const approval = run.status === "pending" ? await deps.db.approval.findFirst({ where: { runId, projectId: retry.project.id, status: "pending" }, select: { expiresAt: true } }) : null;
-  return { kind: "input_required", runId, result: approvalInputRequired(deps, { ...retry, runId, expiresAt: approval?.expiresAt }) };
+  return { kind: "input_required", runId, result: approvalInputRequired(deps, { ...retry, runId, expiresAt: approval?.expiresAt, alreadyAsked: opened.state.asked }) };
 }
 
 /** Whether an `inputResponses` map declines the approval's URL elicitation. */

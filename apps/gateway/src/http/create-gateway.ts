@@ -81,7 +81,9 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
   // Questions to MCP clients while their call waits for approval; answers may reach any replica.
   const elicitations = new ElicitationBroker(infra.pubSub);
   // pubsub wakes calls waiting for an approval decision (they also poll: the dashboard is another process).
-  const { transport } = await createMcpServer({ db, hot, runtime, outbound, mcp, limiter: infra.rateLimiter, onRateLimit, pubsub: infra.pubSub, ...(config.approvalWaitMs !== undefined ? { approvalWaitMs: config.approvalWaitMs } : {}) }, metrics);
+  // A modern client's follow-ups of a call waiting for approval: sealed request state, tasks, the approval page.
+  const followUps = { db, secretBox, pubsub: infra.pubSub, dashboardUrl: config.dashboardUrl ?? "http://localhost:3000" };
+  const { transport } = await createMcpServer({ db, hot, runtime, outbound, mcp, limiter: infra.rateLimiter, onRateLimit, pubsub: infra.pubSub, ...(config.approvalWaitMs !== undefined ? { approvalWaitMs: config.approvalWaitMs } : {}) }, metrics, followUps);
   // The gateway's own ES256 keys sign member session tokens; PUBLIC_GATEWAY_URL is their issuer.
   // The same clock for key caching as for token lifetimes: tests move it instead of sleeping.
   const gatewayKeys = new GatewayKeys(db, secretBox, options.now ? { now: options.now } : {});
@@ -136,9 +138,9 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
     };
   // One handler per route of GATEWAY_ROUTES (the type demands each): the table is the router.
   const handlers: Record<GatewayRouteName, Handler> = {
-    mcp: mcpRoute((req, res, requestId, match) => handleMcpPost({ auth, transport, publicUrl: config.publicUrl, onDatabaseUnavailable, onInsufficientScope, elicitations, listens }, req, res, match[1], requestId)),
+    mcp: mcpRoute((req, res, requestId, match) => handleMcpPost({ auth, transport, publicUrl: config.publicUrl, onDatabaseUnavailable, onInsufficientScope, elicitations, listens, followUps }, req, res, match[1], requestId)),
     // An organization's endpoint: its platform tools, for API keys of its projects and OAuth grants on it.
-    org_mcp: mcpRoute((req, res, requestId, match) => handleMcpPost({ auth, transport, publicUrl: config.publicUrl, onDatabaseUnavailable, onInsufficientScope, elicitations, listens }, req, res, undefined, requestId, { slug: match[1]!, db })),
+    org_mcp: mcpRoute((req, res, requestId, match) => handleMcpPost({ auth, transport, publicUrl: config.publicUrl, onDatabaseUnavailable, onInsufficientScope, elicitations, listens, followUps }, req, res, undefined, requestId, { slug: match[1]!, db })),
     async org_metadata(req, res, ctx) {
       if (req.method !== "GET") return notFound(req, res, ctx);
       const doc = await orgProtectedResourceMetadata(db, config.publicUrl, ctx.match[1]!);

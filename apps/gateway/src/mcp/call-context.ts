@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { CredentialState, PlatformSurface, Principal, ProjectConfig } from "@tengine/core";
 import type { ElicitAnswer } from "./elicitation-broker.ts";
+import type { ModernFollowUp } from "./modern/follow-ups.ts";
 
 /**
  * What the MCP handlers know about the HTTP request they serve, passed through the SDK as
@@ -24,6 +25,8 @@ export type CallContext = {
    * against the arguments the tool marks with `x-mcp-header`. Absent for the 2025 revisions.
    */
   modernHeaders?: IncomingHttpHeaders;
+  /** a modern-era request: how its client follows up on a call waiting for approval (task or input_required) */
+  modern?: ModernFollowUp;
   /** set by a handler that refused a request whose headers disagree with its body: the answer is a 400 */
   headerMismatch?: boolean;
   /** set by a handler that failed because Postgres is unreachable: the answer is a 503 */

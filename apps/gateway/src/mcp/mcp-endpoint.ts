@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { type Principal, principalKey } from "@tengine/core";
+import { type ApprovalRoundTripDeps, type Principal, principalKey } from "@tengine/core";
 import { isJSONRPCNotification, isJSONRPCRequest, type JSONRPCMessage, type JSONRPCRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { Db } from "@tengine/db";
 import { type AuthDeps, authenticate, authenticateForOrg, bearerChallenge } from "../http/authenticate.ts";
@@ -31,6 +31,8 @@ export type McpEndpointDeps = {
   elicitations?: ElicitationBroker;
   /** the process's open subscriptions/listen streams (2026-07-28 clients) */
   listens: ListenStreams;
+  /** what a modern client's follow-ups of a call waiting for approval need (tasks, requestState) */
+  followUps: ApprovalRoundTripDeps;
 };
 
 /**

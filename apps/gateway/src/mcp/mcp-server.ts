@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { z } from "zod";
 import { CallToolRequestSchema, ErrorCode, InitializeRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
-import { CALL_TOOL, type CallFailureCode, callTool, isDiscoveryTool, limitDiscoveryCall, listPlatformTools, listToolsForCaller, principalToolsets, resultForProtocol, type ToolCallDeps } from "@tengine/core";
+import { type ApprovalRoundTripDeps, CALL_TOOL, type CallFailureCode, callTool, isDiscoveryTool, limitDiscoveryCall, listPlatformTools, listToolsForCaller, principalToolsets, resultForProtocol, type ToolCallDeps } from "@tengine/core";
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../http/database-unavailable.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import { askInClient, type PendingApproval } from "./ask-in-client.ts";
@@ -10,6 +10,7 @@ import { BUILTIN_TOOLS, callBuiltinTool, callDiscoveryTool, callFamilyTool, isBu
 import type { CallContext } from "./call-context.ts";
 import { ELICITATION_SESSION_PREFIX } from "./elicitation-broker.ts";
 import { GatewayTransport } from "./gateway-transport.ts";
+import { type ModernFollowUp, retryAnswer, waitingAnswer } from "./modern/follow-ups.ts";
 import { paramHeaderMismatch } from "./modern/param-headers.ts";
 import { HEADER_MISMATCH } from "./modern/protocol.ts";
 
@@ -49,7 +50,7 @@ function callStatus(outcome: { result: { isError?: boolean }; failure?: CallFail
 const CAPABILITIES = { tools: { listChanged: false } };
 const LooseCallToolRequest = z.object({ method: z.literal("tools/call"), params: z.unknown() });
 
-export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics) {
+export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics, followUps: ApprovalRoundTripDeps) {
   const server = new Server({ name: "tengine", version: "0.1.0" }, { capabilities: CAPABILITIES });
 
   // The SDK also accepts 2024 versions; this gateway negotiates only the three it supports.
@@ -90,6 +91,14 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics) {
       throw rpcError(ErrorCode.InvalidParams, `Invalid tools/call params: ${parsed.error.issues.map((i) => `${i.path.join(".") || "params"} ${i.message}`).join("; ")}`);
     }
     const { name: called, arguments: calledArgs, _meta } = parsed.data.params;
+    // A modern client's retry of a call that answered input_required: the sealed state names
+    // the run it waits for (bound to this caller, tool and arguments); nothing runs again.
+    const requestState = (raw.params as { requestState?: unknown } | undefined)?.requestState;
+    if (ctx.modern && requestState !== undefined) {
+      if (typeof requestState !== "string") throw rpcError(ErrorCode.InvalidParams, "Invalid requestState: expected the string of an earlier input_required answer");
+      const inputResponses = (raw.params as { inputResponses?: unknown }).inputResponses;
+      return retryAnswer(followUps, { ctx: ctx as CallContext & { modern: ModernFollowUp }, tool: called, args: calledArgs ?? {} }, requestState, inputResponses).catch((error: unknown) => unavailable(ctx, error));
+    }
     let name = called;
     let args: unknown = calledArgs ?? {};
     let metaIdempotencyKey = (_meta as Record<string, unknown> | undefined)?.["tengine/idempotencyKey"];
@@ -142,6 +151,8 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics) {
       headerIdempotencyKey: ctx.idempotencyKeyHeader,
       metaIdempotencyKey,
       ...(ctx.elicit ? { onApprovalPending: (pending: PendingApproval) => askInClient(deps, ctx, pending) } : {}),
+      // A modern client follows up itself (task or input_required): no wait for the decision.
+      ...(ctx.modern ? { approvalWaitMs: 0 } : {}),
     }).catch((error: unknown) => {
       if (isDatabaseUnavailable(error)) metrics.toolCalls.inc({ project: ctx.project.slug, tool: name, status: "unavailable" });
       return unavailable(ctx, error);
@@ -157,6 +168,10 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics) {
       if (outcome.timing.upstreamMs !== undefined) metrics.upstreamSeconds.observe({ project: ctx.project.slug }, outcome.timing.upstreamMs / 1000);
     }
     // A content type the client's protocol revision lacks (audio, resource links) goes as text.
+    if (ctx.modern && outcome.waiting) {
+      const modernCtx = ctx as CallContext & { modern: ModernFollowUp };
+      return waitingAnswer(followUps, { ctx: modernCtx, tool: called, args: calledArgs ?? {} }, outcome.waiting).catch((error: unknown) => unavailable(ctx, error));
+    }
     return resultForProtocol(outcome.result, ctx.protocolVersion);
   });
 

@@ -13,6 +13,8 @@ import { echoSchema, rpc, startUpstream, startWorkerDeps, startWorld } from "./h
 type World = Awaited<ReturnType<typeof startWorld>>;
 let world: World;
 let upstream: Awaited<ReturnType<typeof startUpstream>>;
+/** answers after 1.2 s: longer than the gateway's "becomes a task" threshold in this file */
+let slowUpstream: Awaited<ReturnType<typeof startUpstream>>;
 let p: Awaited<ReturnType<World["createProjectWithKey"]>>;
 let otherKey: string;
 let worker: ToolCallDeps & { close(): Promise<void> };
@@ -21,11 +23,16 @@ const DASHBOARD = "https://dash.example.test";
 const approver = { userId: "usr_approver", email: "approver@example.com" };
 
 beforeAll(async () => {
-  world = await startWorld("modern_approvals", { dashboardUrl: DASHBOARD });
+  world = await startWorld("modern_approvals", { dashboardUrl: DASHBOARD, taskAfterMs: 300 });
   upstream = await startUpstream();
+  slowUpstream = await startUpstream(async (req, res) => {
+    await new Promise((r) => setTimeout(r, 1_200));
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ slow: true, path: req.url }));
+  });
   p = await world.createProjectWithKey("Modern approvals");
   otherKey = (await createApiKey(world.db, p.project.id, { name: "someone else", scopes: [] })).key;
   await world.addTool(p.project.id, { name: "refund", description: "Refunds", inputSchema: echoSchema, method: "POST", url: `${upstream.url}/refund`, body: { amount: "{{input.amount}}" }, requiresApproval: true });
+  await world.addTool(p.project.id, { name: "build_report", description: "Builds a report", inputSchema: echoSchema, method: "POST", url: `${slowUpstream.url}/report`, body: { amount: "{{input.amount}}" } });
   worker = startWorkerDeps(world);
 }, 60_000);
 
@@ -33,6 +40,7 @@ afterAll(async () => {
   await worker?.close();
   await world?.close();
   await upstream?.close();
+  await slowUpstream?.close();
 });
 
 const hits = () => upstream.requests.filter((r) => r.url === "/refund");
@@ -159,5 +167,38 @@ describe("approvals as tasks", () => {
     expect(hits().length).toBe(before);
     expect((await modern("tasks/update", { taskId: "run_x" }, { capabilities: tasks })).json.error).toMatchObject({ code: -32602, message: expect.stringContaining("inputResponses") });
     expect((await modern("tasks/cancel", {}, { capabilities: tasks })).json.error).toMatchObject({ code: -32602, message: expect.stringContaining("taskId") });
+  }, 60_000);
+
+  it("a call still running after the threshold becomes a task that completes with its result, its run written once", async () => {
+    const created = await modern("tools/call", { name: "build_report", arguments: { amount: 3 } }, { capabilities: tasks });
+    expect(created.json.result).toMatchObject({ resultType: "task", taskId: expect.stringMatching(/^run_/), status: "working", statusMessage: "the call is running" });
+    const taskId: string = created.json.result.taskId;
+    // Any replica answers for it while it runs.
+    const replica = await world.startReplica();
+    expect((await modern("tasks/get", { taskId }, { capabilities: tasks, url: replica.mcpUrl(p.project.slug) })).json.result).toMatchObject({ status: "working" });
+    expect(await world.db.run.findFirstOrThrow({ where: { id: taskId } })).toMatchObject({ status: "running", finishedAt: null });
+
+    let task = created.json.result;
+    for (let i = 0; i < 50 && task.status === "working"; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      task = (await modern("tasks/get", { taskId }, { capabilities: tasks })).json.result;
+    }
+    expect(task).toMatchObject({ status: "completed", result: { resultType: "complete", _meta: { "tengine/runId": taskId } } });
+    expect(task.result.content[0].text).toContain('"slow":true');
+    expect(await world.db.run.count({ where: { id: taskId } })).toBe(1);
+    expect(await world.db.run.findFirstOrThrow({ where: { id: taskId } })).toMatchObject({ status: "succeeded", httpStatus: 200, finishedAt: expect.any(Date) });
+    expect(slowUpstream.requests).toHaveLength(1);
+  }, 60_000);
+
+  it("a quick call, or a client without the extension, gets its result as usual", async () => {
+    const quick = await modern("tools/call", { name: "refund", arguments: { amount: 1 } }, { capabilities: tasks });
+    // refund needs approval: that is a task too; a tool without approval that answers at once is not.
+    expect(quick.json.result.resultType).toBe("task");
+    await world.addTool(p.project.id, { name: "ping_upstream", description: "Pings", inputSchema: echoSchema, method: "POST", url: `${upstream.url}/ping`, body: { amount: "{{input.amount}}" } });
+    const fast = await modern("tools/call", { name: "ping_upstream", arguments: { amount: 2 } }, { capabilities: tasks });
+    expect(fast.json.result).toMatchObject({ resultType: "complete", isError: false });
+    const waited = await modern("tools/call", { name: "build_report", arguments: { amount: 4 } });
+    expect(waited.json.result).toMatchObject({ resultType: "complete" });
+    expect(waited.json.result.content[0].text).toContain('"slow":true');
   }, 60_000);
 });

@@ -20,6 +20,8 @@ import { handleMintMemberSession } from "./member-sessions.ts";
 import { createOriginCheck } from "./origin.ts";
 import { sendError, sendJson } from "./respond.ts";
 import { GATEWAY_ROUTES, type GatewayRouteName, matchRoute } from "./routes.ts";
+/** A 2026-07-28 call still running after this becomes a task (clients that declared the tasks extension). */
+const DEFAULT_TASK_AFTER_MS = 2_000;
 
 
 /**
@@ -82,7 +84,7 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
   const elicitations = new ElicitationBroker(infra.pubSub);
   // pubsub wakes calls waiting for an approval decision (they also poll: the dashboard is another process).
   // A modern client's follow-ups of a call waiting for approval: sealed request state, tasks, the approval page.
-  const followUps = { db, secretBox, pubsub: infra.pubSub, dashboardUrl: config.dashboardUrl ?? "http://localhost:3000" };
+  const followUps = { db, secretBox, pubsub: infra.pubSub, dashboardUrl: config.dashboardUrl ?? "http://localhost:3000", taskAfterMs: config.taskAfterMs ?? DEFAULT_TASK_AFTER_MS };
   const { transport } = await createMcpServer({ db, hot, runtime, outbound, mcp, limiter: infra.rateLimiter, onRateLimit, pubsub: infra.pubSub, ...(config.approvalWaitMs !== undefined ? { approvalWaitMs: config.approvalWaitMs } : {}) }, metrics, followUps);
   // The gateway's own ES256 keys sign member session tokens; PUBLIC_GATEWAY_URL is their issuer.
   // The same clock for key caching as for token lifetimes: tests move it instead of sleeping.

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { z } from "zod";
 import { CallToolRequestSchema, ErrorCode, InitializeRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
-import { type ApprovalRoundTripDeps, CALL_TOOL, type CallFailureCode, callTool, isDiscoveryTool, limitDiscoveryCall, listPlatformTools, listToolsForCaller, principalToolsets, resultForProtocol, type ToolCallDeps } from "@tengine/core";
+import { type ApprovalRoundTripDeps, CALL_TOOL, type ToolCallOutcome, type CallFailureCode, callTool, isDiscoveryTool, limitDiscoveryCall, listPlatformTools, listToolsForCaller, principalToolsets, resultForProtocol, type ToolCallDeps } from "@tengine/core";
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../http/database-unavailable.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import { askInClient, type PendingApproval } from "./ask-in-client.ts";
@@ -10,7 +10,7 @@ import { BUILTIN_TOOLS, callBuiltinTool, callDiscoveryTool, callFamilyTool, isBu
 import type { CallContext } from "./call-context.ts";
 import { ELICITATION_SESSION_PREFIX } from "./elicitation-broker.ts";
 import { GatewayTransport } from "./gateway-transport.ts";
-import { type ModernFollowUp, retryAnswer, waitingAnswer } from "./modern/follow-ups.ts";
+import { type ModernFollowUp, retryAnswer, slowCallAsTask, taskAnswer, waitingAnswer } from "./modern/follow-ups.ts";
 import { paramHeaderMismatch } from "./modern/param-headers.ts";
 import { HEADER_MISMATCH } from "./modern/protocol.ts";
 
@@ -50,7 +50,7 @@ function callStatus(outcome: { result: { isError?: boolean }; failure?: CallFail
 const CAPABILITIES = { tools: { listChanged: false } };
 const LooseCallToolRequest = z.object({ method: z.literal("tools/call"), params: z.unknown() });
 
-export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics, followUps: ApprovalRoundTripDeps) {
+export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics, followUps: ApprovalRoundTripDeps & { taskAfterMs: number }) {
   const server = new Server({ name: "tengine", version: "0.1.0" }, { capabilities: CAPABILITIES });
 
   // The SDK also accepts 2024 versions; this gateway negotiates only the three it supports.
@@ -140,7 +140,17 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics, foll
         }
       }
     }
-    const outcome = await callTool(deps, {
+    const observe = (outcome: ToolCallOutcome) => {
+      if (outcome.kind !== "result") return;
+      metrics.toolCalls.inc({ project: ctx.project.slug, tool: name, status: callStatus(outcome) });
+      if (outcome.timing) {
+        metrics.gatewaySeconds.observe({ project: ctx.project.slug }, outcome.timing.gatewayMs / 1000);
+        if (outcome.timing.upstreamMs !== undefined) metrics.upstreamSeconds.observe({ project: ctx.project.slug }, outcome.timing.upstreamMs / 1000);
+      }
+    };
+    let running: Promise<ToolCallOutcome> | undefined;
+    const asTask = slowCallAsTask(ctx, followUps.taskAfterMs, () => running!);
+    running = callTool(deps, {
       toolsets,
       principal: ctx.principal,
       project: ctx.project,
@@ -153,7 +163,17 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics, foll
       ...(ctx.elicit ? { onApprovalPending: (pending: PendingApproval) => askInClient(deps, ctx, pending) } : {}),
       // A modern client follows up itself (task or input_required): no wait for the decision.
       ...(ctx.modern ? { approvalWaitMs: 0 } : {}),
-    }).catch((error: unknown) => {
+      ...asTask?.option,
+    });
+    const taskRunId = await asTask?.race();
+    if (taskRunId !== undefined) {
+      // The call goes on here; the client polls its task. Its run replaces the running row.
+      running.then(observe, (error: unknown) => {
+        if (isDatabaseUnavailable(error)) metrics.toolCalls.inc({ project: ctx.project.slug, tool: name, status: "unavailable" });
+      });
+      return taskAnswer(followUps, ctx as CallContext & { modern: ModernFollowUp }, taskRunId).catch((error: unknown) => unavailable(ctx, error));
+    }
+    const outcome = await running.catch((error: unknown) => {
       if (isDatabaseUnavailable(error)) metrics.toolCalls.inc({ project: ctx.project.slug, tool: name, status: "unavailable" });
       return unavailable(ctx, error);
     });
@@ -162,16 +182,12 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics, foll
       ctx.insufficientScope = outcome.missing;
       throw rpcError(INSUFFICIENT_SCOPE_CODE, `Tool requires scopes: ${outcome.missing.join(", ")}`);
     }
-    metrics.toolCalls.inc({ project: ctx.project.slug, tool: name, status: callStatus(outcome) });
-    if (outcome.timing) {
-      metrics.gatewaySeconds.observe({ project: ctx.project.slug }, outcome.timing.gatewayMs / 1000);
-      if (outcome.timing.upstreamMs !== undefined) metrics.upstreamSeconds.observe({ project: ctx.project.slug }, outcome.timing.upstreamMs / 1000);
-    }
-    // A content type the client's protocol revision lacks (audio, resource links) goes as text.
+    observe(outcome);
     if (ctx.modern && outcome.waiting) {
       const modernCtx = ctx as CallContext & { modern: ModernFollowUp };
       return waitingAnswer(followUps, { ctx: modernCtx, tool: called, args: calledArgs ?? {} }, outcome.waiting).catch((error: unknown) => unavailable(ctx, error));
     }
+    // A content type the client's protocol revision lacks (audio, resource links) goes as text.
     return resultForProtocol(outcome.result, ctx.protocolVersion);
   });
 

@@ -27,6 +27,29 @@ export function modernFollowUp(params: Record<string, unknown> | undefined): Mod
   return { tasks: !!caps.extensions?.[TASKS_EXTENSION], canOpenUrls: !!caps.elicitation?.url };
 }
 
+/**
+ * For a client that declared the tasks extension: a call still running after `afterMs`
+ * becomes a task (its run is written as running, any replica answers tasks/get) and goes on
+ * in this process. `option` goes to `callTool`; `race` resolves with the task's run id, or
+ * undefined when the call finished first.
+ */
+export function slowCallAsTask(ctx: CallContext, afterMs: number, pending: () => Promise<unknown>) {
+  if (!ctx.modern?.tasks) return undefined;
+  let onTask!: (runId: string) => void;
+  const becameTask = new Promise<string>((resolve) => (onTask = resolve));
+  return {
+    option: { becomeTask: { afterMs, onTask } },
+    race: () => Promise.race([pending().then(() => undefined, () => undefined), becameTask]),
+  };
+}
+
+/** The answer to a call that became a task while it ran. */
+export async function taskAnswer(deps: ApprovalRoundTripDeps, ctx: CallContext & { modern: ModernFollowUp }, runId: string): Promise<Record<string, unknown>> {
+  const task = await getRunTask(deps, { project: ctx.project, principal: ctx.principal, canOpenUrls: ctx.modern.canOpenUrls }, runId);
+  if (!task) throw new Error(`task ${runId} was handed out but its run is not there`);
+  return createTaskResult(task);
+}
+
 type FollowUpCall = { ctx: CallContext & { modern: ModernFollowUp }; tool: string; args: unknown };
 
 /** The answer to a modern call that now waits for approval (run `runId`, open until `expiresAt`). */

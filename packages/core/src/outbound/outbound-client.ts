@@ -1,7 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from "node:dns";
 import { isIP, type LookupFunction } from "node:net";
 import { performance } from "node:perf_hooks";
-import type { Readable } from "node:stream";
 import { setTimeout as delay } from "node:timers/promises";
 import { Agent, buildConnector, type Dispatcher, fetch as undiciFetch } from "undici";
 import { backoffDelay, honoursRetryAfter, isRetryableStatus, parseRetryAfter } from "./retry-policy.ts";
@@ -235,56 +234,83 @@ async function send(
   }
 }
 
-async function attemptOnce(
-  agent: Agent,
-  url: URL,
-  request: OutboundRequest,
-  headers: Record<string, string>,
-  options: SendOptions,
-  last: boolean,
-): Promise<AttemptOutcome> {
-  // Covers connect, headers and body; undici also aborts the body stream on this signal.
-  const signal = AbortSignal.timeout(options.timeoutMs);
-  try {
-    const response = await agent.request({
-      origin: url.origin,
-      path: `${url.pathname}${url.search}`,
-      method: request.method as Dispatcher.HttpMethod,
-      headers,
-      body: request.body ?? null,
-      signal,
-    });
-    const responseHeaders = flattenHeaders(response.headers);
-    if (!last && isRetryableStatus(response.statusCode)) {
-      // About to retry: the body is not needed, but draining a little lets the socket be reused.
-      await response.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
-      return { type: "response", status: response.statusCode, headers: responseHeaders, body: Buffer.alloc(0), truncated: false };
-    }
-    const { body, truncated } = await readCapped(response.body, options.maxResponseBytes);
-    return { type: "response", status: response.statusCode, headers: responseHeaders, body, truncated };
-  } catch (error) {
-    return classifyError(error, signal, options.timeoutMs);
-  }
-}
+/** Bytes of a response about to be retried that are read (and dropped) so its socket can be reused. */
+const DRAIN_BEFORE_RETRY_BYTES = 64 * 1024;
 
-/** Reads at most `max` bytes; beyond that, stops and destroys the stream (closing the socket). */
-async function readCapped(stream: Readable, max: number): Promise<{ body: Buffer; truncated: boolean }> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let truncated = false;
-  for await (const chunk of stream) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-    if (size + buffer.length > max) {
-      chunks.push(buffer.subarray(0, max - size));
-      size = max;
-      truncated = true;
-      break;
-    }
-    chunks.push(buffer);
-    size += buffer.length;
-  }
-  if (truncated) stream.destroy();
-  return { body: Buffer.concat(chunks, size), truncated };
+/**
+ * One attempt, on undici's dispatch API: the response body is collected straight from the
+ * socket's chunks into a capped buffer. (`Agent.request` wraps every response in a Readable
+ * stream read through an async iterator, which cost more CPU per call than the rest of this
+ * step.) One timer covers connect, headers and body; on expiry the request is aborted.
+ */
+function attemptOnce(agent: Agent, url: URL, request: OutboundRequest, headers: Record<string, string>, options: SendOptions, last: boolean): Promise<AttemptOutcome> {
+  return new Promise((resolve) => {
+    let controller: Dispatcher.DispatchController | undefined;
+    let timedOut = false;
+    let settled = false;
+    let status = 0;
+    let responseHeaders: Record<string, string> = {};
+    // About to retry this status: its body is not needed, only drained a little for the socket.
+    let dropBody = false;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const max = options.maxResponseBytes;
+    const finish = (outcome: AttemptOutcome) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(outcome);
+    };
+    const response = (truncated: boolean): AttemptOutcome => ({ type: "response", status, headers: responseHeaders, body: dropBody ? Buffer.alloc(0) : Buffer.concat(chunks, size), truncated });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller?.abort(new Error("upstream timeout"));
+      finish(classifyError(undefined, true, options.timeoutMs));
+    }, options.timeoutMs);
+
+    agent.dispatch(
+      { origin: url.origin, path: `${url.pathname}${url.search}`, method: request.method as Dispatcher.HttpMethod, headers, body: request.body ?? null },
+      {
+        onRequestStart(c) {
+          controller = c;
+          if (timedOut) c.abort(new Error("upstream timeout"));
+        },
+        onResponseStart(_c, statusCode, raw) {
+          status = statusCode;
+          responseHeaders = flattenHeaders(raw as Record<string, string | string[] | undefined>);
+          dropBody = !last && isRetryableStatus(statusCode);
+        },
+        onResponseData(c, chunk) {
+          if (settled) return;
+          if (dropBody) {
+            size += chunk.length;
+            // Too much to drain: give the socket up, the retry gets another.
+            if (size > DRAIN_BEFORE_RETRY_BYTES) {
+              finish(response(false));
+              c.abort(new Error("response dropped"));
+            }
+            return;
+          }
+          if (size + chunk.length > max) {
+            // Over the cap: keep what fits and close the connection instead of reading on.
+            chunks.push(chunk.subarray(0, max - size));
+            size = max;
+            finish(response(true));
+            c.abort(new Error("response truncated"));
+            return;
+          }
+          chunks.push(chunk);
+          size += chunk.length;
+        },
+        onResponseEnd() {
+          finish(response(false));
+        },
+        onResponseError(_c, error) {
+          finish(classifyError(error, timedOut, options.timeoutMs));
+        },
+      },
+    );
+  });
 }
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
@@ -337,13 +363,13 @@ function codesOf(error: unknown): { code?: string; message?: string }[] {
  * SSRF refusals, from our own error) — never from arbitrary error text, which could echo
  * request details.
  */
-function classifyError(error: unknown, signal: AbortSignal, timeoutMs: number): AttemptOutcome {
+function classifyError(error: unknown, timedOut: boolean, timeoutMs: number): AttemptOutcome {
   const entries = codesOf(error);
   const ssrf = entries.find((e) => e.code === SSRF_ERROR_CODE);
   if (ssrf) return { type: "error", kind: "blocked", message: ssrf.message ?? "address not allowed", retryable: false };
 
   const codes = entries.flatMap((e) => (e.code ? [e.code] : []));
-  if (signal.aborted || codes.some((c) => TIMEOUT_CODES.has(c))) {
+  if (timedOut || codes.some((c) => TIMEOUT_CODES.has(c))) {
     return { type: "error", kind: "timeout", message: `timed out after ${timeoutMs} ms`, retryable: true };
   }
   for (const code of codes) {

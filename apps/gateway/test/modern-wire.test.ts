@@ -122,6 +122,13 @@ describe("the modern wire", () => {
     const bodyVersion = modern("tools/list");
     bodyVersion.body.params._meta["io.modelcontextprotocol/protocolVersion"] = "2025-11-25";
     expect((await send(bodyVersion)).status).toBe(400);
+    // _meta is where a modern request declares itself: without it, or without the client's capabilities, 400 Invalid params.
+    const noMeta = modern("tools/list");
+    delete (noMeta.body.params as { _meta?: unknown })._meta;
+    expect(await send(noMeta)).toMatchObject({ status: 400, json: { id: 7, error: { code: -32602 } } });
+    const noCapabilities = modern("tools/list");
+    delete noCapabilities.body.params._meta["io.modelcontextprotocol/clientCapabilities"];
+    expect(await send(noCapabilities)).toMatchObject({ status: 400, json: { error: { code: -32602, message: expect.stringContaining("clientCapabilities") } } });
     // The version in _meta but no header: refused, not served as a 2025 request.
     const noHeader = modern("tools/list");
     delete noHeader.headers["mcp-protocol-version"];
@@ -142,6 +149,8 @@ describe("the modern wire", () => {
     expect(missing.json.error.message).toContain("Mcp-Param-Region header is missing");
     const encoded = await call({ region: "Zürich" }, { "mcp-param-region": `=?base64?${Buffer.from("Zürich").toString("base64")}?=` });
     expect(encoded.status).toBe(200);
+    // Base64 that is not canonical (padding dropped) is refused, not guessed at.
+    expect((await call({ region: "Hello" }, { "mcp-param-region": "=?base64?SGVsbG8?=" })).status).toBe(400);
   });
 
   it("answers 400 with the supported versions to an unknown version, 404 to an unknown method", async () => {

@@ -205,6 +205,28 @@ describe("the modern wire", () => {
   });
 });
 
+describe("structured results", () => {
+  it("lists a declared outputSchema and turns a non-conforming result into a tool error, in both eras", async () => {
+    const s = await world.createProjectWithKey("Structured");
+    const outputSchema = { type: "object", properties: { ok: { type: "boolean" }, path: { type: "string" } }, required: ["ok", "path"] };
+    await world.addTool(s.project.id, { name: "shaped", description: "d", inputSchema: { type: "object" }, outputSchema, method: "GET", url: `${upstream.url}/shaped`, annotations: { readOnlyHint: true } });
+    await world.addTool(s.project.id, { name: "misshapen", description: "d", inputSchema: { type: "object" }, outputSchema: { type: "object", properties: { count: { type: "integer" } }, required: ["count"] }, method: "GET", url: `${upstream.url}/misshapen`, annotations: { readOnlyHint: true } });
+    const v2 = await connectV2(s.mcpUrl, s.key, { pin: MODERN });
+    expect((await v2.listTools()).tools.find((t) => t.name === "shaped")?.outputSchema).toEqual(outputSchema);
+    const good = await v2.callTool({ name: "shaped", arguments: {} });
+    expect(good.isError).toBeFalsy();
+    expect(good.structuredContent).toMatchObject({ ok: true, path: "/shaped" });
+    const bad = await v2.callTool({ name: "misshapen", arguments: {} });
+    expect(bad.isError).toBe(true);
+    expect(JSON.stringify(bad.content)).toContain("does not match its outputSchema: (root) must have required property 'count'");
+    await v2.close();
+    const v1 = await connectClient(s.mcpUrl, s.key);
+    const legacy = await v1.callTool({ name: "misshapen", arguments: {} });
+    expect(legacy.isError).toBe(true);
+    await v1.close();
+  });
+});
+
 describe("subscriptions/listen", () => {
   it("delivers tools/list_changed after a tool is disabled, to a stream on another gateway process", async () => {
     const q = await world.createProjectWithKey("Listen");

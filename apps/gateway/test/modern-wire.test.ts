@@ -122,6 +122,13 @@ describe("the modern wire", () => {
     const bodyVersion = modern("tools/list");
     bodyVersion.body.params._meta["io.modelcontextprotocol/protocolVersion"] = "2025-11-25";
     expect((await send(bodyVersion)).status).toBe(400);
+    // _meta is where a modern request declares itself: without it, or without the client's capabilities, 400 Invalid params.
+    const noMeta = modern("tools/list");
+    delete (noMeta.body.params as { _meta?: unknown })._meta;
+    expect(await send(noMeta)).toMatchObject({ status: 400, json: { id: 7, error: { code: -32602 } } });
+    const noCapabilities = modern("tools/list");
+    delete noCapabilities.body.params._meta["io.modelcontextprotocol/clientCapabilities"];
+    expect(await send(noCapabilities)).toMatchObject({ status: 400, json: { error: { code: -32602, message: expect.stringContaining("clientCapabilities") } } });
     // The version in _meta but no header: refused, not served as a 2025 request.
     const noHeader = modern("tools/list");
     delete noHeader.headers["mcp-protocol-version"];
@@ -142,6 +149,8 @@ describe("the modern wire", () => {
     expect(missing.json.error.message).toContain("Mcp-Param-Region header is missing");
     const encoded = await call({ region: "Zürich" }, { "mcp-param-region": `=?base64?${Buffer.from("Zürich").toString("base64")}?=` });
     expect(encoded.status).toBe(200);
+    // Base64 that is not canonical (padding dropped) is refused, not guessed at.
+    expect((await call({ region: "Hello" }, { "mcp-param-region": "=?base64?SGVsbG8?=" })).status).toBe(400);
   });
 
   it("answers 400 with the supported versions to an unknown version, 404 to an unknown method", async () => {
@@ -193,6 +202,28 @@ describe("the modern wire", () => {
     } while (next);
     expect(all.filter((n) => n.startsWith("t_"))).toHaveLength(130);
     await client.close();
+  });
+});
+
+describe("structured results", () => {
+  it("lists a declared outputSchema and turns a non-conforming result into a tool error, in both eras", async () => {
+    const s = await world.createProjectWithKey("Structured");
+    const outputSchema = { type: "object", properties: { ok: { type: "boolean" }, path: { type: "string" } }, required: ["ok", "path"] };
+    await world.addTool(s.project.id, { name: "shaped", description: "d", inputSchema: { type: "object" }, outputSchema, method: "GET", url: `${upstream.url}/shaped`, annotations: { readOnlyHint: true } });
+    await world.addTool(s.project.id, { name: "misshapen", description: "d", inputSchema: { type: "object" }, outputSchema: { type: "object", properties: { count: { type: "integer" } }, required: ["count"] }, method: "GET", url: `${upstream.url}/misshapen`, annotations: { readOnlyHint: true } });
+    const v2 = await connectV2(s.mcpUrl, s.key, { pin: MODERN });
+    expect((await v2.listTools()).tools.find((t) => t.name === "shaped")?.outputSchema).toEqual(outputSchema);
+    const good = await v2.callTool({ name: "shaped", arguments: {} });
+    expect(good.isError).toBeFalsy();
+    expect(good.structuredContent).toMatchObject({ ok: true, path: "/shaped" });
+    const bad = await v2.callTool({ name: "misshapen", arguments: {} });
+    expect(bad.isError).toBe(true);
+    expect(JSON.stringify(bad.content)).toContain("does not match its outputSchema: (root) must have required property 'count'");
+    await v2.close();
+    const v1 = await connectClient(s.mcpUrl, s.key);
+    const legacy = await v1.callTool({ name: "misshapen", arguments: {} });
+    expect(legacy.isError).toBe(true);
+    await v1.close();
   });
 });
 

@@ -38,7 +38,7 @@ export type McpEndpointDeps = {
 /**
  * POST {gateway}/mcp, {gateway}/p/{slug}/mcp and {gateway}/o/{org}/mcp — MCP Streamable HTTP, stateless, answered
  * as JSON (or as one SSE event when the client accepts only event streams). Order of checks:
- * credential (401), protocol version header (400), media types (406/415), body (413/400).
+ * credential (401), media types (406/415), body (413/400), protocol version header (400).
  * `MCP-Protocol-Version: 2026-07-28` selects the modern era (modern/modern-endpoint.ts);
  * no header or a 2025 revision the initialize-based one, unchanged.
  */
@@ -65,10 +65,7 @@ export async function handleMcpPost(deps: McpEndpointDeps, req: IncomingMessage,
 
   const version = req.headers["mcp-protocol-version"];
   const modern = typeof version === "string" && isModernVersion(version);
-  if (version !== undefined && !modern && !(SUPPORTED_PROTOCOL_VERSIONS as readonly string[]).includes(String(version))) {
-    // The modern era's error: a dual-era client reads `supported` and retries with one of them.
-    return sendJson(res, 400, unsupportedVersionError(null, String(version)));
-  }
+  const unsupported = version !== undefined && !modern && !(SUPPORTED_PROTOCOL_VERSIONS as readonly string[]).includes(String(version));
   const accept = String(req.headers.accept ?? "*/*");
   const acceptsJson = /application\/json|\*\/\*|application\/\*/.test(accept);
   const acceptsSse = accept.includes("text/event-stream");
@@ -90,6 +87,11 @@ export async function handleMcpPost(deps: McpEndpointDeps, req: IncomingMessage,
   }
   if (messages.length === 0 || messages.some((m) => !m || typeof m !== "object" || (m as { jsonrpc?: unknown }).jsonrpc !== "2.0")) {
     return sendJson(res, 400, jsonRpcError(null, -32600, "Invalid Request: expected a JSON-RPC 2.0 message"));
+  }
+  if (unsupported) {
+    // The modern era's error: a dual-era client reads `supported` and retries with one of them.
+    const id = messages.length === 1 ? ((messages[0] as { id?: string | number }).id ?? null) : null;
+    return sendJson(res, 400, unsupportedVersionError(id, String(version)));
   }
   const idempotencyKey = req.headers["idempotency-key"];
   const newContext = (): CallContext => ({

@@ -70,6 +70,7 @@ export class PreparedTool {
   #authSecret: string | undefined;
   #validate: ValidateFunction | undefined;
   #headerParams: McpHeaderParam[] | undefined;
+  #validateOutput: ValidateFunction | null | undefined;
 
   constructor(row: Tool | FederatedToolSource, secretBox?: SecretBox) {
     if ("federation" in row) {
@@ -117,6 +118,7 @@ export class PreparedTool {
       ...(row.title ? { title: row.title } : {}),
       description: row.description,
       inputSchema: row.inputSchema as Record<string, unknown>,
+      ...(row.outputSchema ? { outputSchema: row.outputSchema as Record<string, unknown> } : {}),
       ...(Object.keys(annotations).length ? { annotations: { ...annotations, ...(row.title ? { title: row.title } : {}) } } : {}),
     };
     this.url = row.url;
@@ -150,6 +152,23 @@ export class PreparedTool {
       this.#validate = compiled.ok ? compiled.validate : Object.assign(() => false, { errors: [{ instancePath: "", message: compiled.error }] }) as unknown as ValidateFunction;
     }
     return this.#validate;
+  }
+
+  /**
+   * The validator of the declared outputSchema (null when the tool declares none), compiled on
+   * first call like the input validator. A schema that no longer compiles rejects every result.
+   */
+  get validateOutput(): ValidateFunction | null {
+    if (this.#validateOutput === undefined) {
+      const schema = this.listed.outputSchema;
+      if (!schema) this.#validateOutput = null;
+      else {
+        const { $schema: _draft, ...undeclared } = schema;
+        const compiled = compileInputSchema(this.federation ? undeclared : schema, "outputSchema");
+        this.#validateOutput = compiled.ok ? compiled.validate : (Object.assign(() => false, { errors: [{ instancePath: "", message: compiled.error }] }) as unknown as ValidateFunction);
+      }
+    }
+    return this.#validateOutput;
   }
 
   /** The arguments marked `x-mcp-header` (modern clients mirror them as headers); read once per tool version. */

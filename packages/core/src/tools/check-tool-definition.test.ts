@@ -38,6 +38,12 @@ describe("checkToolDefinition", () => {
     expect(error(schema({ a: { oneOf: [{ type: "string", "x-mcp-header": "A" }] } }))).toContain('through "properties" only');
   });
 
+  it("accepts an object outputSchema and refuses one that is not", () => {
+    expect(error({ ...base, outputSchema: { type: "object", properties: { n: { type: "integer" } } } })).toBe("accepted");
+    expect(error({ ...base, outputSchema: { type: "string" } })).toContain('outputSchema: outputSchema must have "type": "object"');
+    expect(error({ ...base, outputSchema: { type: "object", properties: { n: { type: "nope" } } } })).toContain("outputSchema is not a valid JSON Schema");
+  });
+
   it("refuses a template header that the outbound auth sets", () => {
     expect(error({ ...base, headers: { Authorization: "Bearer x" }, auth: { type: "bearer", token: "long-enough-token" } })).toContain("headers.authorization: set by auth.type");
     expect(error({ ...base, headers: { "x-api-key": "x" }, auth: { type: "header", name: "X-Api-Key", value: "long-enough-value" } })).toContain("headers.x-api-key");

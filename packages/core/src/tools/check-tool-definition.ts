@@ -25,6 +25,10 @@ export function checkToolDefinition(input: ToolDefinitionInput): ToolDefinition 
     for (const message of mcpHeaderParams(def.inputSchema).problems) problems.push({ path: "inputSchema", message });
     return schema.ok;
   })();
+  if (def.outputSchema !== undefined && isObject(def.outputSchema)) {
+    const schema = compileInputSchema(def.outputSchema, "outputSchema");
+    if (!schema.ok) problems.push({ path: "outputSchema", message: schema.error });
+  }
   let scopes: string[] = [];
   if (Array.isArray(def.requiredScopes) && def.requiredScopes.every((scope) => typeof scope === "string")) {
     const checked = parseScopes(def.requiredScopes);

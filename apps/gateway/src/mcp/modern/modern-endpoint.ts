@@ -7,7 +7,7 @@ import type { GatewayTransport } from "../gateway-transport.ts";
 import type { ApprovalRoundTripDeps } from "@tengine/core";
 import { modernFollowUp, TASKS_EXTENSION, taskRequest } from "./follow-ups.ts";
 import type { ListenStreams } from "./listen-streams.ts";
-import { headerMismatch } from "./request-headers.ts";
+import { headerMismatch, missingRequestMeta } from "./request-headers.ts";
 import { toolListPage, TOOLS_LIST_TTL_MS } from "./tool-list-page.ts";
 import { ALL_PROTOCOL_VERSIONS, HEADER_MISMATCH, INVALID_PARAMS, METHOD_NOT_FOUND, SERVER_INFO, SERVER_INFO_META } from "./protocol.ts";
 
@@ -22,8 +22,8 @@ export type Answer = (status: number, body: unknown, contexts: CallContext[]) =>
 const CAPABILITIES = { tools: { listChanged: true }, extensions: { [TASKS_EXTENSION]: {} } };
 /** Discovery depends on nobody's credential: any cache may keep it for an hour. */
 const DISCOVER_RESULT = { resultType: "complete", supportedVersions: ALL_PROTOCOL_VERSIONS, capabilities: CAPABILITIES, _meta: { [SERVER_INFO_META]: SERVER_INFO }, ttlMs: 3_600_000, cacheScope: "public" };
-/** Methods of the modern era the shared SDK Server answers (with the 2025 ones' handlers). */
-const DISPATCHED = new Set(["tools/list", "tools/call", "ping"]);
+/** Methods of the modern era the shared SDK Server answers (with the 2025 ones' handlers); ping is gone in 2026-07-28. */
+const DISPATCHED = new Set(["tools/list", "tools/call"]);
 
 function rpcError(id: JSONRPCRequest["id"] | null, code: number, message: string) {
   return { jsonrpc: "2.0", id, error: { code, message } };
@@ -31,7 +31,8 @@ function rpcError(id: JSONRPCRequest["id"] | null, code: number, message: string
 
 /**
  * One POST of the 2026-07-28 revision, after the credential and the media types were checked:
- * a single request whose headers agree with its body (else 400 HeaderMismatch), then
+ * a single request with its `_meta` (else 400 Invalid params) and headers that agree with its
+ * body (else 400 HeaderMismatch), then
  * server/discover, subscriptions/listen, or tools/list and tools/call through the same Server
  * and core code as the 2025 revisions. Results carry `resultType`; tools/list is paginated in
  * name order with cache hints; unknown methods are 404.
@@ -45,6 +46,8 @@ export async function handleModernPost(deps: ModernDeps, req: IncomingMessage, r
     return answer(400, rpcError(null, -32600, "Invalid Request: a 2026-07-28 client sends requests and notifications only"), []);
   }
   const params = message.params as Record<string, unknown> | undefined;
+  const missing = missingRequestMeta(params);
+  if (missing) return answer(400, rpcError(message.id, INVALID_PARAMS, `Invalid params: ${missing}`), []);
   const mismatch = headerMismatch(req.headers, message.method, params);
   if (mismatch) return answer(400, rpcError(message.id, HEADER_MISMATCH, `Header mismatch: ${mismatch}`), []);
 

@@ -120,6 +120,14 @@ function mcpHeaders(key: string) {
   };
 }
 
+/** The 2026-07-28 request: the mirrored headers (Mcp-Method, Mcp-Name) and the per-request `_meta`. */
+const MODERN_PROTOCOL_VERSION = "2026-07-28";
+const MODERN_META = { "io.modelcontextprotocol/protocolVersion": MODERN_PROTOCOL_VERSION, "io.modelcontextprotocol/clientCapabilities": {}, "io.modelcontextprotocol/clientInfo": { name: "bench", version: "1" } };
+function modernHeaders(key: string, tool: string) {
+  return { ...mcpHeaders(key), "mcp-protocol-version": MODERN_PROTOCOL_VERSION, "mcp-method": "tools/call", "mcp-name": tool };
+}
+const modernCall = (name: string, args: unknown) => JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name, arguments: args, _meta: MODERN_META } });
+
 const rpc = (method: string, params?: unknown) => JSON.stringify({ jsonrpc: "2.0", id: 1, method, ...(params === undefined ? {} : { params }) });
 const isToolSuccess = (body: string) => body.includes('"result"') && !body.includes('"isError":true');
 
@@ -295,6 +303,17 @@ async function main() {
       verifyBody: isToolSuccess,
     },
     {
+      id: "gateway_read_modern",
+      label: `gateway tools/call ${READ_TOOL} (GET, read-only), MCP ${MODERN_PROTOCOL_VERSION}`,
+      kind: "gateway",
+      baseline: "direct_get",
+      url: callMcpUrl,
+      method: "POST",
+      headers: modernHeaders(calls.key, READ_TOOL),
+      body: modernCall(READ_TOOL, readArgs),
+      verifyBody: isToolSuccess,
+    },
+    {
       id: "gateway_read_limits",
       label: `  + rate limits (Redis) + pub/sub: ${READ_TOOL}`,
       kind: "gateway",
@@ -337,6 +356,17 @@ async function main() {
       method: "POST",
       headers: mcpHeaders(calls.key),
       body: () => rpc("tools/call", { name: WRITE_TOOL, arguments: { n: unique(), note: NOTE, amount: 42 } }),
+      verifyBody: isToolSuccess,
+    },
+    {
+      id: "gateway_write_modern",
+      label: `gateway tools/call ${WRITE_TOOL} (POST, hmac, idempotency), MCP ${MODERN_PROTOCOL_VERSION}`,
+      kind: "gateway",
+      baseline: "direct_post",
+      url: callMcpUrl,
+      method: "POST",
+      headers: modernHeaders(calls.key, WRITE_TOOL),
+      body: () => modernCall(WRITE_TOOL, { n: unique(), note: NOTE, amount: 42 }),
       verifyBody: isToolSuccess,
     },
     {
@@ -413,7 +443,7 @@ async function main() {
         limitedCallsSent += answered;
         limitedInFlightBound += (1 + rounds.length) * connections;
       } else if (s.kind === "gateway") {
-        const tool = s.id === "gateway_read" ? READ_TOOL : WRITE_TOOL;
+        const tool = s.id.startsWith("gateway_read") ? READ_TOOL : WRITE_TOOL;
         gatewayResponses[tool] = (gatewayResponses[tool] ?? 0) + answered;
         gatewayCallsSent += answered;
         inFlightBound += (1 + rounds.length) * connections;
@@ -567,6 +597,20 @@ async function main() {
   out.push("  gw ÷ fwd = gateway calls/s as a share of the forwarder's; +p50 ms = gateway p50 − forwarder p50; p99 × = gateway p99 ÷ forwarder p99;");
   out.push("  gw CPU in kernel = share of the gateway's CPU spent in system time (socket syscalls; on loopback the kernel's TCP work for the receiver is in it too).");
   out.push("  Issue 13's targets (quiet machine): reads ≥ 40 % and writes ≥ 30 % at 64 connections; +p50 ≤ 0.5 ms at 1; p99 × ≤ 3 at 64.");
+  out.push("");
+  out.push(`tools/call by protocol era — the same gateway and tools, ${PROTOCOL_VERSION} (no initialize, stateless) beside ${MODERN_PROTOCOL_VERSION} (Mcp-Method/Mcp-Name headers checked, _meta, resultType)`);
+  out.push(
+    table(
+      ["tools/call", "conc", `${PROTOCOL_VERSION} calls/s`, `${MODERN_PROTOCOL_VERSION} calls/s`, "ratio", `${PROTOCOL_VERSION} p50`, `${MODERN_PROTOCOL_VERSION} p50`, `${PROTOCOL_VERSION} p99`, `${MODERN_PROTOCOL_VERSION} p99`, `${PROTOCOL_VERSION} CPU/call`, `${MODERN_PROTOCOL_VERSION} CPU/call`],
+      rows
+        .filter((r) => r.scenario.endsWith("_modern"))
+        .map((m) => {
+          const l = rows.find((r) => r.scenario === m.scenario.replace(/_modern$/, "") && r.connections === m.connections)!;
+          return [`${m.flagged || l.flagged ? "! " : ""}${m.scenario.startsWith("gateway_read") ? READ_TOOL : WRITE_TOOL}`, m.connections, fmt.int(l.result.callsPerSec), fmt.int(m.result.callsPerSec), fmt.ratio(m.result.callsPerSec / l.result.callsPerSec), fmt.ms(l.result.latencyMs.p50), fmt.ms(m.result.latencyMs.p50), fmt.ms(l.result.latencyMs.p99), fmt.ms(m.result.latencyMs.p99), fmt.cpu(l.result.cpuMsPerCall.gateway), fmt.cpu(m.result.cpuMsPerCall.gateway)];
+        }),
+    ),
+  );
+  out.push(`  ratio = ${MODERN_PROTOCOL_VERSION} calls/s ÷ ${PROTOCOL_VERSION} calls/s (the ${PROTOCOL_VERSION} row is the median of its alternated rounds, the ${MODERN_PROTOCOL_VERSION} row one run).`);
   out.push("");
   out.push("tools/call with rate limiting (Redis, 3 sliding windows per call) and pub/sub on, beside the execution core (same scenarios)");
   const limitRows = rows.filter((r) => r.core);

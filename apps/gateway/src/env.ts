@@ -41,6 +41,8 @@ export const gatewayEnvSchema = z.object({
   REDIS_KEY_PREFIX: z.string().min(1).default("tengine:"),
   /** how long a tools/call needing approval waits for the decision before answering "pending" */
   APPROVAL_WAIT_MS: z.coerce.number().int().min(0).max(600_000).optional(),
+  /** how long a 2026-07-28 call runs before it becomes a task, for clients that declared the tasks extension */
+  MCP_TASK_AFTER_MS: z.coerce.number().int().min(0).max(600_000).optional(),
   // External MCP servers (read by readFederationSettings, with the TENGINE_MCP_<SERVER>_<KEY> credentials):
   /** the operator's catalog file (JSON) of stdio servers projects may run; unset = none */
   TENGINE_MCP_CATALOG: z.string().optional(),
@@ -85,6 +87,10 @@ export type GatewayConfig = {
   redisKeyPrefix?: string;
   /** default 25 s (DESIGN §7 step 6) */
   approvalWaitMs?: number;
+  /** a modern call still running after this becomes a task, for clients that declared the extension (default 2 s) */
+  taskAfterMs?: number;
+  /** how often open subscriptions/listen streams look for configuration changes (ms; default 1000; tests) */
+  listChangedPollMs?: number;
   /** external MCP servers: the operator's catalog, credential sources, stdio working directories */
   federation?: FederationSettings;
 };
@@ -126,6 +132,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     ...(e.APPROVAL_WAIT_MS !== undefined ? { approvalWaitMs: e.APPROVAL_WAIT_MS } : {}),
+    ...(e.MCP_TASK_AFTER_MS !== undefined ? { taskAfterMs: e.MCP_TASK_AFTER_MS } : {}),
     federation,
   };
 }

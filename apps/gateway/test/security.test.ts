@@ -148,7 +148,7 @@ describe("protocol edges", () => {
   it("answers 400 to an unsupported MCP-Protocol-Version and accepts the three supported ones", async () => {
     const bad = await rpc(a.mcpUrl, { jsonrpc: "2.0", id: 1, method: "tools/list" }, { authorization: `Bearer ${a.key}`, "mcp-protocol-version": "1999-01-01" });
     expect(bad.status).toBe(400);
-    expect(bad.json.error.message).toContain("Unsupported MCP-Protocol-Version");
+    expect(bad.json.error).toMatchObject({ code: -32022, data: { requested: "1999-01-01", supported: ["2026-07-28", "2025-11-25", "2025-06-18", "2025-03-26"] } });
     for (const v of ["2025-03-26", "2025-06-18", "2025-11-25"]) {
       expect((await rpc(a.mcpUrl, { jsonrpc: "2.0", id: 1, method: "tools/list" }, { authorization: `Bearer ${a.key}`, "mcp-protocol-version": v })).status).toBe(200);
     }

@@ -22,6 +22,7 @@ export { API_KEY_PREFIX, hashApiKey } from "./keys/api-key-format.ts";
 export { createTool } from "./tools/create-tool.ts";
 export { listTools } from "./tools/list-tools.ts";
 export { checkToolDefinition } from "./tools/check-tool-definition.ts";
+export { argumentAt, headerMatchesArgument, MCP_HEADER_KEYWORD, type McpHeaderParam, mcpHeaderParams } from "./tools/mcp-header-params.ts";
 export { toolDefinitionSchema, type ToolDefinition, type ToolDefinitionInput, TOOL_NAME_PATTERN } from "./tools/tool-definition.ts";
 export { toToolView, type ToolView } from "./tools/to-tool-view.ts";
 export { createSigningSecret, retireSigningSecret, listSigningSecrets, findActiveSigningSecret } from "./signing/signing-secrets.ts";

@@ -7,6 +7,8 @@ import type { GatewayConfig } from "../env.ts";
 import { handleMcpPost } from "../mcp/mcp-endpoint.ts";
 import { ElicitationBroker } from "../mcp/elicitation-broker.ts";
 import { createMcpServer } from "../mcp/mcp-server.ts";
+import { ConfigWatcher } from "../mcp/modern/config-watcher.ts";
+import { ListenStreams } from "../mcp/modern/listen-streams.ts";
 import { routeOAuth } from "../oauth/oauth-routes.ts";
 import { createLogger, type Logger } from "../observability/logger.ts";
 import { createMetrics } from "../observability/metrics.ts";
@@ -18,6 +20,8 @@ import { handleMintMemberSession } from "./member-sessions.ts";
 import { createOriginCheck } from "./origin.ts";
 import { sendError, sendJson } from "./respond.ts";
 import { GATEWAY_ROUTES, type GatewayRouteName, matchRoute } from "./routes.ts";
+/** A 2026-07-28 call still running after this becomes a task (clients that declared the tasks extension). */
+const DEFAULT_TASK_AFTER_MS = 2_000;
 
 
 /**
@@ -79,7 +83,9 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
   // Questions to MCP clients while their call waits for approval; answers may reach any replica.
   const elicitations = new ElicitationBroker(infra.pubSub);
   // pubsub wakes calls waiting for an approval decision (they also poll: the dashboard is another process).
-  const { transport } = await createMcpServer({ db, hot, runtime, outbound, mcp, limiter: infra.rateLimiter, onRateLimit, pubsub: infra.pubSub, ...(config.approvalWaitMs !== undefined ? { approvalWaitMs: config.approvalWaitMs } : {}) }, metrics);
+  // A modern client's follow-ups of a call waiting for approval: sealed request state, tasks, the approval page.
+  const followUps = { db, secretBox, pubsub: infra.pubSub, dashboardUrl: config.dashboardUrl ?? "http://localhost:3000", taskAfterMs: config.taskAfterMs ?? DEFAULT_TASK_AFTER_MS };
+  const { transport } = await createMcpServer({ db, hot, runtime, outbound, mcp, limiter: infra.rateLimiter, onRateLimit, pubsub: infra.pubSub, ...(config.approvalWaitMs !== undefined ? { approvalWaitMs: config.approvalWaitMs } : {}) }, metrics, followUps);
   // The gateway's own ES256 keys sign member session tokens; PUBLIC_GATEWAY_URL is their issuer.
   // The same clock for key caching as for token lifetimes: tests move it instead of sleeping.
   const gatewayKeys = new GatewayKeys(db, secretBox, options.now ? { now: options.now } : {});
@@ -114,6 +120,10 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
       logger.warn({ err: error }, "could not record a step-up request");
     });
   };
+  // subscriptions/listen streams of 2026-07-28 clients: list_changed when a project's version moves.
+  const listens = new ListenStreams(
+    new ConfigWatcher(async (ids) => new Map((await db.project.findMany({ where: { id: { in: ids } }, select: { id: true, configVersion: true } })).map((p) => [p.id, p.configVersion])), config.listChangedPollMs),
+  );
   const originAllowed = createOriginCheck([config.publicUrl, config.dashboardUrl, ...config.allowedOrigins]);
 
   type Handler = (req: IncomingMessage, res: ServerResponse, ctx: { requestId: string; url: URL; match: RegExpExecArray }) => Promise<void> | void;
@@ -132,9 +142,9 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
     };
   // One handler per route of GATEWAY_ROUTES (the type demands each): the table is the router.
   const handlers: Record<GatewayRouteName, Handler> = {
-    mcp: mcpRoute((req, res, requestId, match) => handleMcpPost({ auth, transport, publicUrl: config.publicUrl, onDatabaseUnavailable, onInsufficientScope, elicitations }, req, res, match[1], requestId)),
+    mcp: mcpRoute((req, res, requestId, match) => handleMcpPost({ auth, transport, publicUrl: config.publicUrl, onDatabaseUnavailable, onInsufficientScope, elicitations, listens, followUps }, req, res, match[1], requestId)),
     // An organization's endpoint: its platform tools, for API keys of its projects and OAuth grants on it.
-    org_mcp: mcpRoute((req, res, requestId, match) => handleMcpPost({ auth, transport, publicUrl: config.publicUrl, onDatabaseUnavailable, onInsufficientScope, elicitations }, req, res, undefined, requestId, { slug: match[1]!, db })),
+    org_mcp: mcpRoute((req, res, requestId, match) => handleMcpPost({ auth, transport, publicUrl: config.publicUrl, onDatabaseUnavailable, onInsufficientScope, elicitations, listens, followUps }, req, res, undefined, requestId, { slug: match[1]!, db })),
     async org_metadata(req, res, ctx) {
       if (req.method !== "GET") return notFound(req, res, ctx);
       const doc = await orgProtectedResourceMetadata(db, config.publicUrl, ctx.match[1]!);
@@ -240,6 +250,8 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
       return metricsServer?.port;
     },
     async close() {
+      // Listen streams never end by themselves: close them (gracefully) or the server waits forever.
+      listens.close();
       await metricsServer?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

@@ -30,8 +30,8 @@ export class DurableHotQueries extends HotQueries {
   }
 
   /** A group of runs (with their keys' settles) is one statement: committed all or nothing. */
-  override async writeRuns(writes: RunWrite[]): Promise<void> {
-    await this.#retryingInsert(() => super.writeRuns(writes));
+  override async writeRuns(writes: RunWrite[], replace = false): Promise<void> {
+    await this.#retryingInsert(() => super.writeRuns(writes, replace));
   }
 
   async #retryingInsert(insert: () => Promise<void>) {

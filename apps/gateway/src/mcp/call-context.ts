@@ -1,5 +1,7 @@
+import type { IncomingHttpHeaders } from "node:http";
 import type { CredentialState, PlatformSurface, Principal, ProjectConfig } from "@tengine/core";
 import type { ElicitAnswer } from "./elicitation-broker.ts";
+import type { ModernFollowUp } from "./modern/follow-ups.ts";
 
 /**
  * What the MCP handlers know about the HTTP request they serve, passed through the SDK as
@@ -18,6 +20,15 @@ export type CallContext = {
   requestId: string;
   /** set by a handler that needs the HTTP answer to be a 403 with a challenge */
   insufficientScope?: string[];
+  /**
+   * A modern-era (2026-07-28) request's headers: tools/call checks its `Mcp-Param-*` headers
+   * against the arguments the tool marks with `x-mcp-header`. Absent for the 2025 revisions.
+   */
+  modernHeaders?: IncomingHttpHeaders;
+  /** a modern-era request: how its client follows up on a call waiting for approval (task or input_required) */
+  modern?: ModernFollowUp;
+  /** set by a handler that refused a request whose headers disagree with its body: the answer is a 400 */
+  headerMismatch?: boolean;
   /** set by a handler that failed because Postgres is unreachable: the answer is a 503 */
   databaseUnavailable?: boolean;
   /** set by initialize when the client declared `elicitation`: returned as `Mcp-Session-Id` */

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { z } from "zod";
 import { CallToolRequestSchema, ErrorCode, InitializeRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
-import { CALL_TOOL, type CallFailureCode, callTool, isDiscoveryTool, limitDiscoveryCall, listPlatformTools, listToolsForCaller, principalToolsets, resultForProtocol, type ToolCallDeps } from "@tengine/core";
+import { type ApprovalRoundTripDeps, CALL_TOOL, type ToolCallOutcome, type CallFailureCode, callTool, isDiscoveryTool, limitDiscoveryCall, listPlatformTools, listToolsForCaller, principalToolsets, resultForProtocol, type ToolCallDeps } from "@tengine/core";
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../http/database-unavailable.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import { askInClient, type PendingApproval } from "./ask-in-client.ts";
@@ -10,10 +10,13 @@ import { BUILTIN_TOOLS, callBuiltinTool, callDiscoveryTool, callFamilyTool, isBu
 import type { CallContext } from "./call-context.ts";
 import { ELICITATION_SESSION_PREFIX } from "./elicitation-broker.ts";
 import { GatewayTransport } from "./gateway-transport.ts";
+import { type ModernFollowUp, retryAnswer, slowCallAsTask, taskAnswer, waitingAnswer } from "./modern/follow-ups.ts";
+import { paramHeaderMismatch } from "./modern/param-headers.ts";
+import { HEADER_MISMATCH } from "./modern/protocol.ts";
 
-/** Protocol versions this gateway speaks. */
-export const SUPPORTED_PROTOCOL_VERSIONS = ["2025-11-25", "2025-06-18", "2025-03-26"] as const;
-export const LATEST_PROTOCOL_VERSION = SUPPORTED_PROTOCOL_VERSIONS[0];
+import { LATEST_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from "./protocol-versions.ts";
+
+export { LATEST_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS };
 
 /** JSON-RPC error code for a call refused for lack of scopes (answered with HTTP 403). */
 export const INSUFFICIENT_SCOPE_CODE = -32003;
@@ -47,7 +50,7 @@ function callStatus(outcome: { result: { isError?: boolean }; failure?: CallFail
 const CAPABILITIES = { tools: { listChanged: false } };
 const LooseCallToolRequest = z.object({ method: z.literal("tools/call"), params: z.unknown() });
 
-export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics) {
+export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics, followUps: ApprovalRoundTripDeps & { taskAfterMs: number }) {
   const server = new Server({ name: "tengine", version: "0.1.0" }, { capabilities: CAPABILITIES });
 
   // The SDK also accepts 2024 versions; this gateway negotiates only the three it supports.
@@ -88,6 +91,14 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics) {
       throw rpcError(ErrorCode.InvalidParams, `Invalid tools/call params: ${parsed.error.issues.map((i) => `${i.path.join(".") || "params"} ${i.message}`).join("; ")}`);
     }
     const { name: called, arguments: calledArgs, _meta } = parsed.data.params;
+    // A modern client's retry of a call that answered input_required: the sealed state names
+    // the run it waits for (bound to this caller, tool and arguments); nothing runs again.
+    const requestState = (raw.params as { requestState?: unknown } | undefined)?.requestState;
+    if (ctx.modern && requestState !== undefined) {
+      if (typeof requestState !== "string") throw rpcError(ErrorCode.InvalidParams, "Invalid requestState: expected the string of an earlier input_required answer");
+      const inputResponses = (raw.params as { inputResponses?: unknown }).inputResponses;
+      return retryAnswer(followUps, { ctx: ctx as CallContext & { modern: ModernFollowUp }, tool: called, args: calledArgs ?? {} }, requestState, inputResponses).catch((error: unknown) => unavailable(ctx, error));
+    }
     let name = called;
     let args: unknown = calledArgs ?? {};
     let metaIdempotencyKey = (_meta as Record<string, unknown> | undefined)?.["tengine/idempotencyKey"];
@@ -97,6 +108,15 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics) {
     if (ctx.surface !== "org") {
       const runtime = await deps.runtime.get(ctx.project.id, ctx.project.configVersion).catch((error: unknown) => unavailable(ctx, error));
       toolsets = await principalToolsets(deps.db, ctx.principal, runtime.mcpServers).catch((error: unknown) => unavailable(ctx, error));
+      if (ctx.modernHeaders) {
+        // x-mcp-header: what a proxy read from the headers must be what the tool receives.
+        const headerParams = runtime.tools.get(name)?.headerParams;
+        const mismatch = headerParams?.length ? paramHeaderMismatch(headerParams, args, ctx.modernHeaders) : undefined;
+        if (mismatch) {
+          ctx.headerMismatch = true;
+          throw rpcError(HEADER_MISMATCH, `Header mismatch: ${mismatch}`);
+        }
+      }
       if (isDiscoveryTool(name) && name !== CALL_TOOL) {
         // Search and describe count against the caller's rate limits but are not runs (see limitDiscoveryCall).
         const refused = await limitDiscoveryCall(deps, { project: ctx.project, limits: runtime.rateLimits, principal: ctx.principal, toolName: name }).catch((error: unknown) => unavailable(ctx, error));
@@ -120,7 +140,17 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics) {
         }
       }
     }
-    const outcome = await callTool(deps, {
+    const observe = (outcome: ToolCallOutcome) => {
+      if (outcome.kind !== "result") return;
+      metrics.toolCalls.inc({ project: ctx.project.slug, tool: name, status: callStatus(outcome) });
+      if (outcome.timing) {
+        metrics.gatewaySeconds.observe({ project: ctx.project.slug }, outcome.timing.gatewayMs / 1000);
+        if (outcome.timing.upstreamMs !== undefined) metrics.upstreamSeconds.observe({ project: ctx.project.slug }, outcome.timing.upstreamMs / 1000);
+      }
+    };
+    let running: Promise<ToolCallOutcome> | undefined;
+    const asTask = slowCallAsTask(ctx, followUps.taskAfterMs, () => running!);
+    running = callTool(deps, {
       toolsets,
       principal: ctx.principal,
       project: ctx.project,
@@ -131,7 +161,19 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics) {
       headerIdempotencyKey: ctx.idempotencyKeyHeader,
       metaIdempotencyKey,
       ...(ctx.elicit ? { onApprovalPending: (pending: PendingApproval) => askInClient(deps, ctx, pending) } : {}),
-    }).catch((error: unknown) => {
+      // A modern client follows up itself (task or input_required): no wait for the decision.
+      ...(ctx.modern ? { approvalWaitMs: 0 } : {}),
+      ...asTask?.option,
+    });
+    const taskRunId = await asTask?.race();
+    if (taskRunId !== undefined) {
+      // The call goes on here; the client polls its task. Its run replaces the running row.
+      running.then(observe, (error: unknown) => {
+        if (isDatabaseUnavailable(error)) metrics.toolCalls.inc({ project: ctx.project.slug, tool: name, status: "unavailable" });
+      });
+      return taskAnswer(followUps, ctx as CallContext & { modern: ModernFollowUp }, taskRunId).catch((error: unknown) => unavailable(ctx, error));
+    }
+    const outcome = await running.catch((error: unknown) => {
       if (isDatabaseUnavailable(error)) metrics.toolCalls.inc({ project: ctx.project.slug, tool: name, status: "unavailable" });
       return unavailable(ctx, error);
     });
@@ -140,10 +182,10 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics) {
       ctx.insufficientScope = outcome.missing;
       throw rpcError(INSUFFICIENT_SCOPE_CODE, `Tool requires scopes: ${outcome.missing.join(", ")}`);
     }
-    metrics.toolCalls.inc({ project: ctx.project.slug, tool: name, status: callStatus(outcome) });
-    if (outcome.timing) {
-      metrics.gatewaySeconds.observe({ project: ctx.project.slug }, outcome.timing.gatewayMs / 1000);
-      if (outcome.timing.upstreamMs !== undefined) metrics.upstreamSeconds.observe({ project: ctx.project.slug }, outcome.timing.upstreamMs / 1000);
+    observe(outcome);
+    if (ctx.modern && outcome.waiting) {
+      const modernCtx = ctx as CallContext & { modern: ModernFollowUp };
+      return waitingAnswer(followUps, { ctx: modernCtx, tool: called, args: calledArgs ?? {} }, outcome.waiting).catch((error: unknown) => unavailable(ctx, error));
     }
     // A content type the client's protocol revision lacks (audio, resource links) goes as text.
     return resultForProtocol(outcome.result, ctx.protocolVersion);

@@ -19,7 +19,7 @@ import { UsageError, wholeNumber } from "../usage-error.ts";
 import { actingOnProject, asOption, audit, type Project, projectOption, readJsonFile, splitList } from "./shared.ts";
 
 const nameArg = { name: "name", description: "the tool's name" };
-const TOOL_JSON = "{ id, name, title, description, enabled, inputSchema, annotations, requiredScopes, requiresApproval, method, url, query, headers, body, auth: { type, name?, secretSet? }, timeoutMs, maxAttempts, maxResponseBytes, idempotencyWindowSec, source, createdAt, updatedAt }";
+const TOOL_JSON = "{ id, name, title, description, enabled, inputSchema, outputSchema?, annotations, requiredScopes, requiresApproval, method, url, query, headers, body, auth: { type, name?, secretSet? }, timeoutMs, maxAttempts, maxResponseBytes, idempotencyWindowSec, source, createdAt, updatedAt }";
 
 /** The project's tool by name; another project's tool of the same name is not found. */
 async function toolByName(ctx: CliContext, project: Project, name: string): Promise<ToolView> {

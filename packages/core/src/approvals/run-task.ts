@@ -55,7 +55,7 @@ async function taskOfRun(deps: ApprovalRoundTripDeps, caller: TaskCaller, run: R
     const result = await toolResultOfRun(deps.db, run);
     return { ...base, status: "completed", ...(result.isError ? { statusMessage: run.error ?? "the call failed" } : {}), result: { ...result, resultType: "complete" } };
   }
-  if (run.status !== "pending") return { ...base, status: "working", statusMessage: "approved; the call is running", pollIntervalMs: POLL_WHILE_RUNNING_MS };
+  if (run.status !== "pending") return { ...base, status: "working", statusMessage: "the call is running", pollIntervalMs: POLL_WHILE_RUNNING_MS };
   const approval = await deps.db.approval.findFirst({ where: { runId: run.id, projectId: caller.project.id }, select: { expiresAt: true, decidedAt: true } });
   const url = approvalPageUrl(deps.dashboardUrl, caller.project.slug, run.id);
   const waiting = `waiting for approval by a person${url ? ` at ${url}` : " in the Tengine dashboard"}${approval ? ` until ${approval.expiresAt.toISOString()}` : ""}`;

@@ -35,6 +35,8 @@ export const CALL_FAILURES = [
   "upstream_unreachable",
   /** the upstream answered with an error status */
   "upstream_error",
+  /** the upstream's answer does not match the tool's declared outputSchema */
+  "invalid_output",
   /** an approved call's tool was disabled, deleted or edited after the approval */
   "tool_changed",
   /** an approved call's stored principal does not parse */

@@ -7,7 +7,7 @@ import { isToolActivated } from "../federation/toolsets.ts";
 import { newId } from "../ids/new-id.ts";
 import { type Principal, principalKey } from "../principal/principal.ts";
 import type { ProjectConfig } from "../projects/project-config.ts";
-import { recordRun, type RunRecord } from "../runs/record-run.ts";
+import { recordRun, recordRunStarted, type RunRecord } from "../runs/record-run.ts";
 import type { CredentialState } from "./authorize-principal.ts";
 import { authorizeCall } from "./authorize-call.ts";
 import type { ToolCallDeps } from "./call-deps.ts";
@@ -51,6 +51,12 @@ export type ToolCallRequest = {
    */
   approvalWaitMs?: number;
   /**
+   * A call still running after `afterMs` becomes a task (a modern client that declared the
+   * tasks extension): its run is written as `running` at that moment, then `onTask` is told,
+   * and the call goes on; its settled run replaces the running one.
+   */
+  becomeTask?: { afterMs: number; onTask: (runId: string) => void };
+  /**
    * Told when the call starts waiting for a person (after its pending run and Approval are
    * stored), e.g. to ask the user in the MCP client as well. Must not throw.
    */
@@ -88,10 +94,13 @@ export async function callTool(deps: ToolCallDeps, req: ToolCallRequest): Promis
   // Too deeply nested arguments are not recorded (nor walked): the run says why instead.
   const tooDeep = argumentDepthProblem(req.args);
   const base = { id: runId, projectId: project.id, toolName: req.toolName, principal, createdAt, arguments: tooDeep ? { omitted: tooDeep } : req.args };
+  // the running row of a call that became a task: its settled run replaces it
+  let runningRow: Promise<boolean> | undefined;
+  const replace = async () => ({ replace: runningRow ? await runningRow : false });
   // record: every outcome is a run
   const finish = async (status: RunStatus, fields: Partial<RunRecord>, result: ToolResult, failure?: CallFailureCode, settle?: RunSettle): Promise<ToolCallOutcome & { kind: "result" }> => {
     const gatewayMs = Math.round(performance.now() - started - (fields.upstreamMs ?? 0));
-    await recordRun(deps.hot, { ...base, ...fields, status, gatewayMs }, settle);
+    await recordRun(deps.hot, { ...base, ...fields, status, gatewayMs }, settle, await replace());
     return { kind: "result", runId, result: withMeta(result, { "tengine/runId": runId }), timing: { gatewayMs, upstreamMs: fields.upstreamMs }, ...(failure ? { failure } : {}) };
   };
   const fail = (f: CallFailure, fields: Partial<RunRecord>) => finish(f.status, { ...fields, error: f.message }, toolError(f.message), f.code);
@@ -201,6 +210,15 @@ export async function callTool(deps: ToolCallDeps, req: ToolCallRequest): Promis
 
   // render → sign → send → map, by the tool's kind
   let execution;
+  const becomeTask = req.becomeTask;
+  const slow = becomeTask
+    ? setTimeout(() => {
+        runningRow = recordRunStarted(deps.hot, { ...keyed, status: "running" }).then(
+          () => (becomeTask.onTask(runId), true),
+          () => false, // not written (database down): the caller keeps waiting for the result instead
+        );
+      }, becomeTask.afterMs)
+    : undefined;
   try {
     execution = await sendCall(deps, tool, runtime, call);
   } catch (error) {
@@ -209,8 +227,10 @@ export async function callTool(deps: ToolCallDeps, req: ToolCallRequest): Promis
     // caller gets an error that names the run instead of a protocol failure.
     if (claim) await settleIdempotencyKey(deps.db, deps.hot, claim.recordId, runId, { kind: "retryable" }).catch(() => {});
     const internal = new ToolCallInternalError(tool.name, runId, error);
-    await recordRun(deps.hot, { ...keyed, status: "failed", error: internal.message, gatewayMs: elapsed(started) }).catch(() => {});
+    await recordRun(deps.hot, { ...keyed, status: "failed", error: internal.message, gatewayMs: elapsed(started) }, undefined, await replace()).catch(() => {});
     throw internal;
+  } finally {
+    clearTimeout(slow);
   }
   // settle + record: the key's outcome and the run are written in one statement (one round
   // trip, one commit), before the answer goes out

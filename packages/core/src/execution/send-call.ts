@@ -3,6 +3,7 @@ import { PreparedTool } from "../runtime/prepared-tool.ts";
 import { platformToolKind } from "../platform/platform-tool-kind.ts";
 import type { StepResult } from "./call-failure.ts";
 import type { CallableTool } from "./callable-tool.ts";
+import { checkStructuredOutput } from "./check-structured-output.ts";
 import { httpToolKind } from "./http-tool-kind.ts";
 import { mcpToolKind } from "./mcp-tool-kind.ts";
 import type { CallIdentity, Execution, KindDeps, ToolKind, ToolRuntime } from "./tool-kind.ts";
@@ -42,5 +43,5 @@ export async function sendCall(deps: KindDeps, tool: CallableTool, runtime: Tool
     return { status, result: toolError(message), settle: "released", run: { error: message }, failure: code };
   }
   const sent = await kind.send(deps, tool, call.project, rendered.value);
-  return kind.map(tool, rendered.value, sent, kind.describe(rendered.value));
+  return checkStructuredOutput(tool, kind.map(tool, rendered.value, sent, kind.describe(rendered.value)));
 }

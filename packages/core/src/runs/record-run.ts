@@ -41,8 +41,19 @@ export function runPrincipalColumns(p: Principal) {
  * ended, written in the same statement. Callers pass only redacted request/response data; the
  * principal's identity is copied so the run stays readable after keys or members are gone.
  */
-export async function recordRun(hot: HotQueries, run: RunRecord, settle?: RunSettle) {
-  await hot.recordRun({
+export async function recordRun(hot: HotQueries, run: RunRecord, settle?: RunSettle, options: { replace?: boolean } = {}) {
+  const row = runRow(run);
+  // A run whose row was written while it ran (it became a task) is replaced, not added.
+  await (options.replace ? hot.replaceRun(row, settle) : hot.recordRun(row, settle));
+}
+
+/** Writes the row of a call still running at once (ungrouped), so a task that names it is found on any replica. */
+export async function recordRunStarted(hot: HotQueries, run: RunRecord) {
+  await hot.insertRun(runRow({ ...run, status: "running" }));
+}
+
+function runRow(run: RunRecord) {
+  return {
     id: run.id,
     projectId: run.projectId,
     toolId: run.toolId ?? null,
@@ -61,5 +72,5 @@ export async function recordRun(hot: HotQueries, run: RunRecord, settle?: RunSet
     response: run.response,
     error: run.error ?? null,
     createdAt: run.createdAt,
-  }, settle);
+  };
 }

@@ -4,6 +4,7 @@ import { type SecretBox, secretAd } from "../crypto/secret-box.ts";
 import { parseBodyEncoding } from "../templates/body-encoding.ts";
 import { type CompiledRequestTemplate, compileRequestTemplate } from "../templates/index.ts";
 import { authTypeFromDb, type ToolAuth } from "../tools/tool-definition.ts";
+import { type McpHeaderParam, mcpHeaderParams } from "../tools/mcp-header-params.ts";
 import { compileInputSchema } from "../validation/json-schema.ts";
 import type { McpServerRuntime } from "../federation/mcp-server-runtime.ts";
 
@@ -68,6 +69,8 @@ export class PreparedTool {
   readonly #secretBox: SecretBox | undefined;
   #authSecret: string | undefined;
   #validate: ValidateFunction | undefined;
+  #headerParams: McpHeaderParam[] | undefined;
+  #validateOutput: ValidateFunction | null | undefined;
 
   constructor(row: Tool | FederatedToolSource, secretBox?: SecretBox) {
     if ("federation" in row) {
@@ -115,6 +118,7 @@ export class PreparedTool {
       ...(row.title ? { title: row.title } : {}),
       description: row.description,
       inputSchema: row.inputSchema as Record<string, unknown>,
+      ...(row.outputSchema ? { outputSchema: row.outputSchema as Record<string, unknown> } : {}),
       ...(Object.keys(annotations).length ? { annotations: { ...annotations, ...(row.title ? { title: row.title } : {}) } } : {}),
     };
     this.url = row.url;
@@ -148,6 +152,29 @@ export class PreparedTool {
       this.#validate = compiled.ok ? compiled.validate : Object.assign(() => false, { errors: [{ instancePath: "", message: compiled.error }] }) as unknown as ValidateFunction;
     }
     return this.#validate;
+  }
+
+  /**
+   * The validator of the declared outputSchema (null when the tool declares none), compiled on
+   * first call like the input validator. A schema that no longer compiles rejects every result.
+   */
+  get validateOutput(): ValidateFunction | null {
+    if (this.#validateOutput === undefined) {
+      const schema = this.listed.outputSchema;
+      if (!schema) this.#validateOutput = null;
+      else {
+        const { $schema: _draft, ...undeclared } = schema;
+        const compiled = compileInputSchema(this.federation ? undeclared : schema, "outputSchema");
+        this.#validateOutput = compiled.ok ? compiled.validate : (Object.assign(() => false, { errors: [{ instancePath: "", message: compiled.error }] }) as unknown as ValidateFunction);
+      }
+    }
+    return this.#validateOutput;
+  }
+
+  /** The arguments marked `x-mcp-header` (modern clients mirror them as headers); read once per tool version. */
+  get headerParams(): McpHeaderParam[] {
+    this.#headerParams ??= mcpHeaderParams(this.listed.inputSchema).params;
+    return this.#headerParams;
   }
 
   get authSecret(): string | undefined {

@@ -27,6 +27,23 @@ describe("checkToolDefinition", () => {
     expect(error({ ...base, auth: { type: "bearer", token: "short" } })).toContain("auth.token must be at least 8 characters");
   });
 
+  it("accepts x-mcp-header marks on primitive arguments reached through properties, and refuses the others", () => {
+    const schema = (properties: object) => ({ ...base, inputSchema: { type: "object", properties } });
+    expect(error(schema({ region: { type: "string", "x-mcp-header": "Region" }, nested: { type: "object", properties: { id: { type: "integer", "x-mcp-header": "Id" } } } }))).toBe("accepted");
+    expect(error(schema({ a: { type: "string", "x-mcp-header": "" } }))).toContain("x-mcp-header of argument 'a' must be a non-empty HTTP header name token");
+    expect(error(schema({ a: { type: "string", "x-mcp-header": "Bad Name" } }))).toContain("HTTP header name token");
+    expect(error(schema({ a: { type: "string", "x-mcp-header": "Dup" }, b: { type: "string", "x-mcp-header": "dup" } }))).toContain("x-mcp-header 'dup' is used twice");
+    expect(error(schema({ a: { type: "number", "x-mcp-header": "A" } }))).toContain('needs "type" string, integer or boolean');
+    expect(error(schema({ a: { type: "array", items: { type: "string", "x-mcp-header": "A" } } }))).toContain('through "properties" only');
+    expect(error(schema({ a: { oneOf: [{ type: "string", "x-mcp-header": "A" }] } }))).toContain('through "properties" only');
+  });
+
+  it("accepts an object outputSchema and refuses one that is not", () => {
+    expect(error({ ...base, outputSchema: { type: "object", properties: { n: { type: "integer" } } } })).toBe("accepted");
+    expect(error({ ...base, outputSchema: { type: "string" } })).toContain('outputSchema: outputSchema must have "type": "object"');
+    expect(error({ ...base, outputSchema: { type: "object", properties: { n: { type: "nope" } } } })).toContain("outputSchema is not a valid JSON Schema");
+  });
+
   it("refuses a template header that the outbound auth sets", () => {
     expect(error({ ...base, headers: { Authorization: "Bearer x" }, auth: { type: "bearer", token: "long-enough-token" } })).toContain("headers.authorization: set by auth.type");
     expect(error({ ...base, headers: { "x-api-key": "x" }, auth: { type: "header", name: "X-Api-Key", value: "long-enough-value" } })).toContain("headers.x-api-key");

@@ -3,6 +3,7 @@ import { parseScopes } from "../scopes/has-scopes.ts";
 import { compileRequestTemplate, isTemplateError } from "../templates/index.ts";
 import { compileInputSchema } from "../validation/json-schema.ts";
 import { undefinedInputPlaceholders } from "./check-input-placeholders.ts";
+import { mcpHeaderParams } from "./mcp-header-params.ts";
 import { type ToolDefinition, type ToolDefinitionInput, toolDefinitionSchema, zodProblems } from "./tool-definition.ts";
 
 /**
@@ -21,8 +22,13 @@ export function checkToolDefinition(input: ToolDefinitionInput): ToolDefinition 
   const inputSchemaOk = isObject(def.inputSchema) && (() => {
     const schema = compileInputSchema(def.inputSchema);
     if (!schema.ok) problems.push({ path: "inputSchema", message: schema.error });
+    for (const message of mcpHeaderParams(def.inputSchema).problems) problems.push({ path: "inputSchema", message });
     return schema.ok;
   })();
+  if (def.outputSchema !== undefined && isObject(def.outputSchema)) {
+    const schema = compileInputSchema(def.outputSchema, "outputSchema");
+    if (!schema.ok) problems.push({ path: "outputSchema", message: schema.error });
+  }
   let scopes: string[] = [];
   if (Array.isArray(def.requiredScopes) && def.requiredScopes.every((scope) => typeof scope === "string")) {
     const checked = parseScopes(def.requiredScopes);

@@ -13,6 +13,7 @@ export function definitionColumns(def: ToolDefinition) {
     description: def.description,
     enabled: def.enabled,
     inputSchema: def.inputSchema as Prisma.InputJsonObject,
+    outputSchema: def.outputSchema === undefined ? Prisma.DbNull : (def.outputSchema as Prisma.InputJsonObject),
     annotations: def.annotations,
     requiredScopes: def.requiredScopes,
     requiresApproval: def.requiresApproval,

@@ -17,6 +17,7 @@ export function editableDefinition(tool: ToolView): ToolDefinitionInput {
     description: tool.description,
     enabled: tool.enabled,
     inputSchema: tool.inputSchema,
+    ...(tool.outputSchema !== undefined ? { outputSchema: tool.outputSchema } : {}),
     annotations: tool.annotations,
     requiredScopes: tool.requiredScopes,
     requiresApproval: tool.requiresApproval,

@@ -16,6 +16,7 @@ export function toToolView(row: Tool) {
     description: row.description,
     enabled: row.enabled,
     inputSchema: row.inputSchema as Record<string, unknown>,
+    outputSchema: (row.outputSchema as Record<string, unknown> | null) ?? undefined,
     annotations: row.annotations as Record<string, boolean>,
     requiredScopes: row.requiredScopes,
     requiresApproval: row.requiresApproval,

@@ -28,6 +28,8 @@ export const toolDefinitionSchema = z.object({
   description: z.string().trim().min(1, "description is required").max(10_000),
   enabled: z.boolean().default(true),
   inputSchema: z.record(z.string(), z.unknown()),
+  /** JSON Schema (type object) of the structured result: listed to clients, and checked on every call */
+  outputSchema: z.record(z.string(), z.unknown()).optional(),
   annotations: z
     .object({
       readOnlyHint: z.boolean().optional(),

@@ -11,9 +11,13 @@ const addFormats = (addFormatsModule as unknown as { default?: typeof addFormats
 const ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: true });
 addFormats(ajv);
 
-export function compileInputSchema(schema: unknown): { ok: true; validate: ValidateFunction } | { ok: false; error: string } {
-  if (!schema || typeof schema !== "object" || Array.isArray(schema)) return { ok: false, error: "inputSchema must be a JSON Schema object" };
-  if ((schema as { type?: unknown }).type !== "object") return { ok: false, error: 'inputSchema must have "type": "object" (MCP tool arguments are an object)' };
+/**
+ * Compiles a tool's input schema (or, with `field` "outputSchema", its output schema: MCP
+ * structured results are objects too).
+ */
+export function compileInputSchema(schema: unknown, field: "inputSchema" | "outputSchema" = "inputSchema"): { ok: true; validate: ValidateFunction } | { ok: false; error: string } {
+  if (!schema || typeof schema !== "object" || Array.isArray(schema)) return { ok: false, error: `${field} must be a JSON Schema object` };
+  if ((schema as { type?: unknown }).type !== "object") return { ok: false, error: `${field} must have "type": "object" (MCP tool ${field === "inputSchema" ? "arguments" : "structured results"} are an object)` };
   try {
     // Schemas of different tools may reuse $ids, and Ajv caches every compiled schema for
     // ever: compile a copy without $id and drop it from the cache (the function stays usable).
@@ -22,7 +26,7 @@ export function compileInputSchema(schema: unknown): { ok: true; validate: Valid
     ajv.removeSchema(copy);
     return { ok: true, validate };
   } catch (error) {
-    return { ok: false, error: `inputSchema is not a valid JSON Schema: ${error instanceof Error ? error.message : String(error)}` };
+    return { ok: false, error: `${field} is not a valid JSON Schema: ${error instanceof Error ? error.message : String(error)}` };
   }
 }
 

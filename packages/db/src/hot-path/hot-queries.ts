@@ -194,12 +194,12 @@ export class HotQueries {
    * trip and one commit, all or nothing. A settle (`WHERE id AND "runId"`) changes nothing when
    * another call has taken the key over since. Overridden to retry while Postgres restarts.
    */
-  async writeRuns(writes: RunWrite[]): Promise<void> {
+  async writeRuns(writes: RunWrite[], replace = false): Promise<void> {
     const settles = writes.flatMap((w) => (w.settle ? [w.settle] : []));
     const col = <K extends keyof RunInsert>(k: K) => writes.map((w) => w.run[k]);
     const jsonCol = (k: "arguments" | "request" | "response") => writes.map((w) => json(w.run[k]));
     await this.query(
-      "tengine_write_runs",
+      replace ? "tengine_replace_runs" : "tengine_write_runs",
       `WITH settled AS (
          UPDATE "IdempotencyRecord" r
             SET state = s.state::"IdempotencyState", result = s.result::jsonb, "completedAt" = (now() AT TIME ZONE 'UTC'), "leaseUntil" = NULL
@@ -218,7 +218,7 @@ export class HotQueries {
                      $20::text[], $21::text[], $22::text[], $23::text[], $24::text[])
            AS u(id, project_id, tool_id, tool_name, status, principal_kind, api_key_id, member_id, member_email, user_id, client_id, connection_id,
                 http_status, attempts, gateway_ms, upstream_ms, idempotency_key, dedupe_source, original_run_id, arguments, request, response,
-                error, created_at)`,
+                error, created_at)${replace ? REPLACE_RUN : ""}`,
       [
         col("id"), col("projectId"), col("toolId"), col("toolName"), col("status"), col("principalKind"), col("apiKeyId"), col("memberId"),
         col("memberEmail"), col("userId"), col("clientId"), col("connectionId"), col("httpStatus"), col("attempts"), col("gatewayMs"),
@@ -229,6 +229,18 @@ export class HotQueries {
     );
   }
 
+  /**
+   * Replaces a run written before it settled (`insertRun`: a call that became a task while
+   * running) with its settled row, and settles its key, in one statement. Rare, so not grouped.
+   */
+  replaceRun(run: RunInsert, settle?: RunSettle): Promise<void> {
+    return this.writeRuns([settle ? { run, settle } : { run }], true);
+  }
+
+  /**
+   * Writes one run at once, outside the group commit: the row of a call still running, which a
+   * task handed to the client must find on any replica. Never overwrites a row already there.
+   */
   async insertRun(run: RunInsert): Promise<void> {
     await this.query(
       "tengine_insert_run",
@@ -236,7 +248,9 @@ export class HotQueries {
                           "clientId", "connectionId", "httpStatus", attempts, "gatewayMs", "upstreamMs", "idempotencyKey", "dedupeSource",
                           "originalRunId", arguments, request, response, error, "createdAt", "finishedAt")
        VALUES ($1, $2, $3, $4, $5::"RunStatus", $6::"PrincipalKind", $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-               $20::jsonb, $21::jsonb, $22::jsonb, $23, $24::timestamp, (now() AT TIME ZONE 'UTC'))`,
+               $20::jsonb, $21::jsonb, $22::jsonb, $23, $24::timestamp,
+               CASE WHEN $5 = 'running' THEN NULL ELSE (now() AT TIME ZONE 'UTC') END)
+       ON CONFLICT (id) DO NOTHING`,
       [
         run.id, run.projectId, run.toolId, run.toolName, run.status, run.principalKind, run.apiKeyId, run.memberId, run.memberEmail, run.userId,
         run.clientId, run.connectionId, run.httpStatus, run.attempts, run.gatewayMs, run.upstreamMs, run.idempotencyKey, run.dedupeSource,
@@ -245,6 +259,13 @@ export class HotQueries {
     );
   }
 }
+
+/** The settled row of a run written while it ran: every column but its identity and creation. */
+const REPLACE_RUN = `
+       ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, "httpStatus" = EXCLUDED."httpStatus", attempts = EXCLUDED.attempts,
+         "gatewayMs" = EXCLUDED."gatewayMs", "upstreamMs" = EXCLUDED."upstreamMs", "idempotencyKey" = EXCLUDED."idempotencyKey",
+         "dedupeSource" = EXCLUDED."dedupeSource", "originalRunId" = EXCLUDED."originalRunId", arguments = EXCLUDED.arguments,
+         request = EXCLUDED.request, response = EXCLUDED.response, error = EXCLUDED.error, "finishedAt" = EXCLUDED."finishedAt"`;
 
 /** How a run's idempotency key ends, written with the run (`HotQueries.recordRun`). */
 export type RunSettle = { id: string; runId: string; state: "completed" | "retryable"; result: unknown };

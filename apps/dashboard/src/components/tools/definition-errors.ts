@@ -23,6 +23,7 @@ const FIELDS = [
   "maxAttempts",
   "maxResponseBytes",
   "idempotencyWindowSec",
+  "outputSchema",
 ] as const;
 
 /**

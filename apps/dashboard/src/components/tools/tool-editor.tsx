@@ -15,6 +15,7 @@ export type EditorTool = {
   description: string;
   enabled: boolean;
   inputSchema: Record<string, unknown>;
+  outputSchema?: Record<string, unknown>;
   annotations: Record<string, boolean>;
   requiredScopes: string[];
   requiresApproval: boolean;
@@ -60,6 +61,7 @@ type State = {
   headers: KeyValueRow[];
   body: string;
   inputSchema: string;
+  outputSchema: string;
   authType: AuthType;
   authHeaderName: string;
   authSecret: string;
@@ -86,6 +88,7 @@ function initialState(tool?: EditorTool): State {
     headers: Object.entries(tool?.headers ?? {}).map(([k, v]) => newRow(k, v)),
     body: tool?.body === undefined || tool.body === null ? "" : JSON.stringify(tool.body, null, 2),
     inputSchema: JSON.stringify(tool?.inputSchema ?? NEW_SCHEMA, null, 2),
+    outputSchema: tool?.outputSchema ? JSON.stringify(tool.outputSchema, null, 2) : "",
     authType: tool?.auth.type ?? "none",
     authHeaderName: tool?.auth.name ?? "",
     authSecret: "",
@@ -114,6 +117,12 @@ function buildDefinition(s: State): { ok: true; definition: Record<string, unkno
   // The same check the field shows live: never send a schema the form itself marks invalid.
   const schemaCheck = checkInputSchema(s.inputSchema);
   if (schemaCheck.state !== "ok") fieldErrors.inputSchema = schemaCheck.message;
+  let outputSchema: unknown;
+  if (s.outputSchema.trim()) {
+    const parsed = parseJson(s.outputSchema);
+    if (parsed.ok) outputSchema = parsed.value;
+    else fieldErrors.outputSchema = describeJsonError(parsed);
+  }
   let body: unknown;
   if (s.body.trim()) {
     const parsed = parseJson(s.body);
@@ -158,6 +167,7 @@ function buildDefinition(s: State): { ok: true; definition: Record<string, unkno
       ...(Object.keys(headers).length ? { headers } : {}),
       ...(body !== undefined ? { body } : {}),
       inputSchema: schema.ok ? schema.value : {},
+      ...(outputSchema !== undefined ? { outputSchema } : {}),
       auth,
       requiredScopes: s.requiredScopes,
       requiresApproval: s.requiresApproval,
@@ -332,6 +342,9 @@ export function ToolEditor({ slug, tool, readOnly, onDirtyChange }: { slug: stri
               <LiveCheck ok={false} text={schemaCheck.message} />
             )}
           </div>
+          <Field label="Output schema (JSON, optional)" htmlFor="tool-output-schema" error={fe("outputSchema")} hint="The shape of the JSON object the API answers. Clients receive it as structured content; an answer that does not match is a tool error.">
+            <textarea id="tool-output-schema" rows={Math.min(16, Math.max(3, state.outputSchema.split("\n").length + 1))} value={state.outputSchema} onChange={(e) => set("outputSchema", e.target.value)} aria-invalid={!!fe("outputSchema") || undefined} className={`${textarea} font-mono text-xs leading-5`} placeholder={'{\n  "type": "object",\n  "properties": {}\n}'} spellCheck={false} />
+          </Field>
         </Card>
 
         <Card title="Outbound auth" description="How the gateway authenticates to your API. Secrets are encrypted at rest, redacted from runs, and never shown again.">

@@ -78,6 +78,7 @@ export default async function ToolPage({ params, searchParams }: Props) {
           description: tool.description,
           enabled: tool.enabled,
           inputSchema: tool.inputSchema,
+          ...(tool.outputSchema ? { outputSchema: tool.outputSchema } : {}),
           annotations: tool.annotations,
           requiredScopes: tool.requiredScopes,
           requiresApproval: tool.requiresApproval,

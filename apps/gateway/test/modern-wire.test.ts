@@ -164,6 +164,13 @@ describe("the modern wire", () => {
     expect(initialize.status).toBe(404);
   });
 
+  it("serves the modern era on /mcp (the key's project) too", async () => {
+    const client = await connectV2(`${world.base}/mcp`, p.key, { pin: MODERN });
+    expect((await client.listTools()).tools.map((t) => t.name)).toContain("echo");
+    expect((await client.callTool({ name: "echo", arguments: { text: "root" } })).isError).toBeFalsy();
+    await client.close();
+  });
+
   it("answers GET and DELETE with 405", async () => {
     for (const method of ["GET", "DELETE"]) {
       const res = await fetch(p.mcpUrl, { method, headers: { authorization: `Bearer ${p.key}`, "mcp-protocol-version": MODERN } });
@@ -249,4 +256,39 @@ describe("subscriptions/listen", () => {
       await other.stop();
     }
   }, 60_000);
+
+  it("acknowledges the filter it honours, and caps the streams one credential holds", async () => {
+    const listen = (signal: AbortSignal) => {
+      const req = modern("subscriptions/listen", { notifications: { toolsListChanged: true, promptsListChanged: true } });
+      return fetch(p.mcpUrl, { method: "POST", headers: { ...req.headers, "content-type": "application/json", accept: "application/json, text/event-stream" }, body: JSON.stringify(req.body), signal });
+    };
+    const aborts: AbortController[] = [];
+    try {
+      const first = new AbortController();
+      aborts.push(first);
+      const res = await listen(first.signal);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toBe("text/event-stream");
+      const reader = res.body!.getReader();
+      const { value } = await reader.read();
+      const event = JSON.parse(new TextDecoder().decode(value).split("data: ")[1]!);
+      expect(event).toMatchObject({ method: "notifications/subscriptions/acknowledged", params: { notifications: { toolsListChanged: true }, _meta: { "io.modelcontextprotocol/subscriptionId": 7 } } });
+      expect(event.params.notifications).not.toHaveProperty("promptsListChanged");
+      for (let i = 1; i < 16; i++) {
+        const more = new AbortController();
+        aborts.push(more);
+        expect((await listen(more.signal)).status).toBe(200);
+      }
+      const refused = await listen(new AbortController().signal);
+      expect(refused.status).toBe(429);
+      expect(((await refused.json()) as { error: { message: string } }).error.message).toContain("at most 16");
+    } finally {
+      for (const a of aborts) a.abort();
+    }
+    // Closed streams are released: a new one is accepted again.
+    await new Promise((r) => setTimeout(r, 200));
+    const again = new AbortController();
+    expect((await listen(again.signal)).status).toBe(200);
+    again.abort();
+  });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { createInfra, createOutboundClient, GatewayKeys, McpPool, readFederationSettings, recordMcpServerStatus, storeMcpServerTools, type MetricsServer, startMetricsServer, type Principal, ProjectRuntimeCache, type RateLimitEvent, requestStepUp, SecretBox } from "@tengine/core";
 import { createDb } from "@tengine/db";
 import type { GatewayConfig } from "../env.ts";
@@ -222,6 +222,20 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
       });
   });
   server.keepAliveTimeout = 65_000;
+  // Requests in flight per socket: a shutdown lets those finish and closes every other socket
+  // (idle keep-alive, half-closed by a client that stopped reading a stream, half-sent headers).
+  const inFlight = new Map<Socket, number>();
+  server.on("connection", (socket: Socket) => {
+    inFlight.set(socket, 0);
+    socket.once("close", () => inFlight.delete(socket));
+  });
+  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    const socket = req.socket;
+    inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
+    res.once("close", () => {
+      if (inFlight.has(socket)) inFlight.set(socket, inFlight.get(socket)! - 1);
+    });
+  });
   // /metrics lists every tenant's slugs and tool names: it is served only on this internal
   // listener (loopback by default, optionally behind METRICS_TOKEN), never on the public port.
   let metricsServer: MetricsServer | undefined;
@@ -253,7 +267,14 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
       // Listen streams never end by themselves: close them (gracefully) or the server waits forever.
       listens.close();
       await metricsServer?.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Sockets with no request in flight, now or once theirs finishes, are closed at once
+      // instead of waiting for the client or the keep-alive timeout.
+      const sweep = setInterval(() => {
+        for (const [socket, n] of inFlight) if (n <= 0) socket.destroy();
+      }, 100);
+      await closed;
+      clearInterval(sweep);
       server.closeAllConnections();
       await mcp.close();
       await outbound.close();

@@ -52,7 +52,10 @@ export async function handleModernPost(deps: ModernDeps, req: IncomingMessage, r
   if (mismatch) return answer(400, rpcError(message.id, HEADER_MISMATCH, `Header mismatch: ${mismatch}`), []);
 
   if (message.method === "server/discover") return answer(200, { jsonrpc: "2.0", id: message.id, result: DISCOVER_RESULT }, []);
-  if (message.method === "subscriptions/listen") return deps.listens.open(res, message, ctx);
+  if (message.method === "subscriptions/listen") {
+    const refused = deps.listens.open(res, message, ctx);
+    return refused ? answer(429, rpcError(message.id, -32600, `Too many subscriptions: ${refused}`), []) : undefined;
+  }
   if (message.method === "tasks/get" || message.method === "tasks/update" || message.method === "tasks/cancel") {
     const outcome = await taskRequest(deps.followUps, ctx, message.method, params).catch((error: unknown) => databaseDown(ctx, error));
     if ("error" in outcome) return answer(200, { jsonrpc: "2.0", id: message.id, ...outcome }, [ctx]);

@@ -188,6 +188,22 @@ const HANDLING: Record<string, Handling> = {
       await client.close();
     },
   },
+  "docs/tools.md › Arguments sent as HTTP headers (`x-mcp-header`) #1": {
+    kind: "check",
+    why: "an input schema, not a command; the test saves a tool with it, which applies every x-mcp-header rule",
+    check: async (block) => {
+      const tool = core.checkToolDefinition({ name: "regional_search", description: "Searches a region", inputSchema: JSON.parse(block.code), method: "GET", url: "https://api.example.com/search" });
+      expect(tool.inputSchema).toMatchObject({ properties: { region: { "x-mcp-header": "Region" } } });
+    },
+  },
+  "docs/oauth.md › Client ID Metadata Documents #1": {
+    kind: "check",
+    why: "a document a client publishes at its URL; the test validates it as the authorization server does",
+    check: async (block) => {
+      const document = JSON.parse(block.code) as { client_id: string };
+      expect(core.validateClientMetadata(document.client_id, document)).toMatchObject({ ok: true });
+    },
+  },
   "docs/tools.md › Example: `tool.json` for `tengine tools create` #1": {
     kind: "check",
     why: "a file the next block reads; the test validates it and saves it as tool.json there",

@@ -11,7 +11,7 @@ import { startWorld } from "./harness.ts";
  * `@modelcontextprotocol/conformance` against a running gateway serving a fixture project:
  * the stable suite (0.1.x, the 2025 revisions) and the 0.2 alpha's requirement set of
  * 2026-07-28 (server scenarios, extensions included). Every check must pass, or be listed
- * below with the reason it does not apply to a gateway of HTTP tools (or is not built yet);
+ * below with the reason it does not apply to a gateway of HTTP tools;
  * any other failure fails this test. The verdict of every scenario is printed.
  */
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -22,8 +22,10 @@ const ALPHA_CLI = path.join(ROOT, "node_modules/conformance-alpha/dist/index.js"
 const TOOLS_ONLY = "the gateway serves tools only: no resources, prompts or completions";
 const NO_CLIENT_REQUESTS = "the gateway's tools are HTTP calls: they never ask the client to sample or answer a form (approvals use their own elicitation)";
 const ONE_BLOCK = "an HTTP tool answers with one content block mapped from its upstream response; embedded text resources and mixed blocks come only from federated MCP servers, passed through as sent";
-const NO_MRTR = "approvals over MRTR (input_required) are not built yet";
-const NO_TASKS = "the tasks extension is not built yet";
+const NO_MRTR =
+  "calls the reference server's test tools (test_input_required_result_*) that ask the client for a form, a sample or its roots; the gateway's own input_required is the approval flow (URL elicitation, sealed requestState), tested with the SDK v2 client in modern-approvals.test.ts";
+const NO_TASKS =
+  "calls the reference server's task test tools; the gateway makes a task of a call waiting for approval or still running after MCP_TASK_AFTER_MS, tested in modern-approvals.test.ts";
 const DIAGNOSTIC_TOOL = "needs a diagnostic tool of the reference server (test_missing_capability, test_streaming_elicitation, test_logging_tool) that a gateway of HTTP tools has no equivalent of";
 
 /** Checks allowed to fail, by scenario; `"*"` for every check of the scenario. */

@@ -167,6 +167,10 @@ describe("approvals as tasks", () => {
     expect(hits().length).toBe(before);
     expect((await modern("tasks/update", { taskId: "run_x" }, { capabilities: tasks })).json.error).toMatchObject({ code: -32602, message: expect.stringContaining("inputResponses") });
     expect((await modern("tasks/cancel", {}, { capabilities: tasks })).json.error).toMatchObject({ code: -32602, message: expect.stringContaining("taskId") });
+    // Without the extension declared on the request, tasks/* do not exist for the client.
+    const undeclared = await modern("tasks/get", { taskId: "run_x" });
+    expect(undeclared.status).toBe(400);
+    expect(undeclared.json.error).toMatchObject({ code: -32021, data: { requiredCapabilities: { extensions: { "io.modelcontextprotocol/tasks": {} } } } });
   }, 60_000);
 
   it("a call still running after the threshold becomes a task that completes with its result, its run written once", async () => {

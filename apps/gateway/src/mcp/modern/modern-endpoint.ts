@@ -9,7 +9,7 @@ import { modernFollowUp, TASKS_EXTENSION, taskRequest } from "./follow-ups.ts";
 import type { ListenStreams } from "./listen-streams.ts";
 import { headerMismatch, missingRequestMeta } from "./request-headers.ts";
 import { toolListPage, TOOLS_LIST_TTL_MS } from "./tool-list-page.ts";
-import { ALL_PROTOCOL_VERSIONS, HEADER_MISMATCH, INVALID_PARAMS, METHOD_NOT_FOUND, SERVER_INFO, SERVER_INFO_META } from "./protocol.ts";
+import { ALL_PROTOCOL_VERSIONS, HEADER_MISMATCH, MISSING_REQUIRED_CLIENT_CAPABILITY, INVALID_PARAMS, METHOD_NOT_FOUND, SERVER_INFO, SERVER_INFO_META } from "./protocol.ts";
 
 export type ModernDeps = { transport: GatewayTransport; listens: ListenStreams; followUps: ApprovalRoundTripDeps };
 /** How the shared endpoint finishes an answer: its status and headers from what the handlers marked. */
@@ -57,6 +57,11 @@ export async function handleModernPost(deps: ModernDeps, req: IncomingMessage, r
     return refused ? answer(429, rpcError(message.id, -32600, `Too many subscriptions: ${refused}`), []) : undefined;
   }
   if (message.method === "tasks/get" || message.method === "tasks/update" || message.method === "tasks/cancel") {
+    // Tasks exist only for clients that declared the extension, on this very request.
+    if (!modernFollowUp(params).tasks) {
+      const required = { extensions: { [TASKS_EXTENSION]: {} } };
+      return answer(400, { jsonrpc: "2.0", id: message.id, error: { code: MISSING_REQUIRED_CLIENT_CAPABILITY, message: `Missing required client capability: ${message.method} needs the ${TASKS_EXTENSION} extension in the request's client capabilities`, data: { requiredCapabilities: required } } }, []);
+    }
     const outcome = await taskRequest(deps.followUps, ctx, message.method, params).catch((error: unknown) => databaseDown(ctx, error));
     if ("error" in outcome) return answer(200, { jsonrpc: "2.0", id: message.id, ...outcome }, [ctx]);
     return answer(200, { jsonrpc: "2.0", id: message.id, result: { ...outcome.result, _meta: { [SERVER_INFO_META]: SERVER_INFO } } }, [ctx]);

@@ -1,3 +1,4 @@
+import { Client as ClientV2, StreamableHTTPClientTransport as TransportV2 } from "@modelcontextprotocol/client";
 import { expect, type Page, test } from "@playwright/test";
 import { urls } from "../playwright.config.ts";
 import { mcpClient, screenshot, signIn, open, reload, demoCredentials } from "../support/helpers.ts";
@@ -89,6 +90,39 @@ test("a call that needs approval waits, is approved in the dashboard, and return
   expect(waited).toBeGreaterThan(0);
   expect(duration(timing.match(/Waiting for approval ([\d.]+ m?s)/)?.[0] ?? null)).toBe(waited);
   expect(duration(timing.match(/^Total ([\d.]+ m?s)/)?.[0] ?? null)).toBeGreaterThanOrEqual(waited);
+});
+
+test("a 2026-07-28 client is sent to the approval page, where the call is approved, and gets the result", async ({ page }) => {
+  const { adminEmail, adminPassword, apiKey } = demoCredentials();
+  await signIn(page, adminEmail, adminPassword);
+  await setPolicy(page, /All tools that are not read-only/, "Saved: every tool that is not read-only waits for a person.");
+
+  // The official SDK v2 client, pinned to 2026-07-28, able to open URLs for its user: here the
+  // "user" follows the link in the browser and approves the call on the page it opens.
+  const client = new ClientV2({ name: "e2e-modern", version: "1.0.0" }, { versionNegotiation: { mode: { pin: "2026-07-28" } }, capabilities: { elicitation: { url: {} } } });
+  const opened: string[] = [];
+  client.setRequestHandler("elicitation/create", async (request) => {
+    const { url } = request.params as { url: string };
+    opened.push(url);
+    await open(page, url.replace(/^https?:\/\/[^/]+/, ""));
+    const item = page.locator("li[aria-current=true]");
+    const decide = item.getByRole("form", { name: "Decide on create_company" });
+    await expect(decide).toBeVisible();
+    await screenshot(page, "approvals-modern-client-link");
+    await decide.getByRole("button", { name: "Approve" }).click();
+    await expect(page.getByRole("status").filter({ hasText: /Approved: run run_/ })).toBeVisible();
+    return { action: "accept" };
+  });
+  await client.connect(new TransportV2(new URL(`${urls.gateway}/p/demo/mcp`), { requestInit: { headers: { authorization: `Bearer ${apiKey}` } } }));
+  expect(client.getNegotiatedProtocolVersion()).toBe("2026-07-28");
+
+  const result = (await client.callTool({ name: "create_company", arguments: { body: { name: "Modern Approvals Ltd", domain: "modern.example", industry: "Testing" } } })) as { isError?: boolean; structuredContent?: Record<string, unknown>; _meta?: Record<string, unknown> };
+  await client.close();
+  expect(result.isError).toBeFalsy();
+  expect(result.structuredContent).toMatchObject({ name: "Modern Approvals Ltd" });
+  // One link, to this call's approval on the project's approvals page.
+  expect(opened).toHaveLength(1);
+  expect(opened[0]).toBe(`${urls.dashboard}/projects/demo/approvals?run=${result._meta?.["tengine/runId"]}#${result._meta?.["tengine/runId"]}`);
 });
 
 test("an admin sets where new pending approvals are posted; only the host is shown back", async ({ page }) => {

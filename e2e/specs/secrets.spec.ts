@@ -59,7 +59,7 @@ test("an admin sets, rotates and deletes a template secret; its value never come
   const download = page.waitForEvent("download");
   await filters.getByRole("link", { name: "Export CSV" }).click();
   const lines = readFileSync(await (await download).path(), "utf8").trim().split("\n");
-  expect(lines[0]).toBe("id,createdAt,actorEmail,action,project,targetType,targetId,details");
+  expect(lines[0]).toBe("id,createdAt,actor,actorEmail,action,project,targetType,target,targetId,details");
   expect(lines.slice(1).every((line) => line.includes(",secret."))).toBe(true);
   expect(lines.some((line) => line.includes("secret.delete") && line.includes("E2E_PARTNER_TOKEN"))).toBe(true);
 });

@@ -60,7 +60,7 @@ describe("data routes", () => {
   it("export the audit log to admins and owners only, of their own organization", async () => {
     await dash.db.auditLog.createMany({
       data: [
-        { id: `aud_${"0".repeat(25)}a`, orgId: acme.org.id, actorEmail: "someone@acme.example", action: "tool.update", targetType: "tool", targetId: "t1" },
+        { id: `aud_${"0".repeat(25)}a`, orgId: acme.org.id, projectId: acme.project.id, actorEmail: "someone@acme.example", action: "tool.update", targetType: "tool", targetId: acme.tool.id },
         { id: `aud_${"0".repeat(25)}b`, orgId: globex.org.id, actorEmail: "someone@globex.example", action: "tool.update", targetType: "tool", targetId: "t2" },
       ],
     });
@@ -70,5 +70,9 @@ describe("data routes", () => {
     const csv = await (await exportAudit(get("/api/org/audit/export?action=tool.*"))).text();
     expect(csv).toContain("someone@acme.example");
     expect(csv).not.toContain("globex");
+    // Names beside the ids: the tool's name in the target column, as the page shows it.
+    const [head, line] = csv.trim().split("\n");
+    expect(head).toBe("id,createdAt,actor,actorEmail,action,project,targetType,target,targetId,details");
+    expect(line).toContain(`,tool,${acme.tool.name},${acme.tool.id},`);
   });
 });

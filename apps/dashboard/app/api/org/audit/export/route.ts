@@ -1,4 +1,4 @@
-import { csvField, listAudit, roleAtLeast } from "@tengine/core";
+import { type AuditEntryView, csvField, describeAuditEntries, listAudit, roleAtLeast } from "@tengine/core";
 import { auditFilters, parseAuditQuery } from "@/components/org/audit-filters.ts";
 import { currentOrgOf } from "@/server/access.ts";
 import { getDb } from "@/server/db.ts";
@@ -9,7 +9,8 @@ export const dynamic = "force-dynamic";
 
 const MAX_EXPORTED = 50_000;
 const PAGE = 200;
-const COLUMNS = ["id", "createdAt", "actorEmail", "action", "project", "targetType", "targetId", "details"] as const;
+// Names beside the ids, as the page shows them (the ids stay: they do not change when a name does).
+const COLUMNS = ["id", "createdAt", "actor", "actorEmail", "action", "project", "targetType", "target", "targetId", "details"] as const;
 
 /**
  * The audit log of the current organization, filtered like the page, as CSV (newest first, at
@@ -34,8 +35,10 @@ export async function GET(request: Request) {
     page: async (cursor) => {
       if (query.project && !project) return { items: [], nextCursor: null };
       const page = await listAudit(db, org.id, { limit: PAGE, ...auditFilters(query, project?.id), ...(cursor ? { cursor } : {}) });
-      return { items: page.entries, nextCursor: page.nextCursor };
+      const views = await describeAuditEntries(db, org.id, page.entries);
+      return { items: page.entries.map((entry) => ({ entry, view: views.get(entry.id) as AuditEntryView | undefined })), nextCursor: page.nextCursor };
     },
-    line: (e) => `${[e.id, e.createdAt, e.actorEmail, e.action, e.projectId ? (slugOf.get(e.projectId) ?? e.projectId) : null, e.targetType, e.targetId, e.details].map(csvField).join(",")}\n`,
+    line: ({ entry: e, view }) =>
+      `${[e.id, e.createdAt, view?.actorLabel ?? e.actorEmail, e.actorEmail, e.action, e.projectId ? (slugOf.get(e.projectId) ?? e.projectId) : null, e.targetType, view?.target?.label ?? null, e.targetId, e.details].map(csvField).join(",")}\n`,
   });
 }

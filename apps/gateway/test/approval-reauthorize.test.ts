@@ -3,7 +3,7 @@ import { createMemberAssertion, mintMemberSession } from "@tengine/sdk";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser, obtainTokens, REDIRECT, registerPublic, setPolicy } from "./oauth-helpers.ts";
-import { connectClient, echoSchema, startUpstream, startWorkerDeps, startWorld } from "./harness.ts";
+import { closeAll, connectClient, echoSchema, startUpstream, startWorkerDeps, startWorld } from "./harness.ts";
 
 // An approved call is sent later, by the worker, with the principal stored when it was made.
 // Before sending it passes the same principal-authorization rule as a direct call, against
@@ -26,11 +26,7 @@ beforeAll(async () => {
   worker = startWorkerDeps(world);
 }, 60_000);
 
-afterAll(async () => {
-  await worker?.close();
-  await world?.close();
-  await upstream?.close();
-});
+afterAll(() => closeAll(worker, world, upstream));
 
 /** A project with one approval-required tool that needs `contacts:write`. */
 const refundTool = (slug: string) => ({

@@ -1,6 +1,6 @@
 import { declineApprovalInClient, decideApproval, executeApprovedRun, getRun, listApprovals, type ToolCallDeps } from "@tengine/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectClient, echoSchema, startUpstream, startWorkerDeps, startWorld } from "./harness.ts";
+import { closeAll, connectClient, echoSchema, startUpstream, startWorkerDeps, startWorld } from "./harness.ts";
 
 // What an approved call reads back from storage (the stored principal, the request the
 // approver saw) is validated like input. A column edited into another shape never lets a call
@@ -19,11 +19,7 @@ beforeAll(async () => {
   worker = startWorkerDeps(world);
 }, 60_000);
 
-afterAll(async () => {
-  await worker?.close();
-  await world?.close();
-  await upstream?.close();
-});
+afterAll(() => closeAll(worker, world, upstream));
 
 async function projectWithRefund(name: string) {
   const p = await world.createProjectWithKey(name);

@@ -5,7 +5,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectClient, echoSchema, rpc, startUpstream, startWorkerDeps, startWorld } from "./harness.ts";
+import { closeAll, connectClient, echoSchema, rpc, startUpstream, startWorkerDeps, startWorld } from "./harness.ts";
 
 // Human approval (DESIGN §7 step 6): an approval-required call waits for a decision taken in
 // core (what the dashboard does) and is executed by core's executeApprovedRun (what the
@@ -34,11 +34,7 @@ beforeAll(async () => {
   worker = startWorkerDeps(world);
 }, 60_000);
 
-afterAll(async () => {
-  await worker?.close();
-  await world?.close();
-  await upstream?.close();
-});
+afterAll(() => closeAll(worker, world, upstream));
 
 const text = (r: any) => r.content.map((c: any) => c.text).join("\n");
 const hits = (name: string) => upstream.requests.filter((r) => r.url === `/${name}`);

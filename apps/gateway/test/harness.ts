@@ -105,6 +105,11 @@ export async function startWorld(label: string, overrides: Partial<GatewayConfig
   };
 }
 
+/** Closes what a test file started, in order; a part is missing when its beforeAll failed early. */
+export async function closeAll(...parts: Array<{ close(): Promise<unknown> } | undefined>) {
+  for (const part of parts) await part?.close();
+}
+
 /** The official MCP SDK client, connected with a bearer credential. */
 export async function connectClient(url: string, credential: string, headers: Record<string, string> = {}) {
   const client = new Client({ name: "tengine-test", version: "1.0.0" });

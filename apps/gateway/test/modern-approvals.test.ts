@@ -1,7 +1,7 @@
 import { Client as ClientV2, StreamableHTTPClientTransport as TransportV2 } from "@modelcontextprotocol/client";
 import { createApiKey, decideApproval, executeApprovedRun, type ToolCallDeps } from "@tengine/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { echoSchema, rpc, startUpstream, startWorkerDeps, startWorld } from "./harness.ts";
+import { closeAll, echoSchema, rpc, startUpstream, startWorkerDeps, startWorld } from "./harness.ts";
 
 /**
  * Approvals for 2026-07-28 clients: a call that needs a person answers at once, either
@@ -36,12 +36,7 @@ beforeAll(async () => {
   worker = startWorkerDeps(world);
 }, 60_000);
 
-afterAll(async () => {
-  await worker?.close();
-  await world?.close();
-  await upstream?.close();
-  await slowUpstream?.close();
-});
+afterAll(() => closeAll(worker, world, upstream, slowUpstream));
 
 const hits = () => upstream.requests.filter((r) => r.url === "/refund");
 

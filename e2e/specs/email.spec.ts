@@ -1,5 +1,5 @@
 import type { AddressInfo } from "node:net";
-import { expect, test } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 import { SMTPServer } from "smtp-server";
 import { ports, urls } from "../playwright.config.ts";
 import { demoCredentials, mcpClient, open, signIn, signUp, uniqueEmail } from "../support/helpers.ts";
@@ -7,7 +7,7 @@ import { demoCredentials, mcpClient, open, signIn, signUp, uniqueEmail } from ".
 /**
  * Email through SMTP (the product runs with SMTP_URL pointing at the server this spec starts):
  * an invitation is emailed with its link, which opens the invitation; a call waiting for
- * approval emails the organization's admins with a link to the approvals queue. Real SMTP on
+ * approval emails the organization's admins with a link to that approval. Real SMTP on
  * both ends: nodemailer in the worker, `smtp-server` here.
  */
 test.describe.configure({ mode: "serial" });
@@ -24,7 +24,7 @@ test.beforeAll(async () => {
       const chunks: Buffer[] = [];
       stream.on("data", (c: Buffer) => chunks.push(c));
       stream.on("end", () => {
-        inbox.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString("utf8").replace(/=\r?\n/g, "") });
+        inbox.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString("utf8").replace(/=\r?\n/g, "").replace(/=3D/g, "=") }); // quoted-printable: soft breaks, "="
         callback();
       });
     },
@@ -32,9 +32,25 @@ test.beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(ports.smtp, "127.0.0.1", resolve));
   expect((server.server.address() as AddressInfo).port).toBe(ports.smtp);
 });
-test.afterAll(async () => {
+test.afterAll(async ({ browser }) => {
   await new Promise<void>((resolve) => server?.close(() => resolve()));
+  // The demo project is shared by specs: its approval policy goes back even when a test failed.
+  const page = await browser.newPage();
+  await signIn(page, demoCredentials().adminEmail, demoCredentials().adminPassword);
+  await setPolicy(page, /Only tools marked/);
+  await page.close();
 });
+
+async function setPolicy(page: Page, label: RegExp) {
+  await open(page, "/projects/demo/approvals");
+  const form = page.getByRole("form", { name: "Approval policy" });
+  await form.getByRole("radio", { name: label }).check();
+  const save = form.getByRole("button", { name: "Save policy" });
+  if (await save.isEnabled()) {
+    await save.click();
+    await expect(form.getByRole("status")).toBeVisible();
+  }
+}
 
 /** The first mail to `to` whose text matches, once the worker (every 5 s, with retries) sent it. */
 async function mailTo(to: string, match: RegExp): Promise<Mail> {
@@ -65,30 +81,26 @@ test("an invitation is emailed with its link, and the link opens the invitation"
   await guestPage.close();
 });
 
-test("a call waiting for approval emails the organization's admins a link to the queue", async ({ page }) => {
+test("a call waiting for approval emails the organization's admins a link to that approval", async ({ page }) => {
   const { adminEmail, adminPassword, apiKey } = demoCredentials();
   await signIn(page, adminEmail, adminPassword);
+  await setPolicy(page, /All tools that are not read-only/);
+  const client = await mcpClient(`${urls.gateway}/p/demo/mcp`, apiKey);
+  const call = client.callTool({ name: "create_company", arguments: { body: { name: "Emailed Industries", domain: "emailed.example", industry: "Testing" } } }).catch(() => undefined);
+  // This call's approval (other specs' approvals are emailed too: the mail is found by its run).
   await open(page, "/projects/demo/approvals");
-  const policy = page.getByRole("form", { name: "Approval policy" });
-  await policy.getByRole("radio", { name: /All tools that are not read-only/ }).check();
-  await policy.getByRole("button", { name: "Save policy" }).click();
-  try {
-    const client = await mcpClient(`${urls.gateway}/p/demo/mcp`, apiKey);
-    const call = client.callTool({ name: "create_company", arguments: { body: { name: "Emailed Industries", domain: "emailed.example", industry: "Testing" } } }).catch(() => undefined);
-    const mail = await mailTo(adminEmail, /Approval needed: create_company/);
-    expect(mail.raw).toContain(`${urls.dashboard}/projects/demo/approvals`);
-    // Deny it, so nothing is created in the shared demo CRM.
-    await open(page, "/projects/demo/approvals");
-    const decide = page.getByRole("form", { name: "Decide on create_company" });
-    await decide.getByRole("button", { name: "Deny" }).click();
-    await call;
-    await client.close();
-  } finally {
-    await open(page, "/projects/demo/approvals");
-    const reset = page.getByRole("form", { name: "Approval policy" });
-    await reset.getByRole("radio", { name: /Only tools marked/ }).check();
-    const save = reset.getByRole("button", { name: "Save policy" });
-    if (await save.isEnabled()) await save.click();
-    await expect(reset.getByRole("status")).toBeVisible();
-  }
+  const decide = page.getByRole("form", { name: "Decide on create_company" });
+  // Opened while the call may still be on its way: the live page shows it when it arrives.
+  await expect(decide).toBeVisible({ timeout: 30_000 });
+  const runId = (await page.getByRole("listitem").filter({ has: decide }).getByRole("link", { name: /^run_/ }).textContent())!.trim();
+  const mail = await mailTo(adminEmail, new RegExp(`approvals\\?run=${runId}`));
+  expect(mail.raw).toContain("Subject: Approval needed: create_company");
+  const link = mail.raw.match(/https?:\/\/\S+\/approvals\?run=run_[0-9a-z]+#run_[0-9a-z]+/)?.[0];
+  expect(link).toBe(`${urls.dashboard}/projects/demo/approvals?run=${runId}#${runId}`);
+  // The link opens the queue with this call highlighted; deny it, so the shared demo CRM is left alone.
+  await open(page, link!.slice(urls.dashboard.length));
+  await page.locator("li[aria-current=true]").getByRole("form", { name: "Decide on create_company" }).getByRole("button", { name: "Deny" }).click();
+  await expect(page.getByRole("status").filter({ hasText: /Denied: run run_/ })).toBeVisible();
+  await call;
+  await client.close();
 });

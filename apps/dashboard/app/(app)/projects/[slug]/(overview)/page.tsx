@@ -1,4 +1,4 @@
-import { roleAtLeast, usageRangeSchema } from "@tengine/core";
+import { projectPulse, roleAtLeast, usageRangeSchema } from "@tengine/core";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
@@ -9,6 +9,7 @@ import { RANGE_LABEL, UsageSection } from "@/components/overview/usage-section.t
 import { UsageSkeleton } from "@/components/overview/usage-skeleton.tsx";
 import { LiveRefresh } from "@/components/shell/live-refresh.tsx";
 import { loadProject } from "@/server/access.ts";
+import { getDb } from "@/server/db.ts";
 import { dashboardConfig } from "@/server/env.ts";
 
 export const metadata: Metadata = { title: "Overview" };
@@ -16,6 +17,8 @@ export const metadata: Metadata = { title: "Overview" };
 export default async function ProjectOverview({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<{ range?: string | string[] }> }) {
   const [{ slug }, query] = await Promise.all([params, searchParams]);
   const { project, role } = await loadProject(slug);
+  // Read before the page's data: what changes after it shows on the first live check.
+  const pulse = await projectPulse(getDb(), project.id);
   const parsed = usageRangeSchema.safeParse(query.range);
   const range = parsed.success ? parsed.data : "24h";
   const base = `/projects/${project.slug}`;
@@ -39,7 +42,7 @@ export default async function ProjectOverview({ params, searchParams }: { params
             </p>
           </div>
           <div className="flex items-center gap-3">
-            <LiveRefresh slug={project.slug} />
+            <LiveRefresh slug={project.slug} pulse={pulse} />
             <RangeSwitch base={base} current={range} />
           </div>
         </div>

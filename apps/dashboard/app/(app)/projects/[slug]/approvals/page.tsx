@@ -1,4 +1,4 @@
-import { type ApprovalView, getApprovalWebhook, listApprovals, listRunPrincipals, roleAtLeast } from "@tengine/core";
+import { type ApprovalView, getApprovalWebhook, listApprovals, listRunPrincipals, projectPulse, roleAtLeast } from "@tengine/core";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ApprovalPolicyForm } from "@/components/approvals/approval-policy-form.tsx";
@@ -22,6 +22,8 @@ export default async function ApprovalsPage({ params, searchParams }: { params: 
   // `run`: the call a link points at (an MCP client's "open the approval page"), shown highlighted.
   const { cursor, run: focusRun } = await searchParams;
   const { project, role } = await loadProject(slug);
+  // Read before the page's data: what changes after it shows on the first live check.
+  const pulse = await projectPulse(getDb(), project.id);
   const db = getDb();
   const approvals = await listApprovals(db, project.id, { ...(cursor && /^apv_[0-9a-z]{26}$/.test(cursor) ? { cursor } : {}), limit: 25 });
   const all = [...approvals.pending, ...approvals.decided];
@@ -47,7 +49,7 @@ export default async function ApprovalsPage({ params, searchParams }: { params: 
     <>
       <PageHeader
         title="Approvals"
-        actions={<LiveRefresh slug={project.slug} />}
+        actions={<LiveRefresh slug={project.slug} pulse={pulse} />}
         description="Calls that wait for a person before anything is sent. The caller's tool call waits a short while for your decision, then tells the agent the run is pending; approved calls are sent by the worker, once."
       />
 

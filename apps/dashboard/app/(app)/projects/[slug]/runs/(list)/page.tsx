@@ -1,4 +1,4 @@
-import { listRunFilterOptions, listRunPrincipals, listRuns } from "@tengine/core";
+import { listRunFilterOptions, listRunPrincipals, listRuns, projectPulse } from "@tengine/core";
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
@@ -23,6 +23,8 @@ export default async function RunsPage({ params, searchParams }: { params: Promi
   const { slug } = await params;
   const query = parseRunsQuery(await searchParams);
   const { project } = await loadProject(slug);
+  // Read before the page's data: what changes after it shows on the first live check.
+  const pulse = await projectPulse(getDb(), project.id);
   const db = getDb();
   const [page, options] = await Promise.all([listRuns(db, project.id, toListRunsInput(query, Date.now(), PAGE_SIZE)), listRunFilterOptions(db, project.id)]);
   const names = await listRunPrincipals(db, project.id, page.runs);
@@ -32,7 +34,7 @@ export default async function RunsPage({ params, searchParams }: { params: Promi
 
   return (
     <>
-      <PageHeader title="Runs" description="Every tool call — succeeded, failed, denied, deduplicated, rate limited or pending — newest first." actions={<LiveRefresh slug={project.slug} />} />
+      <PageHeader title="Runs" description="Every tool call — succeeded, failed, denied, deduplicated, rate limited or pending — newest first." actions={<LiveRefresh slug={project.slug} pulse={pulse} />} />
       <RunFilters slug={project.slug} filters={filters} toolNames={options.toolNames} keys={options.keys} members={options.members} />
       {page.runs.length === 0 ? (
         filtered || paged ? (

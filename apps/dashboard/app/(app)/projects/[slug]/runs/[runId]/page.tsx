@@ -1,4 +1,4 @@
-import { getRunDetail } from "@tengine/core";
+import { getRunDetail, projectPulse } from "@tengine/core";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -30,6 +30,8 @@ const recordedResponse = z.object({ status: z.number(), headers: z.record(z.stri
 export default async function RunPage({ params }: { params: Promise<{ slug: string; runId: string }> }) {
   const { slug, runId } = await params;
   const { project } = await loadProject(slug);
+  // Read before the page's data: what changes after it shows on the first live check.
+  const pulse = await projectPulse(getDb(), project.id);
   const detail = await getRunDetail(getDb(), project.id, runId);
   if (!detail) notFound();
   const { run, tool } = detail;
@@ -54,7 +56,7 @@ export default async function RunPage({ params }: { params: Promise<{ slug: stri
           <p className="mt-1 flex flex-wrap items-center gap-2 text-sm text-slate-500">
             <span className="break-all font-mono text-xs">{run.id}</span>
             <CopyButton value={run.id} label="Copy id" />
-            <LiveRefresh slug={project.slug} />
+            <LiveRefresh slug={project.slug} pulse={pulse} />
           </p>
         </div>
       </header>

@@ -69,6 +69,8 @@ test("set up TOTP, sign in with a code and with a recovery code, turn it off", a
   let used = stepNow();
   await page.getByLabel("2. Code from the app").fill(codeAt(secret, used));
   await page.getByRole("button", { name: "Turn on" }).click();
+  // The codes are shown once the server has confirmed the code: wait for them before reading.
+  await expect(page.getByTestId("recovery-codes").locator("li")).toHaveCount(10);
   const codes = (await page.getByTestId("recovery-codes").locator("li").allTextContents()).map((c) => c.trim());
   expect(codes).toHaveLength(10);
   await screenshot(page, "two-factor-recovery-codes");

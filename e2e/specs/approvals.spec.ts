@@ -1,7 +1,7 @@
 import { Client as ClientV2, StreamableHTTPClientTransport as TransportV2 } from "@modelcontextprotocol/client";
-import { expect, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { urls } from "../playwright.config.ts";
-import { mcpClient, screenshot, signIn, open, reload, demoCredentials } from "../support/helpers.ts";
+import { mcpClient, screenshot, signIn, open, reload, demoCredentials, setDemoApprovalPolicy } from "../support/helpers.ts";
 
 // Human approval end to end (issue 6): an admin sets the demo project's approval policy to
 // "all tools that are not read-only" in the dashboard; an AI client (the official MCP SDK
@@ -16,28 +16,18 @@ function duration(text: string | null): number {
   return Number(match[1]) * (match[2] === "s" ? 1000 : 1);
 }
 
-async function setPolicy(page: Page, label: RegExp, saved: string) {
-  await open(page, "/projects/demo/approvals");
-  const form = page.getByRole("form", { name: "Approval policy" });
-  await form.getByRole("radio", { name: label }).check();
-  const save = form.getByRole("button", { name: "Save policy" });
-  if (await save.isEnabled()) {
-    await save.click();
-    await expect(form.getByRole("status")).toHaveText(saved);
-  }
-}
 
 test.afterAll(async ({ browser }) => {
   const page = await browser.newPage();
   await signIn(page, demoCredentials().adminEmail, demoCredentials().adminPassword);
-  await setPolicy(page, /Only tools marked/, "Saved: only tools marked “requires approval” wait for a person.");
+  await setDemoApprovalPolicy(page, /Only tools marked/, "Saved: only tools marked “requires approval” wait for a person.");
   await page.close();
 });
 
 test("a call that needs approval waits, is approved in the dashboard, and returns the upstream result", async ({ page }) => {
   const { adminEmail, adminPassword, apiKey, demoCrmUrl } = demoCredentials();
   await signIn(page, adminEmail, adminPassword);
-  await setPolicy(page, /All tools that are not read-only/, "Saved: every tool that is not read-only waits for a person.");
+  await setDemoApprovalPolicy(page, /All tools that are not read-only/, "Saved: every tool that is not read-only waits for a person.");
 
   const client = await mcpClient(`${urls.gateway}/p/demo/mcp`, apiKey);
   // Read-only tools still go straight through. (The demo tools are imported from OpenAPI:
@@ -95,7 +85,7 @@ test("a call that needs approval waits, is approved in the dashboard, and return
 test("a 2026-07-28 client is sent to the approval page, where the call is approved, and gets the result", async ({ page }) => {
   const { adminEmail, adminPassword, apiKey } = demoCredentials();
   await signIn(page, adminEmail, adminPassword);
-  await setPolicy(page, /All tools that are not read-only/, "Saved: every tool that is not read-only waits for a person.");
+  await setDemoApprovalPolicy(page, /All tools that are not read-only/, "Saved: every tool that is not read-only waits for a person.");
 
   // The official SDK v2 client, pinned to 2026-07-28, able to open URLs for its user: here the
   // "user" follows the link in the browser and approves the call on the page it opens.

@@ -1,8 +1,8 @@
 import type { AddressInfo } from "node:net";
-import { expect, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { SMTPServer } from "smtp-server";
 import { ports, urls } from "../playwright.config.ts";
-import { demoCredentials, mcpClient, open, signIn, signUp, uniqueEmail } from "../support/helpers.ts";
+import { demoCredentials, mcpClient, open, signIn, signUp, uniqueEmail, setDemoApprovalPolicy } from "../support/helpers.ts";
 
 /**
  * Email through SMTP (the product runs with SMTP_URL pointing at the server this spec starts):
@@ -37,20 +37,10 @@ test.afterAll(async ({ browser }) => {
   // The demo project is shared by specs: its approval policy goes back even when a test failed.
   const page = await browser.newPage();
   await signIn(page, demoCredentials().adminEmail, demoCredentials().adminPassword);
-  await setPolicy(page, /Only tools marked/);
+  await setDemoApprovalPolicy(page, /Only tools marked/);
   await page.close();
 });
 
-async function setPolicy(page: Page, label: RegExp) {
-  await open(page, "/projects/demo/approvals");
-  const form = page.getByRole("form", { name: "Approval policy" });
-  await form.getByRole("radio", { name: label }).check();
-  const save = form.getByRole("button", { name: "Save policy" });
-  if (await save.isEnabled()) {
-    await save.click();
-    await expect(form.getByRole("status")).toBeVisible();
-  }
-}
 
 /** The first mail to `to` whose text matches, once the worker (every 5 s, with retries) sent it. */
 async function mailTo(to: string, match: RegExp): Promise<Mail> {
@@ -84,7 +74,7 @@ test("an invitation is emailed with its link, and the link opens the invitation"
 test("a call waiting for approval emails the organization's admins a link to that approval", async ({ page }) => {
   const { adminEmail, adminPassword, apiKey } = demoCredentials();
   await signIn(page, adminEmail, adminPassword);
-  await setPolicy(page, /All tools that are not read-only/);
+  await setDemoApprovalPolicy(page, /All tools that are not read-only/);
   const client = await mcpClient(`${urls.gateway}/p/demo/mcp`, apiKey);
   const call = client.callTool({ name: "create_company", arguments: { body: { name: "Emailed Industries", domain: "emailed.example", industry: "Testing" } } }).catch(() => undefined);
   // This call's approval (other specs' approvals are emailed too: the mail is found by its run).

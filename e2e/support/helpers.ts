@@ -79,3 +79,18 @@ export async function callDemoTool(name: string, args: Record<string, unknown> =
   const body = (await res.json()) as { result: Omit<DemoToolResult, "text"> };
   return { ...body.result, text: body.result.content.map((c) => c.text).join("\n") };
 }
+
+/**
+ * Sets the demo project's approval policy on its approvals page (the demo project is shared by
+ * specs). `saved`: the confirmation expected, when the spec checks its wording.
+ */
+export async function setDemoApprovalPolicy(page: Page, label: RegExp, saved?: string) {
+  await open(page, "/projects/demo/approvals");
+  const form = page.getByRole("form", { name: "Approval policy" });
+  await form.getByRole("radio", { name: label }).check();
+  const save = form.getByRole("button", { name: "Save policy" });
+  if (await save.isEnabled()) {
+    await save.click();
+    await (saved === undefined ? expect(form.getByRole("status")).toBeVisible() : expect(form.getByRole("status")).toHaveText(saved));
+  }
+}

@@ -1,8 +1,10 @@
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
-import type { JSONRPCMessage, JSONRPCRequest, MessageExtraInfo, RequestId } from "@modelcontextprotocol/sdk/types.js";
+import { ErrorCode, type JSONRPCMessage, type JSONRPCRequest, type MessageExtraInfo, type RequestId } from "@modelcontextprotocol/sdk/types.js";
 
 type Reply = Extract<JSONRPCMessage, { id: RequestId }> & ({ result: unknown } | { error: unknown });
+/** A method's handler run without the SDK: resolves with the result or throws (an Error with a JSON-RPC `code`). */
+export type DirectHandler = (request: JSONRPCRequest, authInfo: AuthInfo) => Promise<unknown>;
 
 /**
  * A Transport that lets ONE long-lived SDK `Server` answer every HTTP request of the process.
@@ -16,6 +18,7 @@ export class GatewayTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   readonly #pending = new Map<number, (reply: Reply) => void>();
+  readonly #direct = new Map<string, DirectHandler>();
   #nextId = 0;
 
   async start() {}
@@ -35,12 +38,40 @@ export class GatewayTransport implements Transport {
     route(message as Reply);
   }
 
-  /** Runs one client request through the Server and resolves with its reply (client's id). */
+  /**
+   * Answers `method` with `handler` instead of the shared Server. For the hot method
+   * (tools/call): the SDK's path builds per request an AbortController, a context of closures
+   * and a promise chain, and parses the request with zod three times and the result once (a
+   * copy). Nothing of that serves a stateless exchange: the handler validates the params
+   * itself, and results are built by the gateway (a federated server's result was validated by
+   * the MCP client that received it). Errors are answered as the SDK answers them.
+   */
+  answerDirectly(method: string, handler: DirectHandler) {
+    this.#direct.set(method, handler);
+  }
+
+  /** Runs one client request through its handler and resolves with its reply (client's id). */
   dispatch(request: JSONRPCRequest, authInfo: AuthInfo, requestInfo: MessageExtraInfo["requestInfo"]): Promise<Reply> {
+    const direct = this.#direct.get(request.method);
+    if (direct) {
+      return direct(request, authInfo).then(
+        (result) => ({ jsonrpc: "2.0", id: request.id, result }) as Reply,
+        (error: { code?: unknown; message?: string; data?: unknown }) => ({ jsonrpc: "2.0", id: request.id, error: errorBody(error) }) as Reply,
+      );
+    }
     const internalId = ++this.#nextId;
     return new Promise((resolve) => {
       this.#pending.set(internalId, (reply) => resolve({ ...reply, id: request.id } as Reply));
       this.onmessage?.({ ...request, id: internalId }, { authInfo, requestInfo });
     });
   }
+}
+
+/** A thrown error as the SDK's Protocol answers it: its numeric `code` (else internal error), message and data. */
+function errorBody(error: { code?: unknown; message?: string; data?: unknown }) {
+  return {
+    code: Number.isSafeInteger(error?.code) ? (error.code as number) : ErrorCode.InternalError,
+    message: error?.message ?? "Internal error",
+    ...(error?.data !== undefined ? { data: error.data } : {}),
+  };
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import { z } from "zod";
-import { CallToolRequestSchema, ErrorCode, InitializeRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { CallToolRequestSchema, ErrorCode, InitializeRequestSchema, type JSONRPCRequest, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { type ApprovalRoundTripDeps, CALL_TOOL, type ToolCallOutcome, type CallFailureCode, callTool, isDiscoveryTool, limitDiscoveryCall, listPlatformTools, listToolsForCaller, principalToolsets, resultForProtocol, type ToolCallDeps } from "@tengine/core";
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../http/database-unavailable.ts";
 import type { Metrics } from "../observability/metrics.ts";
@@ -46,9 +45,27 @@ function callStatus(outcome: { result: { isError?: boolean }; failure?: CallFail
   return outcome.failure === "rate_limited" ? "rate_limited" : "error";
 }
 
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * tools/call params: the common shape (a name, optional arguments and _meta objects) is
+ * checked by hand; anything else goes through the SDK's schema, which accepts it or names
+ * what is wrong.
+ */
+function callToolParams(raw: JSONRPCRequest): { name: string; arguments?: Record<string, unknown>; _meta?: Record<string, unknown> } {
+  const params = raw.params as Record<string, unknown> | undefined;
+  if (isPlainObject(params) && typeof params.name === "string" && (params.arguments === undefined || isPlainObject(params.arguments)) && (params._meta === undefined || isPlainObject(params._meta)) && params.task === undefined) {
+    return params as { name: string; arguments?: Record<string, unknown>; _meta?: Record<string, unknown> };
+  }
+  const parsed = CallToolRequestSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw rpcError(ErrorCode.InvalidParams, `Invalid tools/call params: ${parsed.error.issues.map((i) => `${i.path.join(".") || "params"} ${i.message}`).join("; ")}`);
+  }
+  return parsed.data.params;
+}
+
 /** The process's one MCP Server, with tools/list and tools/call backed by packages/core. */
 const CAPABILITIES = { tools: { listChanged: false } };
-const LooseCallToolRequest = z.object({ method: z.literal("tools/call"), params: z.unknown() });
 
 export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics, followUps: ApprovalRoundTripDeps & { taskAfterMs: number }) {
   const server = new Server({ name: "tengine", version: "0.1.0" }, { capabilities: CAPABILITIES });
@@ -82,15 +99,10 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics, foll
     return { tools: [...listed, ...platform, ...BUILTIN_TOOLS] };
   });
 
-  // Registered with a loose schema so malformed params get a readable InvalidParams error
-  // instead of the SDK's generic internal error.
-  server.setRequestHandler(LooseCallToolRequest, async (raw, extra) => {
-    const ctx = extra.authInfo!.extra as CallContext;
-    const parsed = CallToolRequestSchema.safeParse(raw);
-    if (!parsed.success) {
-      throw rpcError(ErrorCode.InvalidParams, `Invalid tools/call params: ${parsed.error.issues.map((i) => `${i.path.join(".") || "params"} ${i.message}`).join("; ")}`);
-    }
-    const { name: called, arguments: calledArgs, _meta } = parsed.data.params;
+  // tools/call is answered by the transport directly, not through the SDK's request machinery
+  // (see GatewayTransport.answerDirectly): malformed params get a readable InvalidParams error.
+  const callToolHandler = async (raw: JSONRPCRequest, ctx: CallContext) => {
+    const { name: called, arguments: calledArgs, _meta } = callToolParams(raw);
     // A modern client's retry of a call that answered input_required: the sealed state names
     // the run it waits for (bound to this caller, tool and arguments); nothing runs again.
     const requestState = (raw.params as { requestState?: unknown } | undefined)?.requestState;
@@ -189,9 +201,10 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics, foll
     }
     // A content type the client's protocol revision lacks (audio, resource links) goes as text.
     return resultForProtocol(outcome.result, ctx.protocolVersion);
-  });
+  };
 
   const transport = new GatewayTransport();
+  transport.answerDirectly("tools/call", (request, authInfo) => callToolHandler(request, authInfo.extra as CallContext));
   await server.connect(transport);
   return { server, transport };
 }

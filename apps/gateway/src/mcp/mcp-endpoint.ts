@@ -82,7 +82,8 @@ export async function handleMcpPost(deps: McpEndpointDeps, req: IncomingMessage,
     parsed = JSON.parse((await readBody(req, MAX_BODY_BYTES)).toString("utf8"));
     messages = (Array.isArray(parsed) ? parsed : [parsed]) as JSONRPCMessage[];
   } catch (error) {
-    if (error instanceof BodyTooLargeError) return sendJson(res, 413, jsonRpcError(null, -32600, `Request body exceeds ${MAX_BODY_BYTES} bytes`));
+    // The rest of the body is not read: the connection closes after the answer.
+    if (error instanceof BodyTooLargeError) return sendJson(res, 413, jsonRpcError(null, -32600, `Request body exceeds ${MAX_BODY_BYTES} bytes`), { connection: "close" });
     return sendJson(res, 400, jsonRpcError(null, -32700, "Parse error: body is not valid JSON"));
   }
   if (messages.length === 0 || messages.some((m) => !m || typeof m !== "object" || (m as { jsonrpc?: unknown }).jsonrpc !== "2.0")) {

@@ -1,7 +1,11 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, hash, randomBytes, timingSafeEqual } from "node:crypto";
 
+/**
+ * Hex SHA-256. Strings (every credential lookup hashes its token) use the one-shot
+ * `crypto.hash`, which skips building a Hash object per call.
+ */
 export function sha256Hex(value: string | Uint8Array): string {
-  return createHash("sha256").update(value).digest("hex");
+  return typeof value === "string" ? hash("sha256", value, "hex") : createHash("sha256").update(value).digest("hex");
 }
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";

@@ -70,6 +70,17 @@ describe("recording runs in groups", () => {
     expect(row.finishedAt).not.toBeNull();
   });
 
+  it("records a run whose strings hold a lone UTF-16 surrogate (a client's \\ud800), with U+FFFD in its place", async () => {
+    const lone = "bad \ud800 name";
+    const r = run({ toolName: lone, error: `unknown tool ${lone}`, memberEmail: "x\udc00@y.z", arguments: { [lone]: lone, ok: "fine 😀" } });
+    await database.hot.recordRun(r);
+    const row = await database.db.run.findUniqueOrThrow({ where: { id: r.id } });
+    expect(row.toolName).toBe("bad \ufffd name");
+    expect(row.error).toBe("unknown tool bad \ufffd name");
+    expect(row.memberEmail).toBe("x\ufffd@y.z");
+    expect(row.arguments).toEqual({ "bad \ufffd name": "bad \ufffd name", ok: "fine 😀" });
+  });
+
   it("settles the key in the same statement, and not a key another run has taken over", async () => {
     const mine = run();
     const stale = run();

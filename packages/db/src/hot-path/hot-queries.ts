@@ -152,17 +152,17 @@ export class HotQueries {
     const { rows } = await this.query<{ id: string; upstreamKey: string }>(
       "tengine_claim_idempotency_keys",
       `INSERT INTO "IdempotencyRecord" (id, "projectId", "principalKey", "toolId", key, source, "requestHash", state, "runId", "upstreamKey", "leaseUntil", "expiresAt", "createdAt")
-       SELECT c.id, c.project_id, c.principal_key, c.tool_id, c.key, c.source, c.request_hash, 'in_flight', c.run_id, c.run_id, c.lease_until::timestamp, c.expires_at::timestamp,
-              (now() AT TIME ZONE 'UTC')
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
-           WITH ORDINALITY AS c(id, project_id, principal_key, tool_id, key, source, request_hash, run_id, lease_until, expires_at, n)
+       SELECT c.id, c."projectId", c."principalKey", c."toolId", c.key, c.source, c."requestHash", 'in_flight', c."runId", c."runId",
+              c."leaseUntil"::timestamp, c."expiresAt"::timestamp, (now() AT TIME ZONE 'UTC')
+         FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
+                AS (id text, "projectId" text, "principalKey" text, "toolId" text, key text, source text, "requestHash" text, "runId" text,
+                    "leaseUntil" text, "expiresAt" text)) WITH ORDINALITY
+           AS c(id, "projectId", "principalKey", "toolId", key, source, "requestHash", "runId", "leaseUntil", "expiresAt", n)
         ORDER BY c.n
        ON CONFLICT ("projectId", "principalKey", "toolId", key) DO NOTHING
        RETURNING id, "upstreamKey"`,
-      [
-        claims.map((c) => c.id), claims.map((c) => c.projectId), claims.map((c) => c.principalKey), claims.map((c) => c.toolId), claims.map((c) => c.key),
-        claims.map((c) => c.source), claims.map((c) => c.requestHash), claims.map((c) => c.runId), claims.map((c) => utc(c.leaseUntil)), claims.map((c) => utc(c.expiresAt)),
-      ],
+      // One json parameter (see writeRuns).
+      [wellFormedJson(claims.map((c) => ({ ...c, leaseUntil: utc(c.leaseUntil), expiresAt: utc(c.expiresAt) })))],
     );
     const won = new Map(rows.map((r) => [r.id, r]));
     return claims.map((c) => won.get(c.id) ?? null);
@@ -195,37 +195,33 @@ export class HotQueries {
    * another call has taken the key over since. Overridden to retry while Postgres restarts.
    */
   async writeRuns(writes: RunWrite[], replace = false): Promise<void> {
-    const settles = writes.flatMap((w) => (w.settle ? [w.settle] : []));
-    const col = <K extends keyof RunInsert>(k: K) => writes.map((w) => w.run[k]);
-    const jsonCol = (k: "arguments" | "request" | "response") => writes.map((w) => json(w.run[k]));
+    // The group travels as ONE json parameter, its rows and settles as objects (json columns
+    // nested, not re-encoded): JSON.stringify is native, where 28 array parameters cost the pg
+    // driver an escape per element — most of its CPU per call.
+    // A Date goes as its ISO string ("…Z"); a `::timestamp` cast drops the zone, keeping UTC wall time.
+    const rows = writes.map((w) => w.run);
+    const settles = writes.flatMap((w) => (w.settle ? [{ ...w.settle, result: w.settle.result ?? null }] : []));
     await this.query(
       replace ? "tengine_replace_runs" : "tengine_write_runs",
       `WITH settled AS (
          UPDATE "IdempotencyRecord" r
-            SET state = s.state::"IdempotencyState", result = s.result::jsonb, "completedAt" = (now() AT TIME ZONE 'UTC'), "leaseUntil" = NULL
-           FROM unnest($25::text[], $26::text[], $27::text[], $28::text[]) AS s(id, run_id, state, result)
-          WHERE r.id = s.id AND r."runId" = s.run_id
+            SET state = s.state::"IdempotencyState", result = s.result, "completedAt" = (now() AT TIME ZONE 'UTC'), "leaseUntil" = NULL
+           FROM jsonb_to_recordset($2::jsonb) AS s(id text, "runId" text, state text, result jsonb)
+          WHERE r.id = s.id AND r."runId" = s."runId"
        )
        INSERT INTO "Run" (id, "projectId", "toolId", "toolName", status, "principalKind", "apiKeyId", "memberId", "memberEmail", "userId",
                           "clientId", "connectionId", "httpStatus", attempts, "gatewayMs", "upstreamMs", "idempotencyKey", "dedupeSource",
                           "originalRunId", arguments, request, response, error, "createdAt", "finishedAt")
-       SELECT u.id, u.project_id, u.tool_id, u.tool_name, u.status::"RunStatus", u.principal_kind::"PrincipalKind", u.api_key_id, u.member_id,
-              u.member_email, u.user_id, u.client_id, u.connection_id, u.http_status, u.attempts, u.gateway_ms, u.upstream_ms, u.idempotency_key,
-              u.dedupe_source, u.original_run_id, u.arguments::jsonb, u.request::jsonb, u.response::jsonb, u.error, u.created_at::timestamp,
+       SELECT u.id, u."projectId", u."toolId", u."toolName", u.status::"RunStatus", u."principalKind"::"PrincipalKind", u."apiKeyId", u."memberId",
+              u."memberEmail", u."userId", u."clientId", u."connectionId", u."httpStatus", u.attempts, u."gatewayMs", u."upstreamMs", u."idempotencyKey",
+              u."dedupeSource", u."originalRunId", u.arguments, u.request, u.response, u.error, u."createdAt"::timestamp,
               (now() AT TIME ZONE 'UTC')
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
-                     $11::text[], $12::text[], $13::int[], $14::int[], $15::int[], $16::int[], $17::text[], $18::text[], $19::text[],
-                     $20::text[], $21::text[], $22::text[], $23::text[], $24::text[])
-           AS u(id, project_id, tool_id, tool_name, status, principal_kind, api_key_id, member_id, member_email, user_id, client_id, connection_id,
-                http_status, attempts, gateway_ms, upstream_ms, idempotency_key, dedupe_source, original_run_id, arguments, request, response,
-                error, created_at)${replace ? REPLACE_RUN : ""}`,
-      [
-        col("id"), col("projectId"), col("toolId"), col("toolName"), col("status"), col("principalKind"), col("apiKeyId"), col("memberId"),
-        col("memberEmail"), col("userId"), col("clientId"), col("connectionId"), col("httpStatus"), col("attempts"), col("gatewayMs"),
-        col("upstreamMs"), col("idempotencyKey"), col("dedupeSource"), col("originalRunId"), jsonCol("arguments"), jsonCol("request"),
-        jsonCol("response"), col("error"), writes.map((w) => utc(w.run.createdAt)),
-        settles.map((s) => s.id), settles.map((s) => s.runId), settles.map((s) => s.state), settles.map((s) => json(s.result)),
-      ],
+         FROM jsonb_to_recordset($1::jsonb)
+           AS u(id text, "projectId" text, "toolId" text, "toolName" text, status text, "principalKind" text, "apiKeyId" text, "memberId" text,
+                "memberEmail" text, "userId" text, "clientId" text, "connectionId" text, "httpStatus" int, attempts int, "gatewayMs" int,
+                "upstreamMs" int, "idempotencyKey" text, "dedupeSource" text, "originalRunId" text, arguments jsonb, request jsonb,
+                response jsonb, error text, "createdAt" text)${replace ? REPLACE_RUN : ""}`,
+      [wellFormedJson(rows), wellFormedJson(settles)],
     );
   }
 
@@ -344,6 +340,26 @@ export type RunInsert = {
 function json(value: unknown): string | null {
   return value === undefined || value === null ? null : JSON.stringify(value);
 }
+
+/**
+ * JSON that Postgres' jsonb accepts: a lone UTF-16 surrogate (a client may send one, as
+ * `\ud800` in its JSON) is refused by jsonb, so strings holding one are written with U+FFFD
+ * in its place, as the UTF-8 encoding of a text parameter would. The check is a native scan;
+ * the slower rewrite runs only when an escape of a surrogate appears.
+ */
+export function wellFormedJson(value: unknown): string {
+  const text = JSON.stringify(value);
+  if (!SURROGATE_ESCAPE.test(text)) return text;
+  return JSON.stringify(wellFormed(JSON.parse(text)));
+}
+
+function wellFormed(value: unknown): unknown {
+  if (typeof value === "string") return (value as string & { toWellFormed(): string }).toWellFormed();
+  if (Array.isArray(value)) return value.map(wellFormed);
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [wellFormed(k), wellFormed(v)]));
+  return value;
+}
+const SURROGATE_ESCAPE = /\\ud[89a-f]/i;
 
 /** `timestamp(3)` columns hold UTC wall time: an ISO string without the zone suffix. */
 function utc(date: Date): string {

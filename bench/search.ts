@@ -1,5 +1,5 @@
-// `npm run bench:search` (and part of `npm run bench`): imports GitHub's REST description and
-// Kubernetes' into fresh projects, then measures what tool discovery is for: the size of
+// `npm run bench:search` (and part of `npm run bench`): imports GitHub's REST description,
+// Kubernetes', and the held-out Jira and Zoom descriptions into fresh projects, then measures what tool discovery is for: the size of
 // tools/list in each discovery mode, search quality on the task sets in bench/search-apis/
 // (top-1 / top-5), and search latency — in process (the index alone) and through a gateway
 // child at 1, 8 and 64 connections. See bench/README.md.

@@ -164,6 +164,50 @@ describe("ToolSearchIndex", () => {
     expect(pods.search("terminate a pod", () => true, 1)[0]!.tool.name).toBe("delete_pod");
     expect(pods.search("suspend a cron job", () => true, 1)[0]!.tool.name).toBe("patch_cron_job");
   });
+  it("finds a tool by a thesaurus synonym of its words: ticket for issue, follow for watch, erase for delete", () => {
+    const tracker = new ToolSearchIndex([
+      tool("create_issue", "POST", "/issue", "Creates an issue or, where the option to create subtasks is enabled, a subtask."),
+      tool("delete_issue", "DELETE", "/issue/{issueIdOrKey}", "Deletes an issue."),
+      tool("get_issue", "GET", "/issue/{issueIdOrKey}", "Returns the details for an issue."),
+      tool("add_watcher", "POST", "/issue/{issueIdOrKey}/watchers", "Adds a user as a watcher of an issue."),
+      tool("delete_project", "DELETE", "/project/{projectIdOrKey}", "Deletes a project."),
+    ]);
+    expect(tracker.search("erase a ticket", () => true, 1)[0]!.tool.name).toBe("delete_issue");
+    expect(tracker.search("start following a ticket", () => true, 1)[0]!.tool.name).toBe("add_watcher");
+    expect(tracker.search("look at one ticket", () => true, 1)[0]!.tool.name).toBe("get_issue");
+  });
+  it("ranks the tool whose HTTP method the query's verb stands for first among one resource's tools", () => {
+    const widgets = new ToolSearchIndex([
+      tool("widget", "DELETE", "/widgets/{id}", "A widget."),
+      tool("widget_2", "GET", "/widgets/{id}", "A widget."),
+      tool("widget_3", "PATCH", "/widgets/{id}", "A widget."),
+      tool("widget_4", "POST", "/widgets", "A widget."),
+    ]);
+    const first = (query: string) => widgets.search(query, () => true, 1)[0]!.tool.method;
+    expect(first("wipe a widget")).toBe("DELETE");
+    expect(first("fetch a widget")).toBe("GET");
+    expect(first("amend a widget")).toBe("PATCH");
+    expect(first("generate a widget")).toBe("POST");
+    expect(first("set up a widget")).toBe("POST");
+  });
+  it("lets a typed verb weigh less than the resource it acts on", () => {
+    const pages = new ToolSearchIndex([
+      tool("get_a_widget", "GET", "/widgets/{id}", "Gets a widget."),
+      tool("list_widgets", "GET", "/widgets", "Lists widgets."),
+      tool("delete_a_widget", "DELETE", "/widgets/{id}", "Deletes a widget."),
+      tool("show_banner", "GET", "/banner", "Shows the banner at the top of the site."),
+      tool("get_a_page", "GET", "/pages/{id}", "Gets a page."),
+      tool("list_pages", "GET", "/pages", "Lists pages."),
+    ]);
+    // "view" stands for get and show: the banner that shows shares the verb only, not the widget.
+    expect(pages.search("view widget", () => true, 2).map((h) => h.tool.name)).toEqual(["get_a_widget", "list_widgets"]);
+  });
+  it("reads phrasal verbs as the verb they stand for", () => {
+    expect(tokenize("throw away a branch")).toEqual(tokenize("delete branch"));
+    expect(tokenize("set up a webhook")).toEqual(tokenize("create webhook"));
+    expect(tokenize("turn off a workflow")).toEqual(tokenize("disable workflow"));
+    expect(tokenize("bring back a deleted file")).toEqual(tokenize("restore deleted file"));
+  });
   it("reuses its postings for the same tools in a reloaded runtime", () => {
     const again = index.withTools(tools.map((t) => t));
     expect(again.search("merge pull request", () => true, 1)[0]!.tool.name).toBe("merge_a_pull_request");

@@ -1,5 +1,6 @@
 import type { PreparedTool } from "../runtime/prepared-tool.ts";
 import { bodyWords, parameterValues } from "./schema-words.ts";
+import { SYNONYMS } from "./thesaurus.ts";
 import { compoundInitialisms, compoundWords, splitWords, stemWord, tokenize } from "./tokenize.ts";
 
 /** Fields of a tool the index reads, with their BM25F weights. */
@@ -19,8 +20,15 @@ const FIELDS = {
 type Field = keyof typeof FIELDS;
 const K1 = 1.2;
 const B = 0.6;
-/** Query words added by `SYNONYMS` count this much of a word the caller typed. */
-const SYNONYM_WEIGHT = 0.4;
+/** Query words added by the thesaurus (thesaurus.ts) count this share of the typed word they stand for. */
+const SYNONYM_WEIGHT = 0.5;
+/**
+ * A typed verb the index knows an HTTP method for (create, remove, show…, and their synonyms)
+ * counts this much as a word: it says what to do with the resource, which the method boost
+ * (`VERB_BOOST`) already rewards, so its rarer forms ("details", "erase") must not outweigh the
+ * resource's name in the text.
+ */
+const VERB_WORD_WEIGHT = 0.5;
 /** An unknown typed word matches the index words it begins, at this weight (see #expandUnknown). */
 const PREFIX_WEIGHT = 0.7;
 const PREFIX_MIN = 5;
@@ -31,7 +39,7 @@ const PREFIX_MIN = 5;
  */
 const NAME_COVER_BOOST = 2;
 /** The query's verb (create, list, update, delete…) agrees with the tool's HTTP method. */
-const VERB_BOOST = 0.25;
+const VERB_BOOST = 0.4;
 const VERB_METHODS: Record<string, readonly string[]> = {
   creat: ["POST", "PUT"],
   list: ["GET"],
@@ -63,41 +71,6 @@ const METHOD_VERBS: Record<string, string> = {
   PATCH: "update edit modify",
   DELETE: "delete remove",
 };
-
-/**
- * Words people use for the same operation or resource. A query word brings in its group's
- * other words at `SYNONYM_WEIGHT`. Stemmed when the index is loaded.
- */
-const SYNONYM_GROUPS = [
-  "delete remove destroy drop erase kill terminate purge",
-  "create add new make open publish leave write register",
-  "update edit modify change rename close reopen set suspend pause resume resize",
-  "get fetch retrieve show view see read inspect describe look detail info information",
-  "list enumerate browse history show see",
-  "search find lookup query",
-  "issue bug ticket",
-  "user account member person people",
-  "my me mine myself authenticated current",
-  "vm server droplet machine instance",
-  "permission access role right privilege allow authorize permit",
-  "grant assign bind",
-  "token key credential",
-  "run execute trigger start",
-  "cancel stop abort",
-  "latest newest recent last",
-  "star stargazer",
-  "quota limit remaining left rate",
-  "image snapshot",
-  "cert certificate tls",
-];
-const SYNONYMS: Map<string, string[]> = (() => {
-  const map = new Map<string, string[]>();
-  for (const group of SYNONYM_GROUPS) {
-    const stems = [...new Set(group.split(" ").map(stemWord))];
-    for (const stem of stems) map.set(stem, [...new Set([...(map.get(stem) ?? []), ...stems.filter((s) => s !== stem)])]);
-  }
-  return map;
-})();
 
 export type SearchHit = { tool: PreparedTool; score: number };
 
@@ -173,9 +146,9 @@ export class ToolSearchIndex {
    * cannot cut). Only stems of at least `PREFIX_MIN` letters ("store" → stor is too short: it
    * would find every storage operation), at `PREFIX_WEIGHT`.
    */
-  #expandUnknown(terms: Map<string, number>): void {
-    for (const [term, weight] of [...terms]) {
-      if (weight !== 1 || term.length < PREFIX_MIN || this.#postings.has(term)) continue;
+  #expandUnknown(terms: Map<string, number>, typedWords: readonly string[]): void {
+    for (const term of typedWords) {
+      if (term.length < PREFIX_MIN || this.#postings.has(term)) continue;
       for (const word of this.#postings.keys()) if (word.startsWith(term) && !terms.has(word)) terms.set(word, PREFIX_WEIGHT);
     }
   }
@@ -190,9 +163,9 @@ export class ToolSearchIndex {
    * tools: filtered before ranking, so nothing else is scored or returned). Ties keep name order.
    */
   search(query: string, allowed: (tool: PreparedTool, index: number) => boolean, limit: number): SearchHit[] {
-    const terms = queryTerms(query);
+    const { terms, typedWords } = queryTerms(query);
     if (terms.size === 0 || limit <= 0) return [];
-    this.#expandUnknown(terms);
+    this.#expandUnknown(terms, typedWords);
     const scores = new Float64Array(this.tools.length);
     const mask = new Int8Array(this.tools.length); // 0 unknown, 1 allowed, -1 not
     const touched: number[] = [];
@@ -209,7 +182,7 @@ export class ToolSearchIndex {
         scores[doc] = scores[doc]! + (idf * tf * (K1 + 1)) / (tf + K1);
       }
     }
-    const verbs = typedVerbMethods(terms);
+    const verbs = typedVerbMethods(typedWords);
     // A question without a verb we know ("which storage classes are there") asks to read.
     if (verbs.size === 0 && QUESTION.test(query)) verbs.add("GET");
     for (const doc of touched) {
@@ -230,23 +203,32 @@ export class ToolSearchIndex {
  * The HTTP methods the query's verbs stand for: a typed verb (create, remove, show…) and the
  * verbs of its synonym group, so "make a namespace" prefers POST as "create a namespace" does.
  */
-function typedVerbMethods(terms: Map<string, number>): Set<string> {
+function typedVerbMethods(typedWords: readonly string[]): Set<string> {
   const methods = new Set<string>();
-  for (const [term, weight] of terms) {
-    if (weight !== 1) continue;
-    for (const word of [term, ...(SYNONYMS.get(term) ?? [])]) for (const method of VERB_METHODS[word] ?? []) methods.add(method);
-  }
+  for (const word of typedWords) for (const method of verbMethods(word)) methods.add(method);
   return methods;
 }
 
-/** The query's stemmed words with their weights: typed words 1, their synonyms less. */
-function queryTerms(query: string): Map<string, number> {
+/** The HTTP methods a stemmed word stands for, by itself or through its synonyms (none for most words). */
+function verbMethods(word: string): string[] {
+  return [word, ...(SYNONYMS.get(word) ?? [])].flatMap((w) => VERB_METHODS[w] ?? []);
+}
+
+/**
+ * The query's stemmed words with their weights: typed words 1 (a typed verb `VERB_WORD_WEIGHT`),
+ * the thesaurus's synonyms `SYNONYM_WEIGHT` of the word they stand for; and the typed words.
+ */
+function queryTerms(query: string): { terms: Map<string, number>; typedWords: string[] } {
   const terms = new Map<string, number>();
-  for (const word of tokenize(query)) terms.set(word, 1);
-  for (const word of [...terms.keys()]) {
-    for (const synonym of SYNONYMS.get(word) ?? []) if (!terms.has(synonym)) terms.set(synonym, SYNONYM_WEIGHT);
+  for (const word of tokenize(query)) if (!terms.has(word)) terms.set(word, verbMethods(word).length > 0 ? VERB_WORD_WEIGHT : 1);
+  const typedWords = [...terms.keys()];
+  for (const word of typedWords) {
+    for (const synonym of SYNONYMS.get(word) ?? []) {
+      const weight = SYNONYM_WEIGHT * terms.get(word)!;
+      if (!typedWords.includes(synonym) && weight > (terms.get(synonym) ?? 0)) terms.set(synonym, weight);
+    }
   }
-  return terms;
+  return { terms, typedWords };
 }
 
 /**

@@ -79,14 +79,28 @@ const STOP_WORDS = new Set(
 
 /**
  * Two-word phrases read as one word, where the words alone mean something else ("logged in" is
- * not about logs): in the index and in queries alike.
+ * not about logs, "set up" not about sets): in the index and in queries alike. Phrasal verbs of
+ * plain English only, like the thesaurus (thesaurus.ts).
  */
 const PHRASES: Record<string, string> = {
   "logged in": "authenticated",
   "signed in": "authenticated",
   "log in": "authenticate",
   "sign in": "authenticate",
+  "log out": "logout",
+  "sign out": "logout",
   "tear down": "delete",
+  "throw away": "delete",
+  "get rid": "delete",
+  "set up": "create",
+  "turn on": "enable",
+  "switch on": "enable",
+  "turn off": "disable",
+  "switch off": "disable",
+  "look up": "lookup",
+  "bring back": "restore",
+  "take away": "revoke",
+  "how many": "count",
 };
 
 /** Abbreviations read as the word they stand for, in the index and in queries alike. */

@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type ApprovalRoundTripDeps, type Principal, principalKey } from "@tengine/core";
-import { isJSONRPCNotification, isJSONRPCRequest, type JSONRPCMessage, type JSONRPCRequest } from "@modelcontextprotocol/sdk/types.js";
+import { isJSONRPCNotification, type JSONRPCMessage, type JSONRPCRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { Db } from "@tengine/db";
 import { type AuthDeps, authenticate, authenticateForOrg, bearerChallenge } from "../http/authenticate.ts";
 import { BodyTooLargeError, readBody } from "../http/read-body.ts";
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../http/database-unavailable.ts";
 import { sendJson } from "../http/respond.ts";
+import { isRequest } from "./json-rpc.ts";
 import type { CallContext } from "./call-context.ts";
 import { ELICITATION_SESSION_PREFIX, ElicitationBroker } from "./elicitation-broker.ts";
 import type { GatewayTransport } from "./gateway-transport.ts";
@@ -140,7 +141,7 @@ export async function handleMcpPost(deps: McpEndpointDeps, req: IncomingMessage,
     return sendJson(res, 400, jsonRpcError((messages[0] as { id?: string | number }).id ?? null, HEADER_MISMATCH, `Header mismatch: the MCP-Protocol-Version header is missing (body says ${meta[PROTOCOL_VERSION_META]})`));
   }
 
-  const requests = messages.filter((m): m is JSONRPCRequest => isJSONRPCRequest(m));
+  const requests = messages.filter((m): m is JSONRPCRequest => isRequest(m));
   // Notifications (initialized, cancelled, …) and client responses need no answer in a
   // stateless exchange; nothing of theirs reaches the shared Server (their ids are the
   // client's own, which could name another client's request there).

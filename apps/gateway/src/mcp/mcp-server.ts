@@ -7,6 +7,7 @@ import type { Metrics } from "../observability/metrics.ts";
 import { askInClient, type PendingApproval } from "./ask-in-client.ts";
 import { BUILTIN_TOOLS, callBuiltinTool, callDiscoveryTool, callFamilyTool, isBuiltinTool } from "./builtin-tools.ts";
 import type { CallContext } from "./call-context.ts";
+import { isPlainObject } from "./json-rpc.ts";
 import { ELICITATION_SESSION_PREFIX } from "./elicitation-broker.ts";
 import { GatewayTransport } from "./gateway-transport.ts";
 import { type ModernFollowUp, retryAnswer, slowCallAsTask, taskAnswer, waitingAnswer } from "./modern/follow-ups.ts";
@@ -44,8 +45,6 @@ function callStatus(outcome: { result: { isError?: boolean }; failure?: CallFail
   if (!outcome.result.isError) return "ok";
   return outcome.failure === "rate_limited" ? "rate_limited" : "error";
 }
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**
  * tools/call params: the common shape (a name, optional arguments and _meta objects) is
@@ -118,8 +117,9 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics, foll
     // The MCP servers the credential asks for (read only when the project has one activated on request).
     let toolsets: string[] = [];
     if (ctx.surface !== "org") {
-      const runtime = await deps.runtime.get(ctx.project.id, ctx.project.configVersion).catch((error: unknown) => unavailable(ctx, error));
-      toolsets = await principalToolsets(deps.db, ctx.principal, runtime.mcpServers).catch((error: unknown) => unavailable(ctx, error));
+      // A warm project's runtime is at hand; a project without MCP servers has no toolsets to read.
+      const runtime = deps.runtime.current(ctx.project.id, ctx.project.configVersion) ?? (await deps.runtime.get(ctx.project.id, ctx.project.configVersion).catch((error: unknown) => unavailable(ctx, error)));
+      if (runtime.mcpServers.length) toolsets = await principalToolsets(deps.db, ctx.principal, runtime.mcpServers).catch((error: unknown) => unavailable(ctx, error));
       if (ctx.modernHeaders) {
         // x-mcp-header: what a proxy read from the headers must be what the tool receives.
         const headerParams = runtime.tools.get(name)?.headerParams;

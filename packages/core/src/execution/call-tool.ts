@@ -106,7 +106,7 @@ export async function callTool(deps: ToolCallDeps, req: ToolCallRequest): Promis
   const fail = (f: CallFailure, fields: Partial<RunRecord>) => finish(f.status, { ...fields, error: f.message }, toolError(f.message), f.code);
 
   // resolve tool: the project's own tools, or a platform tool served on this endpoint
-  const runtime = await deps.runtime.get(project.id, project.configVersion);
+  const runtime = deps.runtime.current(project.id, project.configVersion) ?? (await deps.runtime.get(project.id, project.configVersion));
   const surface = req.surface ?? "project";
   const own = surface === "org" ? undefined : runtime.tools.get(req.toolName);
   // A server activated on request is not there for a credential that did not ask for it.

@@ -35,6 +35,8 @@ export type ProjectRuntime = {
  */
 export class ProjectRuntimeCache {
   readonly #entries = new Map<string, Promise<ProjectRuntime>>();
+  /** the settled value of each entry's promise, once it has one (`current`) */
+  readonly #ready = new Map<string, ProjectRuntime>();
   readonly #maxProjects: number;
 
   readonly #onLoad: ((projectId: string, runtime: ProjectRuntime) => void) | undefined;
@@ -54,6 +56,16 @@ export class ProjectRuntimeCache {
     return this.secretBox;
   }
 
+  /**
+   * The loaded runtime of this version (or newer), without waiting: what every call of a warm
+   * project finds. `get` is the same with loading; the call path tries this first, so a warm
+   * call spends no promise on it.
+   */
+  current(projectId: string, version: number): ProjectRuntime | undefined {
+    const ready = this.#ready.get(projectId);
+    return ready && ready.version >= version ? ready : undefined;
+  }
+
   async get(projectId: string, version: number): Promise<ProjectRuntime> {
     const cached = this.#entries.get(projectId);
     if (cached) {
@@ -65,8 +77,15 @@ export class ProjectRuntimeCache {
     if (this.#onLoad) loading.then((runtime) => this.#onLoad?.(projectId, runtime), () => {});
     this.#entries.delete(projectId); // re-insert: Map order is our LRU order
     this.#entries.set(projectId, loading);
-    loading.catch(() => this.#entries.get(projectId) === loading && this.#entries.delete(projectId));
-    if (this.#entries.size > this.#maxProjects) this.#entries.delete(this.#entries.keys().next().value!);
+    loading.then(
+      (runtime) => this.#entries.get(projectId) === loading && this.#ready.set(projectId, runtime),
+      () => this.#entries.get(projectId) === loading && this.#entries.delete(projectId),
+    );
+    if (this.#entries.size > this.#maxProjects) {
+      const oldest = this.#entries.keys().next().value!;
+      this.#entries.delete(oldest);
+      this.#ready.delete(oldest);
+    }
     return loading;
   }
 

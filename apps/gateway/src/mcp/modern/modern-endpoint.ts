@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { isJSONRPCNotification, isJSONRPCRequest, type JSONRPCMessage, type JSONRPCRequest } from "@modelcontextprotocol/sdk/types.js";
+import { isJSONRPCNotification, type JSONRPCMessage, type JSONRPCRequest } from "@modelcontextprotocol/sdk/types.js";
+import { isRequest } from "../json-rpc.ts";
 import type { CallContext } from "../call-context.ts";
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../../http/database-unavailable.ts";
 import { DATABASE_UNAVAILABLE_CODE } from "../mcp-server.ts";
@@ -40,7 +41,7 @@ function rpcError(id: JSONRPCRequest["id"] | null, code: number, message: string
 export async function handleModernPost(deps: ModernDeps, req: IncomingMessage, res: ServerResponse, parsed: unknown, ctx: CallContext, answer: Answer) {
   if (Array.isArray(parsed)) return answer(400, rpcError(null, -32600, "Invalid Request: a 2026-07-28 request is one JSON-RPC message, not a batch"), []);
   const message = parsed as JSONRPCMessage;
-  if (!isJSONRPCRequest(message)) {
+  if (!isRequest(message)) {
     // notifications/cancelled and the like: nothing to answer on a stateless exchange.
     if (isJSONRPCNotification(message)) return void res.writeHead(202).end();
     return answer(400, rpcError(null, -32600, "Invalid Request: a 2026-07-28 client sends requests and notifications only"), []);

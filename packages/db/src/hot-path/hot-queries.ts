@@ -29,9 +29,14 @@ export class HotQueries {
     options: { /** errors meaning "the database is unreachable" (a failed group is then not retried run by run) */ isUnavailable?: (error: unknown) => boolean } = {},
   ) {
     const grouping = options.isUnavailable ? { isUnavailable: options.isUnavailable } : {};
-    this.#runs = new GroupCommit((writes) => this.writeRuns(writes), grouping);
-    this.#keyLookups = new GroupCommit((lookups) => this.findApiKeys(lookups), { ...grouping, maxInFlight: 4 });
-    this.#claims = new GroupCommit((claims) => this.claimIdempotencyKeys(claims), { ...grouping, maxInFlight: 4 });
+    // One statement of each kind in flight: what arrives meanwhile waits and goes out in the
+    // next one. Under load that halves the statements per call (each costs the gateway a socket
+    // write and read, ~100 µs of CPU on a busy machine) for a wait shorter than one round trip;
+    // a lone caller still waits for nothing (bench/ab.ts: 12–17 % less CPU per call at 64
+    // connections than with 2–4 in flight).
+    this.#runs = new GroupCommit((writes) => this.writeRuns(writes), { ...grouping, maxInFlight: 1 });
+    this.#keyLookups = new GroupCommit((lookups) => this.findApiKeys(lookups), { ...grouping, maxInFlight: 1 });
+    this.#claims = new GroupCommit((claims) => this.claimIdempotencyKeys(claims), { ...grouping, maxInFlight: 1 });
   }
 
   private query<R extends pg.QueryResultRow>(name: string, text: string, values: unknown[]) {

@@ -18,6 +18,7 @@ import { type Child, forkTs, firstMessage, freePort, spawnTs, startGatewayChild,
 import { type LoadResult, medianOfRounds, percentile, runLoad } from "./lib/load.ts";
 import { formatSummary, mainThreadProfile, summariseProfile } from "./lib/cpu-profile.ts";
 import { formatPgPerCall, type PgCounts, pgDelta, startPgCounter } from "./lib/pg-counter.ts";
+import { measureDurableCommit } from "./lib/commit-probe.ts";
 import { fmt, table } from "./lib/report.ts";
 import { READ_TOOL, seedCallProject, seedListProject, WRITE_TOOL } from "./lib/seed.ts";
 
@@ -25,7 +26,14 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const DURATION_SEC = positiveNumber("BENCH_DURATION", 10);
 const WARMUP_SEC = positiveNumber("BENCH_WARMUP", 2);
 const LIST_TOOL_COUNT = positiveNumber("BENCH_LIST_TOOLS", 1000);
-const CALL_CONCURRENCY = [1, 64];
+/** BENCH_CONNECTIONS=64 (or "1,64"): the tools/call concurrencies measured. */
+const CALL_CONCURRENCY = connectionList("BENCH_CONNECTIONS", [1, 64]);
+/**
+ * BENCH_ONLY=gateway_read,gateway_write: measure only these tools/call scenarios (their
+ * forwarder pairs and the direct baselines come along); add tools_list for the tools/list
+ * rows, which are skipped otherwise. Unset: everything. For quick iterations on one path.
+ */
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",").map((s) => s.trim()).filter(Boolean)) : undefined;
 const LIST_CONCURRENCY = [1, 8];
 const COLD_LOADS = 5;
 /** Measured runs of the gateway and of the forwarder per scenario, alternated A/B/A/B. */
@@ -384,6 +392,14 @@ async function main() {
     },
   ];
 
+  if (ONLY) {
+    const unknown = [...ONLY].filter((id) => id !== "tools_list" && !scenarios.some((s) => s.id === id));
+    if (unknown.length) settingError(`BENCH_ONLY names unknown scenarios: ${unknown.join(", ")} (known: ${scenarios.filter((s) => s.kind !== "direct").map((s) => s.id).join(", ")}, tools_list)`);
+  }
+  const measuredScenarios = scenarios.filter((s) => s.kind === "direct" || !ONLY || ONLY.has(s.id));
+  // The commit floor, measured before the load (nothing else of the benchmark running).
+  const commit = await measureDurableCommit(database.target, Math.min(DURATION_SEC, 5));
+  log(`Postgres durable commit, one connection: p50 ${fmt.ms(commit.p50Ms)} ms, p99 ${fmt.ms(commit.p99Ms)} ms (${fmt.int(commit.commits)} commits)`);
   const rows: Row[] = [];
   /** When each measured gateway run started and ended (monotonic µs): the profile is cut by these. */
   const profileWindows: ProfileWindow[] = [];
@@ -392,7 +408,7 @@ async function main() {
   const gatewayResponses: Record<string, number> = { [READ_TOOL]: 1, [WRITE_TOOL]: 1 };
   const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
   for (const connections of CALL_CONCURRENCY) {
-    for (const s of scenarios) {
+    for (const s of measuredScenarios) {
       const specOf = (sc: Scenario) => ({
         url: sc.url,
         method: sc.method,
@@ -518,7 +534,8 @@ async function main() {
   log(`tools/list: ${listedCount} tools, ${fmt.kb(first.bytes)}, first call ${fmt.ms(first.ms)} ms, cold reload median ${fmt.ms(median(coldLoads))} ms`);
 
   const listRows: { label: string; connections: number; result: LoadResult; bytes: number; flagged: boolean }[] = [];
-  for (const connections of LIST_CONCURRENCY) {
+  // With BENCH_ONLY and no tools_list, only the single calls above (a second or so), no load.
+  for (const connections of !ONLY || ONLY.has("tools_list") ? LIST_CONCURRENCY : []) {
     for (const variant of [
       { label: `tools/list, ${LIST_TOOL_COUNT} tools`, url: listMcpUrl, headers: listHeaders, bytes: first.bytes, min: LIST_TOOL_COUNT },
       { label: "tools/list, 2 tools (reference)", url: callMcpUrl, headers: mcpHeaders(calls.key), bytes: smallList.bytes, min: 2 },
@@ -597,13 +614,15 @@ async function main() {
   out.push("  gw ÷ fwd = gateway calls/s as a share of the forwarder's; +p50 ms = gateway p50 − forwarder p50; p99 × = gateway p99 ÷ forwarder p99;");
   out.push("  gw CPU in kernel = share of the gateway's CPU spent in system time (socket syscalls; on loopback the kernel's TCP work for the receiver is in it too).");
   out.push("  Issue 13's targets (quiet machine): reads ≥ 40 % and writes ≥ 30 % at 64 connections; +p50 ≤ 0.5 ms at 1; p99 × ≤ 3 at 64.");
+  out.push(`  Postgres durable commit on this machine, one connection (INSERT of one row, back to back): p50 ${fmt.ms(commit.p50Ms)} ms, p99 ${fmt.ms(commit.p99Ms)} ms.`);
+  out.push("  At one connection a call's reply waits for its run's commit (the forwarder's for none): that p50 is part of the gateway's +p50.");
   out.push("");
   out.push(`tools/call by protocol era — the same gateway and tools, ${PROTOCOL_VERSION} (no initialize, stateless) beside ${MODERN_PROTOCOL_VERSION} (Mcp-Method/Mcp-Name headers checked, _meta, resultType)`);
   out.push(
     table(
       ["tools/call", "conc", `${PROTOCOL_VERSION} calls/s`, `${MODERN_PROTOCOL_VERSION} calls/s`, "ratio", `${PROTOCOL_VERSION} p50`, `${MODERN_PROTOCOL_VERSION} p50`, `${PROTOCOL_VERSION} p99`, `${MODERN_PROTOCOL_VERSION} p99`, `${PROTOCOL_VERSION} CPU/call`, `${MODERN_PROTOCOL_VERSION} CPU/call`],
       rows
-        .filter((r) => r.scenario.endsWith("_modern"))
+        .filter((r) => r.scenario.endsWith("_modern") && rows.some((l) => l.scenario === r.scenario.replace(/_modern$/, "") && l.connections === r.connections))
         .map((m) => {
           const l = rows.find((r) => r.scenario === m.scenario.replace(/_modern$/, "") && r.connections === m.connections)!;
           return [`${m.flagged || l.flagged ? "! " : ""}${m.scenario.startsWith("gateway_read") ? READ_TOOL : WRITE_TOOL}`, m.connections, fmt.int(l.result.callsPerSec), fmt.int(m.result.callsPerSec), fmt.ratio(m.result.callsPerSec / l.result.callsPerSec), fmt.ms(l.result.latencyMs.p50), fmt.ms(m.result.latencyMs.p50), fmt.ms(l.result.latencyMs.p99), fmt.ms(m.result.latencyMs.p99), fmt.cpu(l.result.cpuMsPerCall.gateway), fmt.cpu(m.result.cpuMsPerCall.gateway)];
@@ -613,7 +632,7 @@ async function main() {
   out.push(`  ratio = ${MODERN_PROTOCOL_VERSION} calls/s ÷ ${PROTOCOL_VERSION} calls/s (the ${PROTOCOL_VERSION} row is the median of its alternated rounds, the ${MODERN_PROTOCOL_VERSION} row one run).`);
   out.push("");
   out.push("tools/call with rate limiting (Redis, 3 sliding windows per call) and pub/sub on, beside the execution core (same scenarios)");
-  const limitRows = rows.filter((r) => r.core);
+  const limitRows = rows.filter((r) => r.core && rows.some((c) => c.scenario === r.core && c.connections === r.connections));
   out.push(
     table(
       ["scenario", "conc", "core calls/s", "+limits calls/s", "calls/s ratio", "core p50", "+limits p50", "core p99", "+limits p99", "+p50 ms", "core CPU/call", "+limits CPU/call"],
@@ -689,6 +708,7 @@ async function main() {
     commit: gitCommit(),
     settings: { durationSec: DURATION_SEC, warmupSec: WARMUP_SEC, callConcurrency: CALL_CONCURRENCY, listConcurrency: LIST_CONCURRENCY, listToolCount: LIST_TOOL_COUNT, protocolVersion: PROTOCOL_VERSION },
     toolsCall: rows,
+    durableCommit: commit,
     gatewayVsForwarder: forwarderRatios(rows).map((r) => ({ op: r.op, connections: r.connections, throughputShare: r.throughputShare, p50PlusMs: r.p50PlusMs, p99Ratio: r.p99Ratio, gatewayCpuMsPerCall: r.gw.cpuMsPerCall.gateway, forwarderCpuMsPerCall: r.fwd.cpuMsPerCall.gateway })),
     rateLimited: { redisUrl: REDIS_URL.replace(/\/\/[^@]*@/, "//"), limits: GENEROUS, runsRecorded: { ...limitedRunCheck, gatewayCallsAnswered: limitedCallsSent, inFlightBound: limitedInFlightBound, gatewayCompletedByTool: limitedCompleted } },
     runsRecorded: { ...runCheck, gatewayCallsAnswered: gatewayCallsSent, inFlightBound, answeredByTool: gatewayResponses, gatewayCompletedByTool: completedByTool },
@@ -827,6 +847,14 @@ function positiveNumber(name: string, fallback: number) {
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0) settingError(`${name} must be a positive number (got "${raw}")`);
   return value;
+}
+
+function connectionList(name: string, fallback: number[]) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const values = raw.split(",").map((v) => Number(v.trim()));
+  if (!values.length || values.some((v) => !Number.isInteger(v) || v <= 0)) settingError(`${name} must be whole numbers of connections separated by commas (got "${raw}")`);
+  return values;
 }
 
 /** A bad setting ends the benchmark before anything starts, with the message and no stack. */

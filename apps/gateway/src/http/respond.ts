@@ -1,7 +1,8 @@
 import type { ServerResponse } from "node:http";
+import { stringifyJson } from "./raw-json.ts";
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  const text = JSON.stringify(body);
+  const text = stringifyJson(body);
   res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
   res.end(text);
 }

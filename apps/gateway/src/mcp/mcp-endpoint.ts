@@ -5,6 +5,7 @@ import type { Db } from "@tengine/db";
 import { type AuthDeps, authenticate, authenticateForOrg, bearerChallenge } from "../http/authenticate.ts";
 import { BodyTooLargeError, readBody } from "../http/read-body.ts";
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../http/database-unavailable.ts";
+import { stringifyJson } from "../http/raw-json.ts";
 import { sendJson } from "../http/respond.ts";
 import { isRequest } from "./json-rpc.ts";
 import type { CallContext } from "./call-context.ts";
@@ -122,11 +123,11 @@ export async function handleMcpPost(deps: McpEndpointDeps, req: IncomingMessage,
     if (sessionId) headers["mcp-session-id"] = sessionId;
     if (res.headersSent) {
       // Already streaming (a question went out): the answer is the stream's last event.
-      res.end(`event: message\ndata: ${JSON.stringify(body)}\n\n`);
+      res.end(`event: message\ndata: ${stringifyJson(body)}\n\n`);
       return;
     }
     if (!acceptsJson) {
-      const events = (Array.isArray(body) ? body : [body]).map((r) => `event: message\ndata: ${JSON.stringify(r)}\n\n`).join("");
+      const events = (Array.isArray(body) ? body : [body]).map((r) => `event: message\ndata: ${stringifyJson(r)}\n\n`).join("");
       res.writeHead(status, { "content-type": "text/event-stream", "cache-control": "no-cache", ...headers });
       res.end(events);
       return;

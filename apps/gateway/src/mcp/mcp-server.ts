@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { CallToolRequestSchema, ErrorCode, InitializeRequestSchema, type JSONRPCRequest, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
-import { type ApprovalRoundTripDeps, CALL_TOOL, type ToolCallOutcome, type CallFailureCode, callTool, isDiscoveryTool, limitDiscoveryCall, listPlatformTools, listToolsForCaller, principalToolsets, resultForProtocol, type ToolCallDeps } from "@tengine/core";
+import { type ApprovalRoundTripDeps, CALL_TOOL, type ToolCallOutcome, type CallFailureCode, callTool, isDiscoveryTool, limitDiscoveryCall, listPlatformTools, listToolsForCaller, principalToolsets, type ProjectRuntime, resultForProtocol, type ToolCallDeps } from "@tengine/core";
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../http/database-unavailable.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import { askInClient, type PendingApproval } from "./ask-in-client.ts";
 import { BUILTIN_TOOLS, callBuiltinTool, callDiscoveryTool, callFamilyTool, isBuiltinTool } from "./builtin-tools.ts";
+import { RawJson } from "../http/raw-json.ts";
 import type { CallContext } from "./call-context.ts";
 import { isPlainObject } from "./json-rpc.ts";
 import { ELICITATION_SESSION_PREFIX } from "./elicitation-broker.ts";
@@ -63,6 +64,23 @@ function callToolParams(raw: JSONRPCRequest): { name: string; arguments?: Record
   return parsed.data.params;
 }
 
+/** Serialized tool lists per runtime (a project version) and caller's scopes and toolsets. */
+const serializedLists = new WeakMap<ProjectRuntime, Map<string, RawJson>>();
+
+function serializedList(runtime: ProjectRuntime, scopes: readonly string[] | null, toolsets: readonly string[], build: () => unknown[]): RawJson {
+  const key = `${scopes === null ? "*" : [...scopes].sort().join(" ")}|${[...toolsets].sort().join(" ")}`;
+  let lists = serializedLists.get(runtime);
+  if (!lists) serializedLists.set(runtime, (lists = new Map()));
+  let list = lists.get(key);
+  if (!list) {
+    list = new RawJson(JSON.stringify(build()));
+    // Bounded: a project whose callers hold many different scope sets keeps the last 100.
+    if (lists.size >= 100) lists.delete(lists.keys().next().value!);
+    lists.set(key, list);
+  }
+  return list;
+}
+
 /** The process's one MCP Server, with tools/list and tools/call backed by packages/core. */
 const CAPABILITIES = { tools: { listChanged: false } };
 
@@ -89,6 +107,13 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics, foll
     // families); platform tools are few and always listed beside them. A federated server that
     // is down is answered from its last known tool list, marked stale.
     const toolsets = await principalToolsets(deps.db, ctx.principal, runtime.mcpServers).catch((error: unknown) => unavailable(ctx, error));
+    const anyDown = runtime.mcpServers.some((server) => deps.mcp?.health(server.id).state === "down");
+    // The 2025 era's whole list, serialized once per project version and caller's scopes and
+    // toolsets while every server is up (a 1,000-tool list is ~700 KB of JSON). The modern era
+    // pages it, so it gets the objects.
+    if (!anyDown && !ctx.modern && !ctx.modernHeaders) {
+      return { tools: serializedList(runtime, ctx.principal.scopes, toolsets, () => [...listToolsForCaller(runtime, ctx.principal.scopes, toolsets).tools, ...platform, ...BUILTIN_TOOLS]) };
+    }
     const { tools } = listToolsForCaller(runtime, ctx.principal.scopes, toolsets);
     const isDown = (name: string) => {
       const server = runtime.tools.get(name)?.federation?.server;

@@ -9,6 +9,7 @@ import { renderRequest } from "../templates/index.ts";
 import { failed, type StepResult } from "./call-failure.ts";
 import { describeRequest, describeResponse } from "./describe-exchange.ts";
 import { identityHeaders } from "./identity-headers.ts";
+import { randomToken } from "../ids/new-id.ts";
 import type { CallIdentity, ToolKind, ToolRuntime } from "./tool-kind.ts";
 
 /** An HTTP request ready to go: headers with identity and auth, and the key that signs it. */
@@ -88,7 +89,7 @@ async function send(deps: { outbound: OutboundClient }, tool: PreparedTool, proj
     allowHttp: project.allowHttpUpstreams,
     allowedHosts: project.allowedUpstreamHosts,
     // Signatures are made per attempt (fresh timestamp and nonce).
-    sign: signingKey ? (r) => ({ ...signRequest(r, signingKey) }) : undefined,
+    sign: signingKey ? (r) => ({ ...signRequest(r, signingKey, { nonce: randomToken(16) }) }) : undefined,
   });
 }
 

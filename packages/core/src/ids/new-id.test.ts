@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { idAtTime, newId } from "./new-id.ts";
+import { idAtTime, newId, randomToken } from "./new-id.ts";
 
 describe("newId", () => {
   it("prefix, 10 time characters and 16 random ones, in Crockford base32", () => {
@@ -20,5 +20,13 @@ describe("newId", () => {
     expect(a < b).toBe(true);
     expect(idAtTime("run", 1_700_000_000_001) <= b).toBe(true);
     expect(idAtTime("run", 1_700_000_000_001) > a).toBe(true);
+  });
+
+  it("draws signature nonces from the same pool: base64url of 16 bytes, never repeated across refills", () => {
+    const nonces = Array.from({ length: 1_000 }, () => randomToken(16)); // ~4 refills, interleaved with ids
+    for (let i = 0; i < 300; i++) newId("run");
+    nonces.push(...Array.from({ length: 1_000 }, () => randomToken(16)));
+    expect(new Set(nonces).size).toBe(nonces.length);
+    for (const n of nonces) expect(n).toMatch(/^[A-Za-z0-9_-]{22}$/);
   });
 });

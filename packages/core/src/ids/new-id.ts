@@ -39,14 +39,22 @@ const POOL_SIZE = 4096;
 const pool = Buffer.alloc(POOL_SIZE);
 let poolOffset = POOL_SIZE;
 
-function randomBytes10(): Buffer {
-  if (poolOffset + 10 > POOL_SIZE) {
+function poolBytes(n: number): Buffer {
+  if (poolOffset + n > POOL_SIZE) {
     randomFillSync(pool);
     poolOffset = 0;
   }
-  const bytes = pool.subarray(poolOffset, poolOffset + 10);
-  poolOffset += 10;
+  const bytes = pool.subarray(poolOffset, poolOffset + n);
+  poolOffset += n;
   return bytes;
+}
+
+/**
+ * `bytes` random bytes from the same pool, base64url: a request signature's nonce, drawn per
+ * signed call (one `getrandom` call per ~250 nonces instead of one each).
+ */
+export function randomToken(bytes = 16): string {
+  return poolBytes(bytes).toString("base64url");
 }
 
 /**
@@ -60,7 +68,7 @@ export function newId(kind: IdKind, now = Date.now()): string {
     time = ALPHABET[t % 32] + time;
     t = Math.floor(t / 32);
   }
-  const bytes = randomBytes10();
+  const bytes = poolBytes(10);
   let random = "";
   let acc = 0;
   let bits = 0;

@@ -1,6 +1,6 @@
 import { createApiKey } from "@tengine/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RawJson, stringifyJson } from "../src/http/raw-json.ts";
+import { jsonChunks, RawJson, stringifyJson } from "../src/http/raw-json.ts";
 import { rpc, startWorld } from "./harness.ts";
 
 // A 2025-era tools/list is serialized once per project version and caller's scopes and
@@ -53,6 +53,16 @@ describe("stringifyJson", () => {
     const raw = new RawJson(JSON.stringify([{ a: 'x"y' }]));
     expect(JSON.parse(stringifyJson({ id: 1, result: { tools: raw }, again: [raw], text: "\u0000raw-0000-0" }))).toEqual({ id: 1, result: { tools: [{ a: 'x"y' }] }, again: [[{ a: 'x"y' }]], text: "\u0000raw-0000-0" });
     expect(stringifyJson({ plain: [1, "two"] })).toBe('{"plain":[1,"two"]}');
+  });
+
+  it("gives the same JSON as pieces to write, the raw part as its UTF-8 bytes", () => {
+    const raw = new RawJson(JSON.stringify([{ name: "ünï", text: 'a"b' }]));
+    const value = { jsonrpc: "2.0", id: "x", result: { tools: raw, next: "é" } };
+    const chunks = jsonChunks(value);
+    expect(chunks).toHaveLength(3);
+    expect(Buffer.isBuffer(chunks[1])).toBe(true);
+    expect(Buffer.concat(chunks.map((c) => (typeof c === "string" ? Buffer.from(c) : c))).toString("utf8")).toBe(stringifyJson(value));
+    expect(jsonChunks({ plain: true })).toEqual(['{"plain":true}']);
   });
 
   it("refuses to serialize a RawJson through plain JSON.stringify, which would lose it", () => {

@@ -41,7 +41,6 @@ test.afterAll(async ({ browser }) => {
   await page.close();
 });
 
-
 /** The first mail to `to` whose text matches, once the worker (every 5 s, with retries) sent it. */
 async function mailTo(to: string, match: RegExp): Promise<Mail> {
   let found: Mail | undefined;

@@ -198,3 +198,5 @@ export { deliverEmails, EMAIL_KEEP_MS, EMAIL_MAX_ATTEMPTS, type OutgoingEmail, p
 export { createSmtpSender } from "./email/smtp-sender.ts";
 export { queueApprovalEmails } from "./email/approval-emails.ts";
 export { invitationEmail } from "./email/invitation-email.ts";
+export { isPlainObject } from "./validation/is-plain-object.ts";
+export { PerCallerCache } from "./discovery/per-caller-cache.ts";

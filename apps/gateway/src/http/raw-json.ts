@@ -29,8 +29,7 @@ let collecting: RawJson[] | undefined;
 
 /** `JSON.stringify`, with every `RawJson` inside replaced by its text. */
 export function stringifyJson(value: unknown): string {
-  const { text, raws } = stringifyCollecting(value);
-  return raws.length === 0 ? text : text.replace(QUOTED, (_, i: string) => raws[Number(i)]!.json);
+  return pieces(value, (raw) => raw.json).join("");
 }
 
 /**
@@ -39,25 +38,27 @@ export function stringifyJson(value: unknown): string {
  * new string per answer).
  */
 export function jsonChunks(value: unknown): Array<string | Buffer> {
-  const { text, raws } = stringifyCollecting(value);
-  if (raws.length === 0) return [text];
-  const chunks: Array<string | Buffer> = [];
-  let last = 0;
-  for (const match of text.matchAll(QUOTED)) {
-    chunks.push(text.slice(last, match.index), raws[Number(match[1])]!.bytes);
-    last = match.index + match[0].length;
-  }
-  chunks.push(text.slice(last));
-  return chunks;
+  return pieces(value, (raw) => raw.bytes);
 }
 
-function stringifyCollecting(value: unknown): { text: string; raws: RawJson[] } {
+/** The serialized text, cut at each `RawJson`'s placeholder, with `part` of that `RawJson` in its place. */
+function pieces<T>(value: unknown, part: (raw: RawJson) => T): Array<string | T> {
   const outer = collecting;
   const raws: RawJson[] = [];
   collecting = raws;
+  let text: string;
   try {
-    return { text: JSON.stringify(value), raws };
+    text = JSON.stringify(value);
   } finally {
     collecting = outer;
   }
+  if (raws.length === 0) return [text];
+  const out: Array<string | T> = [];
+  let last = 0;
+  for (const match of text.matchAll(QUOTED)) {
+    out.push(text.slice(last, match.index), part(raws[Number(match[1])]!));
+    last = match.index + match[0].length;
+  }
+  out.push(text.slice(last));
+  return out;
 }

@@ -31,7 +31,6 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       cleanup();
       reject(error);
     };
-    const onAborted = () => onError(new Error("request aborted"));
     const cleanup = () => {
       req.off("data", onData);
       req.off("end", onEnd);
@@ -40,7 +39,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     };
     // A client that goes away mid-body: the request closes without 'end'.
     const onClose = () => {
-      if (!req.complete) onAborted();
+      if (!req.complete) onError(new Error("request aborted"));
     };
     req.on("data", onData);
     req.on("end", onEnd);

@@ -2,18 +2,12 @@ import type { ServerResponse } from "node:http";
 import { jsonChunks } from "./raw-json.ts";
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  // One piece, or a pre-serialized part (a large tool list) as its bytes between the text around it.
   const chunks = jsonChunks(body);
-  if (chunks.length === 1) {
-    const text = chunks[0] as string;
-    res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
-    res.end(text);
-    return;
-  }
-  // A pre-serialized part (a large tool list) goes out as its bytes between the text around it.
   let length = 0;
   for (const chunk of chunks) length += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
   res.writeHead(status, { "content-type": "application/json", "content-length": length, ...headers });
-  res.cork();
+  if (chunks.length > 1) res.cork();
   for (let i = 0; i < chunks.length - 1; i++) res.write(chunks[i]!);
   res.end(chunks[chunks.length - 1]!);
 }

@@ -1,6 +1,5 @@
 import { isJSONRPCRequest, type JSONRPCRequest } from "@modelcontextprotocol/sdk/types.js";
-
-export const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+import { isPlainObject } from "@tengine/core";
 
 const REQUEST_KEYS = new Set(["jsonrpc", "id", "method", "params"]);
 

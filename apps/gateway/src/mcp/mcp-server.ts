@@ -1,14 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { CallToolRequestSchema, ErrorCode, InitializeRequestSchema, type JSONRPCRequest, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
-import { type ApprovalRoundTripDeps, CALL_TOOL, type ToolCallOutcome, type CallFailureCode, callTool, isDiscoveryTool, limitDiscoveryCall, listPlatformTools, listToolsForCaller, principalToolsets, type ProjectRuntime, resultForProtocol, type ToolCallDeps } from "@tengine/core";
+import { type ApprovalRoundTripDeps, CALL_TOOL, type ToolCallOutcome, type CallFailureCode, callTool, isDiscoveryTool, isPlainObject, limitDiscoveryCall, listPlatformTools, listToolsForCaller, PerCallerCache, principalToolsets, resultForProtocol, type ToolCallDeps } from "@tengine/core";
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../http/database-unavailable.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import { askInClient, type PendingApproval } from "./ask-in-client.ts";
 import { BUILTIN_TOOLS, callBuiltinTool, callDiscoveryTool, callFamilyTool, isBuiltinTool } from "./builtin-tools.ts";
 import { RawJson } from "../http/raw-json.ts";
 import type { CallContext } from "./call-context.ts";
-import { isPlainObject } from "./json-rpc.ts";
 import { ELICITATION_SESSION_PREFIX } from "./elicitation-broker.ts";
 import { GatewayTransport } from "./gateway-transport.ts";
 import { type ModernFollowUp, retryAnswer, slowCallAsTask, taskAnswer, waitingAnswer } from "./modern/follow-ups.ts";
@@ -64,22 +63,8 @@ function callToolParams(raw: JSONRPCRequest): { name: string; arguments?: Record
   return parsed.data.params;
 }
 
-/** Serialized tool lists per runtime (a project version) and caller's scopes and toolsets. */
-const serializedLists = new WeakMap<ProjectRuntime, Map<string, RawJson>>();
-
-function serializedList(runtime: ProjectRuntime, scopes: readonly string[] | null, toolsets: readonly string[], build: () => unknown[]): RawJson {
-  const key = `${scopes === null ? "*" : [...scopes].sort().join(" ")}|${[...toolsets].sort().join(" ")}`;
-  let lists = serializedLists.get(runtime);
-  if (!lists) serializedLists.set(runtime, (lists = new Map()));
-  let list = lists.get(key);
-  if (!list) {
-    list = new RawJson(JSON.stringify(build()));
-    // Bounded: a project whose callers hold many different scope sets keeps the last 100.
-    if (lists.size >= 100) lists.delete(lists.keys().next().value!);
-    lists.set(key, list);
-  }
-  return list;
-}
+/** The 2025 era's serialized tool lists, per project version and caller (see the tools/list handler). */
+const serializedLists = new PerCallerCache<RawJson>();
 
 /** The process's one MCP Server, with tools/list and tools/call backed by packages/core. */
 const CAPABILITIES = { tools: { listChanged: false } };
@@ -112,7 +97,7 @@ export async function createMcpServer(deps: ToolCallDeps, metrics: Metrics, foll
     // toolsets while every server is up (a 1,000-tool list is ~700 KB of JSON). The modern era
     // pages it, so it gets the objects.
     if (!anyDown && !ctx.modern && !ctx.modernHeaders) {
-      return { tools: serializedList(runtime, ctx.principal.scopes, toolsets, () => [...listToolsForCaller(runtime, ctx.principal.scopes, toolsets).tools, ...platform, ...BUILTIN_TOOLS]) };
+      return { tools: serializedLists.get(runtime, ctx.principal.scopes, toolsets, () => new RawJson(JSON.stringify([...listToolsForCaller(runtime, ctx.principal.scopes, toolsets).tools, ...platform, ...BUILTIN_TOOLS]))) };
     }
     const { tools } = listToolsForCaller(runtime, ctx.principal.scopes, toolsets);
     const isDown = (name: string) => {

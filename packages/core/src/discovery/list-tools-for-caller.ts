@@ -3,6 +3,7 @@ import type { ProjectRuntime } from "../runtime/project-runtime-cache.ts";
 import type { ToolDiscoveryMode } from "./discovery-settings.ts";
 import { DISCOVERY_TOOLS } from "./discovery-tools.ts";
 import { familyTool, groupByFamily } from "./family-tools.ts";
+import { PerCallerCache } from "./per-caller-cache.ts";
 import { visibleTools } from "./visible-tools.ts";
 
 export type CallerToolList = {
@@ -12,7 +13,7 @@ export type CallerToolList = {
 };
 
 /** Family tools per runtime and scope set: built once, reused for tools/list and calls. */
-const familiesCache = new WeakMap<ProjectRuntime, Map<string, ReturnType<typeof groupByFamily>>>();
+const familiesCache = new PerCallerCache<ReturnType<typeof groupByFamily>>();
 
 /**
  * What tools/list shows a caller, by the project's discovery mode. Every mode starts from
@@ -40,16 +41,7 @@ export function listToolsForCaller(runtime: ProjectRuntime, scopes: readonly str
 
 /** The family groups of the caller's visible tools (families mode). */
 export function familiesFor(runtime: ProjectRuntime, scopes: readonly string[] | null, visible?: PreparedTool[], toolsets: readonly string[] = []): ReturnType<typeof groupByFamily> {
-  const key = `${scopes === null ? "*" : [...scopes].sort().join(" ")}|${[...toolsets].sort().join(" ")}`;
-  let perScopes = familiesCache.get(runtime);
-  if (!perScopes) familiesCache.set(runtime, (perScopes = new Map()));
-  let groups = perScopes.get(key);
-  if (!groups) {
-    groups = groupByFamily(visible ?? visibleTools(runtime, scopes, toolsets));
-    if (perScopes.size >= 100) perScopes.delete(perScopes.keys().next().value!);
-    perScopes.set(key, groups);
-  }
-  return groups;
+  return familiesCache.get(runtime, scopes, toolsets, () => groupByFamily(visible ?? visibleTools(runtime, scopes, toolsets)));
 }
 
 function pinnedOf(visible: readonly PreparedTool[], pinned: readonly string[]): PreparedTool[] {

@@ -21,6 +21,9 @@ function tool(name: string, method: string, path: string, description: string, e
   return new PreparedTool(row, box);
 }
 
+/** The name of the best match for `query` among all of `index`'s tools. */
+const topName = (index: ToolSearchIndex, query: string) => index.search(query, () => true, 1)[0]!.tool.name;
+
 describe("tokenize", () => {
   it("splits identifiers and paths into words", () => {
     expect(splitWords("listRepoIssues")).toEqual(["list", "repo", "issues"]);
@@ -117,16 +120,16 @@ describe("ToolSearchIndex", () => {
       tool("list_storage_class", "GET", "/storageclasses", "list or watch objects of kind StorageClass"),
     ];
     const index = new ToolSearchIndex(sc);
-    expect(index.search("which storage classes are there", () => true, 1)[0]!.tool.name).toBe("list_storage_class");
-    expect(index.search("make a storage class", () => true, 1)[0]!.tool.name).toBe("create_storage_class");
-    expect(index.search("drop a storage class", () => true, 1)[0]!.tool.name).toBe("delete_storage_class");
+    expect(topName(index, "which storage classes are there")).toBe("list_storage_class");
+    expect(topName(index, "make a storage class")).toBe("create_storage_class");
+    expect(topName(index, "drop a storage class")).toBe("delete_storage_class");
   });
   it("reads a word no tool has as the start of longer words", () => {
     const pods = new ToolSearchIndex([
       tool("create_pod_binding", "POST", "/pods/{name}/binding", "create binding of a Pod"),
       tool("create_pod_eviction", "POST", "/pods/{name}/eviction", "create eviction of a Pod"),
     ]);
-    expect(pods.search("evict a pod", () => true, 1)[0]!.tool.name).toBe("create_pod_eviction");
+    expect(topName(pods, "evict a pod")).toBe("create_pod_eviction");
     // Too short to stand for a prefix: "bin" finds nothing rather than binding.
     expect(pods.search("bin", () => true, 1)).toEqual([]);
   });
@@ -143,7 +146,7 @@ describe("ToolSearchIndex", () => {
       tool("read_namespaced_resource_quota", "GET", "/namespaces/{namespace}/resourcequotas/{name}", "read the specified ResourceQuota"),
       tool("create_namespaced_limit_range", "POST", "/namespaces/{namespace}/limitranges", "create a LimitRange"),
     ]);
-    expect(k8s.search("list the CRDs in the cluster", () => true, 1)[0]!.tool.name).toBe("list_custom_resource_definition");
+    expect(topName(k8s, "list the CRDs in the cluster")).toBe("list_custom_resource_definition");
     expect(k8s.search("hard scope selector", () => true, 2).map((h) => h.tool.name)).toEqual(["create_namespaced_resource_quota", "read_namespaced_resource_quota"]);
   });
   it("finds a tool by a value its body accepts", () => {
@@ -151,7 +154,7 @@ describe("ToolSearchIndex", () => {
       tool("create_a_commit_status", "POST", "/repos/{owner}/{repo}/statuses/{sha}", "Create a commit status", { inputSchema: { type: "object", properties: { body: { type: "object", properties: { state: { type: "string", enum: ["error", "failure", "pending", "success"] } } } } } }),
       tool("list_commits", "GET", "/repos/{owner}/{repo}/commits", "List commits"),
     ]);
-    expect(statuses.search("mark a commit as successful", () => true, 1)[0]!.tool.name).toBe("create_a_commit_status");
+    expect(topName(statuses, "mark a commit as successful")).toBe("create_a_commit_status");
   });
   it("reads kill and terminate as delete, suspend as update", () => {
     const pods = new ToolSearchIndex([
@@ -160,9 +163,9 @@ describe("ToolSearchIndex", () => {
       tool("patch_cron_job", "PATCH", "/cronjobs/{name}", "partially update the specified CronJob"),
       tool("delete_cron_job", "DELETE", "/cronjobs/{name}", "delete a CronJob"),
     ]);
-    expect(pods.search("kill a stuck pod", () => true, 1)[0]!.tool.name).toBe("delete_pod");
-    expect(pods.search("terminate a pod", () => true, 1)[0]!.tool.name).toBe("delete_pod");
-    expect(pods.search("suspend a cron job", () => true, 1)[0]!.tool.name).toBe("patch_cron_job");
+    expect(topName(pods, "kill a stuck pod")).toBe("delete_pod");
+    expect(topName(pods, "terminate a pod")).toBe("delete_pod");
+    expect(topName(pods, "suspend a cron job")).toBe("patch_cron_job");
   });
   it("finds a tool by a thesaurus synonym of its words: ticket for issue, follow for watch, erase for delete", () => {
     const tracker = new ToolSearchIndex([
@@ -172,9 +175,9 @@ describe("ToolSearchIndex", () => {
       tool("add_watcher", "POST", "/issue/{issueIdOrKey}/watchers", "Adds a user as a watcher of an issue."),
       tool("delete_project", "DELETE", "/project/{projectIdOrKey}", "Deletes a project."),
     ]);
-    expect(tracker.search("erase a ticket", () => true, 1)[0]!.tool.name).toBe("delete_issue");
-    expect(tracker.search("start following a ticket", () => true, 1)[0]!.tool.name).toBe("add_watcher");
-    expect(tracker.search("look at one ticket", () => true, 1)[0]!.tool.name).toBe("get_issue");
+    expect(topName(tracker, "erase a ticket")).toBe("delete_issue");
+    expect(topName(tracker, "start following a ticket")).toBe("add_watcher");
+    expect(topName(tracker, "look at one ticket")).toBe("get_issue");
   });
   it("ranks the tool whose HTTP method the query's verb stands for first among one resource's tools", () => {
     const widgets = new ToolSearchIndex([
@@ -210,7 +213,7 @@ describe("ToolSearchIndex", () => {
   });
   it("reuses its postings for the same tools in a reloaded runtime", () => {
     const again = index.withTools(tools.map((t) => t));
-    expect(again.search("merge pull request", () => true, 1)[0]!.tool.name).toBe("merge_a_pull_request");
+    expect(topName(again, "merge pull request")).toBe("merge_a_pull_request");
   });
 });
 

@@ -163,7 +163,7 @@ export class ToolSearchIndex {
    * tools: filtered before ranking, so nothing else is scored or returned). Ties keep name order.
    */
   search(query: string, allowed: (tool: PreparedTool, index: number) => boolean, limit: number): SearchHit[] {
-    const { terms, typedWords } = queryTerms(query);
+    const { terms, typedWords, verbs } = queryTerms(query);
     if (terms.size === 0 || limit <= 0) return [];
     this.#expandUnknown(terms, typedWords);
     const scores = new Float64Array(this.tools.length);
@@ -182,7 +182,6 @@ export class ToolSearchIndex {
         scores[doc] = scores[doc]! + (idf * tf * (K1 + 1)) / (tf + K1);
       }
     }
-    const verbs = typedVerbMethods(typedWords);
     // A question without a verb we know ("which storage classes are there") asks to read.
     if (verbs.size === 0 && QUESTION.test(query)) verbs.add("GET");
     for (const doc of touched) {
@@ -199,16 +198,6 @@ export class ToolSearchIndex {
   }
 }
 
-/**
- * The HTTP methods the query's verbs stand for: a typed verb (create, remove, show…) and the
- * verbs of its synonym group, so "make a namespace" prefers POST as "create a namespace" does.
- */
-function typedVerbMethods(typedWords: readonly string[]): Set<string> {
-  const methods = new Set<string>();
-  for (const word of typedWords) for (const method of verbMethods(word)) methods.add(method);
-  return methods;
-}
-
 /** The HTTP methods a stemmed word stands for, by itself or through its synonyms (none for most words). */
 function verbMethods(word: string): string[] {
   return [word, ...(SYNONYMS.get(word) ?? [])].flatMap((w) => VERB_METHODS[w] ?? []);
@@ -216,11 +205,19 @@ function verbMethods(word: string): string[] {
 
 /**
  * The query's stemmed words with their weights: typed words 1 (a typed verb `VERB_WORD_WEIGHT`),
- * the thesaurus's synonyms `SYNONYM_WEIGHT` of the word they stand for; and the typed words.
+ * the thesaurus's synonyms `SYNONYM_WEIGHT` of the word they stand for; the typed words; and
+ * the HTTP methods their verbs stand for (a typed verb and its synonyms, so "make a namespace"
+ * prefers POST as "create a namespace" does).
  */
-function queryTerms(query: string): { terms: Map<string, number>; typedWords: string[] } {
+function queryTerms(query: string): { terms: Map<string, number>; typedWords: string[]; verbs: Set<string> } {
   const terms = new Map<string, number>();
-  for (const word of tokenize(query)) if (!terms.has(word)) terms.set(word, verbMethods(word).length > 0 ? VERB_WORD_WEIGHT : 1);
+  const verbs = new Set<string>();
+  for (const word of tokenize(query)) {
+    if (terms.has(word)) continue;
+    const methods = verbMethods(word);
+    for (const method of methods) verbs.add(method);
+    terms.set(word, methods.length > 0 ? VERB_WORD_WEIGHT : 1);
+  }
   const typedWords = [...terms.keys()];
   for (const word of typedWords) {
     for (const synonym of SYNONYMS.get(word) ?? []) {
@@ -228,7 +225,7 @@ function queryTerms(query: string): { terms: Map<string, number>; typedWords: st
       if (!typedWords.includes(synonym) && weight > (terms.get(synonym) ?? 0)) terms.set(synonym, weight);
     }
   }
-  return { terms, typedWords };
+  return { terms, typedWords, verbs };
 }
 
 /**

@@ -2,6 +2,7 @@ import { isUtf8 } from "node:buffer";
 import { STATUS_CODES } from "node:http";
 import type { ContentBlock } from "../execution/tool-result.ts";
 import type { SendFailure, SendSuccess } from "./outbound-client.ts";
+import { isPlainObject } from "../validation/is-plain-object.ts";
 
 /** An MCP `tools/call` result body (without `_meta`, which the caller adds). */
 export interface ToolCallResult {
@@ -48,10 +49,6 @@ function binaryNote(type: string | undefined, size: number): string {
 
 function truncationNote(result: SendSuccess, maxResponseBytes: number): string {
   return result.truncated ? `\n[response truncated at ${maxResponseBytes} bytes]` : "";
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isPlainObject } from "../validation/is-plain-object.ts";
 
 /**
  * How a tool's rendered body goes on the wire. Without one the body is JSON. The others follow
@@ -76,7 +77,7 @@ export class BodyEncodingError extends Error {
  * bracket notation of `deepObject` (`items[0][price]=…`), as Stripe and Rails read it.
  */
 export function formPairs(body: unknown, fields: Record<string, FieldEncoding> = {}): [string, string][] {
-  if (!isRecord(body)) throw new BodyEncodingError("body", `a form body must be an object, not ${kindOf(body)}`);
+  if (!isPlainObject(body)) throw new BodyEncodingError("body", `a form body must be an object, not ${kindOf(body)}`);
   const pairs: [string, string][] = [];
   for (const [name, value] of Object.entries(body)) {
     if (value === undefined || value === null) continue;
@@ -90,7 +91,7 @@ export function formPairs(body: unknown, fields: Record<string, FieldEncoding> =
     } else if (Array.isArray(value) && value.every(isScalar)) {
       if (style === "form" && explode) for (const item of value) pairs.push([name, String(item)]);
       else pairs.push([name, value.map(String).join(style === "spaceDelimited" ? " " : style === "pipeDelimited" ? "|" : ",")]);
-    } else if (isRecord(value) && Object.values(value).every((v) => v === null || v === undefined || isScalar(v)) && style === "form") {
+    } else if (isPlainObject(value) && Object.values(value).every((v) => v === null || v === undefined || isScalar(v)) && style === "form") {
       const entries = Object.entries(value).filter(([, v]) => v !== null && v !== undefined);
       if (explode) for (const [k, v] of entries) pairs.push([k, String(v)]);
       else pairs.push([name, entries.flatMap(([k, v]) => [k, String(v)]).join(",")]);
@@ -109,7 +110,7 @@ function brackets(prefix: string, value: unknown, pairs: [string, string][], whe
     pairs.push([prefix, String(value)]);
     return;
   }
-  const entries: [string, unknown][] = Array.isArray(value) ? value.map((v, i) => [String(i), v]) : isRecord(value) ? Object.entries(value) : [];
+  const entries: [string, unknown][] = Array.isArray(value) ? value.map((v, i) => [String(i), v]) : isPlainObject(value) ? Object.entries(value) : [];
   // An empty object or list is sent as an empty value: how Stripe clears metadata.
   if (entries.length === 0) pairs.push([prefix, ""]);
   for (const [key, item] of entries) brackets(`${prefix}[${key}]`, item, pairs, `${where}.${key}`, depth + 1);
@@ -130,7 +131,7 @@ export type FileValue =
 /** `{ base64 }`, `{ url }` (when allowed) or a plain base64 string, checked and decoded. */
 export function fileValue(value: unknown, where: string, allowUrl: boolean): FileValue {
   if (typeof value === "string") return { data: decodeBase64(value, where) };
-  if (!isRecord(value)) throw new BodyEncodingError(where, `${where} must be { "base64": "…" }${allowUrl ? ' or { "url": "https://…" }' : ""}, not ${kindOf(value)}`);
+  if (!isPlainObject(value)) throw new BodyEncodingError(where, `${where} must be { "base64": "…" }${allowUrl ? ' or { "url": "https://…" }' : ""}, not ${kindOf(value)}`);
   const filename = optionalText(value.filename, `${where}.filename`);
   const contentType = optionalText(value.contentType, `${where}.contentType`);
   if (contentType !== undefined && !MEDIA_TYPE.test(contentType)) throw new BodyEncodingError(`${where}.contentType`, `${where}.contentType must be a media type such as image/png`);
@@ -171,14 +172,14 @@ export type MultipartPart = ({ name: string; text: string; contentType?: string 
  * part those given with it (`{ base64, headers: { "X-Checksum": "…" } }`), which win.
  */
 export function multipartParts(body: unknown, fields: Record<string, FieldEncoding> = {}): MultipartPart[] {
-  if (!isRecord(body)) throw new BodyEncodingError("body", `a multipart body must be an object, not ${kindOf(body)}`);
+  if (!isPlainObject(body)) throw new BodyEncodingError("body", `a multipart body must be an object, not ${kindOf(body)}`);
   const parts: MultipartPart[] = [];
   const add = (name: string, value: unknown, where: string) => {
     if (value === undefined || value === null) return;
     const contentType = fields[name]?.contentType;
     const fixed = fields[name]?.headers;
     if (isScalar(value)) parts.push({ name, text: String(value), ...(contentType ? { contentType } : {}), ...(fixed ? { headers: fixed } : {}) });
-    else if (isRecord(value) && (typeof value.base64 === "string" || typeof value.url === "string")) {
+    else if (isPlainObject(value) && (typeof value.base64 === "string" || typeof value.url === "string")) {
       const file = fileValue(value, where, true);
       const headers = mergeHeaders(fixed, partHeaders(value.headers, `${where}.headers`));
       parts.push({ name, file: file.contentType === undefined && contentType && !contentType.endsWith("/*") ? { ...file, contentType } : file, ...(headers ? { headers } : {}) });
@@ -194,7 +195,7 @@ export function multipartParts(body: unknown, fields: Record<string, FieldEncodi
 /** Headers given with a file part, checked like stored ones (names, no CR/LF). */
 function partHeaders(value: unknown, where: string): Record<string, string> | undefined {
   if (value === undefined || value === null) return undefined;
-  if (!isRecord(value)) throw new BodyEncodingError(where, `${where} must be an object of header names and values`);
+  if (!isPlainObject(value)) throw new BodyEncodingError(where, `${where} must be an object of header names and values`);
   const out: Record<string, string> = {};
   for (const [name, raw] of Object.entries(value)) {
     if (raw === undefined || raw === null) continue;
@@ -266,10 +267,6 @@ export function formView(pairs: readonly [string, string][]): BodyView {
 }
 
 // ---------------------------------------------------------------- helpers
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
 
 function isScalar(value: unknown): value is string | number | boolean {
   return typeof value === "string" || typeof value === "number" || typeof value === "boolean";

@@ -5,6 +5,7 @@ import { compileInputSchema } from "../validation/json-schema.ts";
 import { undefinedInputPlaceholders } from "./check-input-placeholders.ts";
 import { mcpHeaderParams } from "./mcp-header-params.ts";
 import { type ToolDefinition, type ToolDefinitionInput, toolDefinitionSchema, zodProblems } from "./tool-definition.ts";
+import { isPlainObject } from "../validation/is-plain-object.ts";
 
 /**
  * Everything that can be checked about a tool before it is stored: the definition's shape, the
@@ -19,13 +20,13 @@ export function checkToolDefinition(input: ToolDefinitionInput): ToolDefinition 
   if (!parsed.success) problems.push(...zodProblems(parsed.error));
   // The checks below read the parsed definition, or the raw input where it has the right shape.
   const def = (parsed.success ? parsed.data : input) as Partial<ToolDefinition>;
-  const inputSchemaOk = isObject(def.inputSchema) && (() => {
+  const inputSchemaOk = isPlainObject(def.inputSchema) && (() => {
     const schema = compileInputSchema(def.inputSchema);
     if (!schema.ok) problems.push({ path: "inputSchema", message: schema.error });
     for (const message of mcpHeaderParams(def.inputSchema).problems) problems.push({ path: "inputSchema", message });
     return schema.ok;
   })();
-  if (def.outputSchema !== undefined && isObject(def.outputSchema)) {
+  if (def.outputSchema !== undefined && isPlainObject(def.outputSchema)) {
     const schema = compileInputSchema(def.outputSchema, "outputSchema");
     if (!schema.ok) problems.push({ path: "outputSchema", message: schema.error });
   }
@@ -48,14 +49,13 @@ export function checkToolDefinition(input: ToolDefinitionInput): ToolDefinition 
   // two headers, of which the upstream may honour either.
   const auth = def.auth;
   const authHeader = auth?.type === "bearer" || auth?.type === "bearer+hmac" ? "authorization" : auth?.type === "header" && typeof auth.name === "string" ? auth.name.toLowerCase() : undefined;
-  if (authHeader && isObject(def.headers) && Object.keys(def.headers).some((h) => h.toLowerCase() === authHeader)) {
+  if (authHeader && isPlainObject(def.headers) && Object.keys(def.headers).some((h) => h.toLowerCase() === authHeader)) {
     problems.push({ path: `headers.${authHeader}`, message: `set by auth.type "${auth?.type}"; remove it from headers` });
   }
   if (problems.length || !parsed.success) throw invalidDefinition(problems);
   return { ...parsed.data, requiredScopes: scopes };
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** The one error of a refused definition: the message for people, the problems for forms. */
 function invalidDefinition(problems: FieldProblem[]): AppError {

@@ -1,3 +1,5 @@
+import { isPlainObject } from "../validation/is-plain-object.ts";
+
 /**
  * `x-mcp-header` (MCP 2026-07-28): a tool argument an admin marks in the input schema travels
  * also as an `Mcp-Param-{Name}` HTTP header, so proxies and rate limiters can read it without
@@ -17,8 +19,6 @@ export type McpHeaderParam = {
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const HEADER_TYPES = new Set(["string", "integer", "boolean"]);
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
-
 /**
  * The arguments of `inputSchema` marked with `x-mcp-header`, and what is wrong with the marks:
  * a name that is empty, not an HTTP token or used twice (case-insensitively); a mark on a
@@ -31,7 +31,7 @@ export function mcpHeaderParams(inputSchema: unknown): { params: McpHeaderParam[
   const seen = new Set<string>();
   const walk = (node: unknown, path: string[], reachable: boolean, where: string) => {
     if (Array.isArray(node)) return node.forEach((item, i) => walk(item, path, false, `${where}/${i}`));
-    if (!isObject(node)) return;
+    if (!isPlainObject(node)) return;
     if (MCP_HEADER_KEYWORD in node) {
       const name = node[MCP_HEADER_KEYWORD];
       const at = path.length ? `argument '${path.join(".")}'` : `schema at ${where || "the root"}`;
@@ -46,7 +46,7 @@ export function mcpHeaderParams(inputSchema: unknown): { params: McpHeaderParam[
     }
     for (const [key, child] of Object.entries(node)) {
       if (key === MCP_HEADER_KEYWORD) continue;
-      if (key === "properties" && isObject(child) && reachable) {
+      if (key === "properties" && isPlainObject(child) && reachable) {
         for (const [prop, sub] of Object.entries(child)) walk(sub, [...path, prop], true, `${where}/properties/${prop}`);
       } else {
         walk(child, path, false, `${where}/${key}`);
@@ -61,7 +61,7 @@ export function mcpHeaderParams(inputSchema: unknown): { params: McpHeaderParam[
 export function argumentAt(args: unknown, path: string[]): unknown {
   let value: unknown = args;
   for (const key of path) {
-    if (!isObject(value)) return undefined;
+    if (!isPlainObject(value)) return undefined;
     value = value[key];
   }
   return value;

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { CLIENT_CAPABILITIES_META, PROTOCOL_VERSION_META } from "./protocol.ts";
+import { isPlainObject } from "@tengine/core";
 
 /** Methods whose `Mcp-Name` header mirrors `params.name` or `params.uri`. */
 const NAMED_METHODS: Record<string, "name" | "uri"> = { "tools/call": "name", "prompts/get": "name", "resources/read": "uri" };
@@ -28,16 +29,15 @@ function single(headers: IncomingHttpHeaders, name: string): string | undefined 
   return Array.isArray(value) ? value.join(", ") : value;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
  * What the modern request's `params._meta` lacks (answered 400 Invalid params): every request
  * declares its protocol version and the client's capabilities there, instead of at initialize.
  */
 export function missingRequestMeta(params: unknown): string | undefined {
-  if (!isObject(params) || !isObject(params._meta)) return "params._meta is required (it carries the protocol version and the client's capabilities)";
+  if (!isPlainObject(params) || !isPlainObject(params._meta)) return "params._meta is required (it carries the protocol version and the client's capabilities)";
   if (typeof params._meta[PROTOCOL_VERSION_META] !== "string") return `params._meta["${PROTOCOL_VERSION_META}"] is required`;
-  if (!isObject(params._meta[CLIENT_CAPABILITIES_META])) return `params._meta["${CLIENT_CAPABILITIES_META}"] is required (an empty object when the client declares none)`;
+  if (!isPlainObject(params._meta[CLIENT_CAPABILITIES_META])) return `params._meta["${CLIENT_CAPABILITIES_META}"] is required (an empty object when the client declares none)`;
   return undefined;
 }
 

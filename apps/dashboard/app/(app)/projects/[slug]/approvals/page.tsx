@@ -22,9 +22,9 @@ export default async function ApprovalsPage({ params, searchParams }: { params: 
   // `run`: the call a link points at (an MCP client's "open the approval page"), shown highlighted.
   const { cursor, run: focusRun } = await searchParams;
   const { project, role } = await loadProject(slug);
-  // Read before the page's data: what changes after it shows on the first live check.
-  const pulse = await projectPulse(getDb(), project.id);
   const db = getDb();
+  // Read before the page's data: what changes after it shows on the first live check.
+  const pulse = await projectPulse(db, project.id);
   const approvals = await listApprovals(db, project.id, { ...(cursor && /^apv_[0-9a-z]{26}$/.test(cursor) ? { cursor } : {}), limit: 25 });
   const all = [...approvals.pending, ...approvals.decided];
   const names = await listRunPrincipals(db, project.id, all.map((a) => ({ apiKeyId: a.principal.keyId ?? null, userId: a.principal.userId ?? null })));

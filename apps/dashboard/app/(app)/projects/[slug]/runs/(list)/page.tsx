@@ -23,9 +23,9 @@ export default async function RunsPage({ params, searchParams }: { params: Promi
   const { slug } = await params;
   const query = parseRunsQuery(await searchParams);
   const { project } = await loadProject(slug);
-  // Read before the page's data: what changes after it shows on the first live check.
-  const pulse = await projectPulse(getDb(), project.id);
   const db = getDb();
+  // Read before the page's data: what changes after it shows on the first live check.
+  const pulse = await projectPulse(db, project.id);
   const [page, options] = await Promise.all([listRuns(db, project.id, toListRunsInput(query, Date.now(), PAGE_SIZE)), listRunFilterOptions(db, project.id)]);
   const names = await listRunPrincipals(db, project.id, page.runs);
   const filters = { tool: query.tool, status: query.status, principal: query.principal, key: query.key, member: query.member, range: query.range, from: query.from, to: query.to, q: query.q, http: query.http, slower: query.slower };

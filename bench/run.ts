@@ -229,8 +229,8 @@ async function main() {
   t = performance.now();
   const { child: limitsGateway, url: limitsGatewayUrl, metricsUrl: limitsMetricsUrl } = await startGatewayChild(ROOT, database.target, masterKey, { ALLOW_PRIVATE_UPSTREAMS: "true", REDIS_URL, REDIS_KEY_PREFIX: redisPrefix });
   log(`gateway with Redis rate limits + pub/sub on ${limitsGatewayUrl} (pid ${limitsGateway.proc.pid}, healthy after ${Math.round(performance.now() - t)} ms)`);
-  const cpuOf = { gateway: gateway.proc.pid, upstream: upstream.proc.pid };
-  const cpuOfLimits = { gateway: limitsGateway.proc.pid, upstream: upstream.proc.pid };
+  const cpuOf = { gateway: gateway.proc.pid, upstream: upstream.proc.pid, postgres: "postgres" as const };
+  const cpuOfLimits = { gateway: limitsGateway.proc.pid, upstream: upstream.proc.pid, postgres: "postgres" as const };
   // For the forwarder rows, "gateway" is the forwarder process: the one between client and upstream.
   const cpuOfForwarder = { gateway: forwarder.proc.pid, upstream: upstream.proc.pid };
   const limitedMcpUrl = `${limitsGatewayUrl}/p/${limited.project.slug}/mcp`;
@@ -591,7 +591,7 @@ async function main() {
   const ratioRows = forwarderRatios(rows);
   out.push(
     table(
-      ["tools/call", "conc", "fwd calls/s", "gw calls/s", "gw ÷ fwd", "fwd p50", "gw p50", "+p50 ms", "fwd p99", "gw p99", "p99 ×", "fwd CPU/call", "gw CPU/call", "gw CPU in kernel", "gw calls/s by round"],
+      ["tools/call", "conc", "fwd calls/s", "gw calls/s", "gw ÷ fwd", "fwd p50", "gw p50", "+p50 ms", "fwd p99", "gw p99", "p99 ×", "fwd CPU/call", "gw CPU/call", "gw CPU in kernel", "pg CPU/call", "load gen CPU/call (fwd / gw)", "gw calls/s by round"],
       ratioRows.map((r) => [
         `${r.flagged ? "! " : ""}${r.op}`,
         r.connections,
@@ -607,12 +607,15 @@ async function main() {
         fmt.cpu(r.fwd.cpuMsPerCall.gateway),
         fmt.cpu(r.gw.cpuMsPerCall.gateway),
         fmt.pct(r.gw.cpuSystemShare?.gateway ?? NaN),
+        fmt.cpu(r.gw.cpuMsPerCall.postgres ?? null),
+        `${fmt.cpu(r.fwd.cpuMsPerCall.bench ?? null)} / ${fmt.cpu(r.gw.cpuMsPerCall.bench ?? null)}`,
         r.gwRounds.map((x) => fmt.int(x.callsPerSec)).join(" / "),
       ]),
     ),
   );
   out.push("  gw ÷ fwd = gateway calls/s as a share of the forwarder's; +p50 ms = gateway p50 − forwarder p50; p99 × = gateway p99 ÷ forwarder p99;");
   out.push("  gw CPU in kernel = share of the gateway's CPU spent in system time (socket syscalls; on loopback the kernel's TCP work for the receiver is in it too).");
+  out.push("  pg CPU/call = CPU of every process of the local Postgres server per gateway call; load gen = this process (autocannon). On 2 cores all of them share the machine.");
   out.push("  Issue 13's targets (quiet machine): reads ≥ 40 % and writes ≥ 30 % at 64 connections; +p50 ≤ 0.5 ms at 1; p99 × ≤ 3 at 64.");
   out.push(`  Postgres durable commit on this machine, one connection (INSERT of one row, back to back): p50 ${fmt.ms(commit.p50Ms)} ms, p99 ${fmt.ms(commit.p99Ms)} ms.`);
   out.push("  At one connection a call's reply waits for its run's commit (the forwarder's for none): that p50 is part of the gateway's +p50.");

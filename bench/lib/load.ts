@@ -16,7 +16,7 @@ export type LoadSpec = {
   /** a response body this returns false for counts as a mismatch (an error of the run) */
   verifyBody?: (body: string) => boolean;
   /** processes whose CPU time is measured over the run */
-  cpuOf?: Record<string, number | undefined>;
+  cpuOf?: Record<string, number | "postgres" | undefined>;
 };
 
 export type LoadResult = {

@@ -189,3 +189,61 @@ describe("recording runs in groups", () => {
     expect(writes).toBe(1);
   });
 });
+
+describe("settling idempotency keys with a group of runs", () => {
+  // The statement's plan is read from what Postgres counted, on the one connection the
+  // statement ran on, so a plan kept from an earlier execution is what gets measured: a plan
+  // that scans the table reads every key the project holds, per group.
+  let onePool: pg.Pool;
+  let oneConnection: HotQueries;
+  beforeAll(() => {
+    onePool = new pg.Pool(poolConfig(database.target, 1));
+    oneConnection = new HotQueries(onePool, true);
+  });
+  afterAll(() => onePool?.end());
+
+  /** Claims a key for a new run and records the run with its settle, as a write call does. */
+  async function callAndSettle(): Promise<void> {
+    const r = run({ toolId: "tool_sp", arguments: { plan: n } });
+    const claim = await oneConnection.claimIdempotencyKey({
+      id: `idk_${r.id}`,
+      projectId: "prj_gc",
+      principalKey: "api_key:key_gc",
+      toolId: "tool_sp",
+      key: `k_${r.id}`,
+      source: "derived",
+      requestHash: "h",
+      runId: r.id,
+      leaseUntil: new Date(Date.now() + 60_000),
+      expiresAt: new Date(Date.now() + 60_000),
+    });
+    expect(claim).not.toBeNull();
+    await oneConnection.recordRun(r, { id: `idk_${r.id}`, runId: r.id, state: "completed", result: { content: [] } });
+  }
+
+  /** Records of the idempotency table read by sequential scans so far, as this connection's backend counted them. */
+  async function recordsScanned(): Promise<number> {
+    // The backend's counters reach the statistics view when a transaction ends after this call.
+    await onePool.query("SELECT pg_stat_force_next_flush()");
+    const { rows } = await onePool.query<{ n: string }>(`SELECT coalesce(seq_tup_read, 0) AS n FROM pg_stat_user_tables WHERE relid = '"IdempotencyRecord"'::regclass`);
+    return Number(rows[0]!.n);
+  }
+
+
+  it("finds each record by its key, not by scanning the table, even when the statement was first run on an empty table", async () => {
+    // Run the statement enough times on a near-empty table for Postgres to settle on a plan.
+    for (let i = 0; i < 8; i++) await callAndSettle();
+    await onePool.query(
+      `INSERT INTO "IdempotencyRecord" (id, "projectId", "principalKey", "toolId", key, source, "requestHash", state, "runId", "upstreamKey", "expiresAt")
+       SELECT 'idk_bulk_' || g, 'prj_gc', 'api_key:key_gc', 'tool_sp', 'bulk_' || g, 'derived', 'h', 'completed', 'run_bulk_' || g, 'run_bulk_' || g, now() + interval '1 day'
+         FROM generate_series(1, 20000) g`,
+    );
+    const before = await recordsScanned();
+    for (let i = 0; i < 3; i++) await callAndSettle();
+    const scanned = (await recordsScanned()) - before;
+    // Three settles by key read nothing sequentially; one scan would read 20,000.
+    expect(scanned).toBeLessThan(1_000);
+    const settled = await database.db.idempotencyRecord.count({ where: { toolId: "tool_sp", state: "completed", id: { startsWith: "idk_run_gc_" } } });
+    expect(settled).toBe(11);
+  });
+});

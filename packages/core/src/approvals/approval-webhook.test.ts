@@ -79,8 +79,9 @@ describe("approval webhooks", () => {
     expect(delivery!.headers["content-type"]).toBe("application/json");
     expect(delivery!.headers["x-tengine-run-id"]).toBe(approval.runId);
     const payload = JSON.parse(delivery!.body);
-    expect(payload.text).toBe("refund_order in CRM is waiting for approval (called by member pat@acme.example). Decide: https://dash.example.com/projects/crm/approvals");
-    expect(payload.blocks[1].elements[0].url).toBe("https://dash.example.com/projects/crm/approvals");
+    expect(payload.text).toBe(`refund_order in CRM is waiting for approval (called by member pat@acme.example). Decide: https://dash.example.com/projects/crm/approvals?run=${approval.runId}#${approval.runId}`);
+    expect(payload.blocks[1].elements[0].url).toBe(`https://dash.example.com/projects/crm/approvals?run=${approval.runId}#${approval.runId}`);
+    expect(payload.tengine.approval.url).toBe(payload.blocks[1].elements[0].url);
     expect(payload.tengine).toMatchObject({ event: "approval.requested", project: { slug: "crm" }, approval: { id: approval.id, runId: approval.runId, toolName: "refund_order" } });
     // the arguments stay in Tengine
     expect(delivery!.body).not.toContain("120");

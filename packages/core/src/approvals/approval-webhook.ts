@@ -6,6 +6,7 @@ import type { OutboundClient } from "../outbound/outbound-client.ts";
 import type { Principal } from "../principal/principal.ts";
 import { bumpConfigVersion } from "../projects/bump-config-version.ts";
 import { loadSigningKey } from "../signing/signing-secrets.ts";
+import { approvalPageUrl } from "./approval-round-trip.ts";
 
 /** Deliveries of one approval before it is given up (about 2 hours of backoff in all). */
 export const MAX_NOTIFY_ATTEMPTS = 8;
@@ -49,14 +50,15 @@ type PendingApproval = { id: string; runId: string; toolName: string; principal:
  * those allowed to see them.
  */
 export function approvalWebhookPayload(approval: PendingApproval, dashboardUrl: string | undefined) {
-  const link = dashboardUrl ? `${dashboardUrl.replace(/\/+$/, "")}/projects/${approval.project.slug}/approvals` : undefined;
+  // The approval itself (its row opened and scrolled to), as in the emails and the client round trip.
+  const link = approvalPageUrl(dashboardUrl, approval.project.slug, approval.runId);
   const caller = describeCaller(approval.principal);
   const text = `${approval.toolName} in ${approval.project.name} is waiting for approval (called by ${caller}).${link ? ` Decide: ${link}` : ""}`;
   return {
     text,
     blocks: [
       { type: "section", text: { type: "mrkdwn", text: `*${approval.toolName}* in *${approval.project.name}* is waiting for approval.\nCalled by ${caller}; expires ${approval.expiresAt.toISOString()}.` } },
-      ...(link ? [{ type: "actions", elements: [{ type: "button", text: { type: "plain_text", text: "Open approvals" }, url: link }] }] : []),
+      ...(link ? [{ type: "actions", elements: [{ type: "button", text: { type: "plain_text", text: "Open the approval" }, url: link }] }] : []),
     ],
     tengine: {
       event: "approval.requested",

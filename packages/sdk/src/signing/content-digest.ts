@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 /**
  * Computes the `Content-Digest` field value for a message body (RFC 9530 §2), using the
@@ -8,5 +8,6 @@ import { createHash } from "node:crypto";
  * Strings are encoded as UTF-8 first; pass the exact bytes you send if the body is not UTF-8.
  */
 export function createContentDigest(body: string | Uint8Array): string {
-  return `sha-256=:${createHash("sha256").update(body).digest("base64")}:`;
+  // One-shot: no Hash object per body (Node ≥ 20.12).
+  return `sha-256=:${hash("sha256", body, "base64")}:`;
 }

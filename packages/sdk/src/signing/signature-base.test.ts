@@ -1,3 +1,4 @@
+import type { BareItem } from "structured-headers";
 import { describe, expect, it } from "vitest";
 import { canonicalizeFieldValue, createSignatureBase, serializeSignatureParams } from "./signature-base.ts";
 
@@ -11,6 +12,22 @@ describe("serializeSignatureParams", () => {
         alg: "hmac-sha256",
       }),
     ).toBe('("@method" "@target-uri" "x-tengine-run-id");created=1700000000;nonce="bm9uY2U";keyid="sig_1";alg="hmac-sha256"');
+  });
+
+  it("writes Tengine's parameters as the general RFC 8941 serializer does, escapes included, and refuses what is not a String", () => {
+    const asMap = (p: { created: number; nonce: string; keyid: string; alg: string }) =>
+      new Map<string, BareItem>([["created", p.created], ["nonce", p.nonce], ["keyid", p.keyid], ["alg", p.alg]]);
+    const cases = [
+      { created: 0, nonce: "", keyid: "k", alg: "hmac-sha256" },
+      { created: 1765000000, nonce: "a-b_c~d", keyid: 'quote " and back\\slash', alg: "hmac-sha256" },
+      { created: 999_999_999_999_999, nonce: " !#$%&'()*+,-./:;<=>?@[]^`{|}~", keyid: "sig_01", alg: "x" },
+    ];
+    for (const p of cases) {
+      const components = ["@method", "@target-uri", "content-digest", "idempotency-key"];
+      expect(serializeSignatureParams(components, p)).toBe(serializeSignatureParams(components, asMap(p)));
+    }
+    expect(() => serializeSignatureParams(["@method"], { created: 1, nonce: "é", keyid: "k", alg: "a" })).toThrow();
+    expect(() => serializeSignatureParams(["@method"], { created: 1_000_000_000_000_000, nonce: "n", keyid: "k", alg: "a" })).toThrow();
   });
 });
 

@@ -30,6 +30,12 @@ export function serializeSignatureParams(
   components: readonly string[],
   params: SignatureParameters | Map<string, BareItem>,
 ): string {
+  // Tengine's own parameters, signed on every upstream write, are written directly: the same
+  // bytes as the general serializer below, without building its maps and item tuples per call.
+  if (!(params instanceof Map) && Number.isInteger(params.created) && params.created >= 0 && params.created <= MAX_SF_INTEGER) {
+    const list = components.map(sfString).join(" ");
+    return `(${list});created=${params.created};nonce=${sfString(params.nonce)};keyid=${sfString(params.keyid)};alg=${sfString(params.alg)}`;
+  }
   const paramMap =
     params instanceof Map
       ? params
@@ -41,6 +47,20 @@ export function serializeSignatureParams(
         ]);
   return serializeInnerList([components.map((name) => [name, new Map()] as [BareItem, Map<string, BareItem>]), paramMap]);
 }
+
+/**
+ * An RFC 8941 String (§4.1.6): printable ASCII between double quotes, with backslash and
+ * double quote escaped. Anything else cannot be a String: the structured-headers serializer
+ * refuses it with its own error.
+ */
+function sfString(value: string): string {
+  if (!PRINTABLE_ASCII.test(value)) return serializeString(value); // throws its own error
+  return `"${value.replace(QUOTE_OR_BACKSLASH, "\\$&")}"`;
+}
+/** RFC 8941 §3.3.1: an Integer has at most 15 digits. */
+const MAX_SF_INTEGER = 999_999_999_999_999;
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+const QUOTE_OR_BACKSLASH = /["\\]/g;
 
 /**
  * Builds the signature base (RFC 9421 §2.5): one line per covered component,
@@ -56,7 +76,7 @@ export function createSignatureBase(components: readonly ComponentValue[], signa
     if (/[\r\n]/.test(value)) {
       throw new TypeError(`The value of component "${name}" contains a newline and cannot be signed.`);
     }
-    return `${serializeString(name)}: ${value}`;
+    return `${sfString(name)}: ${value}`;
   });
   lines.push(`"@signature-params": ${signatureParams}`);
   return lines.join("\n");

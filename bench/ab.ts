@@ -73,7 +73,7 @@ try {
   const rows: (string | number)[][] = [];
   log(`load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}; ${ROUNDS} rounds of ${DURATION_SEC} s per side at ${CONNECTIONS} connections`);
   for (const s of scenarios) {
-    const spec = (side: (typeof sides)[number]) => ({ url: side.url, method: "POST" as const, headers, body: s.body, connections: CONNECTIONS, verifyBody: ok, cpuOf: { gateway: side.child.proc.pid } });
+    const spec = (side: (typeof sides)[number]) => ({ url: side.url, method: "POST" as const, headers, body: s.body, connections: CONNECTIONS, verifyBody: ok, cpuOf: { gateway: side.child.proc.pid, postgres: "postgres" as const } });
     for (const side of sides) await runLoad({ ...spec(side), durationSec: WARMUP_SEC });
     const results: LoadResult[][] = [[], []];
     for (let round = 0; round < ROUNDS; round++) {
@@ -81,16 +81,16 @@ try {
         const r = await runLoad({ ...spec(side), durationSec: DURATION_SEC });
         if (r.errors.total) throw new Error(`${side.name} ${s.op}: ${r.errors.total} errors (${JSON.stringify(r.errors.statusCodes)})`);
         results[i]!.push(r);
-        log(`${s.op} ${side.name} round ${round + 1}: ${fmt.int(r.callsPerSec)} calls/s, CPU ${fmt.cpu(r.cpuMsPerCall.gateway)}/call`);
+        log(`${s.op} ${side.name} round ${round + 1}: ${fmt.int(r.callsPerSec)} calls/s, CPU ${fmt.cpu(r.cpuMsPerCall.gateway)}/call, Postgres ${fmt.cpu(r.cpuMsPerCall.postgres ?? null)}/call`);
       }
     }
     const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const summary = results.map((rs) => ({ cps: med(rs.map((r) => r.callsPerSec)), cpu: med(rs.map((r) => r.cpuMsPerCall.gateway ?? NaN)), p50: med(rs.map((r) => r.latencyMs.p50)), p99: med(rs.map((r) => r.latencyMs.p99)) }));
+    const summary = results.map((rs) => ({ cps: med(rs.map((r) => r.callsPerSec)), cpu: med(rs.map((r) => r.cpuMsPerCall.gateway ?? NaN)), pg: med(rs.map((r) => r.cpuMsPerCall.postgres ?? NaN)), p50: med(rs.map((r) => r.latencyMs.p50)), p99: med(rs.map((r) => r.latencyMs.p99)) }));
     const [a, b] = summary as [(typeof summary)[number], (typeof summary)[number]];
-    rows.push([s.op, CONNECTIONS, fmt.int(a.cps), fmt.int(b.cps), fmt.ratio(b.cps / a.cps), fmt.cpu(a.cpu), fmt.cpu(b.cpu), fmt.ratio(b.cpu / a.cpu), fmt.ms(a.p50), fmt.ms(b.p50), fmt.ms(a.p99), fmt.ms(b.p99)]);
+    rows.push([s.op, CONNECTIONS, fmt.int(a.cps), fmt.int(b.cps), fmt.ratio(b.cps / a.cps), fmt.cpu(a.cpu), fmt.cpu(b.cpu), fmt.ratio(b.cpu / a.cpu), fmt.cpu(a.pg), fmt.cpu(b.pg), fmt.ms(a.p50), fmt.ms(b.p50), fmt.ms(a.p99), fmt.ms(b.p99)]);
   }
   process.stdout.write(`\nA = ${BASE_ROOT}, B = ${ROOT} (medians of ${ROUNDS} alternated rounds; load average now ${os.loadavg()[0]!.toFixed(2)})\n`);
-  process.stdout.write(`${table(["tools/call", "conc", "A calls/s", "B calls/s", "B ÷ A", "A CPU/call", "B CPU/call", "B ÷ A CPU", "A p50", "B p50", "A p99", "B p99"], rows)}\n`);
+  process.stdout.write(`${table(["tools/call", "conc", "A calls/s", "B calls/s", "B ÷ A", "A CPU/call", "B CPU/call", "B ÷ A CPU", "A pg CPU/call", "B pg CPU/call", "A p50", "B p50", "A p99", "B p99"], rows)}\n`);
 } finally {
   await cleanup();
 }

@@ -122,15 +122,9 @@ export async function freePort(): Promise<number> {
 
 let clockTicks: number | undefined;
 
-/**
- * User and system (kernel: syscalls, loopback TCP) CPU ms of a process so far, from /proc;
- * undefined elsewhere. "postgres" sums every process of the local Postgres server (its
- * backends, WAL writer, checkpointer): the database's share of a call's cost, which the
- * gateway's own CPU does not show. The gateway's pools keep their backends for the whole run.
- */
-export function processCpuSplitMs(pid: number | "postgres" | undefined): { user: number; system: number } | undefined {
+/** User and system (kernel: syscalls, loopback TCP) CPU ms of a process so far, from /proc; undefined elsewhere. */
+export function processCpuSplitMs(pid: number | undefined): { user: number; system: number } | undefined {
   if (pid === undefined) return undefined;
-  if (pid === "postgres") return postgresServerCpuSplitMs();
   try {
     if (clockTicks === undefined) {
       try {
@@ -148,15 +142,19 @@ export function processCpuSplitMs(pid: number | "postgres" | undefined): { user:
   }
 }
 
-function postgresServerCpuSplitMs(): { user: number; system: number } | undefined {
+/**
+ * CPU ms so far of every process of the local Postgres server (backends, WAL writer,
+ * checkpointer, autovacuum workers), by pid; undefined where /proc is not there. The
+ * database's share of a call's cost, which the gateway's own CPU does not show.
+ */
+export function postgresCpuSnapshot(): Map<number, { user: number; system: number }> | undefined {
   let pids: string[];
   try {
     pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
   } catch {
     return undefined;
   }
-  const total = { user: 0, system: 0 };
-  let found = false;
+  const snapshot = new Map<number, { user: number; system: number }>();
   for (const pid of pids) {
     let comm: string;
     try {
@@ -166,12 +164,24 @@ function postgresServerCpuSplitMs(): { user: number; system: number } | undefine
     }
     if (comm !== "postgres") continue;
     const cpu = processCpuSplitMs(Number(pid));
-    if (!cpu) continue;
-    total.user += cpu.user;
-    total.system += cpu.system;
-    found = true;
+    if (cpu) snapshot.set(Number(pid), cpu);
   }
-  return found ? total : undefined;
+  return snapshot.size > 0 ? snapshot : undefined;
+}
+
+/**
+ * The Postgres server's CPU between two snapshots: per process, so a process that started
+ * meanwhile counts whole and one that exited (an autovacuum worker) cannot make it negative;
+ * what an exited process used during the run is not counted.
+ */
+export function postgresCpuBetween(before: Map<number, { user: number; system: number }>, after: Map<number, { user: number; system: number }>): { user: number; system: number } {
+  const used = { user: 0, system: 0 };
+  for (const [pid, now] of after) {
+    const then = before.get(pid) ?? { user: 0, system: 0 };
+    used.user += now.user - then.user;
+    used.system += now.system - then.system;
+  }
+  return used;
 }
 
 /**

@@ -3,7 +3,7 @@
 // direct call into "0 ms" and makes ratios meaningless. Every response's exact duration is
 // collected here instead, and percentiles are computed from the sorted samples.
 import autocannon, { type RequestSpec, type Result } from "autocannon";
-import { processCpuSplitMs } from "./children.ts";
+import { postgresCpuBetween, postgresCpuSnapshot, processCpuSplitMs } from "./children.ts";
 
 export type LoadSpec = {
   url: string;
@@ -15,7 +15,7 @@ export type LoadSpec = {
   durationSec: number;
   /** a response body this returns false for counts as a mismatch (an error of the run) */
   verifyBody?: (body: string) => boolean;
-  /** processes whose CPU time is measured over the run */
+  /** processes whose CPU time is measured over the run ("postgres": every process of the local Postgres server) */
   cpuOf?: Record<string, number | "postgres" | undefined>;
 };
 
@@ -44,7 +44,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   if (typeof body === "function") request.setupRequest = (req) => ({ ...req, body: body() });
   else if (body !== undefined) request.body = body;
 
-  const cpuBefore = Object.fromEntries(Object.entries(spec.cpuOf ?? {}).map(([k, pid]) => [k, processCpuSplitMs(pid)]));
+  const cpuBefore = Object.fromEntries(Object.entries(spec.cpuOf ?? {}).map(([k, pid]) => [k, pid === "postgres" ? undefined : processCpuSplitMs(pid)]));
+  const postgresBefore = Object.values(spec.cpuOf ?? {}).includes("postgres") ? postgresCpuSnapshot() : undefined;
   const selfBefore = process.cpuUsage();
   const started = performance.now();
 
@@ -73,10 +74,17 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const cpuCores: Record<string, number | null> = { bench: (self.user + self.system) / 1e6 / wallSec };
   const cpuSystemShare: Record<string, number | null> = {};
   for (const [name, pid] of Object.entries(spec.cpuOf ?? {})) {
-    const before = cpuBefore[name];
-    const after = processCpuSplitMs(pid);
-    const used = before === undefined || after === undefined ? undefined : after.user + after.system - before.user - before.system;
-    cpuSystemShare[name] = used === undefined || used <= 0 ? null : (after!.system - before!.system) / used;
+    let split: { user: number; system: number } | undefined;
+    if (pid === "postgres") {
+      const postgresAfter = postgresBefore && postgresCpuSnapshot();
+      split = postgresBefore && postgresAfter ? postgresCpuBetween(postgresBefore, postgresAfter) : undefined;
+    } else {
+      const before = cpuBefore[name];
+      const after = processCpuSplitMs(pid);
+      split = before && after ? { user: after.user - before.user, system: after.system - before.system } : undefined;
+    }
+    const used = split === undefined ? undefined : split.user + split.system;
+    cpuSystemShare[name] = used === undefined || used <= 0 ? null : split!.system / used;
     cpuMsPerCall[name] = used === undefined || !responses ? null : used / responses;
     cpuCores[name] = used === undefined ? null : used / 1000 / wallSec;
   }

@@ -1,9 +1,10 @@
 -- Every call inserts one run, and every index on "Run" costs that insert an index entry and its
 -- WAL. Two of them did nothing for most runs.
 --
--- Each statement below runs on its own (CONCURRENTLY cannot run in a transaction), so that a
--- deploy on a large runs table never blocks the gateway's run inserts while an index is built
--- or dropped. The new indexes are built under a temporary name and take the old name once the
+-- Each statement below runs on its own (CONCURRENTLY cannot run in a transaction): Prisma's
+-- schema engine, which applies the migrations here as `prisma migrate deploy` does, sends a
+-- migration's statements one at a time. So a deploy on a large runs table never blocks the
+-- gateway's run inserts while an index is built or dropped. The new indexes are built under a temporary name and take the old name once the
 -- old index is gone, so the schema ends up with the names Prisma knows. Should a build stop
 -- midway (a cancelled deploy), Postgres keeps the half-built index as INVALID: drop the
 -- "…_partial" index it names before applying this migration again.

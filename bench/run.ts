@@ -17,6 +17,7 @@ import type { Db } from "@tengine/db";
 import { type Child, forkTs, firstMessage, freePort, spawnTs, startGatewayChild, stopAllChildren, waitForHttp200 } from "./lib/children.ts";
 import { type LoadResult, medianOfRounds, percentile, runLoad } from "./lib/load.ts";
 import { formatSummary, mainThreadProfile, summariseProfile } from "./lib/cpu-profile.ts";
+import { callPathScans, SCAN_ROWS_PER_CALL_LIMIT, scanProblems } from "./lib/scan-check.ts";
 import { formatPgPerCall, type PgCounts, pgDelta, startPgCounter } from "./lib/pg-counter.ts";
 import { measureDurableCommit } from "./lib/commit-probe.ts";
 import { fmt, table } from "./lib/report.ts";
@@ -532,6 +533,10 @@ async function main() {
   }
   const smallList = await post(callMcpUrl, mcpHeaders(calls.key), listBody);
   log(`tools/list: ${listedCount} tools, ${fmt.kb(first.bytes)}, first call ${fmt.ms(first.ms)} ms, cold reload median ${fmt.ms(median(coldLoads))} ms`);
+  // Read after the tools/list part: by now the gateways' Postgres backends, idle since the
+  // last tools/call, have reported their counters.
+  const scans = await callPathScans(db, database.target.schema!, gatewayCallsSent + limitedCallsSent);
+  const scanIssues = scanProblems(scans);
 
   const listRows: { label: string; connections: number; result: LoadResult; bytes: number; flagged: boolean }[] = [];
   // With BENCH_ONLY and no tools_list, only the single calls above (a second or so), no load.
@@ -673,6 +678,10 @@ async function main() {
     `upstream received: GET ${fmt.int(upstreamAfter.GET)}, POST ${fmt.int(upstreamAfter.POST)}, signed ${fmt.int(upstreamAfter.signed)} ` +
       `(gateway ${WRITE_TOOL} calls answered: ${fmt.int(gatewayResponses[WRITE_TOOL] ?? 0)} — each unique, so none deduplicated)`,
   );
+  out.push(
+    `sequential scans of the call path's tables (Postgres's counters, all ${fmt.int(gatewayCallsSent + limitedCallsSent)} calls): ` +
+      `${scans.map((t) => `${t.table} ${fmt.int(t.rowsRead)} rows in ${fmt.int(t.scans)} scans`).join(", ")} — ${scanIssues.length ? "TOO MANY" : `OK (≤ ${SCAN_ROWS_PER_CALL_LIMIT} rows per call)`}`,
+  );
   out.push("");
   out.push(`tools/list — project with ${LIST_TOOL_COUNT} tools (${listedCount} listed incl. built-ins), response ${fmt.kb(first.bytes)}`);
   out.push(`  first call (cold: key + ${LIST_TOOL_COUNT} tools loaded): ${fmt.ms(first.ms)} ms; next call (warm): ${fmt.ms(warmSingle.ms)} ms; cold reload after a config change, median of ${COLD_LOADS}: ${fmt.ms(median(coldLoads))} ms (${coldLoads.map(fmt.ms).join(", ")})`);
@@ -699,6 +708,7 @@ async function main() {
   if (flagged.length) out.push(`FLAGGED (errors during the run): ${flagged.join("; ")}`);
   if (!runCheck.ok) out.push(`FLAGGED (runs): ${runCheck.problem}`);
   if (!limitedRunCheck.ok) out.push(`FLAGGED (rate-limited runs): ${limitedRunCheck.problem}`);
+  for (const problem of scanIssues) out.push(`FLAGGED (a plan scans a call-path table): ${problem}`);
   if (!flagged.length && runCheck.ok && limitedRunCheck.ok) out.push("all runs completed without errors; every gateway call was recorded as a run.");
   process.stdout.write(`${out.join("\n")}\n`);
 
@@ -726,7 +736,8 @@ async function main() {
       coldReloadMedianMs: median(coldLoads),
       runs: listRows,
     },
-    flagged: [...flagged, ...(runCheck.ok ? [] : [`runs: ${runCheck.problem}`]), ...(limitedRunCheck.ok ? [] : [`rate-limited runs: ${limitedRunCheck.problem}`])],
+    callPathScans: scans,
+    flagged: [...flagged, ...(runCheck.ok ? [] : [`runs: ${runCheck.problem}`]), ...(limitedRunCheck.ok ? [] : [`rate-limited runs: ${limitedRunCheck.problem}`]), ...scanIssues.map((p) => `scans: ${p}`)],
   };
   writeFileSync(path.join(resultsDir, "latest.json"), `${JSON.stringify(json, null, 2)}\n`);
   log(`wrote bench/results/latest.json`);

@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { dataDir, ports, urls } from "../playwright.config.ts";
-import { mcpClient, screenshot, signIn } from "../support/helpers.ts";
+import { mcpClient, open, screenshot, signIn } from "../support/helpers.ts";
 
 // An admin adds an external MCP server in the dashboard: the real
 // @modelcontextprotocol/server-everything from npm over Streamable HTTP, started here on the
@@ -45,7 +45,7 @@ test("an admin adds a Streamable HTTP server, sees its tools, disables one and m
     await page.getByRole("button", { name: "Create project" }).click();
     await expect(page).toHaveURL(/\/projects\/[a-z0-9-]+$/);
     slug = page.url().split("/projects/")[1]!;
-    await page.goto(`/projects/${slug}/settings`);
+    await open(page, `/projects/${slug}/settings`);
     await page.getByLabel("Allow plain-http upstreams").check();
     await page.getByRole("button", { name: "Save settings" }).click();
     await expect(page.getByText(/saved/i).first()).toBeVisible();
@@ -92,7 +92,7 @@ test("an admin adds a Streamable HTTP server, sees its tools, disables one and m
   });
 
   const key = await test.step("a client of the project sees it through the gateway", async () => {
-    await page.goto(`/projects/${slug}/keys`);
+    await open(page, `/projects/${slug}/keys`);
     await page.getByLabel("Name", { exact: true }).fill("federation client");
     await page.getByRole("button", { name: "Create key" }).click();
     const key = (await page.getByTestId("new-api-key").textContent())!.trim();
@@ -110,7 +110,7 @@ test("an admin adds a Streamable HTTP server, sees its tools, disables one and m
   });
 
   await test.step("a server listed on request is listed only for the key whose toolsets name it", async () => {
-    await page.goto(`/projects/${slug}/mcp-servers`);
+    await open(page, `/projects/${slug}/mcp-servers`);
     await page.getByLabel("Name", { exact: true }).fill("support");
     await page.getByLabel("URL", { exact: true }).fill(`http://127.0.0.1:${ports.mcp}/mcp`);
     await page.getByLabel("Listed for").selectOption("requested");

@@ -1,5 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
-import { screenshot, signUp, uniqueEmail } from "../support/helpers.ts";
+import { open, screenshot, signUp, uniqueEmail } from "../support/helpers.ts";
 
 /**
  * The OpenAPI import form's server fields, in Chromium: a pasted document with a relative server
@@ -53,7 +53,7 @@ test("server fields: a base URL for a relative server, one field per server vari
   await page.getByRole("button", { name: "Create project" }).click();
   await expect(page).toHaveURL(/\/projects\/[a-z0-9-]+$/);
   const slug = page.url().split("/projects/")[1]!;
-  await page.goto(`/projects/${slug}/tools/import`);
+  await open(page, `/projects/${slug}/tools/import`);
 
   await test.step("a pasted document with a relative server asks for the base URL", async () => {
     await paste(page, relative);

@@ -48,3 +48,23 @@ test("search, filter by HTTP status, export, copy as curl and reopen in Try it",
   await expect(page).toHaveURL(/\/tools\/create_company\?args=/);
   await expect(page.getByLabel("Arguments (JSON)")).toHaveValue(new RegExp(marker));
 });
+
+test("the runs search is also a plain GET form: sent before the page hydrates, it keeps the other filters", async ({ page }) => {
+  const marker = `Plainform ${Date.now()}`;
+  const found = String((await callDemoTool("create_company", { body: { name: marker, domain: "plain.example", industry: "Testing" } }))._meta?.["tengine/runId"]);
+  const { adminEmail, adminPassword } = demoCredentials();
+  await signIn(page, adminEmail, adminPassword);
+  await open(page, "/projects/demo/runs?tool=create_company");
+  // What the browser does with Enter before React handles the form: a native submit, which
+  // skips React's onSubmit exactly as an unhydrated form has none.
+  type PlainForm = { querySelector(selector: string): { value: string } | null; submit(): void };
+  await page.getByRole("search", { name: "Search runs" }).evaluate((form, text) => {
+    const plain = form as unknown as PlainForm;
+    plain.querySelector('input[name="q"]')!.value = text;
+    plain.submit();
+  }, marker.toLowerCase());
+  await expect(page).toHaveURL(/[?&]q=plainform\+\d+/);
+  await expect(page).toHaveURL(/[?&]tool=create_company(&|$)/);
+  await expect(page.locator(`tr[data-run-id="${found}"]`)).toBeVisible();
+  await expect(page.locator("tr[data-run-id]")).toHaveCount(1);
+});

@@ -65,15 +65,22 @@ export function RunFilters({ slug, filters: urlFilters, toolNames, keys, members
     <section aria-label="Filters" className="mb-4 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
       <div className="mb-3 grid grid-cols-2 gap-3 border-b border-slate-100 pb-3 md:grid-cols-[minmax(0,2fr)_minmax(0,1fr)_minmax(0,1fr)]">
         <Field label="Search" htmlFor="filter-search">
+          {/* Also a plain GET form with the other filters as hidden fields: a search sent
+              before the page has hydrated (or without JavaScript) still lands on ?q=… */}
           <form
             role="search"
             aria-label="Search runs"
+            action={`/projects/${slug}/runs`}
+            method="get"
             onSubmit={(e) => {
               e.preventDefault();
               if (search.trim() !== (filters.q ?? "")) set({ q: search.trim() || undefined });
             }}
           >
-            <Input id="filter-search" type="search" value={search} maxLength={200} placeholder="Run id, or text in arguments, response or error" onChange={(e) => {
+            {[...new URLSearchParams(runsHref(slug, { ...filters, q: undefined }).split("?")[1] ?? "")].map(([name, value]) => (
+              <input key={name} type="hidden" name={name} value={value} />
+            ))}
+            <Input id="filter-search" name="q" type="search" value={search} maxLength={200} placeholder="Run id, or text in arguments, response or error" onChange={(e) => {
               setSearch(e.target.value);
               if (e.target.value === "" && filters.q) set({ q: undefined });
             }} />

@@ -142,39 +142,46 @@ export function processCpuSplitMs(pid: number | undefined): { user: number; syst
   }
 }
 
+type CpuSplit = { user: number; system: number };
+
 /**
- * CPU ms so far of every process of the local Postgres server (backends, WAL writer,
- * checkpointer, autovacuum workers), by pid; undefined where /proc is not there. The
- * database's share of a call's cost, which the gateway's own CPU does not show.
+ * CPU ms so far of a process, or of every process of the local Postgres server ("postgres":
+ * backends, WAL writer, checkpointer, autovacuum workers: the database's share of a call's
+ * cost, which the gateway's own CPU does not show), by pid; undefined where /proc is not there.
  */
-export function postgresCpuSnapshot(): Map<number, { user: number; system: number }> | undefined {
-  let pids: string[];
-  try {
-    pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
-  } catch {
-    return undefined;
-  }
-  const snapshot = new Map<number, { user: number; system: number }>();
-  for (const pid of pids) {
-    let comm: string;
+export function cpuSnapshot(source: number | "postgres" | undefined): Map<number, CpuSplit> | undefined {
+  let pids: number[];
+  if (source === undefined) return undefined;
+  if (source !== "postgres") pids = [source];
+  else {
     try {
-      comm = readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+      pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name)).map(Number).filter(isPostgres);
     } catch {
-      continue; // exited while we looked
+      return undefined;
     }
-    if (comm !== "postgres") continue;
-    const cpu = processCpuSplitMs(Number(pid));
-    if (cpu) snapshot.set(Number(pid), cpu);
+  }
+  const snapshot = new Map<number, CpuSplit>();
+  for (const pid of pids) {
+    const cpu = processCpuSplitMs(pid);
+    if (cpu) snapshot.set(pid, cpu);
   }
   return snapshot.size > 0 ? snapshot : undefined;
 }
 
+function isPostgres(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "postgres";
+  } catch {
+    return false; // exited while we looked
+  }
+}
+
 /**
- * The Postgres server's CPU between two snapshots: per process, so a process that started
- * meanwhile counts whole and one that exited (an autovacuum worker) cannot make it negative;
- * what an exited process used during the run is not counted.
+ * CPU used between two snapshots: per process, so a process that started meanwhile counts
+ * whole and one that exited (an autovacuum worker) cannot make it negative; what an exited
+ * process used during the run is not counted.
  */
-export function postgresCpuBetween(before: Map<number, { user: number; system: number }>, after: Map<number, { user: number; system: number }>): { user: number; system: number } {
+export function cpuBetween(before: Map<number, CpuSplit>, after: Map<number, CpuSplit>): CpuSplit {
   const used = { user: 0, system: 0 };
   for (const [pid, now] of after) {
     const then = before.get(pid) ?? { user: 0, system: 0 };

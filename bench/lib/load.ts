@@ -3,7 +3,7 @@
 // direct call into "0 ms" and makes ratios meaningless. Every response's exact duration is
 // collected here instead, and percentiles are computed from the sorted samples.
 import autocannon, { type RequestSpec, type Result } from "autocannon";
-import { postgresCpuBetween, postgresCpuSnapshot, processCpuSplitMs } from "./children.ts";
+import { cpuBetween, cpuSnapshot } from "./children.ts";
 
 export type LoadSpec = {
   url: string;
@@ -44,8 +44,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   if (typeof body === "function") request.setupRequest = (req) => ({ ...req, body: body() });
   else if (body !== undefined) request.body = body;
 
-  const cpuBefore = Object.fromEntries(Object.entries(spec.cpuOf ?? {}).map(([k, pid]) => [k, pid === "postgres" ? undefined : processCpuSplitMs(pid)]));
-  const postgresBefore = Object.values(spec.cpuOf ?? {}).includes("postgres") ? postgresCpuSnapshot() : undefined;
+  const cpuBefore = Object.fromEntries(Object.entries(spec.cpuOf ?? {}).map(([k, source]) => [k, cpuSnapshot(source)]));
   const selfBefore = process.cpuUsage();
   const started = performance.now();
 
@@ -73,16 +72,10 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const cpuMsPerCall: Record<string, number | null> = { bench: responses ? (self.user + self.system) / 1000 / responses : null };
   const cpuCores: Record<string, number | null> = { bench: (self.user + self.system) / 1e6 / wallSec };
   const cpuSystemShare: Record<string, number | null> = {};
-  for (const [name, pid] of Object.entries(spec.cpuOf ?? {})) {
-    let split: { user: number; system: number } | undefined;
-    if (pid === "postgres") {
-      const postgresAfter = postgresBefore && postgresCpuSnapshot();
-      split = postgresBefore && postgresAfter ? postgresCpuBetween(postgresBefore, postgresAfter) : undefined;
-    } else {
-      const before = cpuBefore[name];
-      const after = processCpuSplitMs(pid);
-      split = before && after ? { user: after.user - before.user, system: after.system - before.system } : undefined;
-    }
+  for (const [name, source] of Object.entries(spec.cpuOf ?? {})) {
+    const before = cpuBefore[name];
+    const after = cpuSnapshot(source);
+    const split = before && after ? cpuBetween(before, after) : undefined;
     const used = split === undefined ? undefined : split.user + split.system;
     cpuSystemShare[name] = used === undefined || used <= 0 ? null : split!.system / used;
     cpuMsPerCall[name] = used === undefined || !responses ? null : used / responses;

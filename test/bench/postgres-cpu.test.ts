@@ -5,7 +5,7 @@ import path from "node:path";
 import { createRequire } from "node:module";
 import { TEST_DATABASE_URL } from "@tengine/db/testing";
 import { describe, expect, it } from "vitest";
-import { postgresCpuBetween, postgresCpuSnapshot } from "../../bench/lib/children.ts";
+import { cpuBetween, cpuSnapshot } from "../../bench/lib/children.ts";
 
 const pg = createRequire(path.resolve(import.meta.dirname, "../../packages/db/package.json"))("pg") as typeof import("pg");
 
@@ -14,11 +14,11 @@ describe("bench Postgres CPU", () => {
     const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
     await client.connect();
     try {
-      const before = postgresCpuSnapshot();
+      const before = cpuSnapshot("postgres");
       expect(before?.size).toBeGreaterThan(0);
       // A second or so of pure CPU in the backend.
       await client.query("SELECT count(*) FROM generate_series(1, 3000000) g WHERE g % 7 = 0");
-      const used = postgresCpuBetween(before!, postgresCpuSnapshot()!);
+      const used = cpuBetween(before!, cpuSnapshot("postgres")!);
       expect(used.user + used.system).toBeGreaterThan(50);
     } finally {
       await client.end();
@@ -28,6 +28,6 @@ describe("bench Postgres CPU", () => {
   it("counts a process that started meanwhile whole, and one that exited not at all", () => {
     const before = new Map([[10, { user: 100, system: 10 }], [11, { user: 500, system: 50 }]]);
     const after = new Map([[10, { user: 130, system: 15 }], [12, { user: 20, system: 2 }]]);
-    expect(postgresCpuBetween(before, after)).toEqual({ user: 50, system: 7 });
+    expect(cpuBetween(before, after)).toEqual({ user: 50, system: 7 });
   });
 });

@@ -12,11 +12,14 @@ export async function screenshot(page: Page, name: string) {
 }
 
 /**
- * Waits until React has hydrated the page (the dashboard sets `<html data-hydrated>`): typing into a
- * controlled input before then is lost, which made tests flaky on a busy machine.
+ * Waits until React has hydrated the page: typing into a controlled input before then is lost,
+ * which made tests flaky on a busy machine. The layout sets `<html data-hydrated>`; a page that
+ * streams behind a loading skeleton (`data-page-loading`) arrives and hydrates later, and marks
+ * itself `data-page-ready="true"` then.
  */
 export async function hydrated(page: Page) {
-  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+  // A string: this package's TypeScript has no DOM types; the expression runs in the page.
+  await page.waitForFunction(`document.documentElement.dataset.hydrated === "true" && !document.querySelector("[data-page-loading]") && !document.querySelector('[data-page-ready="false"]')`);
 }
 
 /** A full page load of a dashboard path, ready for input. */

@@ -4,6 +4,7 @@ import { ConnectionsTable } from "@/components/oauth-admin/connections-table.tsx
 import { EmptyState, PageHeader } from "@/components/ui/index.ts";
 import { getDb } from "@/server/db.ts";
 import { requireUser } from "@/server/session.ts";
+import { PageReady } from "@/components/shell/page-ready.tsx";
 
 export const metadata: Metadata = { title: "My connections" };
 
@@ -13,6 +14,7 @@ export default async function MyConnectionsPage() {
   const connections = await listConnections(getDb(), { userId: user.id });
   return (
     <>
+      <PageReady />
       <PageHeader
         title="My connections"
         description="AI clients you signed in to with this account, in any project. Revoking one ends its access at once; the client asks you to sign in again next time."

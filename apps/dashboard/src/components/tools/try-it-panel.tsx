@@ -6,6 +6,7 @@ import { Badge, Button, FormError } from "@/components/ui/index.ts";
 import { tryToolAction } from "@/server/actions/tools.ts";
 import { argumentsSkeleton, describeJsonError, parseJson, sampleValue, schemaProperties } from "./json-check.ts";
 import { MethodBadge } from "./method-badge.tsx";
+import { createPressGuard } from "./press-guard.ts";
 
 const STATUS_COLORS = { succeeded: "green", failed: "red", denied: "amber", rate_limited: "amber", pending: "amber", deduplicated: "blue", running: "gray" } as const;
 
@@ -24,17 +25,17 @@ export function TryItPanel({ slug, toolName, inputSchema, enabled, unsaved, init
   const present = parsed.ok && parsed.value && typeof parsed.value === "object" && !Array.isArray(parsed.value) ? (parsed.value as Record<string, unknown>) : undefined;
   const missing = present ? properties.filter((p) => !(p.name in present)) : [];
 
-  // One call at a time: a second ⌘/Ctrl+Enter before React re-renders would still see
-  // `pending` false, so the guard is a ref, set synchronously.
-  const inFlight = useRef(false);
+  // One call per press: a second ⌘/Ctrl+Enter before React re-renders would still see
+  // `pending` false, so the guard lives in a ref and is checked synchronously.
+  const guard = useRef<ReturnType<typeof createPressGuard>>(null);
+  guard.current ??= createPressGuard();
 
   async function run() {
-    if (!parsed.ok || inFlight.current) return;
-    inFlight.current = true;
+    if (!parsed.ok || !guard.current?.tryStart()) return;
     setPending(true);
     setError(undefined);
     const result = await tryToolAction(slug, { toolName, args: parsed.value }).finally(() => {
-      inFlight.current = false;
+      guard.current?.done();
       setPending(false);
     });
     if (!result.ok) {

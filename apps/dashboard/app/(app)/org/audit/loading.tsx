@@ -1,7 +1,7 @@
 /** Shown while a page of the audit log loads. */
 export default function AuditLoading() {
   return (
-    <div aria-busy="true" aria-label="Loading the audit log" className="animate-pulse space-y-6">
+    <div aria-busy="true" data-page-loading aria-label="Loading the audit log" className="animate-pulse space-y-6">
       <div className="space-y-2">
         <div className="h-7 w-40 rounded bg-slate-200" />
         <div className="h-4 w-96 max-w-full rounded bg-slate-100" />

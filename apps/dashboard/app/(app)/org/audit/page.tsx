@@ -7,6 +7,7 @@ import { AuditTable } from "@/components/org/audit-table.tsx";
 import { EmptyState, PageHeader } from "@/components/ui/index.ts";
 import { loadCurrentOrg } from "@/server/access.ts";
 import { getDb } from "@/server/db.ts";
+import { PageReady } from "@/components/shell/page-ready.tsx";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -17,6 +18,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   if (!roleAtLeast(current.role, "admin")) {
     return (
       <>
+        <PageReady />
         <PageHeader title="Audit log" />
         <EmptyState title="Only admins can read the audit log">
           You are {current.role === "member" ? "a member" : "a viewer"} of {current.name}. Ask an admin or owner if you need to know who changed something.
@@ -38,6 +40,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
 
   return (
     <>
+      <PageReady />
       <PageHeader title="Audit log" description={`Every administrative change in ${current.name}: who did what, when. Newest first; secret values are never recorded.`} />
       <AuditFilterForm query={query} projects={orgProjects} exportHref={`/api/org/audit/export${auditQueryString(filters)}`} />
       {entries.length === 0 ? (

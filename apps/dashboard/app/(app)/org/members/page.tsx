@@ -9,6 +9,7 @@ import { Badge, Card, EmptyState, PageHeader } from "@/components/ui/index.ts";
 import { loadCurrentOrg } from "@/server/access.ts";
 import { getDb } from "@/server/db.ts";
 import { dashboardConfig } from "@/server/env.ts";
+import { PageReady } from "@/components/shell/page-ready.tsx";
 
 export const metadata: Metadata = { title: "Members" };
 
@@ -20,6 +21,7 @@ export default async function MembersPage() {
   const now = Date.now();
   return (
     <>
+      <PageReady />
       <PageHeader
         title="Members"
         description={`The people of ${current.name} and what they may do in all its projects. You are ${current.role === "admin" || current.role === "owner" ? "an" : "a"} ${current.role}.`}

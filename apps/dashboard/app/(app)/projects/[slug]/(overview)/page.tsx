@@ -11,6 +11,7 @@ import { LiveRefresh } from "@/components/shell/live-refresh.tsx";
 import { loadProject } from "@/server/access.ts";
 import { getDb } from "@/server/db.ts";
 import { dashboardConfig } from "@/server/env.ts";
+import { PageReady } from "@/components/shell/page-ready.tsx";
 
 export const metadata: Metadata = { title: "Overview" };
 
@@ -26,6 +27,7 @@ export default async function ProjectOverview({ params, searchParams }: { params
 
   return (
     <div className="space-y-8">
+      <PageReady />
       <ConnectCard url={url} snippets={setupSnippets({ url, slug: project.slug, projectName: project.name })} keysHref={`${base}/keys`} canCreateKeys={roleAtLeast(role, "member")} />
 
       <section aria-labelledby="usage-title" className="space-y-4">

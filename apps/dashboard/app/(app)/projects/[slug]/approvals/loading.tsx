@@ -1,7 +1,7 @@
 /** The approvals page's skeleton. */
 export default function Loading() {
   return (
-    <div aria-busy="true" className="animate-pulse space-y-6">
+    <div aria-busy="true" data-page-loading className="animate-pulse space-y-6">
       <span className="sr-only" role="status">Loading approvals…</span>
       <div className="h-7 w-32 rounded bg-slate-200" />
       <div className="h-32 rounded-lg bg-white ring-1 ring-slate-200" />

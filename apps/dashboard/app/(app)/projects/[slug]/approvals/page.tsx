@@ -12,6 +12,7 @@ import { describePrincipal } from "@/components/runs/principal-label.tsx";
 import { Badge, Card, EmptyState, PageHeader, Table, Td } from "@/components/ui/index.ts";
 import { loadProject } from "@/server/access.ts";
 import { getDb, getSecretBox } from "@/server/db.ts";
+import { PageReady } from "@/components/shell/page-ready.tsx";
 
 export const metadata: Metadata = { title: "Approvals" };
 
@@ -47,6 +48,7 @@ export default async function ApprovalsPage({ params, searchParams }: { params: 
 
   return (
     <>
+      <PageReady />
       <PageHeader
         title="Approvals"
         actions={<LiveRefresh slug={project.slug} pulse={pulse} />}

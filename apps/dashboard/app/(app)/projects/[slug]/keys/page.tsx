@@ -9,6 +9,7 @@ import { Badge, Card, EmptyState, PageHeader, Table, Td } from "@/components/ui/
 import { loadProject } from "@/server/access.ts";
 import { getDb } from "@/server/db.ts";
 import { dashboardConfig } from "@/server/env.ts";
+import { PageReady } from "@/components/shell/page-ready.tsx";
 
 export const metadata: Metadata = { title: "API keys" };
 
@@ -23,6 +24,7 @@ export default async function KeysPage({ params }: { params: Promise<{ slug: str
 
   return (
     <>
+      <PageReady />
       <PageHeader
         title="API keys"
         description={

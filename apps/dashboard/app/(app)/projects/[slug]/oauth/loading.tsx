@@ -1,7 +1,7 @@
 /** The OAuth page's skeleton. */
 export default function Loading() {
   return (
-    <div aria-busy="true" className="animate-pulse space-y-6">
+    <div aria-busy="true" data-page-loading className="animate-pulse space-y-6">
       <span className="sr-only" role="status">Loading OAuth policy…</span>
       <div className="h-40 rounded-lg bg-white ring-1 ring-slate-200" />
       <div className="h-72 rounded-lg bg-white ring-1 ring-slate-200" />

@@ -9,6 +9,7 @@ import { Code, CopyButton, EmptyState } from "@/components/ui/index.ts";
 import { loadProject } from "@/server/access.ts";
 import { getDb } from "@/server/db.ts";
 import { dashboardConfig } from "@/server/env.ts";
+import { PageReady } from "@/components/shell/page-ready.tsx";
 
 export const metadata: Metadata = { title: "OAuth" };
 
@@ -27,6 +28,7 @@ export default async function OAuthPage({ params }: { params: Promise<{ slug: st
 
   return (
     <div>
+      <PageReady />
       {isAdmin ? null : (
         <p className="mb-2 rounded-md bg-slate-100 px-3 py-2 text-sm text-slate-600">
           You are {role === "member" ? "a member" : "a viewer"} of this organization: you can see the policy and revoke your own connections; an admin can change the policy.

@@ -1,7 +1,7 @@
 /** Shown while the settings load: the three sections' outline. */
 export default function SettingsLoading() {
   return (
-    <div aria-busy="true" aria-label="Loading settings" className="animate-pulse">
+    <div aria-busy="true" data-page-loading aria-label="Loading settings" className="animate-pulse">
       {[0, 1, 2].map((i) => (
         <div key={i} className="grid grid-cols-1 gap-4 border-b border-slate-200 py-8 lg:grid-cols-3 lg:gap-8">
           <div className="space-y-2">

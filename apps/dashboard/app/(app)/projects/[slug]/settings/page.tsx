@@ -12,6 +12,7 @@ import { Code } from "@/components/ui/index.ts";
 import { loadProject } from "@/server/access.ts";
 import { getDb } from "@/server/db.ts";
 import { dashboardConfig } from "@/server/env.ts";
+import { PageReady } from "@/components/shell/page-ready.tsx";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -31,6 +32,7 @@ export default async function ProjectSettingsPage({ params }: { params: Promise<
 
   return (
     <div>
+      <PageReady />
       {canManage ? null : (
         <p className="mb-2 rounded-md bg-slate-100 px-3 py-2 text-sm text-slate-600">
           You are {role === "member" ? "a member" : "a viewer"} of this organization: you can see the settings, and an admin can change them.

@@ -1,7 +1,7 @@
 /** The runs table's skeleton while the page loads. */
 export default function Loading() {
   return (
-    <div aria-busy="true" className="animate-pulse space-y-4">
+    <div aria-busy="true" data-page-loading className="animate-pulse space-y-4">
       <span className="sr-only" role="status">Loading runs…</span>
       <div className="h-7 w-24 rounded bg-slate-200" />
       <div className="h-24 rounded-lg bg-white ring-1 ring-slate-200" />

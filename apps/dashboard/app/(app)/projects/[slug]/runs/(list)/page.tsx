@@ -9,6 +9,7 @@ import { LiveRefresh } from "@/components/shell/live-refresh.tsx";
 import { EmptyState, PageHeader } from "@/components/ui/index.ts";
 import { loadProject } from "@/server/access.ts";
 import { getDb } from "@/server/db.ts";
+import { PageReady } from "@/components/shell/page-ready.tsx";
 
 export const metadata: Metadata = { title: "Runs" };
 
@@ -34,6 +35,7 @@ export default async function RunsPage({ params, searchParams }: { params: Promi
 
   return (
     <>
+      <PageReady />
       <PageHeader title="Runs" description="Every tool call — succeeded, failed, denied, deduplicated, rate limited or pending — newest first." actions={<LiveRefresh slug={project.slug} pulse={pulse} />} />
       <RunFilters slug={project.slug} filters={filters} toolNames={options.toolNames} keys={options.keys} members={options.members} />
       {page.runs.length === 0 ? (

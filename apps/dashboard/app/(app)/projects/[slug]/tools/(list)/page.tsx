@@ -6,6 +6,7 @@ import { ToolList } from "@/components/tools/tool-list.tsx";
 import { EmptyState, PageHeader } from "@/components/ui/index.ts";
 import { loadProject } from "@/server/access.ts";
 import { getDb } from "@/server/db.ts";
+import { PageReady } from "@/components/shell/page-ready.tsx";
 
 export const metadata: Metadata = { title: "Tools" };
 
@@ -35,6 +36,7 @@ export default async function ToolsPage({ params, searchParams }: { params: Prom
   const now = Date.now();
   return (
     <>
+      <PageReady />
       <PageHeader title="Tools" description="HTTP requests your MCP clients can call. Each call is validated, signed, retried safely and recorded as a run." actions={tools.length ? newTool : null} />
       {tools.length === 0 ? (
         <EmptyState title="No tools yet" action={newTool}>

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { ImportFlow } from "@/components/openapi/import-flow.tsx";
 import { EmptyState, PageHeader } from "@/components/ui/index.ts";
 import { loadProject } from "@/server/access.ts";
+import { PageReady } from "@/components/shell/page-ready.tsx";
 
 export const metadata: Metadata = { title: "Import OpenAPI" };
 
@@ -13,6 +14,7 @@ export default async function ImportOpenApiPage({ params }: { params: Promise<{ 
   const back = `/projects/${project.slug}/tools`;
   return (
     <div className="mx-auto max-w-4xl">
+      <PageReady />
       <Link href={back} className="text-sm text-slate-500 hover:text-slate-800">← Tools</Link>
       <PageHeader
         title="Import from OpenAPI"

@@ -36,7 +36,10 @@ test("a call that needs approval waits, is approved in the dashboard, and return
   expect(listed.isError).toBeFalsy();
 
   const started = Date.now();
-  const call = client.callTool({ name: "create_company", arguments: { body: { name: "Approved Industries", domain: "approved.example", industry: "Testing" } } });
+  // A name of this run only: the same arguments again would be answered from the earlier
+  // run (the derived idempotency key), without waiting for anyone.
+  const company = `Approved Industries ${started}`;
+  const call = client.callTool({ name: "create_company", arguments: { body: { name: company, domain: "approved.example", industry: "Testing" } } });
 
   // The call shows up in the open queue by itself, no reload (with a count in the project nav).
   const decide = page.getByRole("form", { name: "Decide on create_company" });
@@ -46,11 +49,13 @@ test("a call that needs approval waits, is approved in the dashboard, and return
   await expect(page.getByRole("link", { name: /Approvals\s*1/ })).toBeVisible();
   const item = page.getByRole("listitem").filter({ has: decide });
   await expect(item.getByText(`${demoCrmUrl}/companies`)).toBeVisible();
-  await expect(item.getByLabel("Arguments")).toContainText('"Approved Industries"');
+  await expect(item.getByLabel("Arguments")).toContainText(`"${company}"`);
   await expect(item.getByText("Demo key")).toBeVisible();
   await screenshot(page, "approvals-pending");
 
-  await decide.getByLabel("Reason (optional)").fill("Checked with sales");
+  // A reason of this run only: the shared demo project keeps earlier runs' decisions.
+  const reason = `Checked with sales ${Date.now()}`;
+  await decide.getByLabel("Reason (optional)").fill(reason);
   await decide.getByRole("button", { name: "Approve" }).click();
   await expect(page.getByRole("status").filter({ hasText: /Approved: run run_/ })).toBeVisible();
 
@@ -59,12 +64,12 @@ test("a call that needs approval waits, is approved in the dashboard, and return
   await client.close();
   expect(result.isError).toBeFalsy();
   expect(result._meta?.["tengine/pendingApproval"]).toBeUndefined();
-  expect(result.structuredContent).toMatchObject({ name: "Approved Industries", domain: "approved.example" });
+  expect(result.structuredContent).toMatchObject({ name: company, domain: "approved.example" });
   expect(Date.now() - started).toBeLessThan(25_000);
 
   // The decision is listed with its reason, and the run succeeded.
   await reload(page);
-  const decided = page.getByRole("row").filter({ hasText: "Checked with sales" });
+  const decided = page.getByRole("row").filter({ hasText: reason });
   await expect(decided).toContainText("create_company");
   await expect(decided).toContainText("approved");
   await expect(decided).toContainText(adminEmail);
@@ -106,10 +111,11 @@ test("a 2026-07-28 client is sent to the approval page, where the call is approv
   await client.connect(new TransportV2(new URL(`${urls.gateway}/p/demo/mcp`), { requestInit: { headers: { authorization: `Bearer ${apiKey}` } } }));
   expect(client.getNegotiatedProtocolVersion()).toBe("2026-07-28");
 
-  const result = (await client.callTool({ name: "create_company", arguments: { body: { name: "Modern Approvals Ltd", domain: "modern.example", industry: "Testing" } } })) as { isError?: boolean; structuredContent?: Record<string, unknown>; _meta?: Record<string, unknown> };
+  const company = `Modern Approvals Ltd ${Date.now()}`; // this run's own: see the test above
+  const result = (await client.callTool({ name: "create_company", arguments: { body: { name: company, domain: "modern.example", industry: "Testing" } } })) as { isError?: boolean; structuredContent?: Record<string, unknown>; _meta?: Record<string, unknown> };
   await client.close();
   expect(result.isError).toBeFalsy();
-  expect(result.structuredContent).toMatchObject({ name: "Modern Approvals Ltd" });
+  expect(result.structuredContent).toMatchObject({ name: company });
   // One link, to this call's approval on the project's approvals page.
   expect(opened).toHaveLength(1);
   expect(opened[0]).toBe(`${urls.dashboard}/projects/demo/approvals?run=${result._meta?.["tengine/runId"]}#${result._meta?.["tengine/runId"]}`);
